@@ -1,0 +1,48 @@
+# Build conventions shared by every wedge target.
+#
+# wedge_warnings  INTERFACE target carrying our warning flags; -Werror applies to our code only,
+#                 never to third-party headers (those come in as SYSTEM includes).
+# wedge_sanitize  INTERFACE target carrying ASan+UBSan when WEDGE_SANITIZE is on.
+# wedge_library(name SOURCES ... DEPS ...)   one static library per module.
+# wedge_add_test(name LABEL unit|integration SOURCES ... DEPS ... [TIMEOUT s])
+
+add_library(wedge_warnings INTERFACE)
+target_compile_options(wedge_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough -Werror)
+target_compile_features(wedge_warnings INTERFACE cxx_std_20)
+# Boost.Asio: use the modern executor model only; no deprecated interfaces.
+target_compile_definitions(wedge_warnings INTERFACE
+  BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_NO_TS_EXECUTORS BOOST_ASIO_DISABLE_CONCEPTS)
+
+add_library(wedge_sanitize INTERFACE)
+if(WEDGE_SANITIZE)
+  target_compile_options(wedge_sanitize INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(wedge_sanitize INTERFACE -fsanitize=address,undefined)
+endif()
+
+function(wedge_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} wedge_sanitize PRIVATE wedge_warnings ${ARG_PRIVATE_DEPS})
+  target_compile_features(${name} PUBLIC cxx_std_20)
+endfunction()
+
+function(wedge_add_test name)
+  cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;DEPS" ${ARGN})
+  if(NOT ARG_LABEL)
+    set(ARG_LABEL unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock
+                        wedge_warnings wedge_sanitize)
+  target_compile_definitions(${name} PRIVATE
+    WEDGE_SOURCE_DIR="${PROJECT_SOURCE_DIR}" WEDGE_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT})
+endfunction()
