@@ -9,7 +9,7 @@
 add_library(wedge_warnings INTERFACE)
 target_compile_options(wedge_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough -Werror)
+  -Wunused -Woverloaded-virtual -Wimplicit-fallthrough -Werror)
 target_compile_features(wedge_warnings INTERFACE cxx_std_20)
 # Boost.Asio: use the modern executor model only; no deprecated interfaces.
 target_compile_definitions(wedge_warnings INTERFACE

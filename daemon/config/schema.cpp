@@ -1,0 +1,132 @@
+#include "daemon/config/schema.hpp"
+
+namespace wedge::config {
+
+using namespace wedge::drivers;
+
+namespace {
+
+const Schema& log_schema() {
+  static const Schema schema = {
+      key_choice("level", "Least severe message logged. `debug` logs every scan and publish.",
+                 {"trace", "debug", "info", "warn", "error"}, "info"),
+  };
+  return schema;
+}
+
+const Schema& broker_schema() {
+  static const Schema schema = {
+      key_string("uri",
+                 "Broker address, `mqtt://host:port` (plain) or `mqtts://host:port` (TLS 1.2+).",
+                 "mqtt://127.0.0.1:1883"),
+      key_string("client_id",
+                 "MQTT client id; must be stable and unique per gateway (empty: "
+                 "`wedge-<site>-<gateway>`).",
+                 ""),
+      key_choice("mqtt_version", "Protocol version: `5` (default) or `3.1.1` for older brokers.",
+                 {"5", "3.1.1"}, "5"),
+      key_int("keepalive_s", "Keep-alive interval; the broker declares us dead after 1.5x this.",
+              30, 5, 3600),
+      key_int("session_expiry_s",
+              "How long the broker keeps our session (and queued commands) while we are away. "
+              "If unsure, keep a week.",
+              604800, 60, 4294967295.0),
+      key_int("connect_timeout_s", "Give up one connection attempt after this long.", 10, 1, 300),
+      key_int("reconnect_min_ms", "First reconnect delay; doubles per failure, with jitter.", 500,
+              50, 600000),
+      key_int("reconnect_max_ms", "Longest reconnect delay.", 30000, 100, 3600000),
+      key_int("inflight_window",
+              "Events published and not yet acknowledged (PUBACK) at most. Larger is faster on "
+              "high-latency links; brokers cap it (mosquitto: max_inflight_messages).",
+              64, 1, 65535),
+      key_string("topic_prefix", "First levels of every topic (see docs/mqtt-api.md).",
+                 "wedge/v1"),
+      key_path("ca_file", "PEM file of the CA that signed the broker's certificate (mqtts).",
+               true),
+      key_path("cert_file", "PEM client certificate, for brokers that require one.", true),
+      key_path("key_file", "PEM private key of cert_file.", true),
+      key_path("credentials_file",
+               "File with `username=` and `password=` lines. Must not be readable by group or "
+               "others (wedge refuses to start otherwise, as ssh does).",
+               true),
+      key_int("max_command_bytes", "Commands larger than this are rejected unread.", 262144,
+              1024, 16777216),
+      key_int("replay_rate_per_s",
+              "Pace the replay of a backlog after an outage to this many events/s (0 = as fast as "
+              "the broker acknowledges). Some brokers disconnect clients that burst.",
+              0, 0, 1000000),
+      key_int("replay_burst", "Token bucket size for replay_rate_per_s.", 1000, 1, 1000000),
+  };
+  return schema;
+}
+
+const Schema& outbox_schema() {
+  static const Schema schema = {
+      key_int("max_events",
+              "Events kept while the broker is away. When reached, telemetry is dropped and "
+              "stations refuse new work with \"buffer full\".",
+              1000000, 1000, 100000000),
+      key_int("max_bytes_mb", "Payload bytes kept, in MiB; same effect as max_events.", 512, 1,
+              65536),
+      key_int("group_commit_window_us",
+              "Longest wait for more events to share one fsync. Larger = more throughput, more "
+              "latency.",
+              2000, 0, 100000),
+      key_int("group_commit_max", "Events per transaction at most.", 512, 1, 100000),
+  };
+  return schema;
+}
+
+const Schema& http_schema() {
+  static const Schema schema = {
+      key_string("listen",
+                 "Address:port of the station screens, API and /metrics. Any address other than "
+                 "loopback requires access_token_file.",
+                 "127.0.0.1:8080"),
+      key_path("access_token_file", "File holding the bearer token required by the HTTP API.",
+               true),
+  };
+  return schema;
+}
+
+}  // namespace
+
+const std::vector<SectionInfo>& top_level_sections() {
+  static const std::vector<SectionInfo> sections = {
+      {"log", "Logging to stderr (the journal under systemd).", &log_schema()},
+      {"broker", "Connection to the MQTT broker that links wedge with the OMS.", &broker_schema()},
+      {"outbox", "The durable SQLite outbox in state_dir.", &outbox_schema()},
+      {"http", "The HTTP server: station screens, API, /metrics, /healthz.", &http_schema()},
+  };
+  return sections;
+}
+
+const Schema& station_schema() {
+  static const Schema time_limits = {
+      key_int("pick_s", "An order still picking after this long is reported at risk.", 900, 1,
+              604800),
+      key_int("pack_s", "An order still packing after this long is reported at risk.", 600, 1,
+              604800),
+      key_int("ship_s", "A packed order not shipped after this long is reported at risk.", 3600, 1,
+              604800),
+  };
+  static const Schema schema = {
+      key_string("group", "Station group: pick lists addressed to the group may run here.", ""),
+      key_section("time_limits", "Per-step time limits (seconds) for at-risk detection.",
+                  time_limits),
+  };
+  return schema;
+}
+
+const Schema& device_common_schema() {
+  static const Schema schema = {
+      key_required_string("id", "Unique device id, used in topics and logs ([A-Za-z0-9_.-])."),
+      required(key_choice("kind", "Device family.", {"scanner", "scale", "printer", "light"},
+                          std::nullopt)),
+      key_required_string("driver", "Driver within the family (see below)."),
+      key_string("description", "Free text for people.", ""),
+  };
+  return schema;
+}
+
+}  // namespace wedge::config

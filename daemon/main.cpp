@@ -1,0 +1,85 @@
+// wedge: warehouse edge gateway daemon. Command line entry point.
+//
+// Exit codes: 0 success; 1 start-up failure (e.g. the state directory or broker credentials are
+// unusable); 2 invalid command line or configuration.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/app.hpp"
+#include "daemon/config/config.hpp"
+#include "daemon/config/reference.hpp"
+#include "daemon/core/log.hpp"
+#include "daemon/version.hpp"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(Usage: wedge --config FILE          run the daemon in the foreground (systemd style)
+       wedge --check-config FILE    validate FILE; exit 0 if valid, else 2 with every error
+       wedge --config-reference     print the configuration reference (docs/configuration.md)
+       wedge --version              print the version
+       wedge --help                 print this help
+
+wedge connects a warehouse station's scanners, scales, label printers and signal lights to the
+order management system over MQTT. Logs go to stderr (the journal under systemd); there is no
+fork and no PID file. Signals: SIGTERM/SIGINT stop within 5 s, SIGHUP re-reads the config.
+Documentation: docs/configuration.md, docs/mqtt-api.md, docs/operations.md.
+)";
+
+int usage_error(const std::string& message) {
+  std::cerr << "wedge: " << message << "\n" << kUsage;
+  return 2;
+}
+
+int check_config(const std::string& path) {
+  auto result = wedge::config::load_config(path);
+  for (const auto& error : result.errors) std::cerr << error.to_string() << "\n";
+  if (!result.config) return 2;
+  std::cout << path << ": valid (" << result.config->devices.size() << " devices, "
+            << result.config->stations.size() << " stations)\n";
+  return 0;
+}
+
+int run_daemon(const std::string& path) {
+  wedge::core::init_logging();
+  auto result = wedge::config::load_config(path);
+  if (!result.config) {
+    for (const auto& error : result.errors) spdlog::error("config: {}", error.to_string());
+    spdlog::error("refusing to start: {} configuration errors", result.errors.size());
+    return 2;
+  }
+  try {
+    wedge::App app(std::move(*result.config));
+    return app.run();
+  } catch (const std::exception& e) {
+    spdlog::critical("start-up failed: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage_error("no command given");
+  const std::string_view command = argv[1];
+  if (command == "--help" || command == "-h") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "--version") {
+    std::cout << "wedge " << wedge::kVersion << "\n";
+    return 0;
+  }
+  if (command == "--config-reference") {
+    std::cout << wedge::config::config_reference_markdown();
+    return 0;
+  }
+  if (command == "--config" || command == "--check-config") {
+    if (argc != 3) return usage_error(std::string(command) + " needs exactly one FILE");
+    return command == "--config" ? run_daemon(argv[2]) : check_config(argv[2]);
+  }
+  return usage_error("unknown option '" + std::string(command) + "'");
+}
