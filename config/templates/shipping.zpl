@@ -1,0 +1,20 @@
+^XA
+^CI28
+^PW812
+^LL1218
+^FO40,40^A0N,30,30^FDSHIP TO^FS
+^FO40,80^A0N,48,48^FD{{ship_to_name}}^FS
+^FO40,140^A0N,38,38^FD{{ship_to_line1}}^FS
+^FO40,185^A0N,38,38^FD{{ship_to_line2}}^FS
+^FO40,230^A0N,38,38^FD{{ship_to_city}}^FS
+^FO40,275^A0N,38,38^FD{{ship_to_country}}^FS
+^FO40,340^GB732,4,4^FS
+^FO40,370^A0N,34,34^FDORDER {{order_id}}^FS
+^FO40,415^A0N,34,34^FDCARRIER {{carrier}}^FS
+^FO40,460^A0N,34,34^FDTRACKING {{tracking}}^FS
+^FO40,530^GB732,4,4^FS
+^FO40,560^A0N,28,28^FDSSCC^FS
+^BY3,3,220
+^FO70,600^BCN,220,N,N,N^FD>;>800{{sscc|digits}}^FS
+^FO70,840^A0N,40,40^FD(00) {{sscc|digits}}^FS
+^XZ

@@ -1,0 +1,10 @@
+^XA
+^CI28
+^PW812
+^LL406
+^FO40,30^A0N,36,36^FDTOTE^FS
+^FO40,75^A0N,90,90^FD{{tote_id}}^FS
+^BY3,3,120
+^FO40,180^BCN,120,Y,N,N^FD{{tote_id|code128}}^FS
+^FO40,350^A0N,30,30^FDORDER {{order_id}} STATION {{station}}^FS
+^XZ

@@ -1,0 +1,146 @@
+// The durable print queue: label jobs in SQLite (<state_dir>/print.db, WAL, synchronous=FULL)
+// until a printer has taken them or they are given up.
+//
+// Contract
+// - enqueue() commits the job before it returns; from then on it survives printer downtime and
+//   daemon restarts. Jobs of one printer print in enqueue order, one at a time.
+// - A job is sent only while its printer reports `connected`; the driver checks ~HS again just
+//   before sending. A refusal before any byte left (PrintError::not_ready/busy: paper out, head
+//   open, printer unreachable) does not count as an attempt: such a job waits until the printer
+//   is back or the job is older than max_age. A failed send (PrintError::io) counts; it is
+//   retried after retry_initial·2^(n−1) (capped at retry_max) until max_attempts.
+// - Every job ends `printed` or `failed` (with the reason) exactly once, reported through the
+//   outcome handler (so the workflow and the OMS can emit events).
+// - Crash semantics, at most once: the row is set to `sending` (committed) before the first byte
+//   is written and to `printed` after the last byte was accepted. A job found in `sending` at
+//   start-up was interrupted in between; it may or may not have printed, so it is NOT resent: it
+//   ends `failed` with reason kInterruptedReason, and an operator or the workflow reprints it by
+//   id if the label is missing. A duplicate shipping label can end up on the wrong parcel; a
+//   missing one stops the parcel at the pack station, where it is noticed.
+// - reprint(id) queues a copy of a finished (printed or failed) job as a new job whose
+//   reprint_of names the original. Finished jobs are kept for keep_history, then deleted.
+// - Bounds: at most max_queued_jobs unfinished jobs; enqueue refuses more.
+//
+// Threading: construct, call and destroy on the loop thread; handlers run there. SQLite calls
+// are made on the loop thread: print jobs are a few per minute per station and each commit is
+// one fsync. Printers must outlive the queue or be stopped before it.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "drivers/printer/printer.hpp"
+
+namespace wedge::print {
+
+class PrintDb;
+
+inline constexpr std::string_view kInterruptedReason =
+    "interrupted: the daemon stopped while sending this job; not resent to avoid a duplicate "
+    "label, reprint it if the label is missing";
+
+enum class JobState { queued, sending, printed, failed };
+std::string_view to_string(JobState state) noexcept;
+
+struct QueueOptions {
+  std::string db_path;  // <state_dir>/print.db
+  int max_attempts = 10;
+  std::chrono::milliseconds max_age{std::chrono::hours(4)};
+  std::chrono::milliseconds retry_initial{1000};
+  std::chrono::milliseconds retry_max{60000};
+  std::chrono::milliseconds printer_wait_poll{1000};
+  std::chrono::milliseconds keep_history{std::chrono::hours(24 * 7)};
+  std::int64_t max_queued_jobs = 10000;
+};
+
+struct NewJob {
+  std::string id;  // empty: a UUID is assigned
+  std::string printer_id;
+  std::string order_id;
+  std::string zpl;
+};
+
+struct JobInfo {
+  std::string id;
+  std::string printer_id;
+  std::string order_id;
+  std::string zpl;
+  JobState state = JobState::queued;
+  int attempts = 0;
+  std::string last_error;
+  std::string reprint_of;
+  std::int64_t created_unix_ms = 0;
+  std::int64_t finished_unix_ms = 0;
+};
+
+struct EnqueueResult {
+  std::string id;     // the job id on success
+  std::string error;  // human sentence on failure
+  explicit operator bool() const { return error.empty(); }
+};
+
+// A job's end: state is printed or failed.
+struct JobOutcome {
+  std::string job_id;
+  std::string printer_id;
+  std::string order_id;
+  std::string reprint_of;
+  JobState state = JobState::printed;
+  std::string reason;  // empty when printed
+  int attempts = 0;
+};
+
+class PrintQueue {
+ public:
+  using OutcomeHandler = std::function<void(const JobOutcome&)>;
+
+  // Opens (creating) the database; throws std::runtime_error if it cannot (start-up error).
+  PrintQueue(boost::asio::any_io_executor loop, QueueOptions options);
+  ~PrintQueue();
+  PrintQueue(const PrintQueue&) = delete;
+  PrintQueue& operator=(const PrintQueue&) = delete;
+
+  // Registers a printer by its id. Before start().
+  void add_printer(drivers::Printer& printer);
+  void set_outcome_handler(OutcomeHandler handler);
+  // Resolves jobs interrupted by a crash (→ failed, reported), drops old history, starts sending.
+  void start();
+  // Stops sending new jobs. The result of a job already in flight is still recorded if it
+  // arrives while this object lives (stop the printers after the queue, on shutdown give them
+  // io_timeout to finish); if it never arrives the job is resolved as interrupted at next start.
+  void stop();
+
+  [[nodiscard]] EnqueueResult enqueue(NewJob job);
+  [[nodiscard]] EnqueueResult reprint(std::string_view job_id);
+  [[nodiscard]] std::optional<JobInfo> find(std::string_view job_id);
+  [[nodiscard]] std::int64_t count(JobState state);
+
+ private:
+  struct Lane;
+
+  void kick(Lane& lane);
+  void schedule(Lane& lane, std::chrono::milliseconds delay);
+  void on_result(Lane& lane, const std::string& job_id, const drivers::PrintResult& result);
+  void finish(const JobInfo& job, JobState state, const std::string& reason, int attempts);
+  std::chrono::milliseconds retry_delay(int attempts) const;
+
+  boost::asio::any_io_executor loop_;
+  QueueOptions options_;
+  std::unique_ptr<PrintDb> db_;
+  std::map<std::string, std::unique_ptr<Lane>, std::less<>> lanes_;
+  OutcomeHandler outcome_handler_;
+  bool started_ = false;
+  bool stopped_ = false;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+}  // namespace wedge::print

@@ -1,0 +1,371 @@
+#include "drivers/printer/zpl_session.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace wedge::drivers {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+constexpr std::string_view kHsCommand = "~HS";
+}
+
+ZplSession::ZplSession(asio::any_io_executor loop, std::string id,
+                       std::shared_ptr<ZplTransport> transport, ZplSessionOptions options,
+                       ZplSessionCallbacks callbacks)
+    : loop_(loop),
+      id_(std::move(id)),
+      transport_(std::move(transport)),
+      options_(options),
+      callbacks_(std::move(callbacks)),
+      reconnect_timer_(loop),
+      poll_timer_(loop),
+      query_timer_(loop),
+      write_timer_(loop),
+      backoff_(options.reconnect_initial, options.reconnect_max) {}
+
+void ZplSession::start() {
+  if (started_ || stopped_) return;
+  started_ = true;
+  open();
+}
+
+void ZplSession::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  reconnect_timer_.cancel();
+  poll_timer_.cancel();
+  query_timer_.cancel();
+  write_timer_.cancel();
+  transport_->close();
+  jobs_.clear();
+  current_.reset();
+  query_done_ = nullptr;
+}
+
+void ZplSession::set_health(HealthState state, std::string reason) {
+  if (!stopped_ && callbacks_.health) callbacks_.health(state, std::move(reason));
+}
+
+void ZplSession::open() {
+  if (stopped_) return;
+  auto self = shared_from_this();
+  transport_->async_open([this, self](std::string error) {
+    if (stopped_) return;
+    on_open(error);
+  });
+}
+
+void ZplSession::on_open(const std::string& error) {
+  if (!error.empty()) {
+    if (error != last_disconnect_reason_)
+      spdlog::warn("device={} printer unreachable: {}", id_, error);
+    last_disconnect_reason_ = error;
+    set_health(HealthState::disconnected, error);
+    schedule_reconnect();
+    pump();  // jobs waiting in the driver fail fast: nothing can be sent
+    return;
+  }
+  spdlog::info("device={} printer link open: {}", id_, transport_->describe());
+  open_ = true;
+  write_in_progress_ = false;
+  ++generation_;
+  rx_.clear();
+  backoff_.reset();
+  if (transport_->can_read()) read_loop();
+  if (may_query()) {
+    poll();
+  } else {
+    if (callbacks_.status_unknown) callbacks_.status_unknown();
+    set_health(HealthState::connected,
+               options_.status_mode == StatusMode::off
+                   ? "status unknown: status_mode is off"
+                   : "status unknown: device does not answer ~HS");
+    schedule_poll();
+    pump();
+  }
+}
+
+void ZplSession::schedule_reconnect() {
+  auto self = shared_from_this();
+  reconnect_timer_.expires_after(backoff_.next());
+  reconnect_timer_.async_wait([this, self](error_code ec) {
+    if (ec || stopped_) return;
+    open();
+  });
+}
+
+void ZplSession::connection_lost(const std::string& reason) {
+  if (!open_ || stopped_) return;
+  spdlog::warn("device={} printer link lost: {}", id_, reason);
+  open_ = false;
+  reading_ = false;
+  write_in_progress_ = false;
+  ++generation_;
+  last_disconnect_reason_ = reason;
+  transport_->close();
+  poll_timer_.cancel();
+  rx_.clear();
+  if (callbacks_.status_unknown) callbacks_.status_unknown();
+  set_health(HealthState::disconnected, reason);
+  if (query_done_) finish_query({QueryKind::disconnected, {}, reason});
+  schedule_reconnect();
+}
+
+void ZplSession::read_loop() {
+  if (reading_ || !open_) return;
+  reading_ = true;
+  auto self = shared_from_this();
+  const auto gen = generation_;
+  transport_->async_read_some(
+      asio::buffer(read_buffer_), [this, self, gen](error_code ec, std::size_t n) {
+        if (stopped_ || gen != generation_) return;
+        reading_ = false;
+        if (ec == asio::error::eof && !transport_->eof_is_disconnect()) {
+          // One-way device: nothing will ever come back. Status stays unknown; writes go on.
+          return;
+        }
+        if (ec) {
+          connection_lost(ec == asio::error::eof ? "printer closed the connection"
+                                                 : fmt::format("read {}: {}",
+                                                               transport_->describe(),
+                                                               ec.message()));
+          return;
+        }
+        rx_.append(read_buffer_.data(), n);
+        while (auto reply = take_hs_reply(rx_)) {
+          ever_answered_ = true;
+          auto parsed = parse_hs_reply(*reply);
+          QueryOutcome outcome;
+          if (parsed) {
+            outcome.kind = QueryKind::ok;
+            outcome.status = *parsed.status;
+          } else {
+            outcome.kind = QueryKind::bad_reply;
+            outcome.error = parsed.error;
+          }
+          if (query_done_) {
+            finish_query(outcome);
+          } else {
+            apply(outcome);  // a late reply to a query that already timed out: still news
+          }
+          if (stopped_ || gen != generation_) return;
+        }
+        read_loop();
+      });
+}
+
+bool ZplSession::may_query() const {
+  if (!open_ || !transport_->can_read()) return false;
+  return options_.status_mode != StatusMode::off;
+}
+
+void ZplSession::schedule_poll() {
+  if (!open_ || stopped_) return;
+  auto self = shared_from_this();
+  const auto gen = generation_;
+  poll_timer_.expires_after(options_.status_interval);
+  poll_timer_.async_wait([this, self, gen](error_code ec) {
+    if (ec || stopped_ || gen != generation_) return;
+    if (busy_) {
+      schedule_poll();  // a job is running and checks the status itself
+      return;
+    }
+    poll();
+  });
+}
+
+void ZplSession::poll() {
+  if (!may_query()) {
+    schedule_poll();
+    return;
+  }
+  busy_ = true;
+  auto self = shared_from_this();
+  query_status([this, self](const QueryOutcome& outcome) {
+    apply(outcome);
+    busy_ = false;
+    schedule_poll();
+    pump();
+  });
+}
+
+void ZplSession::query_status(QueryHandler done) {
+  query_done_ = std::move(done);
+  auto self = shared_from_this();
+  const auto gen = generation_;
+  query_timer_.expires_after(options_.status_timeout);
+  query_timer_.async_wait([this, self, gen](error_code ec) {
+    if (ec || stopped_ || gen != generation_ || !query_done_) return;
+    if (write_in_progress_) {
+      // The printer does not even take three bytes: the link is stuck, start over.
+      connection_lost(fmt::format("write ~HS to {} timed out", transport_->describe()));
+      return;
+    }
+    finish_query({QueryKind::timeout, {}, {}});
+  });
+  write_in_progress_ = true;
+  transport_->async_write(kHsCommand, [this, self, gen](error_code ec, std::size_t) {
+    if (stopped_) return;
+    if (gen == generation_) write_in_progress_ = false;
+    if (gen != generation_) return;
+    if (ec) connection_lost(fmt::format("write {}: {}", transport_->describe(), ec.message()));
+  });
+}
+
+void ZplSession::finish_query(const QueryOutcome& outcome) {
+  query_timer_.cancel();
+  auto done = std::move(query_done_);
+  query_done_ = nullptr;
+  if (done) done(outcome);
+}
+
+std::string ZplSession::apply(const QueryOutcome& outcome) {
+  switch (outcome.kind) {
+    case QueryKind::ok: {
+      if (callbacks_.status) callbacks_.status(outcome.status);
+      auto reason = hs_fault_reason(outcome.status);
+      if (reason.empty()) {
+        set_health(HealthState::connected, {});
+      } else {
+        set_health(HealthState::faulted, reason);
+      }
+      return reason;
+    }
+    case QueryKind::timeout: {
+      if (options_.status_mode == StatusMode::automatic && !ever_answered_) {
+        if (callbacks_.status_unknown) callbacks_.status_unknown();
+        set_health(HealthState::connected, "status unknown: device does not answer ~HS");
+        return {};
+      }
+      // ZPL guide, ~HS: no reply comes during media out, ribbon out, head open, rewinder full
+      // or head over-temperature, so silence itself is the fault.
+      auto reason = fmt::format("not ready: no ~HS reply within {} ms",
+                                options_.status_timeout.count());
+      if (callbacks_.status_unknown) callbacks_.status_unknown();
+      set_health(HealthState::faulted, reason);
+      return reason;
+    }
+    case QueryKind::bad_reply: {
+      auto reason = "unreadable ~HS reply: " + outcome.error;
+      set_health(HealthState::faulted, reason);
+      return reason;
+    }
+    case QueryKind::disconnected:
+      return "printer disconnected: " + outcome.error;
+  }
+  return "unknown status";
+}
+
+void ZplSession::print(std::string zpl, Printer::PrintHandler handler) {
+  if (stopped_) return;
+  if (jobs_.size() >= Printer::kMaxPendingJobs) {
+    auto self = shared_from_this();
+    asio::post(loop_, [this, self, handler = std::move(handler)] {
+      if (!stopped_) handler({PrintError::busy, "too many jobs waiting for this printer", 0});
+    });
+    return;
+  }
+  jobs_.push_back({std::move(zpl), std::move(handler)});
+  // Posted, so that the handler never runs inside async_print().
+  auto self = shared_from_this();
+  asio::post(loop_, [this, self] {
+    if (!stopped_) pump();
+  });
+}
+
+void ZplSession::pump() {
+  if (stopped_ || busy_ || current_ || jobs_.empty()) return;
+  current_ = std::move(jobs_.front());
+  jobs_.pop_front();
+  run_job();
+}
+
+void ZplSession::run_job() {
+  if (!open_) {
+    finish_job({PrintError::not_ready, "printer disconnected: " + last_disconnect_reason_, 0});
+    return;
+  }
+  busy_ = true;
+  const bool check = may_query() &&
+                     !(options_.status_mode == StatusMode::automatic && !ever_answered_);
+  if (!check) {
+    send_job();
+    return;
+  }
+  auto self = shared_from_this();
+  query_status([this, self](const QueryOutcome& outcome) {
+    auto reason = apply(outcome);
+    if (!reason.empty()) {
+      finish_job({PrintError::not_ready, reason, 0});
+      return;
+    }
+    send_job();
+  });
+}
+
+void ZplSession::send_job() {
+  if (!open_) {
+    finish_job({PrintError::not_ready, "printer disconnected: " + last_disconnect_reason_, 0});
+    return;
+  }
+  auto self = shared_from_this();
+  const auto gen = generation_;
+  write_timed_out_ = false;
+  write_in_progress_ = true;
+  write_timer_.expires_after(options_.io_timeout);
+  write_timer_.async_wait([this, self, gen](error_code ec) {
+    if (ec || stopped_ || gen != generation_ || !write_in_progress_) return;
+    write_timed_out_ = true;
+    transport_->close();  // completes the write with operation_aborted
+  });
+  transport_->async_write(current_->zpl, [this, self, gen](error_code ec, std::size_t n) {
+    if (stopped_) return;
+    write_timer_.cancel();
+    write_in_progress_ = false;
+    if (ec || gen != generation_) {
+      const auto reason =
+          write_timed_out_
+              ? fmt::format("write to {} timed out after {} ms ({} of {} bytes sent)",
+                            transport_->describe(), options_.io_timeout.count(), n,
+                            current_->zpl.size())
+              : fmt::format("write to {}: {} ({} of {} bytes sent)", transport_->describe(),
+                            ec ? ec.message() : "link lost", n, current_->zpl.size());
+      connection_lost(reason);
+      finish_job({PrintError::io, reason, n});
+      return;
+    }
+    finish_job({PrintError::none, {}, n});
+    if (stopped_ || !open_) return;
+    // After the job: the printer may have run out of paper on it; report that now rather than at
+    // the next poll, so the next job is held back with the right reason.
+    if (may_query() && ever_answered_) {
+      busy_ = true;
+      query_status([this, self](const QueryOutcome& outcome) {
+        apply(outcome);
+        busy_ = false;
+        pump();
+      });
+    }
+  });
+}
+
+void ZplSession::finish_job(PrintResult result) {
+  busy_ = false;
+  auto job = std::move(current_);
+  current_.reset();
+  if (job && job->handler) job->handler(result);
+  if (stopped_) return;
+  // Handler may have queued more; the next job starts from a fresh stack.
+  auto self = shared_from_this();
+  asio::post(loop_, [this, self] {
+    if (!stopped_) pump();
+  });
+}
+
+}  // namespace wedge::drivers
