@@ -1,0 +1,173 @@
+#include "daemon/station/gs1_digital_link.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "daemon/station/gs1_dictionary.hpp"
+
+namespace wedge::station {
+namespace {
+
+struct KeyRule {
+  std::string_view key;
+  std::array<std::string_view, 3> qualifiers;  // allowed, in this order; "" = unused slot
+};
+
+// Qualifier paths from the GS1 Digital Link standard: 01 → [22] [10] [21], or 235 alone.
+constexpr KeyRule kKeys[] = {
+    {"01", {"22", "10", "21"}},
+    {"00", {"", "", ""}},
+    {"414", {"", "", ""}},
+    {"417", {"", "", ""}},
+};
+
+const KeyRule* find_key(std::string_view segment) {
+  for (const auto& rule : kKeys)
+    if (rule.key == segment) return &rule;
+  return nullptr;
+}
+
+bool all_digits(std::string_view text) {
+  if (text.empty()) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto end = text.find(separator, start);
+    parts.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return parts;
+}
+
+DigitalLinkParse fail(DigitalLinkParse parse, Gs1Error code, std::string ai, std::string detail) {
+  parse.error = code;
+  parse.error_ai = std::move(ai);
+  parse.detail = std::move(detail);
+  return parse;
+}
+
+}  // namespace
+
+bool looks_like_uri(std::string_view text) noexcept {
+  auto starts_with_ci = [text](std::string_view prefix) {
+    if (text.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+      char c = text[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != prefix[i]) return false;
+    }
+    return true;
+  };
+  return starts_with_ci("http://") || starts_with_ci("https://");
+}
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int high = hex_value(text[i + 1]);
+    const int low = hex_value(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
+DigitalLinkParse parse_digital_link(std::string_view uri) {
+  DigitalLinkParse parse;
+  if (!looks_like_uri(uri)) return parse;
+  auto rest = uri.substr(uri.find("://") + 3);
+  if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
+  std::string_view query;
+  if (const auto question = rest.find('?'); question != std::string_view::npos) {
+    query = rest.substr(question + 1);
+    rest = rest.substr(0, question);
+  }
+  const auto slash = rest.find('/');
+  const auto host = rest.substr(0, slash);
+  if (host.empty()) return parse;  // "https:///01/…" is no URI at all: plain text
+  const auto path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  auto segments = split(path, '/');
+  while (!segments.empty() && segments.back().empty()) segments.pop_back();  // trailing '/'
+
+  // The key AI is the first segment naming one that is followed by a value; anything before it
+  // is the resolver's own path prefix (the standard allows one).
+  std::size_t key_at = segments.size();
+  for (std::size_t i = 0; i + 1 < segments.size(); ++i)
+    if (find_key(segments[i]) != nullptr) {
+      key_at = i;
+      break;
+    }
+  if (key_at == segments.size()) return parse;
+  parse.is_digital_link = true;
+  const KeyRule& rule = *find_key(segments[key_at]);
+
+  if ((segments.size() - key_at) % 2 != 0)
+    return fail(std::move(parse), Gs1Error::bad_digital_link, "",
+                "path after the key AI must be AI/value pairs");
+  std::size_t next_qualifier = 0;
+  for (std::size_t i = key_at; i < segments.size(); i += 2) {
+    const auto ai = segments[i];
+    if (i > key_at) {
+      const bool tpx = rule.key == "01" && ai == "235" && i == key_at + 2 && segments.size() == key_at + 4;
+      std::size_t slot = next_qualifier;
+      while (slot < rule.qualifiers.size() && rule.qualifiers[slot] != ai) ++slot;
+      if (!tpx && (ai.empty() || slot == rule.qualifiers.size()))
+        return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
+                    fmt::format("'{}' is not a qualifier of ({}) at this place in the path", ai, rule.key));
+      next_qualifier = slot + 1;
+    }
+    auto value = percent_decode(segments[i + 1]);
+    if (!value)
+      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
+                  fmt::format("bad percent-escape in the value of ({})", ai));
+    if (ai == "01" && (value->size() == 8 || value->size() == 12 || value->size() == 13) &&
+        all_digits(*value))
+      *value = std::string(14 - value->size(), '0') + *value;  // the standard allows short GTINs
+    parse.elements.push_back(Gs1Element{std::string(ai), std::move(*value)});
+  }
+
+  if (query.empty()) return parse;
+  for (const auto pair : split(query, '&')) {
+    if (pair.empty()) continue;
+    const auto equals = pair.find('=');
+    const auto key = pair.substr(0, equals);
+    if (!all_digits(key)) continue;  // linkType, context, … are not AIs
+    if (find_ai(key) == nullptr)
+      return fail(std::move(parse), Gs1Error::unknown_ai, std::string(key),
+                  fmt::format("query AI ({}) is not in the dictionary", key));
+    if (find_key(key) != nullptr || key == "22" || key == "10" || key == "21" || key == "235") {
+      // Key and qualifier AIs belong in the path; the standard forbids them in the query.
+      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(key),
+                  fmt::format("({}) must be in the URI path, not in the query", key));
+    }
+    auto value = percent_decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+    if (!value)
+      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(key),
+                  fmt::format("bad percent-escape in the value of ({})", key));
+    parse.elements.push_back(Gs1Element{std::string(key), std::move(*value)});
+  }
+  return parse;
+}
+
+}  // namespace wedge::station

@@ -1,0 +1,40 @@
+// OrderStore: the stations' per-order progress in SQLite (<state_dir>/stations.db, WAL), so that
+// a restart resumes every order in exactly the step, phase and pick count it had.
+//
+// One row per order: (order_id, rank, record JSON from workflow_order.hpp). save() writes the whole
+// record in one statement (an UPSERT, atomic on its own). The stations save after the outbox
+// committed the event that announces the change: a crash between the two can repeat an event
+// (the scan was never confirmed to the picker, who scans again) but never lose one.
+// synchronous=NORMAL: in WAL mode a process crash loses nothing; a power loss may lose the last
+// progress rows (the events themselves are in the outbox, synchronous=FULL).
+//
+// Threading: loop thread only (one connection, no locking).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/station/workflow_order.hpp"
+
+namespace wedge::station {
+
+class OrderStore {
+ public:
+  // Opens or creates `db_path`; throws std::runtime_error with the SQLite message (start-up error).
+  explicit OrderStore(const std::string& db_path);
+
+  // Stores `record`; false (and `error` set) when SQLite fails (disk full, I/O error).
+  [[nodiscard]] bool save(const OrderRecord& record, std::string& error);
+  // Every stored order, by rank. Rows that no longer parse are skipped and logged.
+  [[nodiscard]] std::vector<OrderRecord> load_all();
+  // The largest rank stored (0 when empty).
+  [[nodiscard]] std::int64_t max_rank();
+
+ private:
+  outbox::sqlite::Connection db_;
+  outbox::sqlite::Statement upsert_;
+};
+
+}  // namespace wedge::station
