@@ -8,8 +8,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <optional>
+
 #include "daemon/core/log.hpp"
 #include "daemon/core/systemd.hpp"
+#include "daemon/devices/device_set.hpp"
+#include "daemon/mqtt/link.hpp"
+#include "daemon/outbox/outbox.hpp"
 #include "daemon/version.hpp"
 
 namespace wedge {
@@ -22,23 +28,119 @@ using namespace std::chrono_literals;
 // every event on disk, so nothing is lost by stopping early.
 constexpr auto kShutdownBound = 4500ms;
 
+outbox::Options outbox_options(const config::Config& config) {
+  const auto& s = config.section("outbox");
+  outbox::Options options;
+  options.db_path = config.state_dir + "/outbox.db";
+  options.max_events = s.get_int("max_events");
+  options.max_bytes = s.get_int("max_bytes_mb") * 1024 * 1024;
+  options.group_commit_window = std::chrono::microseconds(s.get_int("group_commit_window_us"));
+  options.group_commit_max = static_cast<std::size_t>(s.get_int("group_commit_max"));
+  return options;
+}
+
+mqtt::LinkOptions link_options(const config::Config& config) {
+  const auto& b = config.section("broker");
+  mqtt::LinkOptions o;
+  o.broker_uri = b.get_string("uri");
+  o.client_id = b.get_string("client_id");
+  o.mqtt_version = b.get_string("mqtt_version");
+  o.keepalive_s = static_cast<int>(b.get_int("keepalive_s"));
+  o.session_expiry_s = b.get_int("session_expiry_s");
+  o.connect_timeout_s = static_cast<int>(b.get_int("connect_timeout_s"));
+  o.reconnect_min_ms = static_cast<int>(b.get_int("reconnect_min_ms"));
+  o.reconnect_max_ms = static_cast<int>(b.get_int("reconnect_max_ms"));
+  o.inflight_window = static_cast<int>(b.get_int("inflight_window"));
+  o.topic_prefix = b.get_string("topic_prefix");
+  o.ca_file = b.get_string_or("ca_file", "");
+  o.cert_file = b.get_string_or("cert_file", "");
+  o.key_file = b.get_string_or("key_file", "");
+  o.credentials_file = b.get_string_or("credentials_file", "");
+  o.max_command_bytes = static_cast<std::size_t>(b.get_int("max_command_bytes"));
+  o.replay_rate_per_s = static_cast<double>(b.get_int("replay_rate_per_s"));
+  o.replay_burst = static_cast<int>(b.get_int("replay_burst"));
+  o.site = config.site;
+  o.gateway = config.gateway;
+  o.state_dir = config.state_dir;
+  o.version = kVersion;
+  return o;
+}
+
+// The state directory holds the outbox: without it no event could be kept, so it is a start-up error.
+void ensure_state_dir(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) throw std::runtime_error("cannot create state_dir " + path + ": " + ec.message());
+}
+
 struct App::Impl {
   explicit Impl(config::Config c)
       : config(std::move(c)),
         signals(io, SIGTERM, SIGINT, SIGHUP),
         watchdog(io),
-        shutdown_deadline(io) {}
+        status_timer(io),
+        shutdown_deadline(io) {
+    ensure_state_dir(config.state_dir);
+    outbox.emplace(io.get_executor(), outbox_options(config));
+    link.emplace(io.get_executor(), link_options(config), *outbox, [this] { return inventory(); });
+    devices.emplace(io.get_executor(), config);
+    devices->set_health_handler(
+        [this](const std::string& id, const std::string& kind, const drivers::Health& health) {
+          const auto state = std::string(drivers::to_string(health.state));
+          if (health.state == drivers::HealthState::connected)
+            spdlog::info("device={} kind={} state={}", id, kind, state);
+          else
+            spdlog::warn("device={} kind={} state={} reason=\"{}\"", id, kind, state, health.reason);
+          link->publish_device_status(id, state, health.reason);
+        });
+    outbox->set_alarm_handler([](bool full, const std::string& reason) {
+      if (full) spdlog::error("outbox alarm: {}", reason);
+      else spdlog::info("outbox alarm cleared: {}", reason);
+    });
+    link->set_command_handler([](const commands::Command& command) {
+      spdlog::info("command id={} type={} order={} stored", command.id, commands::to_string(command.type),
+                   command.order_id);
+    });
+  }
 
   asio::io_context io{1};
   config::Config config;
   asio::signal_set signals;
   asio::steady_timer watchdog;
+  asio::steady_timer status_timer;
   asio::steady_timer shutdown_deadline;
+  // Destroyed in reverse order: devices, then the link, then the outbox the link publishes from.
+  std::optional<outbox::Outbox> outbox;
+  std::optional<mqtt::Link> link;
+  std::optional<DeviceSet> devices;
   bool stopping = false;
 
+  mqtt::Inventory inventory() const {
+    mqtt::Inventory inv;
+    for (const auto& station : config.stations) inv.stations.push_back(station.id);
+    for (const auto& device : config.devices) inv.devices.push_back(device.id);
+    return inv;
+  }
+
   std::string status_line() const {
-    return fmt::format("site {} gateway {}: {} stations, {} devices", config.site, config.gateway,
-                       config.stations.size(), config.devices.size());
+    const auto out = outbox->stats();
+    const auto up = link->stats();
+    int connected = 0;
+    for (const auto& entry : devices->all())
+      if (entry.device->health().state == drivers::HealthState::connected) ++connected;
+    return fmt::format("{}/{}: broker {}, outbox {} events{}, devices {}/{} connected, {} stations",
+                       config.site, config.gateway, up.connected ? "connected" : "disconnected",
+                       out.depth, out.full ? " (FULL)" : "", connected, devices->all().size(),
+                       config.stations.size());
+  }
+
+  void arm_status() {
+    status_timer.expires_after(5s);
+    status_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      core::notify_status(status_line());
+      arm_status();
+    });
   }
 
   void wait_for_signal() {
@@ -94,13 +196,18 @@ struct App::Impl {
     core::notify_stopping();
     signals.cancel();
     watchdog.cancel();
+    status_timer.cancel();
     shutdown_deadline.expires_after(kShutdownBound);
     shutdown_deadline.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       spdlog::warn("shutdown bound reached; stopping the loop with work pending");
       io.stop();
     });
-    // Nothing else holds work on the loop yet; once every service has stopped the loop runs dry.
+    // Stop taking work first (devices), then say goodbye to the broker (retained offline, bounded),
+    // then commit what is queued. Every event not yet acknowledged stays in the outbox for next time.
+    devices->stop();
+    link->stop(1500ms);
+    outbox->close();
     shutdown_deadline.cancel();
   }
 };
@@ -114,6 +221,9 @@ int App::run() {
     core::set_log_level(*level);
   spdlog::info("wedge {} starting: {}", kVersion, s.status_line());
   s.wait_for_signal();
+  s.devices->start();
+  s.link->start();
+  s.arm_status();
   if (auto interval = core::watchdog_interval()) {
     spdlog::info("systemd watchdog every {} ms", interval->count() / 1000);
     s.arm_watchdog(*interval);

@@ -1,5 +1,7 @@
 #include "daemon/config/schema.hpp"
 
+#include "daemon/print/schema.hpp"
+
 namespace wedge::config {
 
 using namespace wedge::drivers;
@@ -97,6 +99,8 @@ const std::vector<SectionInfo>& top_level_sections() {
       {"broker", "Connection to the MQTT broker that links wedge with the OMS.", &broker_schema()},
       {"outbox", "The durable SQLite outbox in state_dir.", &outbox_schema()},
       {"http", "The HTTP server: station screens, API, /metrics, /healthz.", &http_schema()},
+      {"printing", "Label printing: the durable print queue, templates and SSCC numbers.",
+       &print::printing_schema()},
   };
   return sections;
 }

@@ -93,7 +93,7 @@ struct RunningDaemon {
 TEST(DaemonLifecycle, SendsReadyThenStopsOnSigtermWithinFiveSeconds) {
   RunningDaemon d;
   ASSERT_TRUE(wait_until([&] { return d.notify->received("READY=1"); }, 10s)) << d.process->log();
-  EXPECT_TRUE(d.notify->received("STATUS=site test-site gateway gw-1"));
+  EXPECT_TRUE(d.notify->received("STATUS=test-site/gw-1: broker "));
   const auto start = std::chrono::steady_clock::now();
   d.process->signal(SIGTERM);
   const int status = d.process->wait(5s);
