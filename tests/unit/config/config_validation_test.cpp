@@ -143,6 +143,38 @@ const BadConfig kBadConfigs[] = {
      {"w.yaml:6:5: stations[0].scaner: unknown key (did you mean 'scanner'?)"}},
     {"station_time_limit_negative", "site: dc1\ngateway: gw1\nstations:\n  - id: s1\n    steps: [pick]\n    time_limits:\n      pick_s: -1\n",
      {"w.yaml:7:15: stations[0].time_limits.pick_s: value -1 out of range 1..604800"}},
+    {"device_port_out_of_range",
+     "site: dc1\ngateway: gw1\ndevices:\n  - id: sc1\n    kind: scanner\n    driver: tcp\n    host: 127.0.0.1\n    port: 70000\n",
+     {"w.yaml:8:11: devices[0].port: value 70000 out of range 1..65535"}},
+    {"device_missing_driver_key",
+     "site: dc1\ngateway: gw1\ndevices:\n  - id: sc1\n    kind: scanner\n    driver: tcp\n    host: 127.0.0.1\n",
+     {"w.yaml:4:5: devices[0].port: missing required key 'port'"}},
+    {"device_negative_timeout",
+     "site: dc1\ngateway: gw1\ndevices:\n  - id: sc1\n    kind: scanner\n    driver: serial\n    path: /dev/ttyACM0\n    inter_char_timeout_ms: -5\n",
+     {"w.yaml:8:28: devices[0].inter_char_timeout_ms: value -5 out of range 0..60000"}},
+    {"device_unknown_key_with_hint",
+     "site: dc1\ngateway: gw1\ndevices:\n  - id: sc1\n    kind: scanner\n    driver: serial\n    path: /dev/ttyACM0\n    baud_: 9600\n",
+     {"w.yaml:8:5: devices[0].baud_: unknown key (did you mean 'baud'?)"}},
+    {"device_unknown_driver",
+     "site: dc1\ngateway: gw1\ndevices:\n  - id: sc1\n    kind: scanner\n    driver: usb-hid\n",
+     {"w.yaml:6:13: devices[0].driver: unknown scanner driver 'usb-hid' (available: serial, tcp, evdev)"}},
+    {"device_duplicate_id",
+     "site: dc1\ngateway: gw1\ndevices:\n  - id: p1\n    kind: printer\n    driver: zpl-tcp\n    host: h\n  - id: p1\n    kind: printer\n    driver: zpl-tcp\n    host: h\n",
+     {"w.yaml:8:9: devices[1].id: duplicate device id 'p1' (first used at devices[0])"}},
+    {"device_choice_value",
+     "site: dc1\ngateway: gw1\ndevices:\n  - id: s1\n    kind: scanner\n    driver: serial\n    path: /dev/ttyS0\n    parity: mark\n",
+     {"w.yaml:8:13: devices[0].parity: expected one of none, even, odd, got 'mark'"}},
+    {"scanner_shared_by_two_stations",
+     "site: dc1\ngateway: gw1\ndevices:\n  - id: sc\n    kind: scanner\n    driver: serial\n    path: /dev/ttyS0\n"
+     "stations:\n  - id: a\n    steps: [pick]\n    scanner: sc\n  - id: b\n    steps: [ship]\n    scanner: sc\n",
+     {"w.yaml:14:14: stations[1].scanner: device 'sc' is already the scanner of station 'a'; a scanner serves one station only"}},
+    {"device_in_wrong_role",
+     "site: dc1\ngateway: gw1\ndevices:\n  - id: p1\n    kind: printer\n    driver: zpl-tcp\n    host: h\n"
+     "stations:\n  - id: a\n    steps: [pick]\n    light: p1\n",
+     {"w.yaml:11:12: stations[0].light: device 'p1' is a printer, not a light"}},
+    {"unreadable_template_dir",
+     "site: dc1\ngateway: gw1\nprinting:\n  template_dir: /nonexistent/templates\n",
+     {"w.yaml:4:17: printing.template_dir: cannot read file '/nonexistent/templates': No such file or directory"}},
     {"errors_in_file_order", "site: dc1\ngateway: gw1\nstations:\n  - id: s1\n    steps: [fly]\nbroker:\n  keepalive_s: 1\n",
      {"w.yaml:5:13: stations[0].steps[0]: expected one of pick, pack, ship, got 'fly'",
       "w.yaml:7:16: broker.keepalive_s: value 1 out of range 5..3600"}},
@@ -150,6 +182,28 @@ const BadConfig kBadConfigs[] = {
 
 INSTANTIATE_TEST_SUITE_P(Table, BadConfigs, ::testing::ValuesIn(kBadConfigs),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST(ConfigValidation, PrinterMayServeSeveralStations) {
+  auto lines = errors_of(
+      "site: dc1\ngateway: gw1\ndevices:\n  - id: p1\n    kind: printer\n    driver: zpl-tcp\n    host: h\n"
+      "  - id: sc\n    kind: scale\n    driver: mt-sics\n    path: /dev/ttyS0\n"
+      "  - id: sc2\n    kind: scale\n    driver: mt-sics\n    path: /dev/ttyS1\n"
+      "stations:\n  - id: a\n    steps: [pack]\n    scale: sc\n    printer: p1\n"
+      "  - id: b\n    steps: [pack, ship]\n    scale: sc2\n    printer: p1\n");
+  EXPECT_TRUE(lines.empty()) << (lines.empty() ? "" : lines[0]);
+}
+
+TEST(ConfigValidation, DeviceSettingsCarryDefaults) {
+  auto result = parse_config(
+      "site: dc1\ngateway: gw1\ndevices:\n  - id: s\n    kind: scanner\n    driver: serial\n    path: /dev/ttyS0\n",
+      "w.yaml", "/tmp");
+  ASSERT_TRUE(result.config);
+  const auto* device = result.config->find_device("s");
+  ASSERT_NE(device, nullptr);
+  EXPECT_EQ(device->settings.get_int("baud"), 9600);
+  EXPECT_EQ(device->settings.get_string("parity"), "none");
+  EXPECT_EQ(device->settings.get_string("path"), "/dev/ttyS0");
+}
 
 TEST(ConfigValidation, MissingFileIsAnError) {
   auto result = wedge::config::load_config("/nonexistent/wedge.yaml");
