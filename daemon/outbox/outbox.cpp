@@ -1,0 +1,319 @@
+#include "daemon/outbox/outbox.hpp"
+
+#include "daemon/outbox/outbox_reader.hpp"
+#include "daemon/outbox/outbox_store.hpp"
+#include "daemon/outbox/outbox_writer.hpp"
+#include "daemon/outbox/seq_ranges.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <deque>
+#include <stdexcept>
+
+namespace wedge::outbox {
+
+std::string_view to_string(OutboxError error) noexcept {
+  switch (error) {
+    case OutboxError::none:
+      return "none";
+    case OutboxError::full:
+      return "full";
+    case OutboxError::dropped:
+      return "dropped";
+    case OutboxError::storage:
+      return "storage";
+    case OutboxError::stopped:
+      return "stopped";
+    case OutboxError::invalid:
+      return "invalid";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// The envelope's fixed part: keys, quotes, the UUID, the timestamp and a seq of up to 19 digits.
+// The limit check needs a size before the envelope exists (it is built at commit time).
+constexpr std::int64_t kEnvelopeOverheadBytes = 150;
+
+std::int64_t estimated_bytes(const NewEvent& event) {
+  const std::size_t variable =
+      event.type.size() + event.station.size() + event.order_id.size() + event.data_json.size();
+  return kEnvelopeOverheadBytes + static_cast<std::int64_t>(variable);
+}
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Runs a producer's or the MQTT link's handler; nothing it throws escapes into the loop.
+template <typename Handler, typename... Args>
+void invoke_safely(const char* what, const Handler& handler, const Args&... args) {
+  try {
+    handler(args...);
+  } catch (const std::exception& e) {
+    spdlog::error("outbox: {} handler threw: {}", what, e.what());
+  } catch (...) {
+    spdlog::error("outbox: {} handler threw", what);
+  }
+}
+
+}  // namespace
+
+// Loop-side state. Shared with the handlers the writer posts, so that a report that arrives after
+// the Outbox is gone still finds valid memory (and still runs the producers' handlers).
+struct LoopState {
+  struct Pending {
+    Outbox::AppendHandler handler;
+    std::int64_t estimated_bytes = 0;
+  };
+
+  boost::asio::any_io_executor loop;
+  Options options;
+  Stats stats;
+  std::int64_t queued_bytes = 0;  // estimated bytes of the appends in `pending`
+  std::deque<Pending> pending;    // appends handed to the writer, in queue order
+  SeqRanges acked;                // acked, delete not committed yet: never re-delivered
+  Outbox::AlarmHandler alarm_handler;
+  Outbox::AvailableHandler available_handler;
+  std::string storage_reason;
+  bool alarm_active = false;
+
+  std::int64_t used_events() const { return stats.depth + stats.queued; }
+  std::int64_t used_bytes() const { return stats.bytes + queued_bytes; }
+
+  std::string full_reason() const {
+    return "buffer full: " + std::to_string(used_events()) + " events / " +
+           std::to_string(used_bytes()) + " bytes stored (limit " +
+           std::to_string(options.max_events) + " events / " + std::to_string(options.max_bytes) +
+           " bytes)";
+  }
+
+  // Posts the alarm handler if the alarm state or its cause changed.
+  void update_alarm(const std::string& reason) {
+    const bool active = stats.full || stats.storage_failed;
+    if (active == alarm_active && !active) return;
+    alarm_active = active;
+    if (active) {
+      spdlog::warn("outbox: alarm: {}", reason);
+    } else {
+      spdlog::info("outbox: alarm cleared: {}", reason);
+    }
+    if (alarm_handler) {
+      boost::asio::post(loop,
+                        [handler = alarm_handler, active, reason] {
+                          invoke_safely("alarm", handler, active, reason);
+                        });
+    }
+  }
+
+  void set_full() {
+    if (stats.full) return;
+    stats.full = true;
+    update_alarm(full_reason());
+  }
+
+  void maybe_clear_full() {
+    if (!stats.full) return;
+    const double ratio = options.alarm_clear_ratio;
+    if (static_cast<double>(used_events()) > ratio * static_cast<double>(options.max_events) ||
+        static_cast<double>(used_bytes()) > ratio * static_cast<double>(options.max_bytes)) {
+      return;
+    }
+    stats.full = false;
+    update_alarm("buffer no longer full: " + std::to_string(used_events()) + " events / " +
+                 std::to_string(used_bytes()) + " bytes stored");
+  }
+
+  void on_report(CommitReport& report) {
+    stats.depth = report.state.depth;
+    stats.bytes = report.state.bytes;
+    stats.oldest_unix_ms = report.state.oldest_unix_ms;
+    stats.last_seq = report.state.next_seq - 1;
+    stats.transactions = report.transactions;
+    stats.storage_errors = report.storage_errors;
+    for (const auto& range : report.acks_done) acked.erase(range);
+
+    std::vector<std::pair<Outbox::AppendHandler, AppendResult>> completions;
+    completions.reserve(report.appends.size());
+    bool stored_any = false;
+    for (auto& result : report.appends) {
+      if (pending.empty()) break;  // cannot happen: the writer reports what the loop queued
+      Pending item = std::move(pending.front());
+      pending.pop_front();
+      --stats.queued;
+      queued_bytes -= item.estimated_bytes;
+      if (result) {
+        ++stats.committed_events;
+        stored_any = true;
+      }
+      completions.emplace_back(std::move(item.handler), std::move(result));
+    }
+
+    if (report.storage_failed) {
+      if (!stats.storage_failed || storage_reason != report.storage_reason) {
+        stats.storage_failed = true;
+        storage_reason = report.storage_reason;
+        alarm_active = false;  // force the handler call: a new storage fault is news
+        update_alarm("storage failure: " + report.storage_reason);
+      }
+    } else if (stats.storage_failed && (stored_any || !report.acks_done.empty())) {
+      stats.storage_failed = false;
+      storage_reason.clear();
+      update_alarm(stats.full ? full_reason() : std::string("storage recovered"));
+    }
+    maybe_clear_full();
+
+    for (auto& [handler, result] : completions) {
+      if (handler) invoke_safely("append", handler, result);
+    }
+    if (stored_any && available_handler) invoke_safely("available", available_handler);
+  }
+};
+
+struct Outbox::Impl {
+  std::shared_ptr<LoopState> state = std::make_shared<LoopState>();
+  OutboxReader reader;
+  std::unique_ptr<OutboxWriter> writer;
+  std::int64_t cursor = 0;  // highest seq handed out by next_batch since the last rewind
+  bool closed = false;
+  bool read_error_logged = false;
+
+  void post_result(AppendHandler handler, AppendResult result) {
+    if (!handler) return;
+    boost::asio::post(state->loop, [handler = std::move(handler), result = std::move(result)] {
+      invoke_safely("append", handler, result);
+    });
+  }
+};
+
+Outbox::Outbox(boost::asio::any_io_executor loop, Options options)
+    : impl_(std::make_unique<Impl>()) {
+  auto& state = *impl_->state;
+  state.loop = loop;
+  state.options = std::move(options);
+  const StoreOptions store_options{state.options.db_path, state.options.sqlite_vfs,
+                                   state.options.max_page_count};
+
+  OutboxStore store;
+  if (auto status = store.open(store_options); !status) {
+    throw std::runtime_error("outbox " + state.options.db_path + ": " + status.message);
+  }
+  StoreState stored;
+  if (auto status = store.load_state(stored); !status) {
+    throw std::runtime_error("outbox " + state.options.db_path + ": " + status.message);
+  }
+  if (auto status = impl_->reader.open(store_options); !status) {
+    throw std::runtime_error("outbox " + state.options.db_path + ": " + status.message);
+  }
+  state.stats.depth = stored.depth;
+  state.stats.bytes = stored.bytes;
+  state.stats.oldest_unix_ms = stored.oldest_unix_ms;
+  state.stats.last_seq = stored.next_seq - 1;
+  spdlog::info("outbox: opened {}: {} events / {} bytes stored, last seq {}", state.options.db_path,
+               stored.depth, stored.bytes, stored.next_seq - 1);
+
+  std::weak_ptr<LoopState> weak = impl_->state;
+  std::shared_ptr<LoopState> shared = impl_->state;
+  impl_->writer = std::make_unique<OutboxWriter>(
+      std::move(store), stored, state.options.group_commit_window, state.options.group_commit_max,
+      [shared](CommitReport report) {
+        boost::asio::post(shared->loop, [shared, report = std::move(report)]() mutable {
+          shared->on_report(report);
+        });
+      });
+}
+
+Outbox::~Outbox() { close(); }
+
+void Outbox::append(NewEvent event, AppendHandler handler) {
+  auto& state = *impl_->state;
+  if (impl_->closed) {
+    impl_->post_result(std::move(handler),
+                       AppendResult{OutboxError::stopped, 0, {}, "outbox is shut down"});
+    return;
+  }
+  const std::int64_t bytes = estimated_bytes(event);
+  const bool fits = state.used_events() + 1 <= state.options.max_events &&
+                    state.used_bytes() + bytes <= state.options.max_bytes;
+  if (event.event_class == EventClass::telemetry && (!fits || state.stats.full)) {
+    ++state.stats.telemetry_dropped;
+    if (!fits) state.set_full();
+    impl_->post_result(
+        std::move(handler),
+        AppendResult{OutboxError::dropped, 0, {}, "telemetry dropped: " + state.full_reason()});
+    return;
+  }
+  if (!fits) {
+    ++state.stats.business_refused;
+    state.set_full();
+    impl_->post_result(std::move(handler),
+                       AppendResult{OutboxError::full, 0, {}, state.full_reason()});
+    return;
+  }
+  if (event.ts_unix_ms == 0) event.ts_unix_ms = now_unix_ms();
+  state.pending.push_back(LoopState::Pending{std::move(handler), bytes});
+  ++state.stats.queued;
+  state.queued_bytes += bytes;
+  impl_->writer->enqueue(std::move(event));
+}
+
+std::vector<StoredEvent> Outbox::next_batch(std::size_t max_events) {
+  std::vector<StoredEvent> batch;
+  if (impl_->closed || max_events == 0) return batch;
+  auto& state = *impl_->state;
+  batch.reserve(max_events);
+  while (batch.size() < max_events) {
+    std::vector<StoredEvent> rows;
+    const std::size_t want = max_events - batch.size();
+    if (auto status = impl_->reader.read_after(impl_->cursor, want, rows); !status) {
+      if (!impl_->read_error_logged) {
+        spdlog::error("outbox: reading events failed: {}", status.message);
+        impl_->read_error_logged = true;
+      }
+      break;
+    }
+    impl_->read_error_logged = false;
+    for (auto& row : rows) {
+      impl_->cursor = row.seq;
+      // Acked but the delete not committed yet (after a rewind): the broker has it already.
+      if (state.acked.contains(row.seq)) continue;
+      batch.push_back(std::move(row));
+    }
+    if (rows.size() < want) break;
+  }
+  return batch;
+}
+
+void Outbox::ack(std::int64_t seq) {
+  if (impl_->closed || seq <= 0) return;
+  if (!impl_->state->acked.insert(seq)) return;  // duplicate PUBACK
+  impl_->writer->enqueue_ack(seq);
+}
+
+void Outbox::rewind() { impl_->cursor = 0; }
+
+Stats Outbox::stats() const { return impl_->state->stats; }
+
+void Outbox::set_alarm_handler(AlarmHandler handler) {
+  impl_->state->alarm_handler = std::move(handler);
+}
+
+void Outbox::set_available_handler(AvailableHandler handler) {
+  impl_->state->available_handler = std::move(handler);
+}
+
+void Outbox::close() {
+  if (!impl_ || impl_->closed) return;
+  impl_->closed = true;
+  // Joins the writer after it committed what is queued; the reports are posted to the loop and
+  // complete the producers' handlers there.
+  impl_->writer->stop();
+  impl_->reader.close();
+}
+
+}  // namespace wedge::outbox

@@ -1,0 +1,184 @@
+#include "daemon/outbox/outbox_store.hpp"
+
+#include <algorithm>
+
+namespace wedge::outbox {
+
+namespace {
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS events ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL,"
+    "  topic TEXT NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  payload BLOB NOT NULL,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+
+}  // namespace
+
+sqlite::Status OutboxStore::open(const StoreOptions& options) {
+  if (auto status = db_.open(options.path, true, options.vfs); !status) return status;
+  auto fail = [this](sqlite::Status status) {
+    close();
+    return status;
+  };
+  // busy_timeout first: another connection (our reader, or a stray sqlite3 shell) may hold a lock.
+  if (auto status = db_.exec("PRAGMA busy_timeout=5000"); !status) return fail(status);
+  {
+    sqlite::Statement stmt;
+    if (auto status = db_.prepare("PRAGMA journal_mode=WAL", stmt); !status) return fail(status);
+    auto status = stmt.step();
+    if (!status) return fail(status);
+    const std::string mode = status.code == SQLITE_ROW ? stmt.column_text(0) : "";
+    if (mode != "wal") {
+      return fail(sqlite::Status{SQLITE_CANTOPEN, "journal_mode=WAL refused (got '" + mode + "')"});
+    }
+  }
+  // FULL in WAL mode: every COMMIT fsyncs the WAL. NORMAL would only sync at checkpoints, and a
+  // power cut could then take back events the stations were told were accepted.
+  if (auto status = db_.exec("PRAGMA synchronous=FULL"); !status) return fail(status);
+  // After a checkpoint the WAL is cut back to this size, so a drained backlog gives the disk back.
+  if (auto status = db_.exec("PRAGMA journal_size_limit=67108864"); !status) return fail(status);
+  if (options.max_page_count > 0) {
+    if (auto status = db_.exec("PRAGMA max_page_count=" + std::to_string(options.max_page_count));
+        !status) {
+      return fail(status);
+    }
+  }
+  if (auto status = db_.exec(kSchema); !status) return fail(status);
+
+  Statements s;
+  if (auto status = db_.prepare(
+          "INSERT INTO events(seq, id, topic, type, payload, created) VALUES(?,?,?,?,?,?)",
+          s.insert);
+      !status) {
+    return fail(status);
+  }
+  if (auto status = db_.prepare("INSERT INTO meta(key, value) VALUES('last_seq', ?1) "
+                                "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+                                s.set_last_seq);
+      !status) {
+    return fail(status);
+  }
+  if (auto status = db_.prepare("SELECT count(*), COALESCE(sum(length(payload)), 0) FROM events "
+                                "WHERE seq BETWEEN ? AND ?",
+                                s.measure);
+      !status) {
+    return fail(status);
+  }
+  if (auto status = db_.prepare("DELETE FROM events WHERE seq BETWEEN ? AND ?", s.remove);
+      !status) {
+    return fail(status);
+  }
+  if (auto status = db_.prepare("SELECT created FROM events ORDER BY seq LIMIT 1", s.oldest);
+      !status) {
+    return fail(status);
+  }
+  statements_ = std::move(s);
+  return {};
+}
+
+sqlite::Status OutboxStore::load_state(StoreState& state) {
+  std::int64_t max_seq = 0;
+  std::int64_t meta_seq = 0;
+  if (auto status = db_.query_int("SELECT COALESCE(max(seq), 0) FROM events", max_seq); !status) {
+    return status;
+  }
+  if (auto status = db_.query_int(
+          "SELECT COALESCE((SELECT value FROM meta WHERE key='last_seq'), 0)", meta_seq);
+      !status) {
+    return status;
+  }
+  state.next_seq = std::max(max_seq, meta_seq) + 1;
+  // length() of a BLOB reads only the record header, so this is one pass over the leaf pages.
+  sqlite::Statement stmt;
+  if (auto status =
+          db_.prepare("SELECT count(*), COALESCE(sum(length(payload)), 0) FROM events", stmt);
+      !status) {
+    return status;
+  }
+  auto status = stmt.step();
+  if (!status) return status;
+  state.depth = stmt.column_int(0);
+  state.bytes = stmt.column_int(1);
+  stmt.reset();
+  return oldest(state.oldest_unix_ms);
+}
+
+CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
+                                  const std::vector<SeqRange>& acks) {
+  CommitOutcome outcome;
+  if (rows.empty() && acks.empty()) return outcome;
+  rollback();  // a transaction left open by an earlier, interrupted cycle would swallow this one
+  // IMMEDIATE takes the write lock now, so a busy database fails here and not halfway through.
+  if (auto status = db_.exec("BEGIN IMMEDIATE"); !status) {
+    rollback();
+    outcome.status = status;
+    return outcome;
+  }
+  auto abort = [&](sqlite::Status status) {
+    rollback();
+    outcome.status = std::move(status);
+    outcome.deleted_events = 0;
+    outcome.deleted_bytes = 0;
+    return outcome;
+  };
+  for (const auto& row : rows) {
+    auto& insert = statements_.insert;
+    insert.bind(1, row.seq);
+    insert.bind(2, row.id);
+    insert.bind(3, row.topic);
+    insert.bind(4, row.type);
+    insert.bind_blob(5, row.payload);
+    insert.bind(6, row.created_unix_ms);
+    auto status = insert.step();
+    insert.reset();
+    if (!status) return abort(status);
+  }
+  if (!rows.empty()) {
+    auto& set_last_seq = statements_.set_last_seq;
+    set_last_seq.bind(1, rows.back().seq);
+    auto status = set_last_seq.step();
+    set_last_seq.reset();
+    if (!status) return abort(status);
+  }
+  for (const auto& [first, last] : acks) {
+    // Count what goes, for the in-memory stats; inside the transaction, so it is exact.
+    auto& measure = statements_.measure;
+    measure.bind(1, first);
+    measure.bind(2, last);
+    auto status = measure.step();
+    if (status.code == SQLITE_ROW) {
+      outcome.deleted_events += measure.column_int(0);
+      outcome.deleted_bytes += measure.column_int(1);
+    }
+    measure.reset();
+    if (!status) return abort(status);
+    auto& remove = statements_.remove;
+    remove.bind(1, first);
+    remove.bind(2, last);
+    status = remove.step();
+    remove.reset();
+    if (!status) return abort(status);
+  }
+  if (auto status = db_.exec("COMMIT"); !status) return abort(status);
+  return outcome;
+}
+
+sqlite::Status OutboxStore::oldest(std::int64_t& unix_ms) {
+  auto& stmt = statements_.oldest;
+  auto status = stmt.step();
+  unix_ms = status.code == SQLITE_ROW ? stmt.column_int(0) : 0;
+  stmt.reset();
+  return status.ok() ? sqlite::Status{} : status;
+}
+
+void OutboxStore::rollback() {
+  // SQLite may already have rolled back by itself (after SQLITE_FULL or an I/O error); a ROLLBACK
+  // without a transaction is an error we have nothing to do about.
+  if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+}
+
+}  // namespace wedge::outbox

@@ -1,0 +1,228 @@
+#include "daemon/outbox/outbox_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+namespace wedge::outbox {
+
+namespace {
+
+// A delete that failed (disk full, I/O error) is tried again after this long even if nothing else
+// arrives, so acked events do leave once the disk recovers.
+constexpr auto kAckRetryInterval = std::chrono::milliseconds(100);
+
+}  // namespace
+
+OutboxWriter::OutboxWriter(OutboxStore store, StoreState state, std::chrono::microseconds window,
+                           std::size_t group_max, ReportSink sink)
+    : store_(std::move(store)),
+      state_(state),
+      window_(window),
+      group_max_(group_max == 0 ? 1 : group_max),
+      sink_(std::move(sink)),
+      thread_([this] { run(); }) {}
+
+OutboxWriter::~OutboxWriter() { stop(); }
+
+void OutboxWriter::enqueue(NewEvent event) {
+  {
+    std::lock_guard lock(mutex_);
+    appends_.push_back(Queued{std::move(event), std::chrono::steady_clock::now()});
+  }
+  wake_.notify_one();
+}
+
+void OutboxWriter::enqueue_ack(std::int64_t seq) {
+  {
+    std::lock_guard lock(mutex_);
+    if (acks_.empty()) first_ack_ = std::chrono::steady_clock::now();
+    acks_.insert(seq);
+  }
+  wake_.notify_one();
+}
+
+void OutboxWriter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  store_.close();
+}
+
+void OutboxWriter::wait_for_work(std::unique_lock<std::mutex>& lock) {
+  auto has_work = [this] { return stopping_ || !appends_.empty() || !acks_.empty(); };
+  if (retry_acks_.empty()) {
+    wake_.wait(lock, has_work);
+  } else if (!wake_.wait_for(lock, kAckRetryInterval, has_work)) {
+    return;  // nothing new: time to retry the failed deletes
+  }
+  if (stopping_) return;
+  // Group commit: give the oldest waiting item `window_` to find company, no longer. A lone append
+  // after a lone append (a quiet station) does not wait: nobody is coming, and the wait would only
+  // add to its latency. Acks always wait; nobody waits for a delete.
+  if (!appends_.empty() && !busy_) return;
+  const auto oldest = !appends_.empty() ? appends_.front().enqueued : first_ack_;
+  const auto deadline = oldest + window_;
+  wake_.wait_until(lock, deadline, [this] { return stopping_ || appends_.size() >= group_max_; });
+}
+
+void OutboxWriter::run() {
+  while (true) {
+    std::vector<Queued> appends;
+    SeqRanges acks;
+    bool stopping = false;
+    {
+      std::unique_lock lock(mutex_);
+      wait_for_work(lock);
+      const std::size_t take = std::min(appends_.size(), group_max_);
+      appends.reserve(take);
+      for (std::size_t i = 0; i < take; ++i) {
+        appends.push_back(std::move(appends_.front()));
+        appends_.pop_front();
+      }
+      std::swap(acks, acks_);
+      stopping = stopping_ && appends_.empty();
+    }
+    // More than one append in this group means producers are busy: the next group waits for
+    // company.
+    busy_ = appends.size() > 1;
+    for (const auto& range : retry_acks_.ranges()) acks.insert(range);
+    retry_acks_.clear();
+    if (!appends.empty() || !acks.empty()) {
+      const auto count = appends.size();
+      CommitReport report;
+      try {
+        report = commit_cycle(std::move(appends), acks.ranges());
+      } catch (const std::exception& e) {
+        // Out of memory or no entropy for a UUID: nothing was committed (the transaction is
+        // rolled back by the store or never began); the producers must hear about it.
+        report = failed_cycle(count, acks.ranges(), e.what());
+      }
+      sink_(std::move(report));
+    }
+    if (stopping) {
+      if (!retry_acks_.empty()) {
+        // Last chance for deletes that failed; if this fails too the events stay stored and are
+        // delivered again after the restart (at least once, never lost).
+        CommitReport report;
+        auto ranges = retry_acks_.ranges();
+        retry_acks_.clear();
+        retry_acks_alone(report, std::move(ranges));
+        report.state = state_;
+        report.transactions = transactions_;
+        report.storage_errors = storage_errors_;
+        sink_(std::move(report));
+      }
+      return;
+    }
+  }
+}
+
+CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector<SeqRange> acks) {
+  CommitReport report;
+  report.appends.resize(appends.size());
+  std::vector<RowToInsert> rows;
+  rows.reserve(appends.size());
+  std::int64_t seq = state_.next_seq;
+  std::int64_t inserted_bytes = 0;
+  for (std::size_t i = 0; i < appends.size(); ++i) {
+    const NewEvent& event = appends[i].event;
+    AppendResult& result = report.appends[i];
+    result.id = uuids_.next();
+    auto envelope = build_envelope(EnvelopeFields{result.id, seq, event.ts_unix_ms, event.type,
+                                                  event.station, event.order_id, event.data_json});
+    if (!envelope.ok) {
+      result.error = OutboxError::invalid;
+      result.reason = "event " + event.type + " not stored: " + envelope.reason;
+      continue;
+    }
+    result.seq = seq++;
+    inserted_bytes += static_cast<std::int64_t>(envelope.json.size());
+    rows.push_back(RowToInsert{result.seq, result.id, event.topic, event.type,
+                               std::move(envelope.json), event.ts_unix_ms});
+  }
+
+  const bool was_empty = state_.depth == 0;
+  auto outcome = store_.commit(rows, acks);
+  if (!outcome.status) {
+    ++storage_errors_;
+    report.storage_failed = true;
+    report.storage_reason = sqlite::code_name(outcome.status.code) + ": " + outcome.status.message;
+    spdlog::error("outbox: commit of {} events and {} acks failed: {}", rows.size(), acks.size(),
+                  report.storage_reason);
+    for (auto& result : report.appends) {
+      if (result.error != OutboxError::none) continue;
+      result.error = OutboxError::storage;
+      result.seq = 0;
+      result.reason = "event not stored: " + report.storage_reason;
+    }
+    // Deletes free space: on a full disk they may well succeed where the inserts failed.
+    if (!acks.empty() && !rows.empty()) {
+      retry_acks_alone(report, std::move(acks));
+    } else {
+      for (const auto& range : acks) retry_acks_.insert(range);
+    }
+  } else {
+    if (!rows.empty() || !acks.empty()) ++transactions_;
+    state_.next_seq = seq;
+    state_.depth += static_cast<std::int64_t>(rows.size()) - outcome.deleted_events;
+    state_.bytes += inserted_bytes - outcome.deleted_bytes;
+    report.acks_done = std::move(acks);
+    if (state_.depth == 0) {
+      state_.oldest_unix_ms = 0;
+    } else if (outcome.deleted_events > 0 || was_empty) {
+      if (auto status = store_.oldest(state_.oldest_unix_ms); !status) {
+        spdlog::warn("outbox: reading the oldest event's time failed: {}", status.message);
+      }
+    }
+  }
+  report.state = state_;
+  report.transactions = transactions_;
+  report.storage_errors = storage_errors_;
+  return report;
+}
+
+CommitReport OutboxWriter::failed_cycle(std::size_t appends, const std::vector<SeqRange>& acks,
+                                        const std::string& what) {
+  ++storage_errors_;
+  spdlog::error("outbox: writer cycle failed: {}", what);
+  CommitReport report;
+  report.appends.assign(
+      appends,
+      AppendResult{OutboxError::storage, 0, {}, "event not stored: internal error: " + what});
+  for (const auto& range : acks) retry_acks_.insert(range);
+  report.state = state_;
+  report.transactions = transactions_;
+  report.storage_errors = storage_errors_;
+  report.storage_failed = true;
+  report.storage_reason = "internal error: " + what;
+  return report;
+}
+
+void OutboxWriter::retry_acks_alone(CommitReport& report, std::vector<SeqRange> acks) {
+  auto outcome = store_.commit({}, acks);
+  if (!outcome.status) {
+    ++storage_errors_;
+    if (!report.storage_failed) {
+      report.storage_failed = true;
+      report.storage_reason =
+          sqlite::code_name(outcome.status.code) + ": " + outcome.status.message;
+    }
+    for (const auto& range : acks) retry_acks_.insert(range);
+    return;
+  }
+  ++transactions_;
+  state_.depth -= outcome.deleted_events;
+  state_.bytes -= outcome.deleted_bytes;
+  if (state_.depth == 0) {
+    state_.oldest_unix_ms = 0;
+  } else if (outcome.deleted_events > 0) {
+    (void)store_.oldest(state_.oldest_unix_ms);
+  }
+  report.acks_done.insert(report.acks_done.end(), acks.begin(), acks.end());
+}
+
+}  // namespace wedge::outbox

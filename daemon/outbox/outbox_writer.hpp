@@ -1,0 +1,96 @@
+// The outbox writer thread: the only thread that writes the SQLite file.
+//
+// Group commit: the thread sleeps until work arrives, then waits at most `group_commit_window`
+// (counted from when the oldest queued append arrived) for more appends, or until
+// `group_commit_max` are queued, and commits them all in one transaction with one WAL fsync.
+// Appends that arrive while an fsync is running form the next group, so under load the batch size
+// grows by itself. The window is only spent when the previous group held more than one append: a
+// single append from a quiet producer is committed at once (latency = one fsync). Acks (deletes)
+// ride along in the same transaction; alone, they are batched the same way and never cost one fsync
+// each. Acks travel as seq ranges (SeqRanges): one range delete per run of consecutive seqs.
+//
+// Seq: assigned here, at commit time, contiguous from StoreState::next_seq. A failed transaction
+// gives its seqs back (nothing of it is stored), so the committed seqs have no gaps.
+//
+// Thread-safety: enqueue*, stop() from any thread (the loop, in practice). Reports go to the sink
+// on the writer thread, in commit order; the sink posts them to the loop.
+#pragma once
+
+#include "daemon/outbox/envelope.hpp"
+#include "daemon/outbox/outbox.hpp"
+#include "daemon/outbox/outbox_store.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace wedge::outbox {
+
+// One writer cycle's outcome, handed to the loop.
+struct CommitReport {
+  std::vector<AppendResult> appends;  // one per append taken, in queue order
+  std::vector<SeqRange> acks_done;    // acks whose delete is committed (or found nothing)
+  StoreState state;                   // on disk after this cycle
+  std::int64_t transactions = 0;      // committed transactions since open (running total)
+  std::int64_t storage_errors = 0;    // failed transactions since open (running total)
+  bool storage_failed = false;        // this cycle's transaction failed
+  std::string storage_reason;         // why, when storage_failed
+};
+
+class OutboxWriter {
+ public:
+  using ReportSink = std::function<void(CommitReport)>;
+
+  OutboxWriter(OutboxStore store, StoreState state, std::chrono::microseconds window,
+               std::size_t group_max, ReportSink sink);
+  ~OutboxWriter();
+  OutboxWriter(const OutboxWriter&) = delete;
+  OutboxWriter& operator=(const OutboxWriter&) = delete;
+
+  void enqueue(NewEvent event);
+  void enqueue_ack(std::int64_t seq);
+  // Commits everything queued, then joins the thread. Idempotent.
+  void stop();
+
+ private:
+  struct Queued {
+    NewEvent event;
+    std::chrono::steady_clock::time_point enqueued;
+  };
+
+  void run();
+  void wait_for_work(std::unique_lock<std::mutex>& lock);
+  CommitReport commit_cycle(std::vector<Queued> appends, std::vector<SeqRange> acks);
+  void retry_acks_alone(CommitReport& report, std::vector<SeqRange> acks);
+  CommitReport failed_cycle(std::size_t appends, const std::vector<SeqRange>& acks,
+                            const std::string& what);
+
+  // Only the writer thread touches these.
+  OutboxStore store_;
+  StoreState state_;
+  UuidGenerator uuids_;
+  SeqRanges retry_acks_;  // deletes whose transaction failed; tried again
+  std::int64_t transactions_ = 0;
+  std::int64_t storage_errors_ = 0;
+  bool busy_ = false;  // the last group had company: wait the window for the next one
+
+  const std::chrono::microseconds window_;
+  const std::size_t group_max_;
+  ReportSink sink_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Queued> appends_;                       // guarded by mutex_
+  SeqRanges acks_;                                   // guarded by mutex_
+  std::chrono::steady_clock::time_point first_ack_;  // guarded by mutex_
+  bool stopping_ = false;                            // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace wedge::outbox
