@@ -16,6 +16,9 @@
 #include "daemon/devices/device_set.hpp"
 #include "daemon/mqtt/link.hpp"
 #include "daemon/outbox/outbox.hpp"
+#include "daemon/print/print_queue.hpp"
+#include "daemon/print/schema.hpp"
+#include "daemon/station/stations.hpp"
 #include "daemon/version.hpp"
 
 namespace wedge {
@@ -84,6 +87,13 @@ struct App::Impl {
     outbox.emplace(io.get_executor(), outbox_options(config));
     link.emplace(io.get_executor(), link_options(config), *outbox, [this] { return inventory(); });
     devices.emplace(io.get_executor(), config);
+    print_queue.emplace(io.get_executor(),
+                        print::queue_options(config.section("printing"), config.state_dir));
+    for (const auto& device : config.devices)
+      if (device.kind == "printer") print_queue->add_printer(*devices->printer(device.id));
+    // Stations keep pointers into `config`: it is the start-up configuration, which a reload never
+    // replaces (reload() applies what can change at run time and keeps the rest for the restart).
+    stations.emplace(io.get_executor(), config, *devices, *link, *print_queue, config.state_dir);
     devices->set_health_handler(
         [this](const std::string& id, const std::string& kind, const drivers::Health& health) {
           const auto state = std::string(drivers::to_string(health.state));
@@ -97,9 +107,12 @@ struct App::Impl {
       if (full) spdlog::error("outbox alarm: {}", reason);
       else spdlog::info("outbox alarm cleared: {}", reason);
     });
-    link->set_command_handler([](const commands::Command& command) {
-      spdlog::info("command id={} type={} order={} stored", command.id, commands::to_string(command.type),
-                   command.order_id);
+    link->set_command_handler([this](const commands::Command& command) {
+      stations->handle_command(command, [id = command.id, order = command.order_id](
+                                            const station::CommandOutcome& outcome) {
+        spdlog::info("command id={} order={} outcome={} step={}", id, order, outcome.code,
+                     outcome.intercepted_step);
+      });
     });
   }
 
@@ -113,6 +126,8 @@ struct App::Impl {
   std::optional<outbox::Outbox> outbox;
   std::optional<mqtt::Link> link;
   std::optional<DeviceSet> devices;
+  std::optional<print::PrintQueue> print_queue;
+  std::optional<station::Stations> stations;
   bool stopping = false;
 
   mqtt::Inventory inventory() const {
@@ -176,7 +191,6 @@ struct App::Impl {
     spdlog::info("config reloaded: log.level={} applied; changes to broker, outbox, http, devices "
                  "and stations take effect at the next restart",
                  level_name);
-    config = std::move(*result.config);
     core::notify_ready(status_line());
   }
 
@@ -205,8 +219,15 @@ struct App::Impl {
     });
     // Stop taking work first (devices), then say goodbye to the broker (retained offline, bounded),
     // then commit what is queued. Every event not yet acknowledged stays in the outbox for next time.
+    stations->stop();
+    print_queue->stop();
     devices->stop();
-    link->stop(1500ms);
+    try {
+      link->stop(1500ms);
+    } catch (const std::exception& e) {
+      // Paho throws when a connect attempt is still pending; the connection is gone either way.
+      spdlog::warn("mqtt disconnect: {}", e.what());
+    }
     outbox->close();
     shutdown_deadline.cancel();
   }
@@ -221,7 +242,9 @@ int App::run() {
     core::set_log_level(*level);
   spdlog::info("wedge {} starting: {}", kVersion, s.status_line());
   s.wait_for_signal();
+  s.stations->start();
   s.devices->start();
+  s.print_queue->start();
   s.link->start();
   s.arm_status();
   if (auto interval = core::watchdog_interval()) {

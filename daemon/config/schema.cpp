@@ -118,6 +118,10 @@ const Schema& station_schema() {
       key_string("group", "Station group: pick lists addressed to the group may run here.", ""),
       key_section("time_limits", "Per-step time limits (seconds) for at-risk detection.",
                   time_limits),
+      key_int("min_shelf_life_days",
+              "Items must stay good (by their (17) expiry / (15) best-before date) this many days "
+              "past the ship date, unless the pick list line sets its own minimum.",
+              0, 0, 3650),
   };
   return schema;
 }

@@ -1,0 +1,38 @@
+#include "daemon/station/events.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+namespace wedge::station {
+
+void EventEmitter::emit(std::string_view station, std::string_view order_id, std::string_view type,
+                        const boost::json::object& data, Done done) {
+  outbox::NewEvent event;
+  event.event_class = outbox::EventClass::business;
+  event.topic = topics_.event(station, type);
+  event.type = std::string(type);
+  event.station = std::string(station);
+  event.order_id = std::string(order_id);
+  event.data_json = boost::json::serialize(data);
+  link_.append(std::move(event), [done = std::move(done), type = std::string(type),
+                                  station = std::string(station),
+                                  order = std::string(order_id)](const outbox::AppendResult& result) {
+    if (!result)
+      spdlog::warn("station={} order={} event={} not stored: {} ({})", station, order, type,
+                   outbox::to_string(result.error), result.reason);
+    if (done) done(result);
+  });
+}
+
+std::string outbox_refusal_code(const outbox::AppendResult& result) {
+  switch (result.error) {
+    case outbox::OutboxError::full:
+      return "buffer full";
+    case outbox::OutboxError::stopped:
+      return "shutting down";
+    default:
+      return "storage error";
+  }
+}
+
+}  // namespace wedge::station

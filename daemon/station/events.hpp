@@ -1,0 +1,72 @@
+// The business events of the station workflow, as they go into the outbox (docs/workflows.md lists
+// every type with its data fields; docs/mqtt-api.md the envelope).
+//
+// EventEmitter puts one event on the station's topic ({base}/station/{station}/event/{type}, or
+// {base}/event/{type} when no station is concerned) through Link::append, and calls back on the
+// loop once the outbox has committed it — or refused it (buffer full, storage error). The station
+// tells the picker "accepted" only from inside that callback.
+//
+// Threading: loop thread only.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "daemon/mqtt/link.hpp"
+#include "daemon/mqtt/topics.hpp"
+#include "daemon/outbox/outbox.hpp"
+
+namespace wedge::station {
+
+// Event types (the last topic level and the envelope "type").
+namespace event {
+inline constexpr std::string_view kOrderReceived = "order.received";
+inline constexpr std::string_view kOrderRejected = "order.rejected";
+inline constexpr std::string_view kOrderCancelled = "order.cancelled";
+inline constexpr std::string_view kOrderHeld = "order.held";
+inline constexpr std::string_view kOrderReleased = "order.released";
+inline constexpr std::string_view kOrderUpdated = "order.updated";
+inline constexpr std::string_view kOrderUpdateRejected = "order.update_rejected";
+inline constexpr std::string_view kOrderCommandRefused = "order.command_refused";
+inline constexpr std::string_view kOrderSetAside = "order.set_aside";
+inline constexpr std::string_view kScanRefused = "scan.refused";
+inline constexpr std::string_view kPickStarted = "pick.started";
+inline constexpr std::string_view kLocationConfirmed = "pick.location_confirmed";
+inline constexpr std::string_view kItemPicked = "pick.item_picked";
+inline constexpr std::string_view kShortPick = "pick.short";
+inline constexpr std::string_view kPickCompleted = "pick.completed";
+inline constexpr std::string_view kPackStarted = "pack.started";
+inline constexpr std::string_view kWeightOk = "weight.ok";
+inline constexpr std::string_view kWeightMismatch = "weight.mismatch";
+inline constexpr std::string_view kLabelPrinted = "label.printed";
+inline constexpr std::string_view kLabelFailed = "label.failed";
+inline constexpr std::string_view kLabelVerified = "label.verified";
+inline constexpr std::string_view kLabelVoided = "label.voided";
+inline constexpr std::string_view kPackCompleted = "pack.completed";
+inline constexpr std::string_view kShipped = "order.shipped";
+}  // namespace event
+
+class EventEmitter {
+ public:
+  using Done = std::function<void(const outbox::AppendResult&)>;
+
+  EventEmitter(mqtt::Link& link, mqtt::Topics topics) : link_(link), topics_(std::move(topics)) {}
+
+  // Appends one business event; `done` (may be empty) runs on the loop after the commit or refusal.
+  void emit(std::string_view station, std::string_view order_id, std::string_view type,
+            const boost::json::object& data, Done done = {});
+
+  const mqtt::Topics& topics() const { return topics_; }
+
+ private:
+  mqtt::Link& link_;
+  mqtt::Topics topics_;
+};
+
+// The picker sentence for an outbox refusal ("buffer full", "storage error").
+[[nodiscard]] std::string outbox_refusal_code(const outbox::AppendResult& result);
+
+}  // namespace wedge::station

@@ -1,0 +1,341 @@
+// OMS commands applied to the workflow (see station_impl.hpp): pick_list, order.cancel,
+// order.hold, order.release, order.update.
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/station/station_impl.hpp"
+
+namespace wedge::station {
+
+namespace json = boost::json;
+
+namespace {
+
+json::array issues_json(const std::vector<OrderIssue>& issues) {
+  json::array out;
+  for (const auto& issue : issues)
+    out.emplace_back(json::object{{"path", issue.path}, {"code", to_string(issue.code)}, {"message", issue.message}});
+  return out;
+}
+
+bool same_address(const std::optional<ShipTo>& a, const std::optional<ShipTo>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a) return true;
+  return a->name == b->name && a->address_lines == b->address_lines && a->postcode == b->postcode &&
+         a->city == b->city && a->country == b->country;
+}
+
+CommandOutcome outcome(bool accepted, std::string code, std::string reason, const OrderRecord* order = nullptr,
+                       std::string step = {}, std::string phase = {}) {
+  CommandOutcome o;
+  o.accepted = accepted;
+  o.code = std::move(code);
+  o.reason = std::move(reason);
+  if (order) {
+    o.intercepted_step = step.empty() ? order->intercept_step() : std::move(step);
+    o.intercepted_phase = phase.empty() ? std::string(to_string(order->phase)) : std::move(phase);
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string command_reason(const std::string& data_json) {
+  boost::system::error_code ec;
+  auto value = json::parse(data_json, ec);
+  if (ec || !value.is_object()) return {};
+  const auto* reason = value.as_object().if_contains("reason");
+  return reason && reason->is_string() ? std::string(reason->as_string()) : std::string();
+}
+
+void Stations::Impl::handle_command(const commands::Command& command, Stations::CommandDone done) {
+  auto reply = [&done](CommandOutcome o) {
+    if (done) done(o);
+  };
+  if (!running) return reply(outcome(false, "stopped", "the stations are not running"));
+  try {
+    switch (command.type) {
+      case commands::CommandType::pick_list:
+        return on_pick_list(command, std::move(done));
+      case commands::CommandType::order_cancel:
+        return on_cancel_or_hold(command, true, std::move(done));
+      case commands::CommandType::order_hold:
+        return on_cancel_or_hold(command, false, std::move(done));
+      case commands::CommandType::order_release:
+        return on_release(command, std::move(done));
+      case commands::CommandType::order_update:
+        return on_update(command, std::move(done));
+      case commands::CommandType::rebirth:
+        return reply(outcome(true, "accepted", "nothing to do for the stations"));
+    }
+  } catch (const std::exception& e) {
+    // Nothing escapes a handler: a bug in one command must not stop the gateway.
+    spdlog::error("command id={} order={} failed: {}", command.id, command.order_id, e.what());
+    return reply(outcome(false, "internal_error", e.what()));
+  }
+}
+
+void Stations::Impl::on_pick_list(const commands::Command& command, Stations::CommandDone done) {
+  if (auto* existing = find_order(command.order_id)) {
+    if (done) done(outcome(true, "duplicate", "order already received", existing));
+    return;
+  }
+  auto parsed = parse_pick_list_json(command.order_id, command.station, command.data_json,
+                                     PickListOptions{require_shipping});
+  std::string target;
+  if (parsed) target = parsed.pick_list->station_group.empty() ? command.station : parsed.pick_list->station_group;
+  bool has_pick = false, has_pack = false, matched = false;
+  for (const auto& [id, st] : stations)
+    if (matches(st, target)) {
+      matched = true;
+      has_pick = has_pick || st.has("pick");
+      has_pack = has_pack || st.has("pack");
+    }
+  if (!parsed || !matched) {
+    Json data;
+    if (!parsed) {
+      data["code"] = "invalid_pick_list";
+      data["issues"] = issues_json(parsed.issues);
+    } else {
+      data["code"] = "no_station";
+      data["issues"] = json::array{json::object{
+          {"path", "station"}, {"code", "no_station"}, {"message", "no station or station group named " + target}}};
+    }
+    data["command_id"] = command.id;
+    const std::string code = parsed ? "no_station" : "invalid_pick_list";
+    const std::string reason = parsed ? "no station or station group named " + target
+                                      : (parsed.issues.empty() ? std::string("invalid pick list")
+                                                               : parsed.issues.front().path + ": " +
+                                                                     parsed.issues.front().message);
+    spdlog::warn("order={} pick list refused: {}", command.order_id, reason);
+    commit(command.station, command.order_id, event::kOrderRejected, std::move(data), {});
+    if (done) done(outcome(false, code, reason));
+    return;
+  }
+  OrderRecord order;
+  order.order_id = command.order_id;
+  order.rank = next_rank++;
+  order.command_station = command.station;
+  order.target = target;
+  order.pick_list_json = command.data_json;
+  order.pick_list = std::move(*parsed.pick_list);
+  order.pick.lines.resize(order.pick_list.lines.size());
+  order.received_unix_ms = now_ms();
+  if (!has_pick) {
+    order.step = has_pack ? Step::pack : Step::ship;
+    order.phase = Phase::identify;
+  }
+  save(order);
+  Json data = order_position(order);
+  data["command_id"] = command.id;
+  data["target"] = target;
+  data["lines"] = static_cast<std::int64_t>(order.pick_list.lines.size());
+  data["units"] = [&] {
+    std::int64_t units = 0;
+    for (const auto& l : order.pick_list.lines) units += l.qty;
+    return units;
+  }();
+  data["expected_grams"] = order.pick_list.expected_weight_grams();
+  const std::string order_id = order.order_id;
+  orders.emplace(order_id, std::move(order));
+  commit(command.station, order_id, event::kOrderReceived, std::move(data),
+         [this, order_id, done] {
+           if (done) done(outcome(true, "accepted", "order queued", find_order(order_id)));
+           assign_all();
+           for (auto& [id, st] : stations) notify(st);
+         },
+         [this, order_id, done](const outbox::AppendResult& result) {
+           // Stored and queued all the same: the order must not be lost because the OMS cannot
+           // hear about it yet.
+           if (done) done(outcome(true, "accepted", "order queued; event not stored: " + outbox_refusal_code(result),
+                                  find_order(order_id)));
+           assign_all();
+         });
+}
+
+void Stations::Impl::on_cancel_or_hold(const commands::Command& command, bool cancel, Stations::CommandDone done) {
+  auto* order = find_order(command.order_id);
+  if (!order) {
+    if (done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
+    return;
+  }
+  const std::string step = order->intercept_step();
+  const std::string phase(to_string(order->phase));
+  const std::string reason = command_reason(command.data_json);
+  if (order->status == OrderStatus::shipped || order->status == OrderStatus::cancelled ||
+      (!cancel && order->status == OrderStatus::held)) {
+    const bool same = (cancel && order->status == OrderStatus::cancelled) ||
+                      (!cancel && order->status == OrderStatus::held);
+    if (same) {
+      if (done) done(outcome(true, "duplicate", "order already " + std::string(to_string(order->status)), order, step, phase));
+      return;
+    }
+    Json data = order_position(*order);
+    data["command_id"] = command.id;
+    data["command"] = commands::to_string(command.type);
+    data["reason"] = order->status == OrderStatus::shipped ? "already_shipped" : "already_cancelled";
+    data["intercepted_step"] = step;
+    commit(order->station, order->order_id, event::kOrderCommandRefused, std::move(data), {});
+    if (done)
+      done(outcome(false, order->status == OrderStatus::shipped ? "already_shipped" : "already_cancelled",
+                   "order is already " + std::string(to_string(order->status)), order, step, phase));
+    return;
+  }
+  StationRt* st = station_of(*order);
+  order->status = cancel ? OrderStatus::cancelled : OrderStatus::held;
+  if (cancel) order->cancel_reason = reason;
+  else order->hold_reason = reason.empty() ? "hold" : reason;
+  if (st) {
+    ++st->weigh_generation;
+    st->retry_timer->cancel();
+  }
+  if (cancel && (order->label.state == LabelState::printed || order->label.state == LabelState::verified))
+    void_label(*order, "cancelled");
+  // A station keeps a cancelled order until its items are back (the operator scans the order
+  // barcode); with nothing picked there is nothing to return and it moves on at once.
+  const bool nothing_to_return = order->step == Step::pick && order->units_picked() == 0;
+  const bool free_now = st && cancel && nothing_to_return;
+  if (free_now) order->station.clear();
+  save(*order);
+  Json data = order_position(*order);
+  data["command_id"] = command.id;
+  data["intercepted_step"] = step;
+  data["reason"] = cancel ? reason : order->hold_reason;
+  data["station"] = st ? st->id : "";
+  json::array locations;
+  for (const auto& l : order->return_locations()) locations.emplace_back(l);
+  data["return_locations"] = std::move(locations);
+  data["units_picked"] = order->units_picked();
+  spdlog::info("order={} {} at step {} ({})", order->order_id, cancel ? "cancelled" : "held", step, phase);
+  if (st) {
+    show(*st, "attention", cancel ? "order_cancelled" : "order_held", blocked_message(*order), "",
+         order->return_locations());
+    if (free_now) free_station(*st);
+  }
+  const std::string order_id = order->order_id;
+  commit(st ? st->id : order->command_station, order_id, cancel ? event::kOrderCancelled : event::kOrderHeld,
+         std::move(data),
+         [this, order_id, done, step, phase] {
+           if (done) done(outcome(true, "accepted", "order intercepted at " + step, find_order(order_id), step, phase));
+         },
+         [this, order_id, done, step, phase](const outbox::AppendResult& result) {
+           // The interception stands (stopping the order matters more than telling at once).
+           if (done)
+             done(outcome(true, "accepted", "order intercepted at " + step + "; event not stored: " +
+                                                outbox_refusal_code(result),
+                          find_order(order_id), step, phase));
+         });
+}
+
+void Stations::Impl::on_release(const commands::Command& command, Stations::CommandDone done) {
+  auto* order = find_order(command.order_id);
+  if (!order) {
+    if (done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
+    return;
+  }
+  const std::string step = order->intercept_step();
+  const std::string phase(to_string(order->phase));
+  if (order->status != OrderStatus::held) {
+    if (done) done(outcome(false, "not_held", "order is " + std::string(to_string(order->status)), order, step, phase));
+    return;
+  }
+  order->status = OrderStatus::active;
+  const std::string was = order->hold_reason;
+  order->hold_reason.clear();
+  save(*order);
+  Json data = order_position(*order);
+  data["command_id"] = command.id;
+  data["intercepted_step"] = step;
+  data["reason"] = command_reason(command.data_json);
+  data["held_for"] = was;
+  if (auto* st = station_of(*order); st && st->current == order->order_id) {
+    show(*st, "attention", "order_released", "Order " + order->order_id + " released: continue.", "");
+    if (order->phase == Phase::weigh) arm_weigh(*st);
+  }
+  const std::string order_id = order->order_id;
+  commit(order->station.empty() ? order->command_station : order->station, order_id, event::kOrderReleased,
+         std::move(data), {});
+  assign_all();
+  if (done) done(outcome(true, "accepted", "order released", order, step, phase));
+}
+
+void Stations::Impl::on_update(const commands::Command& command, Stations::CommandDone done) {
+  auto* order = find_order(command.order_id);
+  if (!order) {
+    if (done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
+    return;
+  }
+  const std::string step = order->intercept_step();
+  const std::string phase(to_string(order->phase));
+  if (order->final()) {
+    Json data = order_position(*order);
+    data["command_id"] = command.id;
+    data["command"] = commands::to_string(command.type);
+    data["reason"] = order->status == OrderStatus::shipped ? "already_shipped" : "already_cancelled";
+    data["intercepted_step"] = step;
+    commit(order->station, order->order_id, event::kOrderCommandRefused, std::move(data), {});
+    if (done) done(outcome(false, std::string(data["reason"].as_string()), "order is final", order, step, phase));
+    return;
+  }
+  auto parsed = parse_pick_list_json(command.order_id, order->command_station, command.data_json,
+                                     PickListOptions{require_shipping});
+  if (!parsed) {
+    Json data = order_position(*order);
+    data["command_id"] = command.id;
+    data["issues"] = issues_json(parsed.issues);
+    commit(order->station, order->order_id, event::kOrderUpdateRejected, std::move(data), {});
+    if (done) done(outcome(false, "invalid_pick_list", parsed.issues.empty() ? "invalid" : parsed.issues.front().message,
+                           order, step, phase));
+    return;
+  }
+  const bool address_changed = !same_address(order->pick_list.ship_to, parsed.pick_list->ship_to);
+  // Carry the progress over by SKU: what was picked stays picked.
+  PickState carried;
+  std::set<int> shorts;
+  carried.lines.resize(parsed.pick_list->lines.size());
+  for (std::size_t i = 0; i < parsed.pick_list->lines.size(); ++i) {
+    const int old = order->pick_list.line_for_sku(parsed.pick_list->lines[i].sku);
+    if (old < 0) continue;
+    carried.lines[i] = order->pick.lines[static_cast<std::size_t>(old)];
+    if (order->short_lines.contains(old)) shorts.insert(static_cast<int>(i));
+  }
+  order->pick_list = std::move(*parsed.pick_list);
+  order->pick_list_json = command.data_json;
+  order->pick = std::move(carried);
+  order->short_lines = std::move(shorts);
+  const bool label_out = order->label.state == LabelState::printed || order->label.state == LabelState::verified ||
+                         order->label.state == LabelState::printing;
+  std::string voided;
+  bool reprint = false;
+  if (address_changed && label_out) {
+    voided = order->label.sscc;
+    void_label(*order, "address_changed");
+    if (order->step == Step::ship) {
+      order->step = Step::pack;
+      order->station.clear();
+    }
+    reprint = true;
+  }
+  save(*order);
+  Json data = order_position(*order);
+  data["command_id"] = command.id;
+  data["intercepted_step"] = step;
+  data["address_changed"] = address_changed;
+  data["label_reprinted"] = reprint;
+  data["voided_sscc"] = voided;
+  StationRt* st = station_of(*order);
+  if (reprint) print_label(st, *order);
+  const std::string order_id = order->order_id;
+  commit(st ? st->id : order->command_station, order_id, event::kOrderUpdated, std::move(data), {});
+  if (st) {
+    show(*st, "attention", "order_updated",
+         reprint ? "Address changed: a new label is printing, the old one is void." : "Order updated.", "");
+    if (order->step == Step::pick && order->status == OrderStatus::active && order->pick_finished() &&
+        st->current == order_id)
+      complete_pick(*st, *order, {});
+  }
+  if (done) done(outcome(true, "accepted", reprint ? "order updated; label reprinted" : "order updated",
+                         find_order(order_id), step, phase));
+}
+
+}  // namespace wedge::station

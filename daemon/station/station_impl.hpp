@@ -1,0 +1,158 @@
+// Internal to the stations module: the state behind Stations (stations.hpp) shared by its source
+// files — stations.cpp (lifecycle, devices, snapshots, queueing), station_commands.cpp (OMS
+// commands), station_pick.cpp (scan dispatch and picking), workflow_pack.cpp (pack and ship).
+// Loop thread only.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/print/sscc.hpp"
+#include "daemon/print/zpl_template.hpp"
+#include "daemon/station/events.hpp"
+#include "daemon/station/order_store.hpp"
+#include "daemon/station/stations.hpp"
+#include "daemon/station/workflow_order.hpp"
+
+namespace wedge::station {
+
+struct PendingScan {
+  std::string data;    // as scanned (AIM identifier stripped by the driver, or still inside)
+  std::string aim_id;  // as the scanner reported it
+  std::string text() const;  // data without a leading AIM identifier
+};
+
+struct StationRt {
+  const config::StationConfig* cfg = nullptr;
+  std::string id;
+  std::string group;
+  drivers::scanner::Scanner* scanner = nullptr;
+  drivers::scale::Scale* scale = nullptr;
+  drivers::Printer* printer = nullptr;
+  drivers::light::Light* light = nullptr;
+  std::string current;  // order id the station works on, "" when free
+  std::deque<PendingScan> pending;
+  bool busy = false;  // a scan waits for its event's commit
+  std::uint64_t weigh_generation = 0;
+  std::unique_ptr<boost::asio::steady_timer> retry_timer;
+  LastScan last_scan;
+  WeightView live;        // live_grams / stable from the scale
+  std::string attention;  // device trouble shown in the prompt (scale fault, no stable weight)
+  std::string last_order; // the order the station last finished (shown while free)
+  std::int64_t version = 0;
+
+  bool has(std::string_view step) const { return cfg->has_step(step); }
+};
+
+struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
+  using Json = boost::json::object;
+  using Then = std::function<void()>;
+  using Refused = std::function<void(const outbox::AppendResult&)>;
+
+  Impl(boost::asio::any_io_executor loop, const config::Config& config, DeviceSet& devices,
+       mqtt::Link& link, print::PrintQueue& print_queue, const std::string& state_dir,
+       StationsOptions options);
+
+  boost::asio::any_io_executor loop;
+  const config::Config& config;
+  DeviceSet& devices;
+  print::PrintQueue& print_queue;
+  EventEmitter events;
+  StationsOptions options;
+  OrderStore store;
+  std::unique_ptr<print::SsccGenerator> sscc;
+  std::string template_dir;
+  std::map<std::string, print::ZplTemplate> templates;
+  std::map<std::string, OrderRecord> orders;
+  std::map<std::string, StationRt> stations;
+  std::int64_t next_rank = 1;
+  bool require_shipping = false;
+  bool running = false;
+  bool stopped = false;
+  Stations::ChangeHandler change_handler;
+
+  // --- common (stations.cpp) ---
+  void start();
+  void stop();
+  OrderRecord* find_order(const std::string& id);
+  OrderRecord* current_order(StationRt& st);
+  StationRt* station_of(const OrderRecord& order);
+  bool matches(const StationRt& st, const std::string& target) const;
+  void save(const OrderRecord& order);
+  CheckOptions check_options(const StationRt& st) const;
+  StationSnapshot build_snapshot(const StationRt& st) const;
+  void notify(StationRt& st);
+  void signal(StationRt& st, std::string_view pattern);
+  // Shows a verdict at once (light + snapshot).
+  void show(StationRt& st, std::string_view verdict, std::string code, std::string message,
+            const std::string& barcode, std::vector<std::string> locations = {});
+  // Appends an event; `ok` runs after the commit, `refused` when the outbox refused it. Neither
+  // runs once the stations stopped.
+  void commit(const std::string& station, const std::string& order_id, std::string_view type,
+              Json data, Then ok, Refused refused = {});
+  void assign_all();
+  void assign_next(StationRt& st);
+  void free_station(StationRt& st);
+  std::int64_t now_ms() const;
+  void on_scale_reading(StationRt& st, const drivers::scale::Reading& reading);
+
+  // --- scans (station_pick.cpp) ---
+  void on_scan(StationRt& st, PendingScan scan);
+  void drain(StationRt& st);
+  // Handles one scan; true when it waits for a commit (finish_scan() ends it).
+  bool process(StationRt& st, const PendingScan& scan);
+  void finish_scan(const std::string& station);
+  void refuse(StationRt& st, const OrderRecord* order, const PendingScan& scan, std::string code,
+              std::string message, std::string detail = {}, Json extra = {});
+  void refuse_blocked(StationRt& st, const OrderRecord& order, const PendingScan& scan);
+  void refuse_outbox(StationRt& st, const PendingScan& scan, const outbox::AppendResult& result);
+  bool pick_scan(StationRt& st, OrderRecord& order, const PendingScan& scan);
+  bool set_aside(StationRt& st, OrderRecord& order, const PendingScan& scan);
+  // Closes the pick step once every line is picked or short: pick.completed, then the order moves
+  // to pack (here if the station packs, else waiting for a pack station).
+  void complete_pick(StationRt& st, OrderRecord& order, Then then);
+  void do_declare_short(const std::string& station, int line, const std::string& reason,
+                        Stations::ActionDone done);
+  std::string blocked_message(const OrderRecord& order) const;
+
+  // --- pack and ship (workflow_pack.cpp) ---
+  struct Identified {
+    OrderRecord* order = nullptr;
+    bool voided_label = false;  // the scan is a label of it that was voided
+    std::string sscc;
+  };
+  Identified identify(const PendingScan& scan);
+  bool free_station_scan(StationRt& st, const PendingScan& scan);
+  bool pack_scan(StationRt& st, OrderRecord& order, const PendingScan& scan);
+  bool start_pack(StationRt& st, OrderRecord& order, const PendingScan& scan);
+  void arm_weigh(StationRt& st, std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+  void on_weight(const std::string& station, const std::string& order_id, double grams);
+  void print_label(StationRt* st, OrderRecord& order);
+  void label_failed(OrderRecord& order, const std::string& reason);
+  void on_print_outcome(const print::JobOutcome& outcome);
+  void void_label(OrderRecord& order, const std::string& reason);
+  bool verify_scan(StationRt& st, OrderRecord& order, const PendingScan& scan, const Identified& id);
+  bool ship_scan(StationRt& st, OrderRecord& order, const PendingScan& scan);
+  void resume_label(OrderRecord& order);
+
+  // --- commands (station_commands.cpp) ---
+  void handle_command(const commands::Command& command, Stations::CommandDone done);
+  void on_pick_list(const commands::Command& command, Stations::CommandDone done);
+  void on_cancel_or_hold(const commands::Command& command, bool cancel, Stations::CommandDone done);
+  void on_release(const commands::Command& command, Stations::CommandDone done);
+  void on_update(const commands::Command& command, Stations::CommandDone done);
+};
+
+// Reason text of an optional {"reason": "..."} command body.
+std::string command_reason(const std::string& data_json);
+Stations::Impl::Json order_position(const OrderRecord& order);
+
+}  // namespace wedge::station

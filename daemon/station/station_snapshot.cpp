@@ -1,0 +1,60 @@
+#include "daemon/station/station_snapshot.hpp"
+
+#include <boost/json/array.hpp>
+
+namespace wedge::station {
+
+namespace json = boost::json;
+
+namespace {
+json::value opt(const std::optional<double>& value) {
+  return value ? json::value(*value) : json::value(nullptr);
+}
+json::value text_or_null(const std::string& text) {
+  return text.empty() ? json::value(nullptr) : json::value(text);
+}
+}  // namespace
+
+json::object station_snapshot_json(const StationSnapshot& s) {
+  json::object o;
+  o["station"] = s.station;
+  json::array steps;
+  for (const auto& step : s.steps) steps.emplace_back(step);
+  o["steps"] = std::move(steps);
+  o["order_id"] = text_or_null(s.order_id);
+  o["step"] = text_or_null(s.step);
+  o["phase"] = text_or_null(s.phase);
+  o["status"] = text_or_null(s.status);
+  o["prompt"] = s.prompt;
+  if (s.next_line)
+    o["next_line"] = json::object{{"line", s.next_line->line},
+                                  {"sku", s.next_line->sku},
+                                  {"location", s.next_line->location},
+                                  {"qty_left", s.next_line->qty_left}};
+  else
+    o["next_line"] = nullptr;
+  o["lines_total"] = s.lines_total;
+  o["lines_done"] = s.lines_done;
+  json::array locations;
+  for (const auto& l : s.last_scan.locations) locations.emplace_back(l);
+  o["last_scan"] = json::object{{"barcode", s.last_scan.barcode},
+                                {"verdict", s.last_scan.verdict},
+                                {"code", s.last_scan.code},
+                                {"message", s.last_scan.message},
+                                {"locations", std::move(locations)},
+                                {"at_unix_ms", s.last_scan.at_unix_ms},
+                                {"seq", s.last_scan.seq}};
+  o["weight"] = json::object{{"live_grams", opt(s.weight.live_grams)},
+                             {"stable", s.weight.stable},
+                             {"expected_grams", opt(s.weight.expected_grams)},
+                             {"allowed_deviation_grams", opt(s.weight.allowed_deviation_grams)},
+                             {"measured_grams", opt(s.weight.measured_grams)}};
+  o["label"] = json::object{{"state", s.label_state},
+                            {"sscc", text_or_null(s.label_sscc)},
+                            {"error", text_or_null(s.label_error)}};
+  o["queued_orders"] = s.queued_orders;
+  o["version"] = s.version;
+  return o;
+}
+
+}  // namespace wedge::station

@@ -1,0 +1,65 @@
+// What a station screen shows: the current order and step, the next line to pick, the last scan's
+// verdict, the live weight against the expected range, and the label status. Stations keeps one
+// per station and hands a copy to its change handler on every change; station_snapshot_json()
+// renders it for the screens (WebSocket/SSE, HTTP API).
+//
+// Value types; any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+namespace wedge::station {
+
+struct NextLine {
+  int line = -1;
+  std::string sku;
+  std::string location;
+  std::int64_t qty_left = 0;
+};
+
+struct LastScan {
+  std::string barcode;
+  std::string verdict;  // "accepted" | "refused" | "attention"
+  std::string code;     // "accepted", a refusal code ("wrong_item", "buffer full", …)
+  std::string message;  // the sentence the picker sees
+  std::vector<std::string> locations;  // return locations of a cancelled order
+  std::int64_t at_unix_ms = 0;
+  std::int64_t seq = 0;  // counts the verdicts shown at this station
+};
+
+struct WeightView {
+  std::optional<double> live_grams;
+  bool stable = false;
+  std::optional<double> expected_grams;
+  std::optional<double> allowed_deviation_grams;
+  std::optional<double> measured_grams;
+};
+
+struct StationSnapshot {
+  std::string station;
+  std::vector<std::string> steps;
+  std::string order_id;  // empty when the station has no order
+  std::string step;      // pick | pack | ship
+  std::string phase;     // see workflow_order.hpp
+  std::string status;    // active | held | cancelled
+  std::string prompt;    // what the operator should do now
+  std::optional<NextLine> next_line;
+  std::int64_t lines_total = 0;
+  std::int64_t lines_done = 0;
+  LastScan last_scan;
+  WeightView weight;
+  std::string label_state;  // none | printing | printed | failed | verified
+  std::string label_sscc;
+  std::string label_error;
+  std::int64_t queued_orders = 0;
+  std::int64_t version = 0;  // increases with every change
+};
+
+[[nodiscard]] boost::json::object station_snapshot_json(const StationSnapshot& snapshot);
+
+}  // namespace wedge::station

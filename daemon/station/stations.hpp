@@ -1,0 +1,110 @@
+// Stations: the pick → pack → ship workflow of every station of the gateway (docs/workflows.md).
+//
+// Contract
+// - Orders come from OMS commands (handle_command): a pick_list is validated (order.hpp), stored
+//   (OrderStore, <state_dir>/stations.db) and queued FIFO for its station or station group;
+//   cancel / hold / release / update take effect at once, whatever the step, and the outcome says
+//   at which step the order was intercepted.
+// - Scans come from each station's scanner (or inject_scan, same path). Every scan gets one
+//   verdict — accepted, refused (reason) or attention — shown at once on the light and in the
+//   snapshot, and one event in the outbox. "Accepted" is shown only after the outbox committed
+//   the event; if the outbox refuses it, the scan is refused with reason "buffer full". Scans of
+//   one station are handled one at a time, in arrival order.
+// - Progress is saved after each committed event, so destroying and recreating Stations over the
+//   same state_dir resumes every order in exactly its step and phase (a pending weighing is asked
+//   again, a label job is looked up in the print queue).
+// - Stations installs the scanner scan handlers, the scale reading handlers and the print queue's
+//   outcome handler (nothing else may replace them while it lives).
+//
+// Threading: construct, call and destroy on the loop thread; every handler runs there.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/commands/command.hpp"
+#include "daemon/config/config.hpp"
+#include "daemon/devices/device_set.hpp"
+#include "daemon/mqtt/link.hpp"
+#include "daemon/print/print_queue.hpp"
+#include "daemon/station/gs1_date.hpp"
+#include "daemon/station/station_snapshot.hpp"
+
+namespace wedge::station {
+
+// Tuning and test hooks; the defaults suit production.
+struct StationsOptions {
+  std::optional<CalendarDate> today;  // date for expiry checks; empty = today (UTC)
+  std::chrono::milliseconds weigh_timeout{std::chrono::seconds(30)};  // per stable-weight wait
+  std::chrono::milliseconds scale_retry{std::chrono::seconds(1)};     // after a scale fault
+  std::size_t max_pending_scans = 32;  // scans queued behind one awaiting its commit
+  std::string template_dir;            // empty = printing.template_dir from config
+};
+
+// The outcome of one OMS command, once its event is stored (or it was refused).
+struct CommandOutcome {
+  bool accepted = false;
+  std::string code;               // "accepted", "duplicate", "invalid_pick_list", "unknown_order",
+                                  // "already_shipped", "no_station", "buffer full", …
+  std::string reason;             // one sentence
+  std::string intercepted_step;   // cancel/hold/release/update: queued | pick | pack | ship | shipped
+  std::string intercepted_phase;  // the phase inside that step
+};
+
+// The outcome of an operator action (declare_short).
+struct ActionResult {
+  bool ok = false;
+  std::string reason;
+};
+
+class Stations {
+ public:
+  using ChangeHandler = std::function<void(const StationSnapshot&)>;
+  using CommandDone = std::function<void(const CommandOutcome&)>;
+  using ActionDone = std::function<void(const ActionResult&)>;
+
+  // Throws std::runtime_error when stations.db cannot be opened or the SSCC generator cannot be
+  // built (start-up errors). `config`, `devices`, `link` and `print_queue` must outlive this.
+  Stations(boost::asio::any_io_executor loop, const config::Config& config, DeviceSet& devices,
+           mqtt::Link& link, print::PrintQueue& print_queue, const std::string& state_dir,
+           StationsOptions options = {});
+  ~Stations();
+  Stations(const Stations&) = delete;
+  Stations& operator=(const Stations&) = delete;
+
+  // Loads stored orders, resumes each station's current order, hooks the devices. Call after the
+  // DeviceSet is built (before or after its start()) and before print_queue.start().
+  void start();
+  // Unhooks the devices and drops pending work; no handler runs afterwards. Idempotent.
+  void stop();
+
+  // Applies one accepted OMS command; `done` runs once its event is committed (or refused).
+  void handle_command(const commands::Command& command, CommandDone done = {});
+  // A scan at `station` as if its scanner had read `code` (AIM identifier inside `code` or in
+  // `aim_id`). False when the station does not exist.
+  bool inject_scan(const std::string& station, const std::string& code, const std::string& aim_id = "");
+  // The picker declares line `line` (0-based) of the station's current order short (missing,
+  // damaged): the OMS gets pick.short at once; the line is closed with what was picked.
+  void declare_short(const std::string& station, int line, const std::string& reason, ActionDone done = {});
+
+  std::vector<StationSnapshot> snapshots() const;
+  std::optional<StationSnapshot> snapshot(const std::string& station) const;
+  // Called with a copy of a station's snapshot after every change.
+  void set_change_handler(ChangeHandler handler);
+
+  // The stored workflow state of an order as JSON (workflow_order.hpp), for tools and tests.
+  std::optional<std::string> order_json(const std::string& order_id) const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace wedge::station

@@ -1,0 +1,202 @@
+#include "daemon/station/workflow_order.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace wedge::station {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::array<std::string_view, 4> kSteps = {"pick", "pack", "ship", "done"};
+constexpr std::array<std::string_view, 7> kPhases = {"picking", "identify", "weigh", "label",
+                                                     "label_failed", "verify", "shipped"};
+constexpr std::array<std::string_view, 4> kStatuses = {"active", "held", "cancelled", "shipped"};
+constexpr std::array<std::string_view, 5> kLabelStates = {"none", "printing", "printed", "failed",
+                                                          "verified"};
+
+template <typename E, std::size_t N>
+std::optional<E> lookup(const std::array<std::string_view, N>& names, std::string_view text) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (names[i] == text) return static_cast<E>(i);
+  return std::nullopt;
+}
+
+std::string str(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::int64_t num(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_int64() ? v->as_int64() : 0;
+}
+
+}  // namespace
+
+std::string_view to_string(Step step) noexcept { return kSteps[static_cast<std::size_t>(step)]; }
+std::string_view to_string(Phase phase) noexcept { return kPhases[static_cast<std::size_t>(phase)]; }
+std::string_view to_string(OrderStatus status) noexcept {
+  return kStatuses[static_cast<std::size_t>(status)];
+}
+std::string_view to_string(LabelState state) noexcept {
+  return kLabelStates[static_cast<std::size_t>(state)];
+}
+std::optional<Step> step_from(std::string_view text) noexcept { return lookup<Step>(kSteps, text); }
+std::optional<Phase> phase_from(std::string_view text) noexcept {
+  return lookup<Phase>(kPhases, text);
+}
+std::optional<OrderStatus> status_from(std::string_view text) noexcept {
+  return lookup<OrderStatus>(kStatuses, text);
+}
+
+std::int64_t OrderRecord::units_picked() const {
+  std::int64_t total = 0;
+  for (const auto& line : pick.lines) total += line.picked;
+  return total;
+}
+
+int OrderRecord::next_line() const {
+  for (std::size_t i = 0; i < pick_list.lines.size(); ++i) {
+    const auto picked = i < pick.lines.size() ? pick.lines[i].picked : 0;
+    if (picked < pick_list.lines[i].qty && !short_lines.contains(static_cast<int>(i)))
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool OrderRecord::pick_finished() const { return next_line() < 0; }
+
+std::vector<std::string> OrderRecord::return_locations() const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < pick.lines.size() && i < pick_list.lines.size(); ++i) {
+    const auto& loc = pick_list.lines[i].location;
+    if (pick.lines[i].picked > 0 && !loc.empty() && std::find(out.begin(), out.end(), loc) == out.end())
+      out.push_back(loc);
+  }
+  return out;
+}
+
+std::string OrderRecord::intercept_step() const {
+  if (status == OrderStatus::shipped || step == Step::done) return "shipped";
+  if (step == Step::pick && station.empty() && units_picked() == 0 && short_lines.empty())
+    return "queued";
+  return std::string(to_string(step));
+}
+
+std::string order_record_json(const OrderRecord& r) {
+  json::object o;
+  o["order_id"] = r.order_id;
+  o["rank"] = r.rank;
+  o["command_station"] = r.command_station;
+  o["target"] = r.target;
+  o["pick_list"] = r.pick_list_json;
+  json::array lines;
+  for (const auto& line : r.pick.lines) {
+    json::array serials;
+    for (const auto& s : line.serials) serials.emplace_back(s);
+    lines.emplace_back(json::object{{"picked", line.picked}, {"serials", std::move(serials)}});
+  }
+  o["picked"] = std::move(lines);
+  json::array shorts;
+  for (int line : r.short_lines) shorts.emplace_back(line);
+  o["short_lines"] = std::move(shorts);
+  o["step"] = to_string(r.step);
+  o["phase"] = to_string(r.phase);
+  o["status"] = to_string(r.status);
+  o["station"] = r.station;
+  o["hold_reason"] = r.hold_reason;
+  o["cancel_reason"] = r.cancel_reason;
+  o["location"] = r.location;
+  if (r.measured_grams) o["measured_grams"] = *r.measured_grams;
+  json::array voided;
+  for (const auto& s : r.label.voided_sscc) voided.emplace_back(s);
+  o["label"] = json::object{{"state", to_string(r.label.state)}, {"job_id", r.label.job_id},
+                            {"printer_id", r.label.printer_id}, {"sscc", r.label.sscc},
+                            {"tracking", r.label.tracking}, {"error", r.label.error},
+                            {"voided_sscc", std::move(voided)}};
+  json::object times;
+  for (const auto& [step, t] : r.times)
+    times[step] = json::object{{"started", t.started_unix_ms}, {"finished", t.finished_unix_ms}};
+  o["times"] = std::move(times);
+  o["received"] = r.received_unix_ms;
+  return json::serialize(o);
+}
+
+std::optional<OrderRecord> order_record_from_json(std::string_view text, std::string& error) {
+  boost::system::error_code ec;
+  auto value = json::parse(text, ec);
+  if (ec || !value.is_object()) {
+    error = "stored order is not a JSON object";
+    return std::nullopt;
+  }
+  const auto& o = value.as_object();
+  OrderRecord r;
+  r.order_id = str(o, "order_id");
+  r.rank = num(o, "rank");
+  r.command_station = str(o, "command_station");
+  r.target = str(o, "target");
+  r.pick_list_json = str(o, "pick_list");
+  auto parsed = parse_pick_list_json(r.order_id, r.command_station, r.pick_list_json);
+  if (!parsed) {
+    error = "stored pick list no longer validates: " +
+            (parsed.issues.empty() ? std::string("?") : parsed.issues.front().message);
+    return std::nullopt;
+  }
+  r.pick_list = std::move(*parsed.pick_list);
+  if (const auto* lines = o.if_contains("picked"); lines && lines->is_array()) {
+    for (const auto& line : lines->as_array()) {
+      LinePickState state;
+      if (line.is_object()) {
+        state.picked = num(line.as_object(), "picked");
+        if (const auto* serials = line.as_object().if_contains("serials"); serials && serials->is_array())
+          for (const auto& s : serials->as_array())
+            if (s.is_string()) state.serials.insert(std::string(s.as_string()));
+      }
+      r.pick.lines.push_back(std::move(state));
+    }
+  }
+  r.pick.lines.resize(r.pick_list.lines.size());
+  if (const auto* shorts = o.if_contains("short_lines"); shorts && shorts->is_array())
+    for (const auto& s : shorts->as_array())
+      if (s.is_int64()) r.short_lines.insert(static_cast<int>(s.as_int64()));
+  auto step = step_from(str(o, "step"));
+  auto phase = phase_from(str(o, "phase"));
+  auto status = status_from(str(o, "status"));
+  if (!step || !phase || !status) {
+    error = "stored order has an unknown step, phase or status";
+    return std::nullopt;
+  }
+  r.step = *step;
+  r.phase = *phase;
+  r.status = *status;
+  r.station = str(o, "station");
+  r.hold_reason = str(o, "hold_reason");
+  r.cancel_reason = str(o, "cancel_reason");
+  r.location = str(o, "location");
+  if (const auto* m = o.if_contains("measured_grams"); m && m->is_number())
+    r.measured_grams = m->to_number<double>();
+  if (const auto* l = o.if_contains("label"); l && l->is_object()) {
+    const auto& lo = l->as_object();
+    r.label.state = lookup<LabelState>(kLabelStates, str(lo, "state")).value_or(LabelState::none);
+    r.label.job_id = str(lo, "job_id");
+    r.label.printer_id = str(lo, "printer_id");
+    r.label.sscc = str(lo, "sscc");
+    r.label.tracking = str(lo, "tracking");
+    r.label.error = str(lo, "error");
+    if (const auto* v = lo.if_contains("voided_sscc"); v && v->is_array())
+      for (const auto& s : v->as_array())
+        if (s.is_string()) r.label.voided_sscc.emplace_back(s.as_string());
+  }
+  if (const auto* t = o.if_contains("times"); t && t->is_object())
+    for (const auto& [key, entry] : t->as_object())
+      if (entry.is_object())
+        r.times[std::string(key)] = {num(entry.as_object(), "started"), num(entry.as_object(), "finished")};
+  r.received_unix_ms = num(o, "received");
+  return r;
+}
+
+}  // namespace wedge::station

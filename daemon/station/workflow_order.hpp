@@ -1,0 +1,101 @@
+// The workflow state of one order as the stations track it: where it is (step and phase), who
+// works on it, what was picked, its weight and label — everything a restart needs to resume
+// exactly where it was. Serialised to one JSON document per order by order_json_record() and
+// stored by OrderStore (order_store.hpp).
+//
+// Steps run pick → pack → ship → done. Phases inside a step:
+//   pick:  picking                       (item and location scans)
+//   pack:  identify → weigh → label → verify   (label_failed when the print failed)
+//   ship:  identify                      (the parcel scan at the dock)
+//   done:  shipped
+// `status` is orthogonal: active, held (resumes in the same step and phase on release),
+// cancelled (final), shipped (final).
+//
+// Value types and pure functions; any thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/station/order.hpp"
+#include "daemon/station/scan_check.hpp"
+
+namespace wedge::station {
+
+enum class Step { pick, pack, ship, done };
+enum class Phase { picking, identify, weigh, label, label_failed, verify, shipped };
+enum class OrderStatus { active, held, cancelled, shipped };
+
+[[nodiscard]] std::string_view to_string(Step step) noexcept;
+[[nodiscard]] std::string_view to_string(Phase phase) noexcept;
+[[nodiscard]] std::string_view to_string(OrderStatus status) noexcept;
+[[nodiscard]] std::optional<Step> step_from(std::string_view text) noexcept;
+[[nodiscard]] std::optional<Phase> phase_from(std::string_view text) noexcept;
+[[nodiscard]] std::optional<OrderStatus> status_from(std::string_view text) noexcept;
+
+enum class LabelState { none, printing, printed, failed, verified };
+[[nodiscard]] std::string_view to_string(LabelState state) noexcept;
+
+struct LabelRecord {
+  LabelState state = LabelState::none;
+  std::string job_id;      // print queue job of the current label
+  std::string printer_id;  // the printer that prints (and reprints) it
+  std::string sscc;        // 18 digits, empty when no GS1 company prefix is configured
+  std::string tracking;    // label_fields.tracking, else the SSCC, else the order id
+  std::string error;       // why the last print failed
+  std::vector<std::string> voided_sscc;  // labels replaced or cancelled: their scans are refused
+};
+
+struct StepTimes {
+  std::int64_t started_unix_ms = 0;
+  std::int64_t finished_unix_ms = 0;
+};
+
+struct OrderRecord {
+  std::string order_id;
+  std::int64_t rank = 0;           // arrival order: queues are FIFO by rank
+  std::string command_station;     // "station" of the pick_list command
+  std::string target;              // station id or station group the order is for
+  std::string pick_list_json;      // the pick list "data" as last accepted (pick_list / update)
+  PickList pick_list;              // parsed from pick_list_json (not serialised)
+  PickState pick;
+  std::set<int> short_lines;       // lines declared short: closed with picked < qty
+  Step step = Step::pick;
+  Phase phase = Phase::picking;
+  OrderStatus status = OrderStatus::active;
+  std::string station;             // the station working on it, "" while waiting
+  std::string hold_reason;
+  std::string cancel_reason;
+  std::string location;            // last location scanned at pick
+  std::optional<double> measured_grams;
+  LabelRecord label;
+  std::map<std::string, StepTimes> times;  // "pick", "pack", "ship"
+  std::int64_t received_unix_ms = 0;
+
+  [[nodiscard]] bool final() const {
+    return status == OrderStatus::cancelled || status == OrderStatus::shipped;
+  }
+  // Units picked so far over all lines.
+  [[nodiscard]] std::int64_t units_picked() const;
+  // The first line with units still to pick that is not declared short, or -1.
+  [[nodiscard]] int next_line() const;
+  // Every line picked in full or declared short.
+  [[nodiscard]] bool pick_finished() const;
+  // Distinct locations of lines with picked units (where a cancelled order's items go back).
+  [[nodiscard]] std::vector<std::string> return_locations() const;
+  // "queued" for a pick order no station has started, else the step name.
+  [[nodiscard]] std::string intercept_step() const;
+};
+
+// JSON document of everything but `pick_list` (rebuilt from pick_list_json on load).
+[[nodiscard]] std::string order_record_json(const OrderRecord& record);
+// Parses a stored document; the pick list is re-validated from pick_list_json. Empty on any
+// error (a damaged row), with the reason in `error`.
+[[nodiscard]] std::optional<OrderRecord> order_record_from_json(std::string_view json, std::string& error);
+
+}  // namespace wedge::station
