@@ -1,0 +1,78 @@
+// OMS commands: parsing and validation of one command message (docs/mqtt-api.md, "Commands").
+//
+// parse_command() is a pure function: it never throws, whatever the bytes, and returns either a
+// Command or a Rejection with a machine-readable code and a human sentence. Checks that need the
+// order table (unknown order, wrong state, duplicate id) live in CommandStore. reply_json() renders
+// the message published on the ack topic. Any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wedge::commands {
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class CommandType { pick_list, order_cancel, order_hold, order_release, order_update, rebirth };
+
+std::string_view to_string(CommandType type) noexcept;             // "pick_list", "order.cancel", ...
+std::optional<CommandType> command_type_from(std::string_view name) noexcept;
+
+enum class RejectCode {
+  too_large,           // payload over max_command_bytes
+  malformed_json,      // not JSON at all
+  not_an_object,       // JSON, but not an object
+  missing_field,       // a required field is absent
+  invalid_field,       // a field has the wrong type or value
+  unsupported_schema,  // "schema" is not a version this gateway speaks
+  unknown_type,        // "type" (or the topic's last level) names no command
+  type_mismatch,       // topic says one type, payload another
+  unknown_order,       // order command for an order id never received in a pick_list
+  order_exists,        // pick_list for an order id that already exists (under another command id)
+  invalid_state,       // transition not allowed from the order's state (e.g. release of a running order)
+  storage_error,       // SQLite could not store the command; the OMS should retry
+};
+
+std::string_view to_string(RejectCode code) noexcept;
+
+struct Rejection {
+  RejectCode code = RejectCode::malformed_json;
+  std::string reason;      // one human sentence
+  std::string command_id;  // when it could be read
+  std::string type;        // when it could be read
+};
+
+struct Command {
+  std::string id;
+  CommandType type = CommandType::rebirth;
+  std::string order_id;   // empty for rebirth
+  std::string station;    // pick_list only
+  std::string data_json;  // the "data" object, re-serialised ("{}" when absent)
+  std::string payload;    // the message as received
+};
+
+struct ParseResult {
+  std::optional<Command> command;  // set when valid
+  Rejection rejection;             // meaningful when !command
+  explicit operator bool() const { return command.has_value(); }
+};
+
+// `topic_type` is the last level(s) of the command topic ({base}/cmd/{type}).
+ParseResult parse_command(std::string_view topic_type, std::string_view payload, std::size_t max_bytes);
+
+struct Reply {
+  std::string command_id;   // "" when unknown (rendered as null)
+  std::string type;         // "" when unknown
+  bool accepted = false;
+  std::optional<RejectCode> code;  // set when rejected
+  std::string reason;
+  bool duplicate = false;          // the command id was already accepted earlier
+};
+
+Reply accepted_reply(const Command& command, bool duplicate);
+Reply rejected_reply(const Rejection& rejection);
+std::string reply_json(const Reply& reply, std::int64_t session, std::int64_t now_unix_ms);
+
+}  // namespace wedge::commands

@@ -1,0 +1,51 @@
+// The command journal and the minimal order table, in SQLite (WAL, synchronous=FULL) in state_dir.
+//
+// submit() runs the checks that need stored state (duplicate command id, unknown order, order state)
+// and, when the command is accepted, commits it and its effect on the order table in one transaction
+// before returning. A command id seen before is answered "accepted, duplicate" without a second
+// effect, so an OMS that resends an unanswered command is safe.
+//
+// Order states: received → held ⇄ received, received|held → cancelled. pick_list creates an order;
+// order.update replaces its pick list; cancelled orders take no further command. The station
+// workflow extends this table.
+//
+// Threading: one CommandStore owns one SQLite connection; every call must come from one thread at a
+// time (the MQTT link calls it from Paho's callback thread only; see daemon/mqtt/link.hpp).
+#pragma once
+
+#include "daemon/commands/command.hpp"
+
+#include <optional>
+#include <string>
+
+struct sqlite3;
+
+namespace wedge::commands {
+
+struct OrderRow {
+  std::string order_id;
+  std::string state;  // "received", "held", "cancelled"
+  std::string station;
+  std::string pick_list_json;  // the "data" object of the pick_list (or the latest order.update)
+};
+
+class CommandStore {
+ public:
+  // Opens or creates `db_path`; throws std::runtime_error with the SQLite message (start-up error).
+  explicit CommandStore(const std::string& db_path);
+  ~CommandStore();
+  CommandStore(const CommandStore&) = delete;
+  CommandStore& operator=(const CommandStore&) = delete;
+
+  // Accept (store) or reject `command`. Never throws; a SQLite failure yields storage_error.
+  Reply submit(const Command& command, std::int64_t now_unix_ms);
+
+  std::optional<OrderRow> order(const std::string& order_id);
+  std::int64_t command_count();
+
+ private:
+  bool exec(const char* sql);
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace wedge::commands

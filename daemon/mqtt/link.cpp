@@ -1,0 +1,655 @@
+#include "daemon/mqtt/link.hpp"
+
+#include "daemon/commands/command_store.hpp"
+#include "daemon/mqtt/paho_listener.hpp"
+#include "daemon/outbox/envelope.hpp"
+#include "daemon/mqtt/session_counter.hpp"
+#include "daemon/mqtt/token_bucket.hpp"
+#include "daemon/mqtt/topics.hpp"
+#include "drivers/common/backoff.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <mqtt/async_client.h>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_set>
+
+namespace wedge::mqtt {
+
+namespace json = boost::json;
+namespace asio = boost::asio;
+
+namespace {
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string rfc3339_ms(std::int64_t unix_ms) { return outbox::format_rfc3339_ms(unix_ms); }
+
+// Paho C names schemes tcp:// and ssl://; our config speaks mqtt:// and mqtts://.
+std::string paho_uri(const std::string& uri) {
+  if (uri.rfind("mqtts://", 0) == 0) return "ssl://" + uri.substr(8);
+  if (uri.rfind("mqtt://", 0) == 0) return "tcp://" + uri.substr(7);
+  return uri;
+}
+
+// The stored envelope is a JSON object; the session it goes out in is only known now, so splice
+// `"session":N` in before the closing brace instead of parsing and re-serialising every event.
+std::string with_session(const std::string& payload, std::int64_t session) {
+  const auto close = payload.find_last_of('}');
+  if (close == std::string::npos) return payload;
+  const auto before = payload.find_last_not_of(" \t\r\n", close == 0 ? 0 : close - 1);
+  const bool empty_object = before != std::string::npos && payload[before] == '{';
+  std::string out;
+  out.reserve(payload.size() + 24);
+  out.append(payload, 0, close);
+  out.append(empty_object ? "\"session\":" : ",\"session\":");
+  out.append(std::to_string(session));
+  out.append(payload, close, std::string::npos);
+  return out;
+}
+
+// The command journal, used from Paho's callback thread (the mutex makes that assumption safe).
+struct CommandIntake {
+  std::mutex mutex;
+  commands::CommandStore store;
+  explicit CommandIntake(const std::string& path) : store(path) {}
+};
+
+struct DeviceState {
+  std::string state;
+  std::string reason;
+  std::int64_t since_unix_ms = 0;
+};
+
+}  // namespace
+
+struct Link::Impl : std::enable_shared_from_this<Impl> {
+  using Listener = OpListener<Impl>;  // daemon/mqtt/paho_listener.hpp: why one per operation
+  Listener& make_listener(Listener::Handler handler, OpTag tag) {
+    return Listener::make(shared_from_this(), loop, handler, tag);
+  }
+
+  Impl(asio::any_io_executor loop_in, LinkOptions options_in, outbox::Outbox& outbox_in, InventoryProvider inv)
+      : loop(std::move(loop_in)),
+        options(std::move(options_in)),
+        outbox(outbox_in),
+        inventory(std::move(inv)),
+        topics(options.topic_prefix, options.site, options.gateway),
+        session(options.state_dir + "/mqtt-session"),
+        bucket(options.replay_rate_per_s, options.replay_burst),
+        backoff(std::chrono::milliseconds(options.reconnect_min_ms),
+                std::chrono::milliseconds(options.reconnect_max_ms)),
+        reconnect_timer(loop),
+        pace_timer(loop),
+        poll_timer(loop) {}
+
+  // ---- loop-thread state -------------------------------------------------------------------------
+  asio::any_io_executor loop;
+  LinkOptions options;
+  outbox::Outbox& outbox;
+  InventoryProvider inventory;
+  CommandHandler command_handler;
+  std::function<void(std::int64_t)> ack_observer;
+  Topics topics;
+  SessionCounter session;
+  TokenBucket bucket;
+  drivers::Backoff backoff;
+  asio::steady_timer reconnect_timer;
+  asio::steady_timer pace_timer;
+  asio::steady_timer poll_timer;
+  std::int64_t connect_attempt = 0;  // numbers CONNECTs, so a late callback of an old one is ignored
+  ::mqtt::token_ptr connect_token;    // of the CONNECT in progress, if any
+  std::optional<Credentials> credentials;
+  std::map<std::string, DeviceState> devices;
+  std::deque<outbox::StoredEvent> pending;   // handed out by next_batch, not yet published
+  std::unordered_set<std::int64_t> inflight;  // published, PUBACK outstanding
+  LinkStats counters;
+  bool started = false;
+  bool stopping = false;
+  bool connected = false;
+  bool paced = false;
+  bool pump_posted = false;
+  bool pace_waiting = false;
+  int connect_failures = 0;
+  bool shut_down = false;
+  std::shared_ptr<CommandIntake> intake;
+  std::unique_ptr<::mqtt::async_client> client;  // last member: destroyed first
+
+  void start();
+  void stop(std::chrono::milliseconds timeout);
+  void shutdown(std::chrono::milliseconds timeout);
+  void schedule_reconnect();
+  void attempt_connect();
+  std::unique_ptr<::mqtt::async_client> make_client(std::int64_t connection);
+  ::mqtt::connect_options connect_options();
+  void on_connect_result(OpTag tag, OpResult result);
+  void on_connected();
+  void on_connect_failed(const std::string& why);
+  void on_subscribe_result(OpTag tag, OpResult result);
+  void on_publish_result(OpTag tag, OpResult result);
+  void on_puback(std::int64_t seq);
+  void on_publish_failed(std::int64_t seq, int rc, int reason);
+  void on_connection_lost(std::int64_t connection, const std::string& cause);
+  void restart_connection(const std::string& why);
+  void on_disconnect_result(OpTag tag, OpResult result);
+  void on_command(const commands::Reply& reply, std::optional<commands::Command> command);
+  void wake();
+  void pump();
+  void publish_event(const outbox::StoredEvent& event);
+  void publish_control(const std::string& topic, const std::string& payload, bool retained);
+  void publish_birth();
+  void publish_device(const std::string& id, const DeviceState& state);
+  std::string status_json(bool online, const char* reason);
+  void arm_poll();
+};
+
+std::string Link::Impl::status_json(bool online, const char* reason) {
+  json::object obj;
+  obj["online"] = online;
+  obj["session"] = session.current();
+  obj["ts"] = rfc3339_ms(now_unix_ms());
+  if (online) {
+    const Inventory inv = inventory ? inventory() : Inventory{};
+    obj["version"] = options.version;
+    json::array stations(inv.stations.begin(), inv.stations.end());
+    json::array device_ids(inv.devices.begin(), inv.devices.end());
+    obj["stations"] = std::move(stations);
+    obj["devices"] = std::move(device_ids);
+    obj["outbox_depth"] = outbox.stats().depth;
+  } else {
+    obj["reason"] = reason;
+  }
+  return json::serialize(obj);
+}
+
+::mqtt::connect_options Link::Impl::connect_options() {
+  ::mqtt::connect_options_builder builder;
+  // The Will is fixed at CONNECT: it names the session this connection belongs to.
+  ::mqtt::message will(topics.status(), status_json(false, "connection lost"), 1, true);
+  if (options.use_mqtt5()) {
+    // The session expiry property is set in attempt_connect(), on the object handed to Paho.
+    builder.mqtt_version(MQTTVERSION_5).clean_start(false);
+  } else {
+    builder.mqtt_version(MQTTVERSION_3_1_1).clean_session(false);
+  }
+  builder.keep_alive_interval(std::chrono::seconds(options.keepalive_s))
+      .connect_timeout(std::chrono::seconds(options.connect_timeout_s))
+      .max_inflight(options.inflight_window * 2 + 16)
+      .will(std::move(will));
+  if (credentials) {
+    builder.user_name(credentials->username);
+    builder.password(credentials->password);
+  }
+  if (options.use_tls()) {
+    ::mqtt::ssl_options ssl;
+    if (!options.ca_file.empty()) ssl.set_trust_store(options.ca_file);
+    if (!options.cert_file.empty()) {
+      ssl.set_key_store(options.cert_file);
+      ssl.set_private_key(options.key_file);
+    }
+    ssl.set_enable_server_cert_auth(true);
+    ssl.set_verify(true);  // host name check; off by default in Paho C
+    builder.ssl(std::move(ssl));
+  }
+  return builder.finalize();
+}
+
+void Link::Impl::start() {
+  if (started) return;
+  started = true;
+  std::weak_ptr<Impl> weak = weak_from_this();
+  outbox.set_available_handler([weak] {
+    if (auto self = weak.lock()) self->pump();
+  });
+  arm_poll();
+  attempt_connect();
+}
+
+// One Paho client per connection attempt. A Paho client keeps state across its connections: after
+// a CONNACK with session present it retransmits its own in-flight publishes, and it sends publishes
+// still queued from the old connection, on its own and ahead of the link's rewind, while it fails
+// others at the loss (rc=-1). With one client for all connections the OMS once saw seq N+1 before
+// N after a broker restart (BrokerRestartedTwiceMidStreamLosesNothing). The outbox is the only
+// resend queue we want, so each connection gets a client with no such state. The broker session
+// (subscription, queued commands) lives on: it belongs to the client id, and clean start stays off.
+std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t connection) {
+  auto create = ::mqtt::create_options(options.use_mqtt5() ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
+  // The outbox is the persistence and the offline buffer: Paho keeps nothing on disk and publishes
+  // only while connected, so its buffer limit never binds below our own window.
+  create.set_max_buffered_messages(std::max(1000, options.inflight_window * 4));
+  auto fresh = std::make_unique<::mqtt::async_client>(paho_uri(options.broker_uri), options.effective_client_id(),
+                                                      create, nullptr);
+  std::weak_ptr<Impl> weak = weak_from_this();
+  fresh->set_connection_lost_handler([weak, connection, ex = loop](const std::string& cause) {
+    asio::post(ex, [weak, connection, cause] {
+      if (auto self = weak.lock()) self->on_connection_lost(connection, cause);
+    });
+  });
+  // An MQTT 5 broker may end the connection with a DISCONNECT packet (malformed packet, session
+  // taken over, server shutting down). Paho reports that here and NOT as a lost connection, so
+  // without this handler the link would believe it is still connected and stall.
+  fresh->set_disconnected_handler([weak, connection, ex = loop](const ::mqtt::properties&,
+                                                                 ::mqtt::ReasonCode reason) {
+    asio::post(ex, [weak, connection, reason] {
+      if (auto self = weak.lock()) {
+        self->on_connection_lost(connection,
+                                 fmt::format("broker sent DISCONNECT reason={}", static_cast<int>(reason)));
+      }
+    });
+  });
+  fresh->set_message_callback([weak, ex = loop, intake_ptr = intake, topics_copy = topics,
+                               max_bytes = options.max_command_bytes](::mqtt::const_message_ptr msg) {
+    // Paho's callback thread. Paho C has already sent the PUBACK (see link.hpp); store now, before
+    // anything else, to keep the window between PUBACK and disk as short as possible.
+    const std::string type = topics_copy.command_type(msg->get_topic());
+    if (type.empty()) return;
+    auto parsed = commands::parse_command(type, msg->get_payload_ref().to_string(), max_bytes);
+    commands::Reply reply;
+    if (parsed) {
+      std::lock_guard lock(intake_ptr->mutex);
+      reply = intake_ptr->store.submit(*parsed.command, now_unix_ms());
+    } else {
+      reply = commands::rejected_reply(parsed.rejection);
+    }
+    asio::post(ex, [weak, reply = std::move(reply), command = std::move(parsed.command)] {
+      if (auto self = weak.lock()) self->on_command(reply, command);
+    });
+  });
+  return fresh;
+}
+
+void Link::Impl::arm_poll() {
+  // A safety net for events appended to the outbox without wake().
+  poll_timer.expires_after(std::chrono::milliseconds(200));
+  poll_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) {
+      self->pump();
+      self->arm_poll();
+    }
+  });
+}
+
+void Link::Impl::attempt_connect() {
+  if (stopping) return;
+  if (!session.next()) spdlog::error("mqtt session counter could not be stored in {}", options.state_dir);
+  const std::int64_t attempt = ++connect_attempt;
+  try {
+    // The new client exists before the old one goes: destroying the last Paho client stops Paho's
+    // threads (up to a second of waiting, on the loop). Destroying the old one fails its pending
+    // operations; their outcomes carry the old connection number and are ignored.
+    auto old = std::move(client);
+    client = make_client(attempt);
+    old.reset();
+    // Paho C++ 1.2.0's connect_options copy and move leave `connectProperties` pointing into the
+    // object they were copied from (fixed upstream in later releases). Set the properties on this
+    // local, which outlives the connect() call: MQTTAsync_connect copies them before returning.
+    // Setting them in the builder left a dangling pointer — an intermittent crash or a CONNECT that
+    // never went out.
+    ::mqtt::connect_options opts = connect_options();
+    if (options.use_mqtt5())
+      opts.set_properties({{::mqtt::property::SESSION_EXPIRY_INTERVAL,
+                            static_cast<int>(options.session_expiry_s)}});
+    auto& op = make_listener(&Impl::on_connect_result, OpTag{attempt, 0});
+    try {
+      connect_token = client->connect(opts, nullptr, op);
+    } catch (...) {
+      op.release();  // Paho refused the operation: it will never call back
+      throw;
+    }
+  } catch (const std::exception& e) {
+    on_connect_failed(e.what());
+  }
+  // No watchdog of our own: Paho C fails a CONNECT that gets no CONNACK within connect_timeout_s
+  // (MQTTAsync_checkTimeouts) and calls on_failure. An earlier watchdog that issued a second
+  // connect() while Paho still worked on the first only raced with it.
+}
+
+void Link::Impl::schedule_reconnect() {
+  if (stopping) return;
+  const auto delay = backoff.next();
+  reconnect_timer.expires_after(delay);
+  reconnect_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->attempt_connect();
+  });
+}
+
+void Link::Impl::on_connect_result(OpTag tag, OpResult result) {
+  if (tag.connection != connect_attempt) return;  // an older attempt: a newer one is under way
+  connect_token.reset();
+  if (result.ok) {
+    on_connected();
+  } else {
+    on_connect_failed(fmt::format("rc={} reason={}", result.rc, result.reason));
+  }
+}
+
+void Link::Impl::on_connect_failed(const std::string& why) {
+  connect_token.reset();
+  if (stopping) return;
+  ++connect_failures;
+  // Log the first failure of an outage, then every 20th, not every attempt.
+  if (connect_failures == 1 || connect_failures % 20 == 0) {
+    spdlog::warn("mqtt connect to {} failed ({}), attempt {}", options.broker_uri, why, connect_failures);
+  }
+  schedule_reconnect();
+}
+
+void Link::Impl::on_connected() {
+  if (stopping || connected) return;
+  connected = true;
+  ++counters.connects;
+  connect_failures = 0;
+  backoff.reset();
+  spdlog::info("mqtt connected to {} session={}", options.broker_uri, session.current());
+  publish_birth();
+  auto& op = make_listener(&Impl::on_subscribe_result, OpTag{connect_attempt, 0});
+  try {
+    client->subscribe(topics.command_filter(), 1, nullptr, op);
+  } catch (const std::exception& e) {
+    op.release();
+    restart_connection(fmt::format("subscribe failed: {}", e.what()));
+    return;
+  }
+  // Everything not acknowledged goes again, in seq order.
+  pending.clear();
+  inflight.clear();
+  outbox.rewind();
+  bucket.fill();
+  paced = bucket.enabled();
+  pump();
+}
+
+void Link::Impl::on_connection_lost(std::int64_t connection, const std::string& cause) {
+  if (connection != connect_attempt || !connected) return;
+  connected = false;
+  pending.clear();
+  inflight.clear();
+  spdlog::warn("mqtt connection to {} lost: {}", options.broker_uri, cause.empty() ? "no cause given" : cause);
+  schedule_reconnect();
+}
+
+void Link::Impl::restart_connection(const std::string& why) {
+  if (!connected || stopping) return;
+  spdlog::warn("mqtt reconnecting: {}", why);
+  connected = false;
+  pending.clear();
+  inflight.clear();
+  // Reconnect only once Paho has finished the DISCONNECT. A CONNECT issued while the DISCONNECT
+  // was still queued in Paho raced with it: in one test run the new connection was refused by the
+  // publish path ("Disconnected") and the broker dropped the next two as "malformed packet".
+  auto& op = make_listener(&Impl::on_disconnect_result, OpTag{connect_attempt, 0});
+  try {
+    client->disconnect(nullptr, op);
+  } catch (const std::exception&) {
+    op.release();  // already disconnected: nothing to wait for
+    schedule_reconnect();
+  }
+}
+
+void Link::Impl::on_disconnect_result(OpTag tag, OpResult) {
+  if (tag.connection != connect_attempt || connected) return;
+  schedule_reconnect();
+}
+
+void Link::Impl::on_subscribe_result(OpTag tag, OpResult result) {
+  if (tag.connection != connect_attempt || !connected) return;
+  // A SUBACK reason >= 0x80 (e.g. not authorized) also arrives as a failure.
+  if (!result.ok || result.reason >= 0x80) {
+    restart_connection(fmt::format("subscribe to {} failed rc={} reason={}", topics.command_filter(), result.rc,
+                                   result.reason));
+    return;
+  }
+  spdlog::info("mqtt subscribed to {}", topics.command_filter());
+}
+
+void Link::Impl::on_publish_result(OpTag tag, OpResult result) {
+  // An MQTT 5 PUBACK with a reason >= 0x80 is a refusal, however Paho reports it: the event stays.
+  const bool acked = result.ok && result.reason < 0x80;
+  if (tag.connection != connect_attempt) {
+    // A PUBACK that arrived just before its connection ended still means the broker has the event;
+    // a failure of an old connection means nothing: everything unacked was sent again since.
+    if (acked) {
+      outbox.ack(tag.seq);
+      ++counters.acked;
+      if (ack_observer) ack_observer(tag.seq);
+    }
+    return;
+  }
+  if (acked) {
+    on_puback(tag.seq);
+  } else {
+    on_publish_failed(tag.seq, result.rc, result.reason);
+  }
+}
+
+void Link::Impl::on_puback(std::int64_t seq) {
+  inflight.erase(seq);
+  outbox.ack(seq);
+  ++counters.acked;
+  if (ack_observer) ack_observer(seq);
+  pump();
+}
+
+void Link::Impl::on_publish_failed(std::int64_t seq, int rc, int reason) {
+  if (!inflight.erase(seq) || !connected) return;  // a failure of an earlier connection: resent already
+  // The broker refused a publish (MQTT 5 reason >= 0x80) while the link is up. Sending the next events
+  // would break seq order; start a new connection, which resends from the oldest unacked event.
+  restart_connection(fmt::format("publish seq={} failed rc={} reason={}", seq, rc, reason));
+}
+
+void Link::Impl::on_command(const commands::Reply& reply, std::optional<commands::Command> command) {
+  if (reply.accepted) {
+    ++counters.commands_accepted;
+    spdlog::info("command={} type={} accepted{}", reply.command_id, reply.type, reply.duplicate ? " (duplicate)" : "");
+  } else {
+    ++counters.commands_rejected;
+    spdlog::warn("command={} type={} rejected code={}: {}", reply.command_id.empty() ? "-" : reply.command_id,
+                 reply.type.empty() ? "-" : reply.type, commands::to_string(*reply.code), reply.reason);
+  }
+  publish_control(topics.ack(), commands::reply_json(reply, session.current(), now_unix_ms()), false);
+  if (!reply.accepted || reply.duplicate || !command) return;
+  if (command->type == commands::CommandType::rebirth) {
+    publish_birth();
+    return;
+  }
+  if (command_handler) {
+    try {
+      command_handler(*command);
+    } catch (const std::exception& e) {
+      spdlog::error("command={} handler failed: {}", command->id, e.what());
+    }
+  }
+}
+
+void Link::Impl::wake() {
+  if (pump_posted) return;
+  pump_posted = true;
+  asio::post(loop, [weak = weak_from_this()] {
+    if (auto self = weak.lock()) {
+      self->pump_posted = false;
+      self->pump();
+    }
+  });
+}
+
+void Link::Impl::pump() {
+  if (!connected || stopping || pace_waiting) return;
+  const auto window = static_cast<std::size_t>(options.inflight_window);
+  while (connected && inflight.size() < window) {
+    if (pending.empty()) {
+      auto batch = outbox.next_batch(window);
+      if (batch.empty()) {
+        if (inflight.empty()) paced = false;  // backlog drained: replay pacing ends
+        return;
+      }
+      pending.assign(std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+    }
+    if (paced && !bucket.try_take()) {
+      pace_waiting = true;
+      pace_timer.expires_after(bucket.wait_time());
+      pace_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+        if (ec) return;
+        if (auto self = weak.lock()) {
+          self->pace_waiting = false;
+          self->pump();
+        }
+      });
+      return;
+    }
+    outbox::StoredEvent event = std::move(pending.front());
+    pending.pop_front();
+    publish_event(event);
+  }
+}
+
+void Link::Impl::publish_event(const outbox::StoredEvent& event) {
+  auto msg = ::mqtt::make_message(event.topic, with_session(event.payload, session.current()), 1, false);
+  if (options.use_mqtt5()) {
+    ::mqtt::properties props;
+    props.add({::mqtt::property::USER_PROPERTY, "session", std::to_string(session.current())});
+    msg->set_properties(std::move(props));
+  }
+  auto& op = make_listener(&Impl::on_publish_result, OpTag{connect_attempt, event.seq});
+  try {
+    inflight.insert(event.seq);
+    client->publish(msg, nullptr, op);
+    ++counters.published;
+  } catch (const std::exception& e) {
+    op.release();  // refused: Paho will never call back
+    inflight.erase(event.seq);
+    restart_connection(fmt::format("publish seq={} failed: {}", event.seq, e.what()));
+  }
+}
+
+void Link::Impl::publish_control(const std::string& topic, const std::string& payload, bool retained) {
+  if (!connected) return;  // status is republished on the next birth; replies are resent on the OMS's retry
+  try {
+    client->publish(::mqtt::make_message(topic, payload, 1, retained));
+  } catch (const std::exception& e) {
+    spdlog::warn("mqtt publish to {} failed: {}", topic, e.what());
+  }
+}
+
+void Link::Impl::publish_birth() {
+  publish_control(topics.status(), status_json(true, ""), true);
+  for (const auto& [id, state] : devices) publish_device(id, state);
+}
+
+void Link::Impl::publish_device(const std::string& id, const DeviceState& state) {
+  json::object obj;
+  obj["state"] = state.state;
+  obj["reason"] = state.reason;
+  obj["since"] = rfc3339_ms(state.since_unix_ms);
+  obj["session"] = session.current();
+  publish_control(topics.device_status(id), json::serialize(obj), true);
+}
+
+void Link::Impl::stop(std::chrono::milliseconds timeout) { shutdown(timeout); }
+
+void Link::Impl::shutdown(std::chrono::milliseconds timeout) {
+  if (shut_down) return;
+  shut_down = true;
+  stopping = true;
+  reconnect_timer.cancel();
+  pace_timer.cancel();
+  poll_timer.cancel();
+  if (!client) return;
+  try {
+    if (connected) {
+      // A clean DISCONNECT suppresses the Will, so say "offline" ourselves first.
+      auto tok = client->publish(::mqtt::make_message(topics.status(), status_json(false, "shutdown"), 1, true));
+      tok->wait_for(timeout);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("mqtt offline status not sent: {}", e.what());
+  }
+  // Destroying the client while Paho still works on a CONNECT lets Paho's thread call into freed
+  // memory (the token, the client). A DISCONNECT also ends a CONNECT in progress (its on_failure
+  // runs); wait, bounded, for both before the client goes.
+  try {
+    if (client->is_connected() || connect_token) client->disconnect()->wait_for(timeout);
+  } catch (const std::exception& e) {
+    spdlog::debug("mqtt disconnect at shutdown: {}", e.what());
+  }
+  if (connect_token && !connect_token->wait_for(timeout)) {
+    spdlog::warn("mqtt connect still pending at shutdown after {} ms", timeout.count());
+  }
+  connect_token.reset();
+  connected = false;
+  client.reset();
+}
+
+Link::Link(asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outbox, InventoryProvider inventory) {
+  if (auto errors = validate(options); !errors.empty()) {
+    std::string all;
+    for (const auto& e : errors) all += (all.empty() ? "" : "; ") + e;
+    throw std::runtime_error(all);
+  }
+  if (options.state_dir.empty()) throw std::runtime_error("mqtt: state_dir is required");
+  for (const auto* file : {&options.ca_file, &options.cert_file, &options.key_file}) {
+    if (!file->empty() && !std::filesystem::exists(*file)) {
+      throw std::runtime_error(fmt::format("mqtt: TLS file {} does not exist", *file));
+    }
+  }
+  impl_ = std::make_shared<Impl>(std::move(loop), std::move(options), outbox, std::move(inventory));
+  if (!impl_->options.credentials_file.empty()) {
+    auto loaded = load_credentials(impl_->options.credentials_file);
+    if (!loaded.credentials) throw std::runtime_error(loaded.error);
+    impl_->credentials = std::move(loaded.credentials);
+  }
+  impl_->intake = std::make_shared<CommandIntake>(impl_->options.state_dir + "/commands.db");
+}
+
+Link::~Link() {
+  if (!impl_) return;
+  try {
+    impl_->shutdown(std::chrono::seconds(1));
+  } catch (const std::exception& e) {
+    spdlog::warn("mqtt link teardown: {}", e.what());
+  }
+}
+
+void Link::set_command_handler(CommandHandler handler) { impl_->command_handler = std::move(handler); }
+void Link::start() { impl_->start(); }
+void Link::set_ack_observer(std::function<void(std::int64_t)> observer) { impl_->ack_observer = std::move(observer); }
+void Link::stop(std::chrono::milliseconds timeout) { impl_->stop(timeout); }
+void Link::wake() { impl_->wake(); }
+
+void Link::append(outbox::NewEvent event, outbox::Outbox::AppendHandler handler) {
+  impl_->outbox.append(std::move(event), [weak = std::weak_ptr<Impl>(impl_), handler = std::move(handler)](
+                                             const outbox::AppendResult& result) {
+    if (handler) handler(result);
+    if (auto self = weak.lock(); self && result) self->wake();
+  });
+}
+
+void Link::publish_device_status(const std::string& device_id, const std::string& state, const std::string& reason) {
+  auto& entry = impl_->devices[device_id];
+  if (entry.state != state || entry.since_unix_ms == 0) entry.since_unix_ms = now_unix_ms();
+  entry.state = state;
+  entry.reason = reason;
+  impl_->publish_device(device_id, entry);
+}
+
+LinkStats Link::stats() const {
+  LinkStats s = impl_->counters;
+  s.connected = impl_->connected;
+  s.session = impl_->session.current();
+  s.inflight = static_cast<int>(impl_->inflight.size());
+  return s;
+}
+
+}  // namespace wedge::mqtt

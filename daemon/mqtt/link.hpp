@@ -1,0 +1,105 @@
+// The MQTT link to the OMS: publishes the outbox in seq order, keeps the retained gateway and device
+// status, and takes commands in (docs/mqtt-api.md).
+//
+// Contract
+// - Uplink: events leave the outbox only after the broker's PUBACK (outbox.ack(seq)). At most
+//   `inflight_window` publishes are unacknowledged. After every (re)connect the outbox is rewound
+//   and everything unacknowledged is sent again in seq order: delivery is at least once, the OMS
+//   de-duplicates by event id. Each publish carries the session number (envelope field "session",
+//   and on MQTT 5 the user property "session").
+// - Session: Paho async_client, MQTT 5 (or 3.1.1), clean start off with a session expiry, so the
+//   broker keeps our command subscription and queued commands across outages. Every CONNECT takes
+//   a new session number (SessionCounter); the Will is {"online":false,...} retained on status, the
+//   birth {"online":true,...} follows every CONNACK, and stop() publishes offline before a clean
+//   DISCONNECT (a clean DISCONNECT suppresses the Will).
+// - Reconnect: our own timer with exponential back-off and full jitter (drivers::Backoff), after a
+//   lost connection, a failed or timed-out CONNECT, or a DISCONNECT from an MQTT 5 broker. Each
+//   attempt uses a fresh Paho client, so Paho never resends or carries over publishes of an older
+//   connection: the outbox rewind is the only resend, and it goes in seq order.
+// - Paho operations: each has its own self-owning listener (paho_listener.hpp); outcomes carry the
+//   connection they belong to, and those of an older connection are ignored (a PUBACK still acks).
+// - Downlink: commands on {base}/cmd/# are validated and stored (CommandStore) on Paho's callback
+//   thread, then the reply and the accepted command are posted to the loop. Paho C sends the PUBACK
+//   of an inbound QoS 1 PUBLISH *before* it queues the message for the callback
+//   (MQTTProtocol_handlePublishes), so storing cannot delay the PUBACK: a crash in that window loses
+//   the command at the broker. The OMS closes the gap by resending any command it saw no reply for;
+//   the store answers a known command id "accepted, duplicate" without a second effect.
+// - rebirth: republishes the retained status and every device status.
+//
+// Threading: construct, call and destroy on the loop thread; handlers run on the loop. Paho's
+// callbacks only post copies to the loop (the one exception, the command store, is owned by Paho's
+// callback thread behind a mutex).
+#pragma once
+
+#include "daemon/commands/command.hpp"
+#include "daemon/mqtt/link_options.hpp"
+#include "daemon/outbox/outbox.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wedge::mqtt {
+
+struct Inventory {
+  std::vector<std::string> stations;
+  std::vector<std::string> devices;
+};
+
+struct LinkStats {
+  bool connected = false;
+  std::int64_t session = 0;
+  std::int64_t published = 0;  // publishes handed to Paho (including resends)
+  std::int64_t acked = 0;      // PUBACKs for outbox events
+  std::int64_t connects = 0;   // successful CONNACKs
+  std::int64_t commands_accepted = 0;
+  std::int64_t commands_rejected = 0;
+  int inflight = 0;
+};
+
+class Link {
+ public:
+  using InventoryProvider = std::function<Inventory()>;
+  using CommandHandler = std::function<void(const commands::Command&)>;
+
+  // Throws std::runtime_error on start-up errors: invalid options, a credentials file that is
+  // missing or too open, a command store that cannot be opened. `outbox` must outlive the Link.
+  Link(boost::asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outbox,
+       InventoryProvider inventory);
+  ~Link();
+  Link(const Link&) = delete;
+  Link& operator=(const Link&) = delete;
+
+  // Accepted commands (not rebirth, which the link handles itself), once stored.
+  void set_command_handler(CommandHandler handler);
+  // Starts connecting; returns at once.
+  void start();
+  // Publishes the retained offline status (waiting up to `timeout` for its PUBACK), disconnects (also
+  // ending a CONNECT in progress), stops reconnecting and destroys the Paho client. Blocks the loop
+  // thread for at most about 3 × `timeout`: call at shutdown. The destructor does the same with 1 s.
+  void stop(std::chrono::milliseconds timeout = std::chrono::seconds(2));
+
+  // Appends to the outbox and, once committed, wakes the publisher; `handler` runs on the loop.
+  void append(outbox::NewEvent event, outbox::Outbox::AppendHandler handler);
+  // Tells the publisher that the outbox has new events (when appending to the outbox directly).
+  void wake();
+
+  // Retained {state, reason, since} on {base}/device/{id}/status; republished on every birth.
+  void publish_device_status(const std::string& device_id, const std::string& state, const std::string& reason);
+
+  // Called on the loop with the seq of every outbox event the broker acknowledged (metrics, bench).
+  void set_ack_observer(std::function<void(std::int64_t seq)> observer);
+
+  LinkStats stats() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace wedge::mqtt

@@ -1,0 +1,63 @@
+// Settings of the MQTT link to the OMS, and the credentials-file check.
+//
+// LinkOptions holds exactly the `mqtt:` config keys (the config layer maps YAML onto it); validate()
+// reports every problem as one sentence per key. load_credentials() refuses a credentials file that
+// group or others may read or write, as ssh refuses a private key: the password must not leak
+// through a world-readable file. Pure functions; any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wedge::mqtt {
+
+struct LinkOptions {
+  std::string broker_uri = "mqtt://127.0.0.1:1883";  // mqtt://host:port or mqtts://host:port
+  std::string client_id;                              // empty: "wedge-<site>-<gateway>"
+  std::string mqtt_version = "5";                     // "5" or "3.1.1"
+  int keepalive_s = 30;
+  std::int64_t session_expiry_s = 7 * 24 * 3600;      // MQTT 5 only; must be > 0
+  int connect_timeout_s = 10;
+  int reconnect_min_ms = 500;
+  int reconnect_max_ms = 30'000;
+  int inflight_window = 64;                           // unacknowledged publishes at most
+  std::string topic_prefix = "wedge/v1";
+  std::string ca_file;                                // mqtts: trust store (PEM); empty = system CAs
+  std::string cert_file;                              // optional client certificate (PEM)
+  std::string key_file;                               // its private key (PEM)
+  std::string credentials_file;                       // optional `username=` / `password=` lines
+  std::size_t max_command_bytes = 256 * 1024;
+  double replay_rate_per_s = 0;                       // 0 = replay after an outage is not paced
+  int replay_burst = 100;
+  std::string site;
+  std::string gateway;
+  std::string state_dir;                              // session counter and command store live here
+  std::string version = "0.1.0";                      // daemon version, sent in the birth message
+
+  std::string effective_client_id() const;
+  bool use_mqtt5() const { return mqtt_version == "5"; }
+  bool use_tls() const;
+};
+
+// Every problem with `options`, one sentence each ("mqtt.inflight_window: expected 1..65535, got 0");
+// empty when valid.
+std::vector<std::string> validate(const LinkOptions& options);
+
+struct Credentials {
+  std::string username;
+  std::string password;
+};
+
+struct CredentialsResult {
+  std::optional<Credentials> credentials;  // set on success
+  std::string error;                       // human sentence otherwise (never contains the secret)
+};
+
+// Reads `path` (lines `username=...`, `password=...`, blank lines and `#` comments allowed). Fails
+// if the file is missing, is not a regular file, is readable or writable by group or others
+// (mode & 077), or lacks a username.
+CredentialsResult load_credentials(const std::string& path);
+
+}  // namespace wedge::mqtt

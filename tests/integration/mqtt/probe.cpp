@@ -1,0 +1,87 @@
+#include "tests/integration/mqtt/probe.hpp"
+
+#include <boost/json.hpp>
+
+#include <set>
+
+namespace wedge::test {
+
+Probe::Probe(const std::string& paho_uri, const std::string& client_id, const std::string& filter, ProbeTls tls) {
+  client_ = std::make_unique<mqtt::async_client>(paho_uri, client_id, mqtt::create_options(MQTTVERSION_5), nullptr);
+  client_->set_message_callback([this](mqtt::const_message_ptr msg) {
+    ProbeMessage m{msg->get_topic(), msg->get_payload_str(), ""};
+    const auto& props = msg->get_properties();
+    if (props.contains(mqtt::property::USER_PROPERTY)) {
+      auto [name, value] = mqtt::get<mqtt::string_pair>(props, mqtt::property::USER_PROPERTY);
+      if (name == "session") m.session_property = value;
+    }
+    boost::system::error_code ec;
+    auto doc = boost::json::parse(m.payload, ec);
+    std::lock_guard lock(mutex_);
+    if (!ec && doc.is_object() && doc.as_object().contains("seq")) {
+      const auto& obj = doc.as_object();
+      std::string id(obj.at("id").as_string());
+      if (seen_ids_.insert(id).second) {
+        events_.push_back({obj.at("seq").as_int64(), id, obj.contains("session") ? obj.at("session").as_int64() : 0});
+      }
+    }
+    messages_.push_back(std::move(m));
+  });
+  // Resubscribe on every reconnect: harmless with a kept session, needed if the broker lost it.
+  client_->set_connected_handler([this, filter](const std::string&) {
+    try {
+      client_->subscribe(filter, 1);
+    } catch (const std::exception&) {
+      // The next reconnect subscribes again.
+    }
+  });
+  auto builder = mqtt::connect_options_builder()
+                     .mqtt_version(MQTTVERSION_5)
+                     .clean_start(false)
+                     .properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, 3600}})
+                     .automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(1));  // Paho C counts whole seconds
+  if (!tls.ca_file.empty()) {
+    mqtt::ssl_options ssl;
+    ssl.set_trust_store(tls.ca_file);
+    ssl.set_key_store(tls.cert_file);
+    ssl.set_private_key(tls.key_file);
+    builder.ssl(std::move(ssl));
+  }
+  client_->connect(builder.finalize())->wait_for(std::chrono::seconds(10));
+  if (!client_->is_connected()) throw std::runtime_error("probe could not connect to " + paho_uri);
+  client_->subscribe(filter, 1)->wait_for(std::chrono::seconds(10));
+}
+
+Probe::~Probe() {
+  try {
+    if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
+  } catch (const std::exception&) {
+    // Best effort in a test teardown.
+  }
+}
+
+void Probe::publish(const std::string& topic, const std::string& payload) {
+  client_->publish(mqtt::make_message(topic, payload, 1, false))->wait_for(std::chrono::seconds(10));
+}
+
+std::vector<ProbeMessage> Probe::messages() const {
+  std::lock_guard lock(mutex_);
+  return messages_;
+}
+
+std::size_t Probe::count() const {
+  std::lock_guard lock(mutex_);
+  return messages_.size();
+}
+
+std::vector<Probe::Event> Probe::unique_events() const {
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+
+std::size_t Probe::unique_count() const {
+  std::lock_guard lock(mutex_);
+  return events_.size();
+}
+
+}  // namespace wedge::test

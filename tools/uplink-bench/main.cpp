@@ -1,0 +1,330 @@
+// uplink-bench: measures the uplink against a broker that scripts/bench runs.
+//
+//   uplink-bench raw      --uri U [--events N] [--window W]   raw Paho QoS 1 rate, no outbox
+//   uplink-bench durable  --uri U --state-dir D [--events N] [--window W]
+//                         append → group commit (synchronous=FULL) → publish → PUBACK → ack
+//   uplink-bench latency  --uri U --state-dir D [--rate R] [--seconds S]
+//                         creation → PUBACK latency at a steady rate (p50/p99/max)
+//   uplink-bench fill     --uri U --state-dir D [--events N]  build a backlog with the broker down
+//   uplink-bench drain    --uri U --state-dir D               drain it with the broker up
+// Modes with an outbox also take --commit-window-us N (the outbox's group-commit window).
+// Every mode prints one line `key=value ...` (rates in events/s, times in ms, peak_rss_kb from
+// getrusage) for the script to collect.
+#include "daemon/mqtt/link.hpp"
+#include "daemon/mqtt/topics.hpp"
+#include "daemon/outbox/outbox.hpp"
+
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <mqtt/async_client.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+long peak_rss_kb() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// A payload the size of a real envelope, so (a) and (b) move the same bytes.
+const std::string kData = R"({"barcode":"0123456789012","qty":1,"weight_grams":1250})";
+
+wedge::outbox::NewEvent make_event(const wedge::mqtt::Topics& topics, std::int64_t n) {
+  wedge::outbox::NewEvent event;
+  event.type = "pick.scan_accepted";
+  event.station = "st1";
+  event.order_id = fmt::format("O-{}", n / 10);
+  event.topic = topics.event(event.station, event.type);
+  event.data_json = kData;
+  return event;
+}
+
+int raw(const std::string& uri, std::int64_t events, int window) {
+  // Paho's own QoS 1 rate with the same in-flight window, no disk.
+  auto create = mqtt::create_options(MQTTVERSION_5);
+  create.set_max_buffered_messages(std::max(1000, window * 4));
+  mqtt::async_client client(uri, "bench-raw", create, nullptr);
+  client.connect(mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).max_inflight(window * 2 + 16).finalize())
+      ->wait();
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::int64_t acked = 0;
+  struct Counting : mqtt::iaction_listener {
+    std::mutex* m;
+    std::condition_variable* cv;
+    std::int64_t* acked;
+    std::int64_t* failed;
+    void on_success(const mqtt::token&) override {
+      std::lock_guard lock(*m);
+      ++*acked;
+      cv->notify_one();
+    }
+    void on_failure(const mqtt::token&) override {
+      std::lock_guard lock(*m);
+      ++*failed;
+      ++*acked;
+      cv->notify_one();
+    }
+  } listener;
+  listener.m = &mutex;
+  listener.cv = &cv;
+  listener.acked = &acked;
+  std::int64_t failed = 0;
+  listener.failed = &failed;
+  const wedge::mqtt::Topics topics("wedge/v1", "bench", "gw1");
+  const std::string topic = topics.event("st1", "pick.scan_accepted");
+  const std::string payload = std::string(R"({"id":"8f7a2c1e-3b4d-4e5f-9a6b-7c8d9e0f1a2b","seq":123456,"ts":"2024-01-01T00:00:00.000Z","type":"pick.scan_accepted","station":"st1","order_id":"O-12345","data":)") + kData + R"(,"session":1})";
+  const auto start = Clock::now();
+  for (std::int64_t i = 0; i < events; ++i) {
+    {
+      std::unique_lock lock(mutex);
+      cv.wait(lock, [&] { return i - acked < window; });
+    }
+    client.publish(mqtt::make_message(topic, payload, 1, false), nullptr, listener);
+  }
+  {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return acked >= events; });
+  }
+  const double secs = seconds_since(start);
+  client.disconnect()->wait();
+  std::printf("mode=raw events=%lld window=%d seconds=%.3f rate=%.0f failed=%lld\n", static_cast<long long>(events),
+              window, secs, static_cast<double>(events) / secs, static_cast<long long>(failed));
+  return 0;
+}
+
+struct Rig {
+  boost::asio::io_context io;
+  wedge::mqtt::LinkOptions options;
+  std::unique_ptr<wedge::outbox::Outbox> outbox;
+  std::unique_ptr<wedge::mqtt::Link> link;
+  wedge::mqtt::Topics topics{"wedge/v1", "bench", "gw1"};
+
+  // The outbox's group-commit window for this run (--commit-window-us).
+  static inline std::chrono::microseconds commit_window{2000};
+
+  Rig(const std::string& uri, const std::string& state_dir, int window, std::int64_t max_events) {
+    std::filesystem::create_directories(state_dir);
+    options.broker_uri = uri;
+    options.state_dir = state_dir;
+    options.site = "bench";
+    options.gateway = "gw1";
+    options.client_id = "bench-wedge";
+    options.inflight_window = window;
+    options.reconnect_min_ms = 50;
+    options.reconnect_max_ms = 500;
+    wedge::outbox::Options o;
+    o.db_path = state_dir + "/outbox.db";
+    o.max_events = max_events;
+    o.max_bytes = 4LL * 1024 * 1024 * 1024;
+    o.group_commit_window = commit_window;
+    outbox = std::make_unique<wedge::outbox::Outbox>(io.get_executor(), o);
+    link = std::make_unique<wedge::mqtt::Link>(io.get_executor(), options, *outbox, [] { return wedge::mqtt::Inventory{}; });
+  }
+};
+
+int durable(const std::string& uri, const std::string& dir, std::int64_t events, int window) {
+  Rig rig(uri, dir, window, events * 2);
+  std::int64_t issued = 0;
+  std::int64_t outstanding = 0;
+  std::int64_t acked = 0;
+  Clock::time_point start;
+  rig.link->set_ack_observer([&](std::int64_t) {
+    if (++acked == events) rig.io.stop();
+  });
+  std::function<void()> feed = [&] {
+    // Keep the writer busy without unbounded queues: a few thousand appends in flight.
+    while (issued < events && outstanding < 8192) {
+      ++issued;
+      ++outstanding;
+      rig.link->append(make_event(rig.topics, issued), [&](const wedge::outbox::AppendResult& r) {
+        --outstanding;
+        if (!r) std::fprintf(stderr, "append failed: %s\n", r.reason.c_str());
+        feed();
+      });
+    }
+  };
+  rig.link->start();
+  // Start the clock once connected, so connect time is not counted.
+  boost::asio::steady_timer wait_connected(rig.io);
+  std::function<void()> poll = [&] {
+    if (rig.link->stats().connected) {
+      start = Clock::now();
+      feed();
+      return;
+    }
+    wait_connected.expires_after(std::chrono::milliseconds(5));
+    wait_connected.async_wait([&](boost::system::error_code) { poll(); });
+  };
+  poll();
+  rig.io.run();
+  const double secs = seconds_since(start);
+  rig.link->stop();
+  rig.outbox->close();
+  std::printf("mode=durable events=%lld window=%d seconds=%.3f rate=%.0f peak_rss_kb=%ld\n",
+              static_cast<long long>(events), window, secs, static_cast<double>(events) / secs, peak_rss_kb());
+  return 0;
+}
+
+int latency(const std::string& uri, const std::string& dir, double rate, double seconds, int window) {
+  Rig rig(uri, dir, window, 1'000'000);
+  const auto total = static_cast<std::int64_t>(rate * seconds);
+  std::unordered_map<std::int64_t, Clock::time_point> created;  // seq → creation
+  std::unordered_map<std::int64_t, Clock::time_point> acked_at;
+  std::int64_t issued = 0;
+  boost::asio::steady_timer tick(rig.io);
+  rig.link->set_ack_observer([&](std::int64_t seq) {
+    acked_at[seq] = Clock::now();
+    if (static_cast<std::int64_t>(acked_at.size()) >= total) rig.io.stop();
+  });
+  const auto period = std::chrono::nanoseconds(static_cast<long long>(1e9 / rate));
+  Clock::time_point next;
+  std::function<void()> emit = [&] {
+    if (issued >= total) return;
+    ++issued;
+    const auto t0 = Clock::now();
+    rig.link->append(make_event(rig.topics, issued), [&created, t0](const wedge::outbox::AppendResult& r) {
+      if (r) created[r.seq] = t0;
+    });
+    next += period;
+    tick.expires_at(next);
+    tick.async_wait([&](boost::system::error_code ec) {
+      if (!ec) emit();
+    });
+  };
+  rig.link->start();
+  boost::asio::steady_timer wait_connected(rig.io);
+  std::function<void()> poll = [&] {
+    if (rig.link->stats().connected) {
+      next = Clock::now();
+      emit();
+      return;
+    }
+    wait_connected.expires_after(std::chrono::milliseconds(5));
+    wait_connected.async_wait([&](boost::system::error_code) { poll(); });
+  };
+  poll();
+  rig.io.run();
+  rig.link->stop();
+  rig.outbox->close();
+  std::vector<double> ms;
+  for (const auto& [seq, t0] : created) {
+    auto it = acked_at.find(seq);
+    if (it != acked_at.end()) ms.push_back(std::chrono::duration<double, std::milli>(it->second - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&ms](double p) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))]; };
+  std::printf("mode=latency rate=%.0f samples=%zu p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n", rate, ms.size(), pct(0.50),
+              pct(0.99), ms.empty() ? 0.0 : ms.back());
+  return 0;
+}
+
+int fill_backlog(const std::string& uri, const std::string& dir, std::int64_t events) {
+  Rig rig(uri, dir, 64, events + 1000);
+  std::int64_t issued = 0;
+  std::int64_t outstanding = 0;
+  std::int64_t done = 0;
+  const auto start = Clock::now();
+  std::function<void()> feed = [&] {
+    while (issued < events && outstanding < 8192) {
+      ++issued;
+      ++outstanding;
+      rig.link->append(make_event(rig.topics, issued), [&](const wedge::outbox::AppendResult& r) {
+        --outstanding;
+        if (!r) std::fprintf(stderr, "append failed: %s\n", r.reason.c_str());
+        if (++done == events) {
+          rig.io.stop();
+          return;
+        }
+        feed();
+      });
+    }
+  };
+  rig.link->start();  // the broker is down: it keeps retrying while the backlog grows
+  feed();
+  rig.io.run();
+  const double secs = seconds_since(start);
+  rig.outbox->close();
+  std::printf("mode=fill events=%lld seconds=%.3f rate=%.0f depth=%lld peak_rss_kb=%ld\n",
+              static_cast<long long>(events), secs, static_cast<double>(events) / secs,
+              static_cast<long long>(rig.outbox->stats().depth), peak_rss_kb());
+  return 0;
+}
+
+int drain(const std::string& uri, const std::string& dir, int window) {
+  Rig rig(uri, dir, window, 2'000'000);
+  const std::int64_t backlog = rig.outbox->stats().depth;
+  std::int64_t acked = 0;
+  Clock::time_point start;
+  bool started = false;
+  rig.link->set_ack_observer([&](std::int64_t) {
+    if (!started) {
+      started = true;
+      start = Clock::now();
+    }
+    if (++acked >= backlog) rig.io.stop();
+  });
+  rig.link->start();
+  if (backlog > 0) rig.io.run();
+  const double secs = started ? seconds_since(start) : 0.0;
+  rig.link->stop();
+  rig.outbox->close();
+  std::printf("mode=drain events=%lld window=%d seconds=%.3f rate=%.0f peak_rss_kb=%ld\n",
+              static_cast<long long>(backlog), window, secs, secs > 0 ? static_cast<double>(backlog) / secs : 0.0,
+              peak_rss_kb());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: uplink-bench raw|durable|latency|fill|drain --uri U [--state-dir D] [--events N] "
+                         "[--window W] [--rate R] [--seconds S]\n");
+    return 2;
+  }
+  const std::string mode = argv[1];
+  std::map<std::string, std::string> args;
+  for (int i = 2; i + 1 < argc; i += 2) args[std::string(argv[i]).substr(2)] = argv[i + 1];
+  auto get = [&args](const char* key, const char* fallback) {
+    auto it = args.find(key);
+    return it == args.end() ? std::string(fallback) : it->second;
+  };
+  spdlog::set_level(spdlog::level::warn);
+  const std::string uri = get("uri", "mqtt://127.0.0.1:1883");
+  const std::string paho = uri.rfind("mqtt://", 0) == 0 ? "tcp://" + uri.substr(7) : uri;
+  const std::string dir = get("state-dir", "/tmp/wedge-bench");
+  const int window = std::stoi(get("window", "64"));
+  Rig::commit_window = std::chrono::microseconds(std::stoll(get("commit-window-us", "2000")));
+  try {
+    if (mode == "raw") return raw(paho, std::stoll(get("events", "100000")), window);
+    if (mode == "durable") return durable(uri, dir, std::stoll(get("events", "100000")), window);
+    if (mode == "latency") return latency(uri, dir, std::stod(get("rate", "200")), std::stod(get("seconds", "10")), window);
+    if (mode == "fill") return fill_backlog(uri, dir, std::stoll(get("events", "1000000")));
+    if (mode == "drain") return drain(uri, dir, window);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "uplink-bench: %s\n", e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "uplink-bench: unknown mode '%s'\n", mode.c_str());
+  return 2;
+}
