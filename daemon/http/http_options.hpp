@@ -1,0 +1,54 @@
+// The HTTP server's settings: where it listens, the access token, and the bounds that keep a
+// misbehaving client from hurting the loop.
+//
+// make_options() turns the config's http.listen and http.access_token_file into Options, reading
+// the token file once; a bad address or an unreadable/empty token file is an error value (the app
+// treats it as a start-up error). Pure apart from reading that file; any thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wedge::http {
+
+struct ListenAddress {
+  std::string host;  // an IPv4/IPv6 literal without brackets ("127.0.0.1", "::1", "0.0.0.0")
+  unsigned short port = 0;
+
+  bool loopback() const;
+};
+
+// "127.0.0.1:8080", "localhost:8080", "[::1]:8080", "0.0.0.0:8080". Port 0 asks the kernel for a
+// free port (tests). Returns nullopt with `error` set when the text is not address:port.
+std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* error);
+
+struct Options {
+  ListenAddress listen{"127.0.0.1", 8080};
+  // Empty = no token (allowed on loopback only). Never logged.
+  std::string access_token;
+
+  std::size_t max_connections = 64;        // accepted beyond this are closed at once (counted)
+  std::size_t max_event_clients = 32;      // open /events streams; more get 503
+  std::size_t max_header_bytes = 8 * 1024;  // 431 beyond
+  std::size_t max_body_bytes = 16 * 1024;   // 413 beyond
+  std::chrono::milliseconds read_timeout{15000};    // a whole request, from its first byte wait
+  std::chrono::milliseconds write_timeout{10000};   // one response or one event frame
+  std::chrono::milliseconds action_timeout{10000};  // a provider action's reply (504 beyond)
+  std::chrono::milliseconds heartbeat_interval{15000};  // SSE comment lines on idle streams
+  std::size_t max_queued_events = 64;  // per stream; a client further behind is dropped
+};
+
+struct OptionsResult {
+  std::optional<Options> options;
+  std::string error;  // set when options is empty
+};
+
+// `listen` as in http.listen; `token_file` empty when http.access_token_file is not set. The token
+// is the file's content with surrounding whitespace removed; it must be at least 16 characters.
+// A non-loopback address without token is refused here too, whatever the caller validated.
+OptionsResult make_options(std::string_view listen, const std::string& token_file);
+
+}  // namespace wedge::http

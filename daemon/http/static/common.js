@@ -1,0 +1,82 @@
+// Shared by the overview and station pages: the access token, API calls, the event stream, and
+// small DOM helpers. Plain browser JavaScript, no libraries, nothing fetched from elsewhere.
+"use strict";
+
+const wedge = (() => {
+  const params = new URLSearchParams(window.location.search);
+  const token = params.get("token") || "";
+
+  function withToken(path) {
+    if (!token) return path;
+    return path + (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token);
+  }
+
+  // POST an action; resolves to {status, body} whatever the outcome, never throws.
+  async function post(path, body) {
+    const headers = { "Content-Type": "application/json" };
+    if (token) headers["Authorization"] = "Bearer " + token;
+    try {
+      const reply = await fetch(path, { method: "POST", headers, body: JSON.stringify(body || {}) });
+      let data = {};
+      try { data = await reply.json(); } catch (e) { data = {}; }
+      return { status: reply.status, body: data };
+    } catch (e) {
+      return { status: 0, body: { error: "no connection to the gateway" } };
+    }
+  }
+
+  // Opens /events for `topics`; onEvent(topic, data) per update, onLink(true|false) on (re)connect
+  // and loss. EventSource reconnects by itself (the server sends retry: 2000).
+  function subscribe(topics, onEvent, onLink) {
+    const source = new EventSource(withToken("/events?topics=" + topics.map(encodeURIComponent).join(",")));
+    const handle = (message) => {
+      try {
+        const envelope = JSON.parse(message.data);
+        onEvent(envelope.topic, envelope.data);
+      } catch (e) {
+        console.error("bad event", e);
+      }
+    };
+    for (const kind of ["status", "devices", "outbox", "station"]) source.addEventListener(kind, handle);
+    source.onopen = () => onLink(true);
+    source.onerror = () => onLink(false);
+    return source;
+  }
+
+  // el("div", {class: "x", text: "hi"}, child, …)
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "text") node.textContent = String(value);
+      else if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children) if (child !== null && child !== undefined) node.append(child);
+    return node;
+  }
+
+  function seconds(value) {
+    if (value === undefined || value === null || Number.isNaN(Number(value))) return "–";
+    let s = Math.round(Number(value));
+    if (s < 60) return s + " s";
+    if (s < 3600) return Math.floor(s / 60) + " min " + (s % 60) + " s";
+    return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min";
+  }
+
+  function text(value) {
+    if (value === undefined || value === null || value === "") return "–";
+    if (typeof value === "boolean") return value ? "yes" : "no";
+    if (typeof value === "object") return JSON.stringify(value);
+    return String(value);
+  }
+
+  function stateClass(state) {
+    if (state === "connected" || state === "ok" || state === "accepted") return "good";
+    if (state === "faulted" || state === "refused" || state === "disconnected") return "bad";
+    return "warn";
+  }
+
+  return { token, withToken, post, subscribe, el, seconds, text, stateClass };
+})();

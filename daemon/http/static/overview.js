@@ -1,0 +1,97 @@
+// The overview page (/): stations, devices, uplink and KPIs, all from the event stream.
+"use strict";
+
+(() => {
+  const { el, text, seconds, stateClass, withToken } = wedge;
+  const stations = new Map();
+  let status = {};
+  let outbox = null;
+  let devices = null;
+
+  function fillRows(tbody, rows) {
+    tbody.replaceChildren(...rows);
+  }
+
+  function renderUplink() {
+    const broker = status.broker || {};
+    const connected = broker.connected === true || broker.state === "connected";
+    const brokerCell = document.getElementById("broker");
+    brokerCell.textContent = broker.state || (connected ? "connected" : "disconnected");
+    brokerCell.className = connected ? "good" : "bad";
+    const box = outbox || status.outbox || {};
+    const depth = document.getElementById("outbox-depth");
+    depth.textContent = text(box.depth) + (box.full ? " (FULL)" : "");
+    depth.className = box.full ? "bad" : "";
+    document.getElementById("outbox-age").textContent = box.depth ? seconds(box.oldest_age_s) : "–";
+    document.getElementById("version").textContent = text(status.version);
+    const title = [status.site, status.gateway].filter(Boolean).join(" / ");
+    if (title) {
+      document.getElementById("title").textContent = title;
+      document.title = "wedge – " + title;
+    }
+    const banner = document.getElementById("offline");
+    banner.hidden = connected;
+    if (!connected) banner.textContent = "Broker offline – " + text(box.depth) + " events buffered";
+  }
+
+  function renderKpis() {
+    const kpis = Array.isArray(status.kpis) ? status.kpis : [];
+    document.getElementById("kpis-empty").hidden = kpis.length > 0;
+    fillRows(document.querySelector("#kpis tbody"), kpis.map((k) => {
+      const unit = k.unit && k.unit !== "ratio" && k.unit !== "count" ? " " + k.unit : "";
+      const show = (v) => (k.unit === "ratio" && typeof v === "number" ? (v * 100).toFixed(1) + " %" : text(v) + unit);
+      const label = (k.label || k.name || "") + (k.station ? " (" + k.station + ")" : "");
+      return el("tr", { class: k.missed ? "missed" : "" },
+        el("td", { text: label }),
+        el("td", { text: show(k.value) }),
+        el("td", { text: k.target === undefined ? "–" : show(k.target) }),
+        el("td", { class: k.missed ? "bad" : "good", text: k.missed ? "missed" : "ok" }));
+    }));
+  }
+
+  function renderStations() {
+    const rows = [...stations.values()].sort((a, b) => String(a.id).localeCompare(String(b.id))).map((s) => {
+      const line = s.next_line;
+      const scan = s.last_scan;
+      return el("tr", {},
+        el("td", {}, el("a", { href: withToken("/stations/" + encodeURIComponent(s.id)), text: s.id })),
+        el("td", { text: text(s.step) }),
+        el("td", { text: s.order ? text(s.order.id) : "–" }),
+        el("td", { text: line ? [line.location, line.sku || line.item, "× " + text(line.qty_left)].filter(Boolean).join("  ") : "–" }),
+        el("td", { class: scan ? stateClass(scan.result) : "", text: scan ? scan.result + (scan.reason ? ": " + scan.reason : "") : "–" }));
+    });
+    fillRows(document.querySelector("#stations tbody"), rows);
+  }
+
+  function renderDevices() {
+    const list = Array.isArray(devices) ? devices : Array.isArray(status.devices) ? status.devices : [];
+    fillRows(document.querySelector("#devices tbody"), list.map((d) =>
+      el("tr", {},
+        el("td", { text: d.id }),
+        el("td", { text: text(d.kind) }),
+        el("td", { class: stateClass(d.state), text: text(d.state) }),
+        el("td", { text: d.reason || "" }))));
+  }
+
+  wedge.subscribe(["status", "devices", "outbox", "station/*"], (topic, data) => {
+    if (topic === "status") {
+      status = data || {};
+      renderUplink();
+      renderKpis();
+      renderDevices();
+    } else if (topic === "devices") {
+      devices = data;
+      renderDevices();
+    } else if (topic === "outbox") {
+      outbox = data;
+      renderUplink();
+    } else if (topic.startsWith("station/")) {
+      stations.set(topic.slice(8), Object.assign({ id: topic.slice(8) }, data));
+      renderStations();
+    }
+  }, (up) => {
+    const link = document.getElementById("link");
+    link.textContent = up ? "live" : "no connection to the gateway";
+    link.className = "pill " + (up ? "good" : "bad");
+  });
+})();

@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include "daemon/http/http_options.hpp"
+#include "tests/support/process.hpp"
+
+namespace wedge::http {
+namespace {
+
+TEST(ListenAddress, ParsesTheFormsTheConfigAllows) {
+  std::string error;
+  auto v4 = parse_listen_address("127.0.0.1:8080", &error);
+  ASSERT_TRUE(v4);
+  EXPECT_EQ(v4->host, "127.0.0.1");
+  EXPECT_EQ(v4->port, 8080);
+  EXPECT_TRUE(v4->loopback());
+  auto v6 = parse_listen_address("[::1]:9000", &error);
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_TRUE(v6->loopback());
+  auto local = parse_listen_address("localhost:80", &error);
+  ASSERT_TRUE(local);
+  EXPECT_EQ(local->host, "127.0.0.1");
+  auto any = parse_listen_address("0.0.0.0:8080", &error);
+  ASSERT_TRUE(any);
+  EXPECT_FALSE(any->loopback());
+}
+
+TEST(ListenAddress, RefusesWhatIsNotAddressColonPort) {
+  for (const char* bad : {"8080", ":8080", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:80x",
+                          "gateway.local:8080", "[::1:8080"}) {
+    std::string error;
+    EXPECT_FALSE(parse_listen_address(bad, &error)) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+}
+
+TEST(MakeOptions, ReadsAndTrimsTheTokenFile) {
+  test::TempDir dir;
+  test::write_file(dir.file("token"), "  abcdefghijklmnop0123\n");
+  auto result = make_options("0.0.0.0:8080", dir.file("token"));
+  ASSERT_TRUE(result.options) << result.error;
+  EXPECT_EQ(result.options->access_token, "abcdefghijklmnop0123");
+  EXPECT_EQ(result.options->listen.port, 8080);
+}
+
+TEST(MakeOptions, RefusesMissingShortOrOddTokensAndOpenAddressesWithoutOne) {
+  test::TempDir dir;
+  test::write_file(dir.file("short"), "abc\n");
+  test::write_file(dir.file("spaces"), "abcdefgh ijklmnopq\n");
+  auto missing = make_options("127.0.0.1:8080", dir.file("absent"));
+  EXPECT_EQ(missing.error, "http.access_token_file: cannot read " + dir.file("absent"));
+  EXPECT_NE(make_options("127.0.0.1:8080", dir.file("short")).error.find("at least 16"),
+            std::string::npos);
+  EXPECT_NE(make_options("127.0.0.1:8080", dir.file("spaces")).error.find("printable"),
+            std::string::npos);
+  EXPECT_EQ(make_options("0.0.0.0:8080", "").error,
+            "http.listen: listening on a non-loopback address requires http.access_token_file");
+  EXPECT_NE(make_options("nonsense", "").error.find("http.listen: expected address:port"),
+            std::string::npos);
+  auto loopback = make_options("127.0.0.1:8080", "");
+  ASSERT_TRUE(loopback.options);
+  EXPECT_TRUE(loopback.options->access_token.empty());
+}
+
+}  // namespace
+}  // namespace wedge::http

@@ -1,0 +1,216 @@
+#include "tools/wedgectl/ctl.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "tools/wedgectl/http_client.hpp"
+#include "tools/wedgectl/json_text.hpp"
+
+namespace wedge::ctl {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: wedgectl [--url URL] [--token-file FILE] [--json] [--timeout-ms N] COMMAND
+
+Commands (through the gateway's HTTP API, docs/http-api.md):
+  status                     the gateway at a glance: broker, outbox, devices, stations, KPIs
+  devices                    every device with its health
+  stations                   every station: step, order, next line, last scan
+  station STATION            one station's full snapshot
+  outbox                     events waiting for the broker: depth, oldest age
+  health                     /healthz: exit 0 when healthy, 1 with the reason when not
+  print-test PRINTER         print a test label
+  scan STATION CODE          inject a scan, checked like one from the station's scanner
+  short STATION LINE REASON  declare a short pick (REASON: missing | damaged)
+  next STATION               move the station to its next order
+  reprint STATION            reprint the current shipping label
+
+Options:
+  --url URL          the gateway (default http://127.0.0.1:8080)
+  --token-file FILE  file holding the access token (http.access_token_file)
+  --json             print the gateway's JSON as it is
+  --timeout-ms N     give up after N ms (default 10000)
+
+Exit codes: 0 done, 1 refused or unhealthy, 2 usage, 3 unreachable, 4 access refused.
+)";
+
+struct Options {
+  std::string url = "http://127.0.0.1:8080";
+  std::string token_file;
+  bool json_output = false;
+  int timeout_ms = 10000;
+  std::vector<std::string> words;
+};
+
+struct Call {
+  std::string method;
+  std::string path;
+  std::string body;
+};
+
+std::string encode_segment(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0x0f];
+    }
+  }
+  return out;
+}
+
+std::optional<Call> plan(const std::vector<std::string>& w, std::string* error) {
+  const std::string& command = w[0];
+  auto need = [&](std::size_t count, const char* args) {
+    if (w.size() == count + 1) return true;
+    *error = "usage: wedgectl " + command + (count ? std::string(" ") + args : std::string());
+    return false;
+  };
+  if (command == "status" || command == "devices" || command == "stations" || command == "outbox") {
+    if (!need(0, "")) return std::nullopt;
+    return Call{"GET", "/api/v1/" + command, ""};
+  }
+  if (command == "health") {
+    if (!need(0, "")) return std::nullopt;
+    return Call{"GET", "/healthz", ""};
+  }
+  if (command == "station") {
+    if (!need(1, "STATION")) return std::nullopt;
+    return Call{"GET", "/api/v1/stations/" + encode_segment(w[1]), ""};
+  }
+  if (command == "print-test") {
+    if (!need(1, "PRINTER")) return std::nullopt;
+    return Call{"POST", "/api/v1/printers/" + encode_segment(w[1]) + "/test", ""};
+  }
+  if (command == "scan") {
+    if (!need(2, "STATION CODE")) return std::nullopt;
+    return Call{"POST", "/api/v1/stations/" + encode_segment(w[1]) + "/scan",
+                json::serialize(json::object{{"code", w[2]}})};
+  }
+  if (command == "short") {
+    if (!need(3, "STATION LINE missing|damaged")) return std::nullopt;
+    json::object body{{"reason", w[3]}};
+    int number = 0;
+    const auto [end, ec] = std::from_chars(w[2].data(), w[2].data() + w[2].size(), number);
+    if (ec == std::errc() && end == w[2].data() + w[2].size() && number >= 1) body["line"] = number;
+    else body["line"] = w[2];
+    return Call{"POST", "/api/v1/stations/" + encode_segment(w[1]) + "/short", json::serialize(body)};
+  }
+  if (command == "next" || command == "reprint") {
+    if (!need(1, "STATION")) return std::nullopt;
+    return Call{"POST", "/api/v1/stations/" + encode_segment(w[1]) + "/" + command, ""};
+  }
+  *error = "unknown command '" + command + "' (wedgectl --help lists them)";
+  return std::nullopt;
+}
+
+std::optional<std::string> read_token(const std::string& path, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot read token file " + path;
+    return std::nullopt;
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string token = content.str();
+  const auto first = token.find_first_not_of(" \t\r\n");
+  const auto last = token.find_last_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    *error = "token file " + path + " is empty";
+    return std::nullopt;
+  }
+  return token.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  Options options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& target) {
+      if (i + 1 >= args.size()) return false;
+      target = args[++i];
+      return true;
+    };
+    if (a == "-h" || a == "--help") {
+      out << kUsage;
+      return kExitOk;
+    } else if (a == "--json") {
+      options.json_output = true;
+    } else if (a == "--url") {
+      if (!value(options.url)) return err << "wedgectl: --url needs a value\n", kExitUsage;
+    } else if (a == "--token-file") {
+      if (!value(options.token_file)) return err << "wedgectl: --token-file needs a value\n", kExitUsage;
+    } else if (a == "--timeout-ms") {
+      std::string text;
+      if (!value(text)) return err << "wedgectl: --timeout-ms needs a value\n", kExitUsage;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), options.timeout_ms);
+      if (ec != std::errc() || end != text.data() + text.size() || options.timeout_ms < 1)
+        return err << "wedgectl: --timeout-ms expects a positive integer\n", kExitUsage;
+    } else if (a.size() > 1 && a[0] == '-' && options.words.empty()) {
+      err << "wedgectl: unknown option " << a << "\n" << kUsage;
+      return kExitUsage;
+    } else {
+      options.words.push_back(a);
+    }
+  }
+  if (options.words.empty()) {
+    err << kUsage;
+    return kExitUsage;
+  }
+  std::string error;
+  auto call = plan(options.words, &error);
+  if (!call) return err << "wedgectl: " << error << "\n", kExitUsage;
+  auto base = parse_base_url(options.url, &error);
+  if (!base) return err << "wedgectl: --url: " << error << "\n", kExitUsage;
+  std::string token;
+  if (!options.token_file.empty()) {
+    auto read = read_token(options.token_file, &error);
+    if (!read) return err << "wedgectl: " << error << "\n", kExitUsage;
+    token = *read;
+  }
+
+  const auto reply = http_call(*base, call->method, call->path, token, call->body,
+                               std::chrono::milliseconds(options.timeout_ms));
+  if (!reply.ok) {
+    err << "wedgectl: " << options.url << ": " << reply.error << "\n";
+    return kExitUnreachable;
+  }
+  boost::system::error_code ec;
+  json::value body = json::parse(reply.body, ec);
+  if (ec) body = json::value(reply.body);
+  const bool success = reply.status >= 200 && reply.status < 300;
+
+  if (options.json_output) {
+    out << (ec ? json::serialize(body) : reply.body);
+    if (!reply.body.empty() && reply.body.back() != '\n') out << "\n";
+  } else if (success) {
+    out << render_human(body);
+  } else {
+    std::string message;
+    if (body.is_object()) {
+      if (const auto* e = body.as_object().if_contains("error"); e && e->is_string())
+        message = std::string(e->as_string());
+      else if (const auto* r = body.as_object().if_contains("reason"); r && r->is_string())
+        message = std::string(r->as_string());
+    }
+    err << "wedgectl: " << call->method << " " << call->path << ": HTTP " << reply.status
+        << (message.empty() ? "" : ": " + message) << "\n";
+    if (body.is_object() && !body.as_object().empty()) out << render_human(body);
+  }
+  if (reply.status == 401 || reply.status == 403) return kExitUnauthorized;
+  return success ? kExitOk : kExitRefused;
+}
+
+}  // namespace wedge::ctl

@@ -1,0 +1,28 @@
+// wedgectl's commands: parse the command line, call the gateway's HTTP API, print the answer.
+//
+// Exit codes (docs/http-api.md):
+//   0  done (and, for `health`, the gateway is healthy)
+//   1  the gateway answered with an error or a refusal (HTTP 4xx/5xx other than 401/403),
+//      or `health` found it unhealthy
+//   2  usage error (unknown command, missing argument, unreadable token file)
+//   3  the gateway could not be reached or did not answer in time
+//   4  access refused (HTTP 401/403): wrong or missing --token-file
+// Pure apart from the HTTP call and reading the token file; any thread.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace wedge::ctl {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnreachable = 3;
+constexpr int kExitUnauthorized = 4;
+
+// `args` without the program name.
+int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace wedge::ctl
