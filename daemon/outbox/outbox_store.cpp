@@ -112,6 +112,20 @@ CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
   CommitOutcome outcome;
   if (rows.empty() && acks.empty()) return outcome;
   rollback();  // a transaction left open by an earlier, interrupted cycle would swallow this one
+  // A delete-only transaction need not reach the disk before we go on: losing it in a power cut
+  // only means those events are published again, which at-least-once delivery already allows. So
+  // it commits without its own fsync (WAL + synchronous=NORMAL); the next append's FULL commit
+  // syncs the WAL, deletes included. At low rates this halves the fsyncs, and appends no longer
+  // queue behind a delete's fsync.
+  const bool deletes_only = rows.empty();
+  if (deletes_only) (void)db_.exec("PRAGMA synchronous=NORMAL");
+  struct RestoreFull {
+    sqlite::Connection& db;
+    bool active;
+    ~RestoreFull() {
+      if (active) (void)db.exec("PRAGMA synchronous=FULL");
+    }
+  } restore_full{db_, deletes_only};
   // IMMEDIATE takes the write lock now, so a busy database fails here and not halfway through.
   if (auto status = db_.exec("BEGIN IMMEDIATE"); !status) {
     rollback();

@@ -66,7 +66,11 @@ void OutboxWriter::wait_for_work(std::unique_lock<std::mutex>& lock) {
   if (!appends_.empty() && !busy_) return;
   const auto oldest = !appends_.empty() ? appends_.front().enqueued : first_ack_;
   const auto deadline = oldest + window_;
-  wake_.wait_until(lock, deadline, [this] { return stopping_ || appends_.size() >= group_max_; });
+  // An append that arrives while only acks are waiting must not sit out the acks' window: when
+  // producers are quiet it commits at once, taking the waiting deletes along.
+  wake_.wait_until(lock, deadline, [this] {
+    return stopping_ || appends_.size() >= group_max_ || (!busy_ && !appends_.empty());
+  });
 }
 
 void OutboxWriter::run() {

@@ -1,0 +1,353 @@
+"""The driver behind scripts/demo: starts the broker, the simulators and the daemon, lets the OMS
+simulator push the orders and play the shift, takes the broker away in the middle, then prints the
+report and checks it against what the OMS received. Exit 0 only when every check holds.
+
+Processes are started in their own process groups and stopped in reverse order on exit (also on
+SIGINT/SIGTERM), unless --keep.
+"""
+import argparse
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+from omssim import check as chk
+from omssim import messages
+from omssim import orders as od
+from omssim.client import OmsClient
+from omssim.player import Player
+
+T0 = time.monotonic()
+SAY_LOCK = threading.Lock()
+
+
+def say(text):
+    with SAY_LOCK:
+        print(f"[{time.monotonic() - T0:5.1f}s] {text}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout_s):
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+class Procs:
+    def __init__(self, run_dir):
+        self.run_dir = run_dir
+        self.procs = []   # (name, Popen)
+
+    def start(self, name, argv, stdin=subprocess.DEVNULL, log=None):
+        out = open(os.path.join(self.run_dir, (log or name) + ".log"), "ab")
+        p = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs.append((name, p))
+        return p
+
+    def stop(self, name=None, timeout_s=5):
+        for n, p in reversed(list(self.procs)):
+            if name is not None and n != name:
+                continue
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(timeout_s)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+            self.procs.remove((n, p))
+
+    def pids(self):
+        return [p.pid for _, p in self.procs if p.poll() is None]
+
+
+def outbox_figures(state_dir):
+    """(last seq, depth) from the daemon's own outbox (read-only; WAL allows a concurrent reader)."""
+    db = sqlite3.connect(f"file:{state_dir}/outbox.db?mode=ro", uri=True, timeout=2)
+    try:
+        max_seq, depth = db.execute("SELECT COALESCE(MAX(seq),0), COUNT(*) FROM events").fetchone()
+        meta = db.execute("SELECT COALESCE((SELECT value FROM meta WHERE key='last_seq'),0)").fetchone()[0]
+        return max(max_seq, meta), depth
+    finally:
+        db.close()
+
+
+def write_config(root, run_dir, ports):
+    with open(os.path.join(root, "config", "demo.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    text = text.replace("mqtt://127.0.0.1:1883", f"mqtt://127.0.0.1:{ports['broker']}")
+    text = text.replace("listen: 127.0.0.1:8080", f"listen: 127.0.0.1:{ports['http']}")
+    text = re.sub(r"(?m)^state_dir: .*$", f"state_dir: {run_dir}/state", text)
+    text = re.sub(r"(?m)^(\s*template_dir:) templates", rf"\1 {root}/config/templates", text)
+    for default, key in ((21001, "pick"), (21002, "pack"), (21003, "ship"), (21004, "scale"),
+                         (21005, "light"), (21006, "printer")):
+        text = text.replace(f"port: {default}", f"port: {ports[key]}")
+    path = os.path.join(run_dir, "wedge.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def percentile(values, q):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100.0 * (len(values) - 1))))]
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(prog="oms-sim play")
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--build-dir", required=True)
+    ap.add_argument("--run-dir", required=True)
+    ap.add_argument("--orders", type=int, default=30)
+    ap.add_argument("--outage-s", type=float, default=15)
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args(argv)
+    procs = Procs(args.run_dir)
+    stopping = threading.Event()
+
+    def on_signal(signo, _frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        return run(args, procs)
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+    finally:
+        stopping.set()
+        if args.keep and procs.pids():
+            pids = " ".join(map(str, procs.pids()))
+            stop = os.path.join(args.run_dir, "stop")
+            with open(stop, "w") as f:
+                f.write(f"#!/bin/sh\n# stops what scripts/demo --keep left running\nkill {pids} 2>/dev/null\n"
+                        f"sleep 2\nkill -9 {pids} 2>/dev/null\nexit 0\n")
+            os.chmod(stop, 0o755)
+            print(f"\ndemo: left running (--keep): broker, simulators, daemon (pids {pids})."
+                  f"\n  scan by hand: echo CODE > {args.run_dir}/pick-1.fifo"
+                  f"\n  stop everything: {stop}")
+        else:
+            procs.stop()
+
+
+def run(args, procs):
+    root, run_dir = args.root, args.run_dir
+    ports = {k: free_port() for k in ("broker", "http", "pick", "pack", "ship", "scale", "light", "printer",
+                                      "printer_ctl")}
+    sim = os.path.join(root, "scripts", "sim")
+    # Broker with persistence, so the outage restart keeps the sessions and their queued messages.
+    conf = os.path.join(run_dir, "mosquitto.conf")
+    with open(conf, "w") as f:
+        f.write(f"listener {ports['broker']} 127.0.0.1\nallow_anonymous true\npersistence true\n"
+                f"persistence_location {run_dir}/\nautosave_interval 1\n")
+    procs.start("mosquitto", ["/usr/sbin/mosquitto", "-c", conf])
+    if not wait_port(ports["broker"], 10):
+        raise SystemExit("demo: mosquitto did not start")
+    # Scanner FIFOs and the scale control FIFO, each held open by a sleeper so that the simulators
+    # never see end-of-input (and --keep users can `echo CODE > FIFO`).
+    fifos = {}
+    for name in ("pick-1", "pack-1", "ship-1", "scale"):
+        path = os.path.join(run_dir, f"{name}.fifo")
+        os.mkfifo(path)
+        fifos[name] = path
+        fd = os.open(path, os.O_RDWR)
+        procs.start(f"hold-{name}", ["sleep", "infinity"], stdin=fd)
+        os.close(fd)
+    for st in ("pick", "pack", "ship"):
+        procs.start(f"scanner-{st}-1", [sys.executable, os.path.join(sim, "scanner-sim"), "--tcp-listen",
+                                        str(ports[st]), "--input", fifos[f"{st}-1"]])
+    modbus = os.path.join(args.build_dir, "tools", "modbus-sim", "modbus-sim")
+    procs.start("scale", [modbus, "--mode", "scale", "--port", str(ports["scale"]), "--control", fifos["scale"]])
+    procs.start("light", [modbus, "--mode", "light", "--port", str(ports["light"])])
+    os.makedirs(os.path.join(run_dir, "labels"))
+    procs.start("printer", [sys.executable, os.path.join(sim, "zpl-printer-sim"), "--port", str(ports["printer"]),
+                            "--control-port", str(ports["printer_ctl"]), "--out-dir", os.path.join(run_dir, "labels")])
+    for k in ("pick", "pack", "ship", "scale", "light", "printer", "printer_ctl"):
+        if not wait_port(ports[k], 10):
+            raise SystemExit(f"demo: simulator {k} did not start")
+    config = write_config(root, run_dir, ports)
+    wedge = os.path.join(args.build_dir, "daemon", "wedge")
+    subprocess.run([wedge, "--check-config", config], check=True)
+    procs.start("wedge", [wedge, "--config", config])
+
+    cfg = messages.load_config()
+    msgs = messages.CustomerMessages(cfg)
+    customer = []
+    client = OmsClient(f"mqtt://127.0.0.1:{ports['broker']}", "wedge/v1", "demo-site", "demo-gw",
+                       client_id="oms-sim-demo", record=os.path.join(run_dir, "oms.jsonl"))
+    player_ref = []
+
+    def on_event(env, recv_ms):
+        if player_ref:
+            player_ref[0].on_event(env, recv_ms)
+        m = msgs.render(env)
+        if m:
+            customer.append(m)
+            if m[0] != "order_confirmed":
+                say(f"customer message ({m[0]}): {m[1]}")
+    client.on_event = on_event
+    if not client.start(10):
+        raise SystemExit("demo: OMS simulator cannot connect")
+    if not client.wait_for(lambda: any(s.get("online") for s in client.status.values()), 20):
+        raise SystemExit(f"demo: the gateway never came online (see {run_dir}/wedge.log)")
+    http_url = f"http://127.0.0.1:{ports['http']}"
+    try:
+        urllib.request.urlopen(http_url + "/healthz", timeout=2).read()
+    except urllib.error.HTTPError:
+        pass
+    except OSError:
+        http_url = None
+    say(f"gateway online; broker mqtt://127.0.0.1:{ports['broker']}; HTTP "
+        f"{http_url or 'not served by this daemon build'}")
+    # Wait until the daemon's scanner drivers connected to the simulators.
+    for st in ("pick", "pack", "ship"):
+        end = time.monotonic() + 10
+        while time.monotonic() < end and b"CONNECTED" not in open(os.path.join(run_dir, f"scanner-{st}-1.log"), "rb").read():
+            time.sleep(0.05)
+
+    orders = [od.make_order(i) for i in range(args.orders)]
+    if len(orders) > 4:
+        orders[3]["data"]["lines"][-1]["qty"] = 2      # the short pick leaves one unit
+        orders[4]["data"]["lines"][0]["qty"] = 2       # cancelled after the first of two units
+    say(f"OMS: pushing {len(orders)} orders")
+    for o in orders:
+        reply = client.command("pick_list", order_id=o["order_id"], station=o["station"], data=o["data"], timeout_s=20)
+        if not reply or reply.get("status") != "accepted":
+            raise SystemExit(f"demo: pick_list {o['order_id']} not accepted: {reply}")
+    outage_window = []
+
+    def outage():
+        say(f"BROKER OUTAGE: stopping mosquitto for {args.outage_s:g} s (stations keep working)")
+        outage_window.append(time.time() * 1000.0)
+        procs.stop("mosquitto")
+        time.sleep(args.outage_s)
+        procs.start("mosquitto", ["/usr/sbin/mosquitto", "-c", conf])
+        wait_port(ports["broker"], 10)
+        outage_window.append(time.time() * 1000.0)
+        say("broker back: the gateway replays its outbox")
+
+    player = Player(client, orders, {s: fifos[s] for s in ("pick-1", "pack-1", "ship-1")}, fifos["scale"],
+                    printer_control=("127.0.0.1", ports["printer_ctl"]), http_url=http_url,
+                    outage_at=len(orders) // 2 if len(orders) < 20 else 15,
+                    outage=outage if args.outage_s > 0 else None, log=say)
+    player_ref.append(player)
+    done = threading.Event()
+
+    def progress():
+        while not done.wait(3):
+            shipped = len({e["order_id"] for e in client.find("order.shipped")})
+            try:
+                depth = outbox_figures(os.path.join(run_dir, "state"))[1]
+            except sqlite3.Error:
+                depth = "?"
+            say(f"progress: picked {player.picked}/{len(orders)}, packed {player.packed}, shipped {shipped}; "
+                f"OMS has {len(client.events)} events; gateway outbox {depth} waiting; broker "
+                f"{'up' if client.connected else 'DOWN'}")
+    threading.Thread(target=progress, daemon=True).start()
+    player.run()
+    done.set()
+
+    # Drain: the gateway's outbox empty and every event it stored received by the OMS.
+    state = os.path.join(run_dir, "state")
+    end = time.monotonic() + 20
+    last_seq, depth = outbox_figures(state)
+    while time.monotonic() < end:
+        last_seq, depth = outbox_figures(state)
+        if depth == 0 and client.wait_for(lambda: len(client.events) >= last_seq, 0.2):
+            break
+        time.sleep(0.2)
+    time.sleep(0.5)  # late duplicates
+    last_seq, depth = outbox_figures(state)
+    return report(args, client, player, orders, customer, last_seq, depth, outage_window, run_dir, http_url, ports,
+                  procs)
+
+
+def report(args, client, player, orders, customer, last_seq, depth, outage_window, run_dir, http_url, ports, procs):
+    ev = client.find
+    shipped = {e["order_id"] for e in ev("order.shipped")}
+    refused = {}
+    for e in ev("scan.refused"):
+        refused[e["data"].get("reason")] = refused.get(e["data"].get("reason"), 0) + 1
+    cancelled = [(e["order_id"], e["data"].get("intercepted_step")) for e in ev("order.cancelled")]
+    labels = len(ev("label.printed"))
+    try:
+        with socket.create_connection(("127.0.0.1", ports["printer_ctl"]), timeout=3) as s:
+            s.sendall(b"count\n")
+            printer_count = s.makefile().readline().strip()
+    except OSError:
+        printer_count = "?"
+    lat = [l for _, l in player.latencies_ms]
+    lat_calm = [l for w, l in player.latencies_ms
+                if not (len(outage_window) == 2 and outage_window[0] - 2000 <= w <= outage_window[1] + 5000)]
+    result = chk.check_events(chk.load_record(os.path.join(run_dir, "oms.jsonl")), 1, last_seq)
+    g = result["gateways"].get("demo-site/demo-gw", {})
+    specials = player.special
+    expected_cancel = [o for o, k in specials.items() if k.startswith("cancel")]
+    expect_shipped = len(orders) - len(expected_cancel)
+    short_n = len(ev("pick.short"))
+    kinds = {}
+    for k, _ in customer:
+        kinds[k] = kinds.get(k, 0) + 1
+
+    print("\n================ wedge demo report ================")
+    print(f"orders pushed                 {len(orders)}")
+    print(f"orders shipped                {len(shipped)}  (expected {expect_shipped})")
+    print(f"wrong items stopped           {refused.get('wrong_item', 0)}")
+    print(f"expired lots stopped          {refused.get('expired', 0)}")
+    print(f"short picks reported          {short_n}"
+          f"{'' if http_url else '  (skipped: this daemon build serves no HTTP API to declare it)'}")
+    print(f"weight mismatches held        {len(ev('weight.mismatch'))}  (released after repacking)")
+    print("cancellations intercepted     " + (", ".join(f"{o} at {s}" for o, s in cancelled) or "none"))
+    print(f"labels printed                {labels}  (printer simulator stored {printer_count}; "
+          f"{len(ev('label.voided'))} voided)")
+    print(f"events sent by the gateway    {last_seq}  (outbox last seq; {depth} still waiting)")
+    print(f"events received by the OMS    {g.get('unique', 0)} unique, {g.get('missing', '?')} missing, "
+          f"{g.get('duplicates', 0)} duplicates dropped, {g.get('out_of_order', '?')} out of order")
+    print(f"broker outage                 {args.outage_s:g} s; OMS reconnected {max(0, client.connects - 1)} time(s)")
+    print(f"scan-to-OMS latency           p50 {percentile(lat, 50):.0f} ms, p99 {percentile(lat, 99):.0f} ms "
+          f"over {len(lat)} scans (outside the outage: p50 {percentile(lat_calm, 50):.0f} ms, "
+          f"p99 {percentile(lat_calm, 99):.0f} ms)")
+    print("customer messages             " + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items())))
+    print(f"station screen                {http_url + '/stations/pack-1' if http_url else 'n/a (no HTTP API in this build)'}")
+    print(f"logs                          {run_dir}")
+    problems = list(player.errors)
+    if not result["ok"] or g.get("unique") != last_seq:
+        problems.append(f"OMS received {g.get('unique', 0)} unique events, gateway sent {last_seq}: "
+                        + "; ".join(g.get("problems", [])))
+    if depth:
+        problems.append(f"{depth} events still in the gateway outbox")
+    if len(shipped) != expect_shipped:
+        problems.append(f"{len(shipped)} orders shipped, expected {expect_shipped}")
+    if len(orders) > 7:
+        if refused.get("wrong_item", 0) < 1 or refused.get("expired", 0) < 1:
+            problems.append("the wrong item or the expired lot was not refused")
+        if len(cancelled) != len(expected_cancel):
+            problems.append(f"{len(cancelled)} cancellations seen, expected {len(expected_cancel)}")
+        if http_url and short_n != 1:
+            problems.append(f"{short_n} short picks seen, expected 1")
+        if len(ev("weight.mismatch")) != 1:
+            problems.append("the weight mismatch was not seen once")
+    if str(labels) != printer_count:
+        problems.append(f"label.printed events ({labels}) differ from labels the printer stored ({printer_count})")
+    print("result                        " + ("OK: nothing lost, every figure agrees" if not problems else "FAILED"))
+    for p in problems:
+        print(f"  - {p}")
+    print("===================================================")
+    return 0 if not problems else 1

@@ -1,0 +1,66 @@
+"""Demo orders and the barcodes a picker scans for them (valid GTIN-13s, GS1-128 element strings)."""
+import datetime
+import random
+
+CITIES = [("Erika Mustermann", "Hauptstr. 5", "10115", "Berlin", "DE"),
+          ("Jan Jansen", "Kerkstraat 12", "1017 GC", "Amsterdam", "NL"),
+          ("Marie Dupont", "12 rue de la Paix", "75002", "Paris", "FR"),
+          ("John Smith", "221B Baker Street", "NW1 6XE", "London", "GB"),
+          ("Ana Garcia", "Calle Mayor 3", "28013", "Madrid", "ES")]
+CARRIERS = ["DHL", "UPS", "DPD"]
+
+
+def gtin_check_digit(body):
+    """GS1 mod-10 check digit of the digits in body (weights 3,1,3,... from the right)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return str((10 - total % 10) % 10)
+
+
+def gtin13(n):
+    body = f"400638{n:06d}"
+    return body + gtin_check_digit(body)
+
+
+CATALOG = [{"sku": f"SKU-{100 + i}", "gtin": gtin13(133000 + i * 7), "location": f"R{1 + i // 4}-{1 + i % 4:02d}",
+            "unit_weight_grams": 120 + 35 * i} for i in range(12)]
+FOREIGN_GTIN = gtin13(999001)   # a product on no order: the "wrong item"
+
+
+def yymmdd(days_from_today):
+    return (datetime.date.today() + datetime.timedelta(days=days_from_today)).strftime("%y%m%d")
+
+
+def make_order(index, station="pick-1", rng=None, prefix="O-"):
+    rng = rng or random.Random(index)
+    order_id = f"{prefix}{1001 + index}"
+    items = rng.sample(CATALOG, rng.randint(1, 3))
+    name, street, postcode, city, country = CITIES[index % len(CITIES)]
+    lines = [{"sku": it["sku"], "gtins": [it["gtin"]], "qty": rng.randint(1, 2), "location": it["location"],
+              "unit_weight_grams": it["unit_weight_grams"]} for it in items]
+    return {"order_id": order_id, "station": station,
+            "data": {"carrier": CARRIERS[index % len(CARRIERS)], "label_template": "shipping",
+                     "ship_to": {"name": name, "lines": [street], "postcode": postcode, "city": city,
+                                 "country": country},
+                     "packaging_weight_grams": 150, "weight_tolerance_grams": 25,
+                     "weight_tolerance_percent": 2, "lines": lines}}
+
+
+def expected_grams(order):
+    d = order["data"]
+    return d.get("packaging_weight_grams", 0) + sum(l["qty"] * l.get("unit_weight_grams", 0) for l in d["lines"])
+
+
+def item_barcode(line, unit, expiry_days=400):
+    """A unit's barcode: alternately the EAN-13 (AIM ]E0) and a GS1-128 with expiry and lot."""
+    gtin = line["gtins"][0]
+    if unit % 2 == 0:
+        return "]E0" + gtin
+    return f"]C101{gtin.zfill(14)}17{yymmdd(expiry_days)}10LOT{unit + 1}"
+
+
+def expired_barcode(line):
+    return f"]C101{line['gtins'][0].zfill(14)}17{yymmdd(-30)}10LOTOLD"
+
+
+def wrong_barcode():
+    return "]E0" + FOREIGN_GTIN
