@@ -14,6 +14,8 @@
 #include "daemon/core/log.hpp"
 #include "daemon/core/systemd.hpp"
 #include "daemon/devices/device_set.hpp"
+#include "daemon/gateway_view.hpp"
+#include "daemon/http/http_server.hpp"
 #include "daemon/mqtt/link.hpp"
 #include "daemon/outbox/outbox.hpp"
 #include "daemon/print/print_queue.hpp"
@@ -94,6 +96,15 @@ struct App::Impl {
     // Stations keep pointers into `config`: it is the start-up configuration, which a reload never
     // replaces (reload() applies what can change at run time and keeps the rest for the restart).
     stations.emplace(io.get_executor(), config, *devices, *link, *print_queue, config.state_dir);
+    parts.emplace(GatewayParts{config, *outbox, *link, *devices, *print_queue, *stations});
+    const auto& http_section = config.section("http");
+    auto http_options = http::make_options(http_section.get_string("listen"),
+                                           http_section.get_string_or("access_token_file", ""));
+    if (!http_options.options) throw std::runtime_error("http: " + http_options.error);
+    http_server.emplace(io.get_executor(), std::move(*http_options.options), make_gateway_view(*parts));
+    stations->set_change_handler([this](const station::StationSnapshot& snapshot) {
+      http_server->publish("station/" + snapshot.station, screen_json(*parts, snapshot));
+    });
     devices->set_health_handler(
         [this](const std::string& id, const std::string& kind, const drivers::Health& health) {
           const auto state = std::string(drivers::to_string(health.state));
@@ -102,6 +113,7 @@ struct App::Impl {
           else
             spdlog::warn("device={} kind={} state={} reason=\"{}\"", id, kind, state, health.reason);
           link->publish_device_status(id, state, health.reason);
+          if (http_server) http_server->publish("devices", devices_json(*parts));
         });
     outbox->set_alarm_handler([](bool full, const std::string& reason) {
       if (full) spdlog::error("outbox alarm: {}", reason);
@@ -128,6 +140,9 @@ struct App::Impl {
   std::optional<DeviceSet> devices;
   std::optional<print::PrintQueue> print_queue;
   std::optional<station::Stations> stations;
+  std::optional<GatewayParts> parts;
+  // Last, so it is destroyed first: it calls into everything above.
+  std::optional<http::HttpServer> http_server;
   bool stopping = false;
 
   mqtt::Inventory inventory() const {
@@ -149,12 +164,16 @@ struct App::Impl {
                        config.stations.size());
   }
 
-  void arm_status() {
-    status_timer.expires_after(5s);
-    status_timer.async_wait([this](const boost::system::error_code& ec) {
+  // Every second: live status and outbox figures to the screens (only when they changed), and
+  // every fifth second the one-line summary to systemd.
+  void arm_status(int tick = 0) {
+    status_timer.expires_after(1s);
+    status_timer.async_wait([this, tick](const boost::system::error_code& ec) {
       if (ec) return;
-      core::notify_status(status_line());
-      arm_status();
+      http_server->publish_if_changed("status", status_json(*parts));
+      http_server->publish_if_changed("outbox", outbox_json(*parts));
+      if (tick % 5 == 0) core::notify_status(status_line());
+      arm_status(tick + 1);
     });
   }
 
@@ -219,6 +238,7 @@ struct App::Impl {
     });
     // Stop taking work first (devices), then say goodbye to the broker (retained offline, bounded),
     // then commit what is queued. Every event not yet acknowledged stays in the outbox for next time.
+    http_server->stop();
     stations->stop();
     print_queue->stop();
     devices->stop();
@@ -242,6 +262,10 @@ int App::run() {
     core::set_log_level(*level);
   spdlog::info("wedge {} starting: {}", kVersion, s.status_line());
   s.wait_for_signal();
+  // Without HTTP the screens are dark, but scanners, scales and the uplink still work: a station
+  // must not stop because another program took the port. The error is logged for the engineer.
+  if (auto started = s.http_server->start(); !started.ok)
+    spdlog::error("http: {}; station screens, API and /metrics are unavailable", started.error);
   s.stations->start();
   s.devices->start();
   s.print_queue->start();

@@ -70,7 +70,8 @@ std::string config_text(const std::string& state_dir, const std::string& level) 
   // The broker port points at nothing: READY=1 must not wait for the broker.
   return "site: test-site\ngateway: gw-1\nstate_dir: " + state_dir +
          "\nlog:\n  level: " + level + "\nbroker:\n  uri: mqtt://127.0.0.1:" +
-         std::to_string(wedge::test::free_tcp_port()) + "\n  reconnect_max_ms: 1000\n";
+         std::to_string(wedge::test::free_tcp_port()) + "\n  reconnect_max_ms: 1000\nhttp:\n  listen: 127.0.0.1:" +
+         std::to_string(wedge::test::free_tcp_port()) + "\n";
 }
 
 struct RunningDaemon {

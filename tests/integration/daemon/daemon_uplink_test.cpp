@@ -74,7 +74,8 @@ TEST(DaemonUplink, RetainedStatusAndDeviceStatusFollowTheGatewayAndItsDevices) {
   write_file(dir.file("wedge.yaml"),
              "site: s1\ngateway: gw1\nstate_dir: " + dir.file("state") +
                  "\nbroker:\n  uri: " + broker.uri() +
-                 "\n  reconnect_min_ms: 100\n  reconnect_max_ms: 500\n"
+                 "\n  reconnect_min_ms: 100\n  reconnect_max_ms: 500\nhttp:\n  listen: 127.0.0.1:" +
+                 std::to_string(wedge::test::free_tcp_port()) + "\n"
                  "devices:\n  - id: dock-scanner\n    kind: scanner\n    driver: tcp\n    mode: client\n"
                  "    host: 127.0.0.1\n    port: " + std::to_string(reader_port) +
                  "\n    reconnect_initial_ms: 100\n    reconnect_max_ms: 300\n"
@@ -113,7 +114,8 @@ TEST(DaemonUplink, SigkillLeavesTheWillAsRetainedStatus) {
   broker.start();
   TempDir dir;
   write_file(dir.file("wedge.yaml"), "site: s1\ngateway: gw2\nstate_dir: " + dir.file("state") +
-                                         "\nbroker:\n  uri: " + broker.uri() + "\n  keepalive_s: 5\n");
+                                         "\nbroker:\n  uri: " + broker.uri() + "\n  keepalive_s: 5\nhttp:\n  listen: 127.0.0.1:" +
+                                         std::to_string(wedge::test::free_tcp_port()) + "\n");
   Subprocess daemon({kWedge, "--config", dir.file("wedge.yaml")}, dir.file("wedge.log"));
   Subscriber sub(dir, broker.port(), "wedge/v1/s1/gw2/status");
   ASSERT_TRUE(wait_until([&] { return sub.saw("\"online\":true"); }, 15s)) << sub.output() << daemon.log();

@@ -146,7 +146,8 @@ class Player:
 
     def declare_short(self, oid, line_no):
         status, snap = self.http("GET", f"/api/v1/stations/{self.pick_st}")
-        if snap and isinstance(snap.get("next_line"), dict) and snap["next_line"].get("line"):
+        # The API names lines as the snapshot does (next_line.line, 0-based); 0 is a valid line.
+        if snap and isinstance(snap.get("next_line"), dict) and snap["next_line"].get("line") is not None:
             line_no = snap["next_line"]["line"]
         status, _ = self.http("POST", f"/api/v1/stations/{self.pick_st}/short",
                               {"line": line_no, "reason": "missing"})

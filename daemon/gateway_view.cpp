@@ -1,0 +1,216 @@
+#include "daemon/gateway_view.hpp"
+
+#include <chrono>
+
+#include <boost/json.hpp>
+
+#include "daemon/http/prometheus.hpp"
+#include "daemon/version.hpp"
+
+namespace wedge {
+
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+json::object device_json(const DeviceSet::Entry& entry) {
+  const auto& health = entry.device->health();
+  return json::object{{"id", entry.id},
+                      {"kind", entry.kind},
+                      {"driver", entry.driver},
+                      {"state", drivers::to_string(health.state)},
+                      {"reason", health.reason}};
+}
+
+}  // namespace
+
+json::value outbox_json(const GatewayParts& p) {
+  const auto s = p.outbox.stats();
+  const double oldest_age_s =
+      s.depth > 0 && s.oldest_unix_ms > 0 ? static_cast<double>(now_unix_ms() - s.oldest_unix_ms) / 1000.0 : 0.0;
+  return json::object{{"depth", s.depth},
+                      {"bytes", s.bytes},
+                      {"oldest_age_s", oldest_age_s},
+                      {"last_seq", s.last_seq},
+                      {"full", s.full},
+                      {"telemetry_dropped", s.telemetry_dropped},
+                      {"business_refused", s.business_refused}};
+}
+
+json::value devices_json(const GatewayParts& p) {
+  json::array out;
+  for (const auto& entry : p.devices.all()) out.push_back(device_json(entry));
+  return out;
+}
+
+json::value status_json(const GatewayParts& p) {
+  const auto link = p.link.stats();
+  json::array stations;
+  for (const auto& snapshot : p.stations.snapshots()) {
+    stations.push_back(json::object{{"id", snapshot.station},
+                                    {"order_id", snapshot.order_id},
+                                    {"step", snapshot.step},
+                                    {"status", snapshot.status},
+                                    {"queued_orders", snapshot.queued_orders}});
+  }
+  return json::object{
+      {"site", p.config.site},
+      {"gateway", p.config.gateway},
+      {"version", kVersion},
+      {"broker",
+       json::object{{"connected", link.connected},
+                    {"state", link.connected ? "connected" : "disconnected"},
+                    {"session", link.session}}},
+      {"outbox", outbox_json(p)},
+      {"devices", devices_json(p)},
+      {"stations", std::move(stations)},
+      // Station KPIs against targets are not computed yet (docs/http-api.md says so).
+      {"kpis", json::array{}}};
+}
+
+json::value screen_json(const GatewayParts& p, const station::StationSnapshot& s) {
+  json::object o = station::station_snapshot_json(s);
+  // People count order lines from 1 ("Line 1"); the station code counts from 0. The HTTP API and the
+  // screens use the people's numbers, here and in declare_short below.
+  if (s.next_line && o["next_line"].is_object()) o["next_line"].as_object()["line"] = s.next_line->line + 1;
+  // The fields the station screen reads, derived from the snapshot.
+  json::object scan = o["last_scan"].is_object() ? o["last_scan"].as_object() : json::object{};
+  scan["result"] = s.last_scan.verdict.empty() ? json::value(nullptr) : json::value(s.last_scan.verdict);
+  scan["reason"] = s.last_scan.message;
+  scan["at"] = s.last_scan.at_unix_ms;
+  scan["code"] = s.last_scan.barcode;
+  o["last_scan"] = std::move(scan);
+
+  json::object weight = o["weight"].is_object() ? o["weight"].as_object() : json::object{};
+  if (s.weight.live_grams) weight["grams"] = *s.weight.live_grams;
+  if (s.weight.expected_grams && s.weight.allowed_deviation_grams) {
+    weight["expected_min_grams"] = *s.weight.expected_grams - *s.weight.allowed_deviation_grams;
+    weight["expected_max_grams"] = *s.weight.expected_grams + *s.weight.allowed_deviation_grams;
+  }
+  o["weight"] = std::move(weight);
+
+  json::object label = o["label"].is_object() ? o["label"].as_object() : json::object{};
+  label["status"] = s.label_state;
+  label["reason"] = s.label_error;
+  o["label"] = std::move(label);
+
+  if (!s.order_id.empty())
+    o["order"] = json::object{{"id", s.order_id}, {"step", s.step}, {"lines_done", s.lines_done},
+                              {"lines_total", s.lines_total}};
+  else
+    o["order"] = nullptr;
+
+  json::array devices;
+  if (const auto* cfg = p.config.find_station(s.station)) {
+    for (const auto* id : {&cfg->scanner, &cfg->scale, &cfg->printer, &cfg->light}) {
+      if (id->empty()) continue;
+      for (const auto& entry : p.devices.all())
+        if (entry.id == *id) devices.push_back(device_json(entry));
+    }
+  }
+  o["devices"] = std::move(devices);
+  o["buffered_events"] = p.outbox.stats().depth;
+  o["broker_connected"] = p.link.stats().connected;
+  return o;
+}
+
+std::string metrics_text(const GatewayParts& p) {
+  http::PrometheusText t;
+  const auto out = p.outbox.stats();
+  const auto link = p.link.stats();
+  t.declare("wedge_build_info", "gauge", "Version, site and gateway of this daemon.");
+  t.sample("wedge_build_info", std::int64_t{1},
+           {{"version", kVersion}, {"site", p.config.site}, {"gateway", p.config.gateway}});
+  t.declare("wedge_broker_connected", "gauge", "1 while the MQTT link is connected.");
+  t.sample("wedge_broker_connected", std::int64_t{link.connected ? 1 : 0});
+  t.declare("wedge_outbox_depth", "gauge", "Events stored and not yet acknowledged by the broker.");
+  t.sample("wedge_outbox_depth", out.depth);
+  t.declare("wedge_outbox_bytes", "gauge", "Payload bytes stored in the outbox.");
+  t.sample("wedge_outbox_bytes", out.bytes);
+  t.declare("wedge_outbox_oldest_age_seconds", "gauge", "Age of the oldest unacknowledged event.");
+  t.sample("wedge_outbox_oldest_age_seconds", outbox_json(p).as_object().at("oldest_age_s").as_double());
+  t.declare("wedge_outbox_full", "gauge", "1 while the outbox is full (stations refuse new work).");
+  t.sample("wedge_outbox_full", std::int64_t{out.full ? 1 : 0});
+  t.declare("wedge_outbox_telemetry_dropped_total", "counter", "Telemetry events dropped while full.");
+  t.sample("wedge_outbox_telemetry_dropped_total", out.telemetry_dropped);
+  t.declare("wedge_outbox_business_refused_total", "counter", "Business events refused while full.");
+  t.sample("wedge_outbox_business_refused_total", out.business_refused);
+  t.declare("wedge_mqtt_published_total", "counter", "Publishes handed to the MQTT client, resends included.");
+  t.sample("wedge_mqtt_published_total", link.published);
+  t.declare("wedge_mqtt_acked_total", "counter", "Outbox events acknowledged by the broker (PUBACK).");
+  t.sample("wedge_mqtt_acked_total", link.acked);
+  t.declare("wedge_device_up", "gauge", "1 while the device is connected.");
+  for (const auto& entry : p.devices.all())
+    t.sample("wedge_device_up",
+             std::int64_t{entry.device->health().state == drivers::HealthState::connected ? 1 : 0},
+             {{"device", entry.id}, {"kind", entry.kind}});
+  t.declare("wedge_device_state", "gauge", "1 for the device's current state.");
+  for (const auto& entry : p.devices.all())
+    for (auto state : {drivers::HealthState::connected, drivers::HealthState::disconnected,
+                       drivers::HealthState::faulted})
+      t.sample("wedge_device_state", std::int64_t{entry.device->health().state == state ? 1 : 0},
+               {{"device", entry.id}, {"kind", entry.kind}, {"state", std::string(drivers::to_string(state))}});
+  return t.text();
+}
+
+http::GatewayView make_gateway_view(GatewayParts parts) {
+  http::GatewayView view;
+  auto p = std::make_shared<GatewayParts>(parts);
+  view.status = [p] { return status_json(*p); };
+  view.devices = [p] { return devices_json(*p); };
+  view.outbox = [p] { return outbox_json(*p); };
+  view.metrics = [p] { return metrics_text(*p); };
+  view.stations = [p] {
+    json::array out;
+    for (const auto& snapshot : p->stations.snapshots()) out.push_back(screen_json(*p, snapshot));
+    return json::value(std::move(out));
+  };
+  view.station = [p](const std::string& id) -> std::optional<json::value> {
+    auto snapshot = p->stations.snapshot(id);
+    if (!snapshot) return std::nullopt;
+    return screen_json(*p, *snapshot);
+  };
+  view.health = [p]() -> http::HealthReport {
+    const auto s = p->outbox.stats();
+    if (s.full) return {false, "outbox full"};
+    return {};
+  };
+  view.scan = [p](const http::ScanRequest& request, http::Reply reply) {
+    // The same path as a scanner's scan; the verdict reaches the screen through the snapshot.
+    if (!p->stations.inject_scan(request.station, request.code))
+      return reply({404, json::object{{"error", "no such station: " + request.station}}});
+    reply({202, json::object{{"accepted_for_checking", true}, {"station", request.station}}});
+  };
+  view.declare_short = [p](const http::ShortRequest& request, http::Reply reply) {
+    int line = 0;
+    try {
+      line = std::stoi(request.line);
+    } catch (const std::exception&) {
+      return reply({400, json::object{{"error", "line must be a line number, got '" + request.line + "'"}}});
+    }
+    p->stations.declare_short(request.station, line - 1, request.reason,
+                              [reply](const station::ActionResult& result) {
+                                if (result.ok) reply({200, json::object{{"ok", true}}});
+                                else reply({409, json::object{{"ok", false}, {"error", result.reason}}});
+                              });
+  };
+  view.print_test = [p](const std::string& printer, http::Reply reply) {
+    if (p->devices.printer(printer) == nullptr)
+      return reply({404, json::object{{"error", "no such printer: " + printer}}});
+    auto result = p->print_queue.enqueue(print::NewJob{
+        "", printer, "",
+        "^XA^CI28^FO50,50^A0N,50,50^FDwedge test label^FS^FO50,120^A0N,30,30^FD" + printer +
+            "^FS^XZ"});
+    if (!result) return reply({409, json::object{{"error", result.error}}});
+    reply({202, json::object{{"job_id", result.id}, {"printer", printer}}});
+  };
+  return view;
+}
+
+}  // namespace wedge
