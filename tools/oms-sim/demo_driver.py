@@ -124,8 +124,13 @@ def main(argv):
     stopping = threading.Event()
 
     def on_signal(signo, _frame):
+        # One interruption is enough: a second SIGTERM/SIGINT (scripts/demo's traps send TERM on
+        # both INT and EXIT) must not cut the clean-up below short and leave simulators running.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         return run(args, procs)
     except KeyboardInterrupt:
