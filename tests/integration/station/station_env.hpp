@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -156,7 +157,14 @@ class StationEnv {
     so.today = station::CalendarDate{2025, 6, 10};
     so.weigh_timeout = std::chrono::milliseconds(3000);
     so.scale_retry = std::chrono::milliseconds(100);
+    verdicts_.clear();  // a rebuilt Stations counts its verdicts from 0 again
     stations_.emplace(io_.get_executor(), cfg, *devices_, *link_, *print_, cfg.state_dir, so);
+    // Every verdict as it is shown: one scan can be followed at once by another verdict (the
+    // weight's after an order scan), and scan() must report the scan's own.
+    stations_->set_change_handler([this](const station::StationSnapshot& s) {
+      auto& history = verdicts_[s.station];
+      if (history.empty() || history.back().seq != s.last_scan.seq) history.push_back(s.last_scan);
+    });
     link_->set_command_handler([this](const commands::Command& c) { stations_->handle_command(c); });
     stations_->start();
     devices_->start();
@@ -221,8 +229,14 @@ class StationEnv {
   station::LastScan scan(const std::string& code, const std::string& station = "st1") {
     const auto seq = snap(station).last_scan.seq;
     EXPECT_TRUE(stations_->inject_scan(station, code));
-    EXPECT_TRUE(run_until([&] { return snap(station).last_scan.seq > seq; })) << "no verdict for " << code;
-    return snap(station).last_scan;
+    auto first_after = [&]() -> const station::LastScan* {
+      for (const auto& verdict : verdicts_[station])
+        if (verdict.seq > seq) return &verdict;
+      return nullptr;
+    };
+    EXPECT_TRUE(run_until([&] { return first_after() != nullptr; })) << "no verdict for " << code;
+    const auto* verdict = first_after();
+    return verdict ? *verdict : snap(station).last_scan;
   }
 
   // Events stored in the outbox so far (no broker), in seq order.
@@ -308,6 +322,7 @@ class StationEnv {
   std::optional<DeviceSet> devices_;
   std::optional<print::PrintQueue> print_;
   std::optional<station::Stations> stations_;
+  std::map<std::string, std::vector<station::LastScan>> verdicts_;  // per station, as shown
   std::vector<Event> events_;
 };
 
