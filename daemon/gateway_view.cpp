@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "daemon/http/prometheus.hpp"
+#include "daemon/kpi_view.hpp"
 #include "daemon/version.hpp"
 
 namespace wedge {
@@ -70,8 +71,7 @@ json::value status_json(const GatewayParts& p) {
       {"outbox", outbox_json(p)},
       {"devices", devices_json(p)},
       {"stations", std::move(stations)},
-      // Station KPIs against targets are not computed yet (docs/http-api.md says so).
-      {"kpis", json::array{}}};
+      {"kpis", kpi_rows(p.stations, kpi_targets(p.config), now_unix_ms())}};
 }
 
 json::value screen_json(const GatewayParts& p, const station::StationSnapshot& s) {
@@ -156,6 +156,7 @@ std::string metrics_text(const GatewayParts& p) {
                        drivers::HealthState::faulted})
       t.sample("wedge_device_state", std::int64_t{entry.device->health().state == state ? 1 : 0},
                {{"device", entry.id}, {"kind", entry.kind}, {"state", std::string(drivers::to_string(state))}});
+  append_kpi_metrics(t, p.stations, kpi_targets(p.config), now_unix_ms());
   return t.text();
 }
 

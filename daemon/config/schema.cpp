@@ -91,6 +91,34 @@ const Schema& http_schema() {
   return schema;
 }
 
+const Schema& kpi_schema() {
+  static const Schema targets = {
+      key_int("fulfilment_p90_max_s",
+              "Target: 90% of orders shipped within this many seconds of arriving (0 = no target).",
+              3600, 0, 604800),
+      key_number("refused_scan_rate_max_percent",
+                 "Target: at most this share of scans refused, per station and site (0 = no target).",
+                 5.0, 0.0, 100.0),
+      key_number("weight_mismatch_rate_max_percent",
+                 "Target: at most this share of pack weighings outside tolerance (0 = no target).",
+                 2.0, 0.0, 100.0),
+      key_int("picks_per_hour_min",
+              "Target: at least this many units picked per hour at each pick station that picked "
+              "(0 = no target).",
+              0, 0, 100000),
+  };
+  static const Schema schema = {
+      key_int("interval_s",
+              "Length of a KPI window: every station's station.kpi telemetry is published at the "
+              "end of each window, aligned to the clock. The overview and /metrics summaries cover "
+              "the last 60 windows (one hour at the default).",
+              60, 1, 3600),
+      key_section("targets", "Site targets the overview (/) and wedge_kpi_target_missed compare with.",
+                  targets),
+  };
+  return schema;
+}
+
 }  // namespace
 
 const std::vector<SectionInfo>& top_level_sections() {
@@ -101,6 +129,7 @@ const std::vector<SectionInfo>& top_level_sections() {
       {"http", "The HTTP server: station screens, API, /metrics, /healthz.", &http_schema()},
       {"printing", "Label printing: the durable print queue, templates and SSCC numbers.",
        &print::printing_schema()},
+      {"kpi", "Station KPIs: the reporting window and the site's targets.", &kpi_schema()},
   };
   return sections;
 }

@@ -5,23 +5,40 @@
 
 namespace wedge::station {
 
-void EventEmitter::emit(std::string_view station, std::string_view order_id, std::string_view type,
-                        const boost::json::object& data, Done done) {
+namespace {
+
+outbox::NewEvent make_event(outbox::EventClass event_class, std::string topic, std::string_view station,
+                            std::string_view order_id, std::string_view type, const boost::json::object& data) {
   outbox::NewEvent event;
-  event.event_class = outbox::EventClass::business;
-  event.topic = topics_.event(station, type);
+  event.event_class = event_class;
+  event.topic = std::move(topic);
   event.type = std::string(type);
   event.station = std::string(station);
   event.order_id = std::string(order_id);
   event.data_json = boost::json::serialize(data);
-  link_.append(std::move(event), [done = std::move(done), type = std::string(type),
-                                  station = std::string(station),
-                                  order = std::string(order_id)](const outbox::AppendResult& result) {
-    if (!result)
-      spdlog::warn("station={} order={} event={} not stored: {} ({})", station, order, type,
-                   outbox::to_string(result.error), result.reason);
-    if (done) done(result);
-  });
+  return event;
+}
+
+}  // namespace
+
+void EventEmitter::emit(std::string_view station, std::string_view order_id, std::string_view type,
+                        const boost::json::object& data, Done done) {
+  link_.append(make_event(outbox::EventClass::business, topics_.event(station, type), station, order_id, type, data),
+               [done = std::move(done), type = std::string(type), station = std::string(station),
+                order = std::string(order_id)](const outbox::AppendResult& result) {
+                 if (!result)
+                   spdlog::warn("station={} order={} event={} not stored: {} ({})", station, order, type,
+                                outbox::to_string(result.error), result.reason);
+                 if (done) done(result);
+               });
+}
+
+void EventEmitter::emit_telemetry(std::string_view station, std::string_view type,
+                                  const boost::json::object& data, Done done) {
+  link_.append(make_event(outbox::EventClass::telemetry, topics_.telemetry(station, type), station, "", type, data),
+               [done = std::move(done)](const outbox::AppendResult& result) {
+                 if (done) done(result);
+               });
 }
 
 std::string outbox_refusal_code(const outbox::AppendResult& result) {

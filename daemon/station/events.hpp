@@ -47,6 +47,9 @@ inline constexpr std::string_view kLabelVerified = "label.verified";
 inline constexpr std::string_view kLabelVoided = "label.voided";
 inline constexpr std::string_view kPackCompleted = "pack.completed";
 inline constexpr std::string_view kShipped = "order.shipped";
+inline constexpr std::string_view kOrderAtRisk = "order.at_risk";
+// Telemetry ({base}/station/{station}/telemetry/{type}): dropped first when the outbox is full.
+inline constexpr std::string_view kStationKpi = "station.kpi";
 }  // namespace event
 
 class EventEmitter {
@@ -58,6 +61,10 @@ class EventEmitter {
   // Appends one business event; `done` (may be empty) runs on the loop after the commit or refusal.
   void emit(std::string_view station, std::string_view order_id, std::string_view type,
             const boost::json::object& data, Done done = {});
+
+  // Appends one telemetry event (outbox class telemetry) on the station's telemetry topic.
+  void emit_telemetry(std::string_view station, std::string_view type, const boost::json::object& data,
+                      Done done = {});
 
   const mqtt::Topics& topics() const { return topics_; }
 

@@ -41,6 +41,13 @@ struct OrderLine {
   bool capture_serials = false;
 };
 
+// Per-step time limits of one order (seconds); empty = the station's configured limit.
+struct StepTimeLimits {
+  std::optional<std::int64_t> pick_s;
+  std::optional<std::int64_t> pack_s;
+  std::optional<std::int64_t> ship_s;
+};
+
 struct PickList {
   std::string order_id;
   std::string station;        // from the command envelope; may be empty when station_group is set
@@ -54,6 +61,7 @@ struct PickList {
   double packaging_weight_grams = 0;
   double weight_tolerance_grams = 0;
   double weight_tolerance_percent = 0;
+  StepTimeLimits time_limits;  // "time_limits": {"pick_s", "pack_s", "ship_s"}, each optional
 
   // Index of the line carrying this 14-digit GTIN, or -1.
   [[nodiscard]] int line_for_gtin(std::string_view gtin14) const noexcept;
@@ -105,6 +113,7 @@ inline constexpr std::int64_t kMaxLineQty = 100000;
 inline constexpr std::size_t kMaxGtinsPerLine = 20;
 inline constexpr std::size_t kMaxLotsPerLine = 100;
 inline constexpr int kMaxShelfLifeDays = 3650;
+inline constexpr std::int64_t kMaxTimeLimitS = 604800;  // one week, as the station config allows
 
 // `order_id` and `station` come from the command envelope; `data` is its "data" member.
 [[nodiscard]] PickListValidation parse_pick_list(std::string_view order_id, std::string_view station,

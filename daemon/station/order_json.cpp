@@ -308,7 +308,7 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
   check.unknown_fields(obj, "data",
                        {"lines", "station_group", "ship_date", "ship_to", "carrier", "label_template",
                         "label_fields", "packaging_weight_grams", "weight_tolerance_grams",
-                        "weight_tolerance_percent"});
+                        "weight_tolerance_percent", "time_limits"});
   pick.station_group = check.text(obj, "data", "station_group", false, kMaxIdLength).value_or("");
   check_envelope_id(check, station, "station", pick.station_group.empty());
 
@@ -340,6 +340,12 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
   pick.packaging_weight_grams = check.number(obj, "data", "packaging_weight_grams", false, 0, kMaxWeightGrams).value_or(0);
   pick.weight_tolerance_grams = check.number(obj, "data", "weight_tolerance_grams", false, 0, kMaxWeightGrams).value_or(0);
   pick.weight_tolerance_percent = check.number(obj, "data", "weight_tolerance_percent", false, 0, 100).value_or(0);
+  if (const auto* limits = check.object(obj, "data", "time_limits", false)) {
+    check.unknown_fields(*limits, "data.time_limits", {"pick_s", "pack_s", "ship_s"});
+    pick.time_limits.pick_s = check.integer(*limits, "data.time_limits", "pick_s", false, 1, kMaxTimeLimitS);
+    pick.time_limits.pack_s = check.integer(*limits, "data.time_limits", "pack_s", false, 1, kMaxTimeLimitS);
+    pick.time_limits.ship_s = check.integer(*limits, "data.time_limits", "ship_s", false, 1, kMaxTimeLimitS);
+  }
 
   if (!check.issues.empty()) return {std::nullopt, std::move(check.issues)};
   return {std::move(pick), {}};

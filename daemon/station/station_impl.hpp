@@ -75,6 +75,10 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   std::map<std::string, StationRt> stations;
   std::int64_t next_rank = 1;
   bool require_shipping = false;
+  KpiTracker kpi;
+  std::chrono::milliseconds kpi_interval;
+  std::unique_ptr<boost::asio::steady_timer> kpi_timer;
+  std::unique_ptr<boost::asio::steady_timer> risk_timer;
   bool running = false;
   bool stopped = false;
   Stations::ChangeHandler change_handler;
@@ -142,6 +146,23 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   bool verify_scan(StationRt& st, OrderRecord& order, const PendingScan& scan, const Identified& id);
   bool ship_scan(StationRt& st, OrderRecord& order, const PendingScan& scan);
   void resume_label(OrderRecord& order);
+
+  // --- KPIs and time limits (station_kpi.cpp) ---
+  // What a committed event adds to the KPIs, read from its data before it is sent.
+  struct KpiFact {
+    std::string type;
+    std::int64_t number = 0;  // units picked, or the step's duration_ms
+    std::string step;         // intercepted_step of a cancellation
+  };
+  static KpiFact kpi_fact(std::string_view type, const Json& data);
+  void observe(const std::string& station, const std::string& order_id, const KpiFact& fact);
+  // The KPI station for an event's station: itself when configured, else "" (gateway level).
+  std::string kpi_station(const std::string& station) const;
+  void arm_kpi_window();
+  void publish_kpis();
+  void arm_risk_check();
+  void check_time_limits();
+  TimeLimits limits_for(const OrderRecord& order) const;
 
   // --- commands (station_commands.cpp) ---
   void handle_command(const commands::Command& command, Stations::CommandDone done);

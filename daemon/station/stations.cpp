@@ -43,6 +43,17 @@ std::unique_ptr<print::SsccGenerator> make_sscc(const config::Config& config, co
   }
 }
 
+// The overview and the /metrics summaries cover this many KPI windows (an hour of minutes).
+constexpr std::size_t kKpiWindowsKept = 60;
+
+std::chrono::milliseconds configured_kpi_interval(const config::Config& config) {
+  try {
+    return std::chrono::seconds(config.section("kpi").get_int("interval_s"));
+  } catch (const std::exception&) {
+    return std::chrono::minutes(1);  // no kpi section (tests that build a Config by hand)
+  }
+}
+
 }  // namespace
 
 std::string PendingScan::text() const {
@@ -62,8 +73,13 @@ Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_,
       options(std::move(options_)),
       store(state_dir + "/stations.db"),
       sscc(make_sscc(config_, state_dir)),
-      template_dir(options.template_dir.empty() ? printing_template_dir(config_) : options.template_dir) {
+      template_dir(options.template_dir.empty() ? printing_template_dir(config_) : options.template_dir),
+      kpi(kKpiWindowsKept, now_ms()),
+      kpi_interval(options.kpi_interval.count() > 0 ? options.kpi_interval : configured_kpi_interval(config_)),
+      kpi_timer(std::make_unique<asio::steady_timer>(loop)),
+      risk_timer(std::make_unique<asio::steady_timer>(loop)) {
   for (const auto& cfg : config.stations) {
+    kpi.add_station(cfg.id);
     StationRt st;
     st.cfg = &cfg;
     st.id = cfg.id;
@@ -143,12 +159,16 @@ void Stations::Impl::start() {
   }
   assign_all();
   for (auto& [id, st] : stations) notify(st);
+  arm_kpi_window();
+  arm_risk_check();
 }
 
 void Stations::Impl::stop() {
   if (!running) return;
   running = false;
   stopped = true;
+  kpi_timer->cancel();
+  risk_timer->cancel();
   for (auto& [id, st] : stations) {
     if (st.scanner) st.scanner->set_scan_handler({});
     if (st.scale) st.scale->set_reading_handler({});
@@ -204,6 +224,9 @@ void Stations::Impl::show(StationRt& st, std::string_view verdict, std::string c
   st.last_scan.locations = std::move(locations);
   st.last_scan.at_unix_ms = now_ms();
   ++st.last_scan.seq;
+  // Verdicts about a scan carry its barcode; the others (weight, label, short pick, commands) do
+  // not — except a scan that could not be read at all, which still counts as a refused scan.
+  if (!barcode.empty() || st.last_scan.code == "bad_scan") kpi.scan(st.id, verdict, st.last_scan.code);
   signal(st, verdict == "accepted" ? "accepted" : verdict == "refused" ? "rejected" : "attention");
   notify(st);
 }
@@ -212,10 +235,12 @@ void Stations::Impl::commit(const std::string& station, const std::string& order
                             Json data, Then ok, Refused refused) {
   std::weak_ptr<Impl> weak = shared_from_this();
   events.emit(station, order_id, type, data,
-              [weak, ok = std::move(ok), refused = std::move(refused)](const outbox::AppendResult& result) {
+              [weak, ok = std::move(ok), refused = std::move(refused), station, order_id,
+               fact = kpi_fact(type, data)](const outbox::AppendResult& result) {
                 auto self = weak.lock();
                 if (!self || !self->running) return;
                 if (result) {
+                  self->observe(station, order_id, fact);
                   if (ok) ok();
                 } else if (refused) {
                   refused(result);
@@ -393,6 +418,9 @@ std::optional<StationSnapshot> Stations::snapshot(const std::string& station) co
   if (it == impl_->stations.end()) return std::nullopt;
   return impl_->build_snapshot(it->second);
 }
+
+const KpiTracker& Stations::kpis() const { return impl_->kpi; }
+std::chrono::milliseconds Stations::kpi_interval() const { return impl_->kpi_interval; }
 
 void Stations::set_change_handler(ChangeHandler handler) { impl_->change_handler = std::move(handler); }
 

@@ -34,6 +34,7 @@
 #include "daemon/mqtt/link.hpp"
 #include "daemon/print/print_queue.hpp"
 #include "daemon/station/gs1_date.hpp"
+#include "daemon/station/kpi.hpp"
 #include "daemon/station/station_snapshot.hpp"
 
 namespace wedge::station {
@@ -45,6 +46,8 @@ struct StationsOptions {
   std::chrono::milliseconds scale_retry{std::chrono::seconds(1)};     // after a scale fault
   std::size_t max_pending_scans = 32;  // scans queued behind one awaiting its commit
   std::string template_dir;            // empty = printing.template_dir from config
+  std::chrono::milliseconds kpi_interval{0};  // KPI window; 0 = kpi.interval_s from config
+  std::chrono::milliseconds at_risk_check{std::chrono::seconds(1)};  // how often time limits are checked
 };
 
 // The outcome of one OMS command, once its event is stored (or it was refused).
@@ -97,6 +100,11 @@ class Stations {
   std::optional<StationSnapshot> snapshot(const std::string& station) const;
   // Called with a copy of a station's snapshot after every change.
   void set_change_handler(ChangeHandler handler);
+
+  // The stations' KPIs (kpi.hpp): windows, the last hour and totals since start.
+  const KpiTracker& kpis() const;
+  // Length of one KPI window.
+  std::chrono::milliseconds kpi_interval() const;
 
   // The stored workflow state of an order as JSON (workflow_order.hpp), for tools and tests.
   std::optional<std::string> order_json(const std::string& order_id) const;

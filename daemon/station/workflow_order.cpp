@@ -123,7 +123,47 @@ std::string order_record_json(const OrderRecord& r) {
     times[step] = json::object{{"started", t.started_unix_ms}, {"finished", t.finished_unix_ms}};
   o["times"] = std::move(times);
   o["received"] = r.received_unix_ms;
+  json::array at_risk;
+  for (const auto& step : r.at_risk_reported) at_risk.emplace_back(step);
+  o["at_risk_reported"] = std::move(at_risk);
   return json::serialize(o);
+}
+
+std::optional<AtRisk> check_at_risk(const OrderRecord& order, const TimeLimits& station_limits,
+                                   std::int64_t now_unix_ms) {
+  if (order.final() || order.step == Step::done) return std::nullopt;
+  const auto step_name = std::string(to_string(order.step));
+  if (order.at_risk_reported.contains(step_name)) return std::nullopt;
+  auto finished = [&order](const char* step) -> std::int64_t {
+    const auto it = order.times.find(step);
+    return it == order.times.end() ? 0 : it->second.finished_unix_ms;
+  };
+  const auto& own = order.pick_list.time_limits;
+  AtRisk risk;
+  risk.step = order.step;
+  switch (order.step) {
+    case Step::pick:
+      risk.since_unix_ms = order.received_unix_ms;
+      risk.limit_s = own.pick_s.value_or(station_limits.pick_s);
+      break;
+    case Step::pack:
+      risk.since_unix_ms = finished("pick");
+      risk.limit_s = own.pack_s.value_or(station_limits.pack_s);
+      break;
+    case Step::ship:
+      risk.since_unix_ms = finished("pack");
+      risk.limit_s = own.ship_s.value_or(station_limits.ship_s);
+      break;
+    case Step::done:
+      return std::nullopt;
+  }
+  // An order that entered pack or ship without the step before it at this gateway counts from
+  // its arrival.
+  if (risk.since_unix_ms == 0) risk.since_unix_ms = order.received_unix_ms;
+  if (risk.since_unix_ms == 0) return std::nullopt;
+  risk.elapsed_ms = now_unix_ms - risk.since_unix_ms;
+  if (risk.elapsed_ms <= risk.limit_s * 1000) return std::nullopt;
+  return risk;
 }
 
 std::optional<OrderRecord> order_record_from_json(std::string_view text, std::string& error) {
@@ -196,6 +236,9 @@ std::optional<OrderRecord> order_record_from_json(std::string_view text, std::st
       if (entry.is_object())
         r.times[std::string(key)] = {num(entry.as_object(), "started"), num(entry.as_object(), "finished")};
   r.received_unix_ms = num(o, "received");
+  if (const auto* a = o.if_contains("at_risk_reported"); a && a->is_array())
+    for (const auto& entry : a->as_array())
+      if (entry.is_string()) r.at_risk_reported.insert(std::string(entry.as_string()));
   return r;
 }
 

@@ -76,6 +76,7 @@ struct OrderRecord {
   LabelRecord label;
   std::map<std::string, StepTimes> times;  // "pick", "pack", "ship"
   std::int64_t received_unix_ms = 0;
+  std::set<std::string> at_risk_reported;  // steps whose order.at_risk event was sent
 
   [[nodiscard]] bool final() const {
     return status == OrderStatus::cancelled || status == OrderStatus::shipped;
@@ -91,6 +92,27 @@ struct OrderRecord {
   // "queued" for a pick order no station has started, else the step name.
   [[nodiscard]] std::string intercept_step() const;
 };
+
+// Per-step time limits in seconds (the station's time_limits, or the pick list's own).
+struct TimeLimits {
+  std::int64_t pick_s = 900;
+  std::int64_t pack_s = 600;
+  std::int64_t ship_s = 3600;
+};
+
+struct AtRisk {
+  Step step = Step::pick;
+  std::int64_t since_unix_ms = 0;  // when the order entered the step (waiting included)
+  std::int64_t limit_s = 0;
+  std::int64_t elapsed_ms = 0;     // since `since_unix_ms`
+};
+
+// Whether `order` has waited or worked in its current step longer than the step's limit at
+// `now_unix_ms` and has not been reported at risk for that step yet. The pick list's own limits
+// win over `station_limits`. A step starts when the previous one finished: pick when the order was
+// received, pack when picking finished, ship when packing finished. Final orders are never at risk.
+[[nodiscard]] std::optional<AtRisk> check_at_risk(const OrderRecord& order, const TimeLimits& station_limits,
+                                                  std::int64_t now_unix_ms);
 
 // JSON document of everything but `pick_list` (rebuilt from pick_list_json on load).
 [[nodiscard]] std::string order_record_json(const OrderRecord& record);

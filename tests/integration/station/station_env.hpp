@@ -51,6 +51,8 @@ struct EnvOptions {
   int scanner_port = 0;              // > 0: st1 gets a tcp scanner connecting to this port
   std::int64_t outbox_max_events = 100000;
   std::string stations_yaml;         // empty: the default stations below
+  std::chrono::milliseconds kpi_interval{0};    // 0: kpi.interval_s (60 s)
+  std::chrono::milliseconds at_risk_check{1000};
 };
 
 // A pick list body: lines A-1 (2 x 250 g at R1-01), B-7 (1 x 100 g at R1-02). Expected weight
@@ -157,6 +159,8 @@ class StationEnv {
     so.today = station::CalendarDate{2025, 6, 10};
     so.weigh_timeout = std::chrono::milliseconds(3000);
     so.scale_retry = std::chrono::milliseconds(100);
+    so.kpi_interval = options_.kpi_interval;
+    so.at_risk_check = options_.at_risk_check;
     verdicts_.clear();  // a rebuilt Stations counts its verdicts from 0 again
     stations_.emplace(io_.get_executor(), cfg, *devices_, *link_, *print_, cfg.state_dir, so);
     // Every verdict as it is shown: one scan can be followed at once by another verdict (the

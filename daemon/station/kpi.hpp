@@ -1,0 +1,114 @@
+// Station KPIs: what each station did, per reporting window (one minute by default), kept for the
+// last `windows_kept` windows (one hour by default), plus running totals since start.
+//
+// The stations feed facts in as they happen — a scan's verdict, units picked, a weighing, a step
+// finished with its duration, an order completed, a cancellation intercepted, an order at risk —
+// and KpiTracker turns them into:
+//   - close_window(): the per-station report of the window that just ended (the `station.kpi`
+//     telemetry event, docs/workflows.md "KPIs"), then a new window starts;
+//   - recent(): the same figures over the kept windows plus the open one (the "last hour" the
+//     overview and /metrics summaries show);
+//   - totals(): counters since the daemon started (Prometheus counters in /metrics).
+// Quantiles use the nearest-rank method over the durations of the period; a period without any
+// value has no quantile (null in JSON), never 0.
+//
+// Facts for a station not declared with add_station() are kept under that name all the same (the
+// gateway-level "" station collects cancellations of orders no station had taken yet).
+//
+// Value type without I/O or clocks: the caller passes the times. Loop thread only (not locked).
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wedge::station {
+
+// Nearest-rank quantile (0 < q ≤ 1) of `values`; empty when there are none. Sorts a copy.
+[[nodiscard]] std::optional<double> nearest_rank(std::vector<double> values, double q);
+
+// The figures of one period (a window, the recent windows merged, or the totals).
+struct KpiFigures {
+  std::int64_t start_unix_ms = 0;  // start of the period's first window
+  std::int64_t end_unix_ms = 0;    // end of the period (or "now" for an open one)
+  std::map<std::string, std::int64_t> scans;          // by verdict: accepted, refused, attention
+  std::map<std::string, std::int64_t> refused;        // refused scans by reason code
+  std::int64_t units_picked = 0;
+  std::int64_t weighings = 0;
+  std::int64_t weight_mismatches = 0;
+  std::int64_t orders_completed = 0;
+  std::map<std::string, std::int64_t> cancellations;  // cancellations intercepted, by step
+  std::map<std::string, std::int64_t> at_risk;        // order.at_risk events, by step
+  std::map<std::string, std::vector<double>> step_seconds;  // pick / pack / ship durations
+  std::vector<double> fulfilment_seconds;                   // order received → shipped
+
+  [[nodiscard]] std::int64_t scan_count() const;
+  [[nodiscard]] std::int64_t refused_count() const;
+  // refused / scans; empty without scans.
+  [[nodiscard]] std::optional<double> refused_rate() const;
+  // mismatches / weighings; empty without weighings.
+  [[nodiscard]] std::optional<double> mismatch_rate() const;
+  // Units per hour over the period; empty when the period has no length.
+  [[nodiscard]] std::optional<double> picks_per_hour() const;
+  void merge(const KpiFigures& other);
+  // The report JSON (the `data` of a station.kpi event; docs/workflows.md lists the fields).
+  [[nodiscard]] boost::json::object to_json() const;
+};
+
+class KpiTracker {
+ public:
+  // `windows_kept` closed windows make up recent(); the first window opens at `start_unix_ms`.
+  KpiTracker(std::size_t windows_kept, std::int64_t start_unix_ms);
+
+  void add_station(const std::string& station);
+  // Stations declared or seen so far, sorted.
+  [[nodiscard]] std::vector<std::string> stations() const;
+
+  // --- facts ---
+  void scan(const std::string& station, std::string_view verdict, std::string_view reason);
+  void picked(const std::string& station, std::int64_t units);
+  void weighed(const std::string& station, bool mismatch);
+  void step_done(const std::string& station, std::string_view step, std::int64_t duration_ms);
+  void order_completed(const std::string& station);
+  void fulfilled(const std::string& station, std::int64_t duration_ms);
+  void cancellation_intercepted(const std::string& station, std::string_view step);
+  void at_risk(const std::string& station, std::string_view step);
+
+  // Ends the open window of every station at `end_unix_ms` and returns each one's figures (every
+  // declared station, also when nothing happened); a new window opens at `end_unix_ms`.
+  std::map<std::string, KpiFigures> close_window(std::int64_t end_unix_ms);
+
+  // Kept windows plus the open one, up to `now_unix_ms`; `station` empty = every station merged.
+  [[nodiscard]] KpiFigures recent(const std::string& station, std::int64_t now_unix_ms) const;
+  // Running totals since start (durations not kept: see duration_sums()).
+  [[nodiscard]] const std::map<std::string, KpiFigures>& totals() const { return totals_; }
+  // Count and sum (seconds) of every duration since start, per station and step ("fulfilment"
+  // for received → shipped): the _count and _sum of the Prometheus summaries.
+  struct Sum {
+    std::int64_t count = 0;
+    double seconds = 0;
+  };
+  [[nodiscard]] const std::map<std::string, std::map<std::string, Sum>>& duration_sums() const { return sums_; }
+
+ private:
+  struct StationWindows {
+    KpiFigures open;
+    std::deque<KpiFigures> closed;
+  };
+  StationWindows& at(const std::string& station);
+  KpiFigures& total(const std::string& station);
+
+  std::size_t windows_kept_;
+  std::int64_t window_start_;
+  std::map<std::string, StationWindows> windows_;
+  std::map<std::string, KpiFigures> totals_;
+  std::map<std::string, std::map<std::string, Sum>> sums_;
+};
+
+}  // namespace wedge::station

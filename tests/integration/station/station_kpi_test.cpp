@@ -1,0 +1,149 @@
+// Station KPIs and time limits against the real simulators: the per-window station.kpi telemetry
+// counts what the station did, order.at_risk fires once per late step (also across a restart),
+// and the /metrics figures and status rows say the same.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "daemon/kpi_view.hpp"
+#include "tests/integration/station/station_env.hpp"
+
+namespace wedge::test {
+namespace {
+
+using namespace std::chrono_literals;
+using commands::CommandType;
+
+std::int64_t num(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_int64() ? v->as_int64() : 0;
+}
+
+// Sums the station.kpi windows of `station` published so far.
+struct Summed {
+  int windows = 0;
+  std::int64_t units = 0, accepted = 0, refused = 0, weighings = 0, completed = 0;
+  std::map<std::string, std::int64_t> reasons, cancellations, at_risk;
+  std::int64_t pick_durations = 0, fulfilments = 0;
+};
+
+Summed sum_windows(StationEnv& env, const std::string& station) {
+  Summed s;
+  for (const auto& e : env.collect()) {
+    if (e.type != "station.kpi" || e.station != station) continue;
+    ++s.windows;
+    const auto& d = e.data;
+    s.units += num(d, "units_picked");
+    s.accepted += num(d.at("scans").as_object(), "accepted");
+    s.refused += num(d.at("scans").as_object(), "refused");
+    s.weighings += num(d, "weighings");
+    s.completed += num(d, "orders_completed");
+    for (const auto& [k, v] : d.at("refused_by_reason").as_object()) s.reasons[k] += v.as_int64();
+    for (const auto& [k, v] : d.at("cancellations_intercepted").as_object()) s.cancellations[k] += v.as_int64();
+    for (const auto& [k, v] : d.at("orders_at_risk").as_object()) s.at_risk[k] += v.as_int64();
+    s.pick_durations += num(d.at("durations_s").at("pick").as_object(), "count");
+    s.fulfilments += num(d.at("fulfilment_s").as_object(), "count");
+  }
+  return s;
+}
+
+TEST(StationKpi, WindowsCountWhatTheStationDid) {
+  EnvOptions options;
+  options.kpi_interval = 300ms;
+  StationEnv env(options);
+  env.pick_list("O-1");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-1"; }));
+  EXPECT_EQ(env.scan("5901234123457").code, "wrong_item");
+  EXPECT_EQ(env.scan("HELLO").code, "unknown_barcode");
+  env.pick_all();
+  ASSERT_TRUE(env.wait_event("O-1", "pick.completed"));
+  const std::string sscc = env.pack_to_label("O-1");
+  EXPECT_EQ(env.scan("]C100" + sscc).verdict, "accepted");
+  ASSERT_TRUE(env.wait_event("O-1", "pack.completed"));
+  EXPECT_EQ(env.scan("]C100" + sscc).verdict, "accepted");
+  ASSERT_TRUE(env.wait_event("O-1", "order.shipped"));
+  // A second order, cancelled while it is picked.
+  env.pick_list("O-2");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-2"; }));
+  EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
+  EXPECT_TRUE(env.apply(command(CommandType::order_cancel, "O-2", R"({"reason":"customer"})")).accepted);
+
+  // Every fact lands in exactly one window, so the windows add up to the whole run.
+  Summed s;
+  ASSERT_TRUE(env.run_until([&] {
+    s = sum_windows(env, "st1");
+    return s.completed == 1 && s.units == 4 && s.cancellations["pick"] == 1;
+  }, 5s)) << "windows so far: " << s.windows;
+  EXPECT_GE(s.windows, 2);
+  EXPECT_EQ(s.refused, 2);
+  EXPECT_EQ(s.reasons["wrong_item"], 1);
+  EXPECT_EQ(s.reasons["unknown_barcode"], 1);
+  // 4 item scans + order scan at pack + label verify + ship scan.
+  EXPECT_EQ(s.accepted, 7);
+  EXPECT_EQ(s.weighings, 1);
+  EXPECT_EQ(s.pick_durations, 1);
+  EXPECT_EQ(s.fulfilments, 1);
+
+  // The same figures in the status rows and /metrics text.
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  KpiTargets targets;
+  targets.refused_scan_rate_max = 0.1;  // 2 of 9 scans refused: missed
+  const auto rows = kpi_rows(env.stations(), targets, now);
+  bool saw_site_rate = false;
+  for (const auto& row : rows) {
+    const auto& o = row.as_object();
+    if (o.at("name") == "refused_scan_rate" && !o.contains("station")) {
+      saw_site_rate = true;
+      EXPECT_NEAR(o.at("value").to_number<double>(), 2.0 / 9.0, 1e-3);
+      EXPECT_TRUE(o.at("missed").as_bool());
+    }
+  }
+  EXPECT_TRUE(saw_site_rate) << boost::json::serialize(rows);
+  http::PrometheusText text;
+  append_kpi_metrics(text, env.stations(), targets, now);
+  const auto& m = text.text();
+  EXPECT_NE(m.find("wedge_station_picks_total{station=\"st1\"} 4\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("wedge_station_scans_refused_total{station=\"st1\",reason=\"wrong_item\"} 1\n"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("wedge_station_cancellations_intercepted_total{station=\"st1\",step=\"pick\"} 1\n"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("wedge_station_orders_completed_total{station=\"st1\"} 1\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("wedge_station_step_duration_seconds_count{station=\"st1\",step=\"pick\"} 1\n"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("wedge_kpi_target_missed{kpi=\"refused_scan_rate\",station=\"\"} 1\n"), std::string::npos) << m;
+}
+
+TEST(StationKpi, LateOrderIsReportedAtRiskOncePerStep) {
+  EnvOptions options;
+  options.at_risk_check = 50ms;
+  StationEnv env(options);
+  // pick_s 1 from the pick list (the station allows 900 s).
+  std::string body = order_body();
+  body.insert(body.size() - 1, R"(,"time_limits":{"pick_s":1})");
+  env.pick_list("O-9", body);
+  ASSERT_TRUE(env.wait_event("O-9", "order.at_risk")) << "no order.at_risk";
+  auto risk = env.events_of("O-9", "order.at_risk").at(0).data;
+  EXPECT_EQ(risk.at("step").as_string(), "pick");
+  EXPECT_EQ(risk.at("limit_s").as_int64(), 1);
+  EXPECT_GE(risk.at("elapsed_s").to_number<double>(), 1.0);
+  EXPECT_GE(risk.at("late_s").to_number<double>(), 0.0);
+  EXPECT_LT(risk.at("late_s").to_number<double>(), 2.0);
+  EXPECT_EQ(risk.at("station").as_string(), "st1");
+
+  // Not again for the same step: not later, not after a restart.
+  env.run_until([] { return false; }, 400ms);
+  env.restart();
+  env.run_until([] { return false; }, 400ms);
+  EXPECT_EQ(env.events_of("O-9", "order.at_risk").size(), 1u);
+  EXPECT_EQ(env.stations().kpis().totals().at("st1").at_risk.size(), 0u);  // restarted: counts afresh
+
+  // Pack has the station's 600 s: picking it completely does not make it late again.
+  env.pick_all();
+  ASSERT_TRUE(env.wait_event("O-9", "pick.completed"));
+  env.run_until([] { return false; }, 300ms);
+  EXPECT_EQ(env.events_of("O-9", "order.at_risk").size(), 1u);
+}
+
+}  // namespace
+}  // namespace wedge::test
