@@ -13,7 +13,9 @@ OrderStore::OrderStore(const std::string& db_path) {
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=2000;"
       "CREATE TABLE IF NOT EXISTS station_orders("
       " order_id TEXT PRIMARY KEY, rank INTEGER NOT NULL, record TEXT NOT NULL,"
-      " updated_unix_ms INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000));");
+      " updated_unix_ms INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000));"
+      "CREATE TABLE IF NOT EXISTS handled_commands(id TEXT PRIMARY KEY);"
+      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
   status = db_.prepare(
       "INSERT INTO station_orders(order_id, rank, record) VALUES(?1, ?2, ?3) "
@@ -21,6 +23,41 @@ OrderStore::OrderStore(const std::string& db_path) {
       "updated_unix_ms = CAST(strftime('%s','now') AS INTEGER) * 1000",
       upsert_);
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
+  status = db_.prepare("INSERT OR IGNORE INTO handled_commands(id) VALUES(?1)", mark_handled_);
+  if (status) status = db_.prepare("SELECT 1 FROM handled_commands WHERE id = ?1", find_handled_);
+  if (!status) throw std::runtime_error(db_path + ": " + status.message);
+}
+
+void OrderStore::mark_handled(const std::string& command_id) {
+  mark_handled_.bind(1, command_id);
+  auto status = mark_handled_.step();
+  mark_handled_.reset();
+  if (!status) spdlog::error("command={} not recorded as applied: {}", command_id, status.message);
+}
+
+bool OrderStore::handled(const std::string& command_id) {
+  find_handled_.bind(1, command_id);
+  const bool found = find_handled_.step().code == SQLITE_ROW;
+  find_handled_.reset();
+  return found;
+}
+
+std::optional<std::int64_t> OrderStore::journal_watermark() {
+  std::int64_t count = 0;
+  if (!db_.query_int("SELECT COUNT(*) FROM meta WHERE key = 'journal_watermark'", count) || count == 0)
+    return std::nullopt;
+  std::int64_t value = 0;
+  (void)db_.query_int("SELECT value FROM meta WHERE key = 'journal_watermark'", value);
+  return value;
+}
+
+void OrderStore::advance_journal_watermark(std::int64_t rowid) {
+  auto status = db_.exec("BEGIN; INSERT INTO meta(key, value) VALUES('journal_watermark', " + std::to_string(rowid) +
+                         ") ON CONFLICT(key) DO UPDATE SET value = excluded.value; DELETE FROM handled_commands; COMMIT;");
+  if (!status) {
+    (void)db_.exec("ROLLBACK");
+    spdlog::error("command journal watermark not stored: {}", status.message);
+  }
 }
 
 bool OrderStore::save(const OrderRecord& record, std::string& error) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,9 +33,21 @@ class OrderStore {
   // The largest rank stored (0 when empty).
   [[nodiscard]] std::int64_t max_rank();
 
+  // --- which OMS commands the stations applied (for the replay at start, see stations.hpp) ---
+  // Records that the command with this id was applied (or refused) by the stations.
+  void mark_handled(const std::string& command_id);
+  [[nodiscard]] bool handled(const std::string& command_id);
+  // The commands.db rowid up to which every command is known to be applied; empty before the
+  // first start that read commands.db.
+  [[nodiscard]] std::optional<std::int64_t> journal_watermark();
+  // Moves the watermark and forgets the handled ids (all of them are at or below it now).
+  void advance_journal_watermark(std::int64_t rowid);
+
  private:
   outbox::sqlite::Connection db_;
   outbox::sqlite::Statement upsert_;
+  outbox::sqlite::Statement mark_handled_;
+  outbox::sqlite::Statement find_handled_;
 };
 
 }  // namespace wedge::station

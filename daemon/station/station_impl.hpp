@@ -68,6 +68,7 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   EventEmitter events;
   StationsOptions options;
   OrderStore store;
+  std::string journal_path;  // <state_dir>/commands.db
   std::unique_ptr<print::SsccGenerator> sscc;
   std::string template_dir;
   std::map<std::string, print::ZplTemplate> templates;
@@ -86,6 +87,9 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   // --- common (stations.cpp) ---
   void start();
   void stop();
+  // Applies the commands stored in commands.db that the stations never applied (a crash between
+  // the two stores); see command_journal.hpp.
+  void replay_journal();
   OrderRecord* find_order(const std::string& id);
   OrderRecord* current_order(StationRt& st);
   StationRt* station_of(const OrderRecord& order);

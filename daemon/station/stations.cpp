@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "daemon/print/schema.hpp"
+#include "daemon/station/command_journal.hpp"
 #include "daemon/station/station_impl.hpp"
 
 namespace wedge::station {
@@ -72,6 +73,7 @@ Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_,
       events(link, topics_of(config_)),
       options(std::move(options_)),
       store(state_dir + "/stations.db"),
+      journal_path(state_dir + "/commands.db"),
       sscc(make_sscc(config_, state_dir)),
       template_dir(options.template_dir.empty() ? printing_template_dir(config_) : options.template_dir),
       kpi(kKpiWindowsKept, now_ms()),
@@ -159,8 +161,35 @@ void Stations::Impl::start() {
   }
   assign_all();
   for (auto& [id, st] : stations) notify(st);
+  replay_journal();
   arm_kpi_window();
   arm_risk_check();
+}
+
+void Stations::Impl::replay_journal() {
+  const auto watermark = store.journal_watermark();
+  auto journal = read_command_journal(journal_path, watermark.value_or(0));
+  if (!journal.error.empty()) {
+    spdlog::error("command journal not read, commands stored before a crash may be missing: {}", journal.error);
+    return;
+  }
+  if (!watermark) {
+    // The first start with this stations.db: what the journal holds predates it (an upgrade) or
+    // there is nothing yet. From here on every applied command is recorded.
+    store.advance_journal_watermark(journal.max_rowid);
+    return;
+  }
+  std::size_t replayed = 0;
+  for (auto& entry : journal.entries) {
+    if (store.handled(entry.command.id)) continue;
+    spdlog::warn("command={} type={} order={} was stored but not applied before the last stop: applying it now",
+                 entry.command.id, commands::to_string(entry.command.type), entry.command.order_id);
+    handle_command(entry.command, {});
+    store.mark_handled(entry.command.id);
+    ++replayed;
+  }
+  store.advance_journal_watermark(journal.max_rowid);
+  if (replayed > 0) spdlog::info("{} stored command(s) applied at start", replayed);
 }
 
 void Stations::Impl::stop() {
@@ -393,7 +422,11 @@ void Stations::start() { impl_->start(); }
 void Stations::stop() { impl_->stop(); }
 
 void Stations::handle_command(const commands::Command& command, CommandDone done) {
+  const bool applies = impl_->running;
   impl_->handle_command(command, std::move(done));
+  // Recorded once applied (synchronously: the order is saved inside handle_command), so the
+  // replay at the next start skips it.
+  if (applies) impl_->store.mark_handled(command.id);
 }
 
 bool Stations::inject_scan(const std::string& station, const std::string& code, const std::string& aim_id) {

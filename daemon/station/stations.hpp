@@ -5,6 +5,12 @@
 //   (OrderStore, <state_dir>/stations.db) and queued FIFO for its station or station group;
 //   cancel / hold / release / update take effect at once, whatever the step, and the outcome says
 //   at which step the order was intercepted.
+// - Every command handle_command() applied is recorded in stations.db. start() applies the
+//   commands of <state_dir>/commands.db that were stored but never applied (a crash between the
+//   link's store and the stations'), in arrival order, before the link starts.
+// - KPIs (kpi.hpp) are counted from committed events and published per station as station.kpi
+//   telemetry at the end of each window; an order whose step runs past its time limit gets one
+//   order.at_risk event per step.
 // - Scans come from each station's scanner (or inject_scan, same path). Every scan gets one
 //   verdict — accepted, refused (reason) or attention — shown at once on the light and in the
 //   snapshot, and one event in the outbox. "Accepted" is shown only after the outbox committed

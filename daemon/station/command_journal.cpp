@@ -1,0 +1,39 @@
+#include "daemon/station/command_journal.hpp"
+
+#include <filesystem>
+#include <limits>
+
+#include "daemon/outbox/sqlite_db.hpp"
+
+namespace wedge::station {
+
+JournalRead read_command_journal(const std::string& db_path, std::int64_t after_rowid) {
+  JournalRead out;
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec)) return out;
+  outbox::sqlite::Connection db;
+  auto status = db.open(db_path, false, "");
+  if (status) status = db.exec("PRAGMA busy_timeout=2000;");
+  if (status) status = db.query_int("SELECT COALESCE(MAX(rowid), 0) FROM commands", out.max_rowid);
+  outbox::sqlite::Statement select;
+  if (status) status = db.prepare("SELECT rowid, type, payload FROM commands WHERE rowid > ?1 ORDER BY rowid", select);
+  if (!status) {
+    out.error = db_path + ": " + status.message;
+    return out;
+  }
+  select.bind(1, after_rowid);
+  for (;;) {
+    status = select.step();
+    if (status.code != SQLITE_ROW) break;
+    // The journal holds only commands the link accepted, so they parse again; the size limit was
+    // checked on arrival and is not re-applied here.
+    auto parsed = commands::parse_command(select.column_text(1), select.column_text(2),
+                                          std::numeric_limits<std::size_t>::max());
+    if (parsed) out.entries.push_back({select.column_int(0), std::move(*parsed.command)});
+  }
+  if (!status) out.error = db_path + ": " + status.message;
+  select.reset();
+  return out;
+}
+
+}  // namespace wedge::station
