@@ -197,9 +197,30 @@ http::GatewayView make_gateway_view(GatewayParts parts) {
     }
     p->stations.declare_short(request.station, line - 1, request.reason,
                               [reply](const station::ActionResult& result) {
-                                if (result.ok) reply({200, json::object{{"ok", true}}});
-                                else reply({409, json::object{{"ok", false}, {"error", result.reason}}});
+                                if (result.ok)
+                                  reply({200, json::object{{"ok", true}, {"result", "accepted"}, {"reason", result.reason}}});
+                                else
+                                  reply({409, json::object{{"ok", false}, {"result", "refused"}, {"reason", result.reason},
+                                                           {"error", result.reason}}});
                               });
+  };
+  // Buttons: 202 when the station took the action (its verdict follows on the screen), 409 when
+  // the workflow refused it now, 422 when this station cannot do it at all.
+  auto button_reply = [](http::Reply reply) {
+    return [reply](const station::ActionResult& r) {
+      json::object body{{"result", r.ok ? "accepted" : "refused"}, {"reason", r.reason}};
+      if (!r.order_id.empty()) body["order_id"] = r.order_id;
+      if (!r.ok) body["error"] = r.reason;
+      reply({r.ok ? 202u : r.not_here ? 422u : 409u, std::move(body)});
+    };
+  };
+  view.next_order = [p, button_reply](const std::string& station, http::Reply reply) {
+    if (!p->stations.snapshot(station)) return reply({404, json::object{{"error", "no such station: " + station}}});
+    p->stations.next_order(station, button_reply(std::move(reply)));
+  };
+  view.reprint_label = [p, button_reply](const std::string& station, http::Reply reply) {
+    if (!p->stations.snapshot(station)) return reply({404, json::object{{"error", "no such station: " + station}}});
+    p->stations.reprint_label(station, button_reply(std::move(reply)));
   };
   view.print_test = [p](const std::string& printer, http::Reply reply) {
     if (p->devices.printer(printer) == nullptr)

@@ -28,4 +28,12 @@ struct JournalRead {
 
 [[nodiscard]] JournalRead read_command_journal(const std::string& db_path, std::int64_t after_rowid);
 
+// Records in the journal's order table that the stations put `order_id` on hold themselves (a
+// weight mismatch), so that the OMS's order.release passes the command store's state check
+// (release is accepted only for held orders). Only a "received" order changes. Opens its own
+// connection (the link's writes are serialised by SQLite's lock; busy_timeout 2 s); rare, so the
+// loop may call it. False with `error` set when SQLite fails.
+[[nodiscard]] bool mark_order_held_by_station(const std::string& db_path, const std::string& order_id,
+                                              std::string& error);
+
 }  // namespace wedge::station

@@ -131,6 +131,10 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
                         Stations::ActionDone done);
   std::string blocked_message(const OrderRecord& order) const;
 
+  // --- operator buttons (station_actions.cpp) ---
+  void do_next_order(const std::string& station, Stations::ActionDone done);
+  void do_reprint(const std::string& station, Stations::ActionDone done);
+
   // --- pack and ship (workflow_pack.cpp) ---
   struct Identified {
     OrderRecord* order = nullptr;

@@ -290,7 +290,7 @@ void Stations::Impl::do_declare_short(const std::string& station, int line, cons
                                       Stations::ActionDone done) {
   auto it = stations.find(station);
   auto fail = [&](std::string why) {
-    if (done) done({false, std::move(why)});
+    if (done) done({false, std::move(why), false, {}});
   };
   if (it == stations.end()) return fail("no such station");
   auto& st = it->second;
@@ -319,12 +319,12 @@ void Stations::Impl::do_declare_short(const std::string& station, int line, cons
            o->short_lines.insert(line);
            save(*o);
            show(s, "attention", "short_pick", "Short pick recorded for line " + std::to_string(line) + ".", "");
-           if (done) done({true, "short pick recorded"});
+           if (done) done({true, "short pick recorded", false, {}});
            if (o->pick_finished() && o->status == OrderStatus::active && s.current == order_id)
              complete_pick(s, *o, {});
          },
          [done](const outbox::AppendResult& result) {
-           if (done) done({false, outbox_refusal_code(result)});
+           if (done) done({false, outbox_refusal_code(result), false, {}});
          });
 }
 

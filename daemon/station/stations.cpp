@@ -440,6 +440,14 @@ void Stations::declare_short(const std::string& station, int line, const std::st
   impl_->do_declare_short(station, line, reason, std::move(done));
 }
 
+void Stations::next_order(const std::string& station, ActionDone done) {
+  impl_->do_next_order(station, std::move(done));
+}
+
+void Stations::reprint_label(const std::string& station, ActionDone done) {
+  impl_->do_reprint(station, std::move(done));
+}
+
 std::vector<StationSnapshot> Stations::snapshots() const {
   std::vector<StationSnapshot> out;
   for (const auto& [id, st] : impl_->stations) out.push_back(impl_->build_snapshot(st));

@@ -66,10 +66,12 @@ struct CommandOutcome {
   std::string intercepted_phase;  // the phase inside that step
 };
 
-// The outcome of an operator action (declare_short).
+// The outcome of an operator action (declare_short, next_order, reprint_label).
 struct ActionResult {
   bool ok = false;
   std::string reason;
+  bool not_here = false;     // refused because the station or its step cannot do this at all
+  std::string order_id;      // the order the action concerns, when there is one
 };
 
 class Stations {
@@ -101,6 +103,16 @@ class Stations {
   // The picker declares line `line` (0-based) of the station's current order short (missing,
   // damaged): the OMS gets pick.short at once; the line is closed with what was picked.
   void declare_short(const std::string& station, int line, const std::string& reason, ActionDone done = {});
+
+  // The "next order" button, for a station without a scanner at hand; it acts exactly as scanning
+  // the order barcode would, through the same checks: a cancelled or held current order is set
+  // aside (its items returned), and a free pack station starts packing the oldest picked order
+  // waiting for it. Refused while the current order is still being worked on.
+  void next_order(const std::string& station, ActionDone done);
+  // Prints the current order's shipping label again: after a failed print, or when the printed
+  // label is lost or damaged before its verify scan (the old label is voided: its SSCC is refused
+  // from then on, and a new one is printed).
+  void reprint_label(const std::string& station, ActionDone done);
 
   std::vector<StationSnapshot> snapshots() const;
   std::optional<StationSnapshot> snapshot(const std::string& station) const;

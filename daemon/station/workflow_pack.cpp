@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "daemon/station/gs1.hpp"
+#include "daemon/station/command_journal.hpp"
 #include "daemon/station/station_impl.hpp"
 
 namespace wedge::station {
@@ -233,6 +234,11 @@ void Stations::Impl::on_weight(const std::string& station, const std::string& or
            o->status = OrderStatus::held;
            o->hold_reason = "weight_mismatch";
            save(*o);
+           // The OMS releases it with order.release, which the command store only lets through
+           // for orders it knows to be held.
+           if (std::string error; !mark_order_held_by_station(journal_path, order_id, error))
+             spdlog::error("order={} weight hold not recorded in the command journal; an order.release "
+                           "will be refused: {}", order_id, error);
            auto& s = stations.at(station);
            ++s.weigh_generation;
            Json held = order_position(*o);

@@ -58,6 +58,25 @@ TEST(StationReplay, StoredButUnappliedCommandsAreAppliedAtStart) {
   EXPECT_EQ(order_events, 0u);
 }
 
+TEST(StationReplay, WeightHoldLetsTheOmsReleasePassTheCommandStore) {
+  StationEnv env;
+  const std::string state = env.config().state_dir;
+  EXPECT_TRUE(env.apply(journal(state, pick_list_payload("cmd-w1", "O-W"), "pick_list")).accepted);
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-W"; }));
+  env.pick_all();
+  env.set_weight(900);  // 720 g expected ± 20 g
+  EXPECT_EQ(env.scan("O-W").verdict, "accepted");
+  ASSERT_TRUE(env.wait_event("O-W", "weight.mismatch"));
+  ASSERT_TRUE(env.wait_event("O-W", "order.held"));
+  // The link's store check: release is only for held orders, and this one is held by the station.
+  const auto release = journal(state, R"({"schema":1,"id":"cmd-w2","type":"order.release","order_id":"O-W"})",
+                               "order.release");
+  EXPECT_TRUE(env.apply(release).accepted);
+  ASSERT_TRUE(env.wait_event("O-W", "order.released"));
+  env.set_weight(725);
+  ASSERT_TRUE(env.wait_event("O-W", "weight.ok"));
+}
+
 TEST(StationReplay, JournalIsReadAfterTheWatermarkInArrivalOrder) {
   // A gateway upgraded to this version: commands.db has history, stations.db knows no watermark
   // (so the first start only sets it: Stations::Impl::replay_journal).
