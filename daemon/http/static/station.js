@@ -8,6 +8,9 @@
   let station = { id };
   let status = {};
   let lastScanKey = null;
+  // Events waiting for the broker, from whichever update came last: this station's snapshot (at
+  // once, after its own scans) or the status (every second, counting every station's events).
+  let buffered;
   let toastTimer = null;
 
   document.getElementById("station-id").textContent = "Station " + id;
@@ -84,7 +87,6 @@
     const broker = status.broker || {};
     const connected = broker.connected !== false && broker.state !== "disconnected";
     const box = status.outbox || {};
-    const buffered = station.buffered_events !== undefined ? station.buffered_events : box.depth;
     const banner = document.getElementById("offline");
     banner.hidden = connected && !box.full;
     if (box.full) banner.textContent = "Buffer full – new work is refused. " + text(buffered) + " events waiting";
@@ -121,12 +123,20 @@
     toast(await wedge.post(base + "/short", { line: line.line, reason, qty }), "Short declared");
   });
 
-  wedge.subscribe(["status", "station/" + id], (topic, data) => {
+  wedge.subscribe(["status", "devices", "station/" + id], (topic, data) => {
     if (topic === "status") {
       status = data || {};
+      if (status.outbox && status.outbox.depth !== undefined) buffered = status.outbox.depth;
       renderBanner();
+    } else if (topic === "devices" && Array.isArray(data) && Array.isArray(station.devices)) {
+      // Health changes come on their own topic, not in the station's snapshot: update the
+      // station's own devices (those its snapshot lists) from it.
+      const byId = new Map(data.map((d) => [d.id, d]));
+      station.devices = station.devices.map((d) => byId.get(d.id) || d);
+      renderStation();
     } else if (topic === "station/" + id) {
       station = Object.assign({ id }, data);
+      if (station.buffered_events !== undefined) buffered = station.buffered_events;
       renderStation();
     }
   }, (up) => {
