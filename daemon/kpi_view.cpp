@@ -63,8 +63,10 @@ std::vector<Row> rows(const station::Stations& stations, const KpiTargets& targe
                    std::nullopt, false, "ratio"});
   out.push_back({"weight_mismatch_rate", "Weight mismatches", "", "", "", site.mismatch_rate(),
                  positive(targets.weight_mismatch_rate_max), false, "ratio"});
-  out.push_back({"orders_completed", "Orders completed", "", "", "",
-                 static_cast<double>(site.orders_completed), std::nullopt, false, "count"});
+  // Site-wide, an order is done when it shipped (the stations' "completed" counts each station's
+  // last step, so their sum would count one order at every station it passed).
+  out.push_back({"orders_shipped", "Orders shipped", "", "", "",
+                 static_cast<double>(site.fulfilment_seconds.size()), std::nullopt, false, "count"});
   for (const auto& [step, count] : site.cancellations)
     out.push_back({"cancellations_intercepted", "Cancellations intercepted at " + (step.empty() ? "?" : step), "",
                    "", step, static_cast<double>(count), std::nullopt, false, "count"});

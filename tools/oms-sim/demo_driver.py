@@ -6,6 +6,7 @@ Processes are started in their own process groups and stopped in reverse order o
 SIGINT/SIGTERM), unless --keep.
 """
 import argparse
+import json
 import os
 import re
 import signal
@@ -86,6 +87,73 @@ def outbox_figures(state_dir):
         return max(max_seq, meta), depth
     finally:
         db.close()
+
+
+KPI_INTERVAL_S = 10  # kpi.interval_s in config/demo.yaml
+
+
+def ms_of(rfc3339):
+    """Unix ms of the gateway's RFC 3339 UTC timestamps (2026-11-27T10:00:00.000Z)."""
+    import datetime
+    return datetime.datetime.strptime(rfc3339, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp() * 1000.0
+
+
+def kpi_windows_after(client, t_ms):
+    """Stations whose station.kpi window closed after t_ms."""
+    return len({e["station"] for e in client.find("station.kpi") if ms_of(e["data"]["window_end"]) > t_ms})
+
+
+def kpi_sums(client):
+    """The station.kpi windows the OMS received, summed over the run."""
+    sums = {"windows": 0, "units": 0, "refused": {}, "mismatches": 0, "weighings": 0, "completed": {},
+            "cancellations": {}, "at_risk": 0}
+    for e in client.find("station.kpi"):
+        d = e["data"]
+        sums["windows"] += 1
+        sums["units"] += d["units_picked"]
+        sums["weighings"] += d["weighings"]
+        sums["mismatches"] += d["weight_mismatches"]
+        sums["at_risk"] += sum(d["orders_at_risk"].values())
+        sums["completed"][e["station"]] = sums["completed"].get(e["station"], 0) + d["orders_completed"]
+        for k, v in d["refused_by_reason"].items():
+            sums["refused"][k] = sums["refused"].get(k, 0) + v
+        for k, v in d["cancellations_intercepted"].items():
+            sums["cancellations"][k] = sums["cancellations"].get(k, 0) + v
+    return sums
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=3) as r:
+            return r.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def step_quantiles(metrics_text):
+    """{(station, step): {"0.5": s, "0.9": s}} from wedge_station_step_duration_seconds."""
+    out = {}
+    for m in re.finditer(r'^wedge_station_step_duration_seconds\{station="([^"]*)",step="([^"]*)",'
+                         r'quantile="([^"]*)"\} (\S+)$', metrics_text or "", re.M):
+        out.setdefault((m.group(1), m.group(2)), {})[m.group(3)] = float(m.group(4))
+    return out
+
+
+def kpi_row_text(row):
+    def show(v):
+        if v is None:
+            return "–"
+        if row.get("unit") == "ratio":
+            return f"{v * 100:.1f} %"
+        if row.get("unit") == "s":
+            return f"{v:.1f} s"
+        if row.get("unit") == "per_hour":
+            return f"{v:.0f}/h"
+        return f"{v:g}"
+    name = row.get("label", row["name"]) + (f" ({row['station']})" if row.get("station") else "")
+    target = "" if row.get("target") is None else f"   target {show(row['target'])}: {'MISSED' if row['missed'] else 'ok'}"
+    return f"  {name:<38} {show(row.get('value')):>9}{target}"
 
 
 def write_config(root, run_dir, ports):
@@ -279,6 +347,10 @@ def run(args, procs):
             break
         time.sleep(0.2)
     time.sleep(0.5)  # late duplicates
+    # Every fact so far is in a station.kpi window once the window open at the drain has closed.
+    drained_ms = time.time() * 1000.0
+    client.wait_for(lambda: kpi_windows_after(client, drained_ms) >= 3, KPI_INTERVAL_S + 5)
+    time.sleep(0.5)
     last_seq, depth = outbox_figures(state)
     return report(args, client, player, orders, customer, last_seq, depth, outage_window, run_dir, http_url, ports,
                   procs)
@@ -330,6 +402,19 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
           f"over {len(lat)} scans (outside the outage: p50 {percentile(lat_calm, 50):.0f} ms, "
           f"p99 {percentile(lat_calm, 99):.0f} ms)")
     print("customer messages             " + ", ".join(f"{v} {k}" for k, v in sorted(kinds.items())))
+    sums = kpi_sums(client)
+    status_text = fetch(http_url + "/api/v1/status") if http_url else None
+    rows = json.loads(status_text).get("kpis", []) if status_text else []
+    quantiles = step_quantiles(fetch(http_url + "/metrics") if http_url else None)
+    print(f"KPI figures (gateway, last hour; targets from kpi.targets in config/demo.yaml):")
+    for row in rows:
+        print(kpi_row_text(row))
+    for (station, step), q in sorted(quantiles.items()):
+        print(f"  {step + ' time at ' + station:<38} p50 {q.get('0.5', float('nan')):.1f} s, "
+              f"p90 {q.get('0.9', float('nan')):.1f} s")
+    print(f"station.kpi windows           {sums['windows']} received: {sums['units']} units picked, "
+          f"{sum(sums['refused'].values())} scans refused, {sums['mismatches']} weight mismatches, "
+          f"{sum(sums['cancellations'].values())} cancellations intercepted, {sums['at_risk']} at risk")
     print(f"station screen                {http_url + '/stations/pack-1' if http_url else 'n/a (no HTTP API in this build)'}")
     print(f"logs                          {run_dir}")
     problems = list(player.errors)
@@ -349,6 +434,23 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
             problems.append(f"{short_n} short picks seen, expected 1")
         if len(ev("weight.mismatch")) != 1:
             problems.append("the weight mismatch was not seen once")
+    # The KPI windows must add up to what the OMS saw happen.
+    units = sum(e["data"].get("qty", 0) for e in ev("pick.item_picked"))
+    refused_events = len(ev("scan.refused"))
+    if sums["units"] != units:
+        problems.append(f"station.kpi counted {sums['units']} units picked, pick.item_picked events {units}")
+    if sum(sums["refused"].values()) != refused_events:
+        problems.append(f"station.kpi counted {sum(sums['refused'].values())} refused scans, "
+                        f"scan.refused events {refused_events}")
+    if sums["mismatches"] != len(ev("weight.mismatch")):
+        problems.append(f"station.kpi counted {sums['mismatches']} weight mismatches, events {len(ev('weight.mismatch'))}")
+    if sums["completed"].get("ship-1", 0) != len(shipped):
+        problems.append(f"station.kpi counted {sums['completed'].get('ship-1', 0)} orders completed at ship-1, "
+                        f"{len(shipped)} shipped")
+    if sum(sums["cancellations"].values()) != len(cancelled):
+        problems.append(f"station.kpi counted {sum(sums['cancellations'].values())} cancellations, events {len(cancelled)}")
+    if http_url and not rows:
+        problems.append("GET /api/v1/status has no KPI rows")
     if str(labels) != printer_count:
         problems.append(f"label.printed events ({labels}) differ from labels the printer stored ({printer_count})")
     print("result                        " + ("OK: nothing lost, every figure agrees" if not problems else "FAILED"))

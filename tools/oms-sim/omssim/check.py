@@ -22,7 +22,7 @@ def check_events(rows, expect_first_seq=None, expect_last_seq=None):
     gateways = {}
     for row in rows:
         topic, env = row.get("topic", ""), row.get("payload")
-        if "/event/" not in topic or not isinstance(env, dict) or "id" not in env:
+        if ("/event/" not in topic and "/telemetry/" not in topic) or not isinstance(env, dict) or "id" not in env:
             continue
         levels = topic.split("/")
         key = "/".join(levels[2:4])

@@ -76,8 +76,12 @@ class OmsClient:
     def _on_connect(self, client, _userdata, _flags, rc):
         if rc != 0:
             return
+        # Telemetry (station.kpi) shares the gateway's seq numbering with the events: a run is
+        # checked for gaps over both.
         filters = [f"{self.prefix}/{self.site}/{self.gateway}/station/+/event/#",
                    f"{self.prefix}/{self.site}/{self.gateway}/event/#",
+                   f"{self.prefix}/{self.site}/{self.gateway}/station/+/telemetry/#",
+                   f"{self.prefix}/{self.site}/{self.gateway}/telemetry/#",
                    f"{self.prefix}/{self.site}/{self.gateway}/status",
                    f"{self.prefix}/{self.site}/{self.gateway}/ack"]
         client.subscribe([(f, 1) for f in filters])
@@ -119,7 +123,7 @@ class OmsClient:
             if self.on_status:
                 self.on_status(msg.topic, payload)
             return
-        if "/event/" not in msg.topic or "id" not in payload:
+        if ("/event/" not in msg.topic and "/telemetry/" not in msg.topic) or "id" not in payload:
             return
         with self.lock:
             if payload["id"] in self.events:

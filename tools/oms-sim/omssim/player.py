@@ -184,11 +184,10 @@ class Player:
                      f"expected {w['data'].get('expected_grams')} g: repacking")
             self.set_weight(grams)
             time.sleep(0.3)
+            # The station's weight hold is released by the OMS like any hold.
             reply = self.command("order.release", oid, {"reason": "parcel repacked"})
-            if reply and reply.get("code") == "invalid_state":
-                # The command store knows only its own holds (docs/workflows.md, Limits): hold, then release.
-                self.command("order.hold", oid, {"reason": "weight_mismatch"})
-                self.command("order.release", oid, {"reason": "parcel repacked"})
+            if not reply or reply.get("status") != "accepted":
+                raise RuntimeError(f"order.release of the weight hold on {oid} refused: {reply}")
             if not self.wait("weight.ok", oid, 60):
                 raise RuntimeError("no weight.ok after the release")
         if kind == "paper_out":
