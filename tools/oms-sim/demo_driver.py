@@ -299,6 +299,10 @@ def run(args, procs):
     if len(orders) > 4:
         orders[3]["data"]["lines"][-1]["qty"] = 2      # the short pick leaves one unit
         orders[4]["data"]["lines"][0]["qty"] = 2       # cancelled after the first of two units
+    if len(orders) > 6:
+        # The paper-out order may spend 1 s in pack (the station allows 600): it runs late, and the
+        # OMS gets order.at_risk while the printer is refilled.
+        orders[6]["data"]["time_limits"] = {"pack_s": 1}
     say(f"OMS: pushing {len(orders)} orders")
     for o in orders:
         reply = client.command("pick_list", order_id=o["order_id"], station=o["station"], data=o["data"], timeout_s=20)
@@ -392,6 +396,8 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
           f"{'' if http_url else '  (skipped: this daemon build serves no HTTP API to declare it)'}")
     print(f"weight mismatches held        {len(ev('weight.mismatch'))}  (released after repacking)")
     print("cancellations intercepted     " + (", ".join(f"{o} at {s}" for o, s in cancelled) or "none"))
+    at_risk = [(e["order_id"], e["data"].get("step"), e["data"].get("limit_s")) for e in ev("order.at_risk")]
+    print("orders at risk                " + (", ".join(f"{o} at {st} (limit {l} s)" for o, st, l in at_risk) or "none"))
     print(f"labels printed                {labels}  (printer simulator stored {printer_count}; "
           f"{len(ev('label.voided'))} voided)")
     print(f"events sent by the gateway    {last_seq}  (outbox last seq; {depth} still waiting)")
@@ -449,6 +455,10 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
                         f"{len(shipped)} shipped")
     if sum(sums["cancellations"].values()) != len(cancelled):
         problems.append(f"station.kpi counted {sum(sums['cancellations'].values())} cancellations, events {len(cancelled)}")
+    if sums["at_risk"] != len(at_risk):
+        problems.append(f"station.kpi counted {sums['at_risk']} orders at risk, order.at_risk events {len(at_risk)}")
+    if len(orders) > 7 and not any(step == "pack" for _, step, _ in at_risk):
+        problems.append("the paper-out order (pack_s 1) was not reported at risk")
     if http_url and not rows:
         problems.append("GET /api/v1/status has no KPI rows")
     if str(labels) != printer_count:
