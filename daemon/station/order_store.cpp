@@ -73,6 +73,18 @@ bool OrderStore::save(const OrderRecord& record, std::string& error) {
   return true;
 }
 
+bool OrderStore::remove(const std::string& order_id, std::string& error) {
+  outbox::sqlite::Statement del;
+  auto status = db_.prepare("DELETE FROM station_orders WHERE order_id = ?1", del);
+  if (status) {
+    del.bind(1, order_id);
+    status = del.step();
+    del.reset();
+  }
+  if (!status) error = status.message;
+  return static_cast<bool>(status);
+}
+
 std::vector<OrderRecord> OrderStore::load_all() {
   std::vector<OrderRecord> out;
   outbox::sqlite::Statement select;

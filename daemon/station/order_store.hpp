@@ -30,6 +30,8 @@ class OrderStore {
   [[nodiscard]] bool save(const OrderRecord& record, std::string& error);
   // Every stored order, by rank. Rows that no longer parse are skipped and logged.
   [[nodiscard]] std::vector<OrderRecord> load_all();
+  // Forgets an order (shipped or cancelled long ago); false (and `error`) when SQLite fails.
+  [[nodiscard]] bool remove(const std::string& order_id, std::string& error);
   // The largest rank stored (0 when empty).
   [[nodiscard]] std::int64_t max_rank();
 

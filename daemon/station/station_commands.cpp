@@ -183,6 +183,7 @@ void Stations::Impl::on_cancel_or_hold(const commands::Command& command, bool ca
   }
   StationRt* st = station_of(*order);
   order->status = cancel ? OrderStatus::cancelled : OrderStatus::held;
+  if (cancel) order->ended_unix_ms = now_ms();
   if (cancel) order->cancel_reason = reason;
   else order->hold_reason = reason.empty() ? "hold" : reason;
   if (st) {

@@ -80,6 +80,7 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   std::chrono::milliseconds kpi_interval;
   std::unique_ptr<boost::asio::steady_timer> kpi_timer;
   std::unique_ptr<boost::asio::steady_timer> risk_timer;
+  std::unique_ptr<boost::asio::steady_timer> purge_timer;
   bool running = false;
   bool stopped = false;
   Stations::ChangeHandler change_handler;
@@ -90,6 +91,8 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   // Applies the commands stored in commands.db that the stations never applied (a crash between
   // the two stores); see command_journal.hpp.
   void replay_journal();
+  // Forgets final orders that ended longer than options.final_order_retention ago; then hourly.
+  void purge_final_orders();
   OrderRecord* find_order(const std::string& id);
   OrderRecord* current_order(StationRt& st);
   StationRt* station_of(const OrderRecord& order);

@@ -79,7 +79,8 @@ Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_,
       kpi(kKpiWindowsKept, now_ms()),
       kpi_interval(options.kpi_interval.count() > 0 ? options.kpi_interval : configured_kpi_interval(config_)),
       kpi_timer(std::make_unique<asio::steady_timer>(loop)),
-      risk_timer(std::make_unique<asio::steady_timer>(loop)) {
+      risk_timer(std::make_unique<asio::steady_timer>(loop)),
+      purge_timer(std::make_unique<asio::steady_timer>(loop)) {
   for (const auto& cfg : config.stations) {
     kpi.add_station(cfg.id);
     StationRt st;
@@ -162,6 +163,7 @@ void Stations::Impl::start() {
   assign_all();
   for (auto& [id, st] : stations) notify(st);
   replay_journal();
+  purge_final_orders();
   arm_kpi_window();
   arm_risk_check();
 }
@@ -192,12 +194,43 @@ void Stations::Impl::replay_journal() {
   if (replayed > 0) spdlog::info("{} stored command(s) applied at start", replayed);
 }
 
+void Stations::Impl::purge_final_orders() {
+  const auto cutoff = now_ms() - options.final_order_retention.count();
+  std::size_t purged = 0;
+  for (auto it = orders.begin(); it != orders.end();) {
+    const auto& order = it->second;
+    // Records from before `ended` was kept count from their arrival.
+    const auto ended = order.ended_unix_ms > 0 ? order.ended_unix_ms : order.received_unix_ms;
+    bool held_by_station = false;
+    for (const auto& [id, st] : stations) held_by_station = held_by_station || st.current == it->first;
+    if (!order.final() || ended >= cutoff || held_by_station) {
+      ++it;
+      continue;
+    }
+    if (std::string error; !store.remove(it->first, error)) {
+      spdlog::error("order={} not removed from stations.db: {}", it->first, error);
+      ++it;
+      continue;
+    }
+    it = orders.erase(it);
+    ++purged;
+  }
+  if (purged > 0) spdlog::info("{} orders shipped or cancelled before the retention period forgotten", purged);
+  std::weak_ptr<Impl> weak = shared_from_this();
+  purge_timer->expires_after(std::chrono::hours(1));
+  purge_timer->async_wait([weak](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (!ec && self && self->running) self->purge_final_orders();
+  });
+}
+
 void Stations::Impl::stop() {
   if (!running) return;
   running = false;
   stopped = true;
   kpi_timer->cancel();
   risk_timer->cancel();
+  purge_timer->cancel();
   for (auto& [id, st] : stations) {
     if (st.scanner) st.scanner->set_scan_handler({});
     if (st.scale) st.scale->set_reading_handler({});

@@ -54,6 +54,9 @@ struct StationsOptions {
   std::string template_dir;            // empty = printing.template_dir from config
   std::chrono::milliseconds kpi_interval{0};  // KPI window; 0 = kpi.interval_s from config
   std::chrono::milliseconds at_risk_check{std::chrono::seconds(1)};  // how often time limits are checked
+  // Shipped and cancelled orders are forgotten this long after they ended (checked at start and
+  // hourly), so that months of orders do not pile up in memory and stations.db.
+  std::chrono::milliseconds final_order_retention{std::chrono::hours(24)};
 };
 
 // The outcome of one OMS command, once its event is stored (or it was refused).

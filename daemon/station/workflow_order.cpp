@@ -126,6 +126,7 @@ std::string order_record_json(const OrderRecord& r) {
   json::array at_risk;
   for (const auto& step : r.at_risk_reported) at_risk.emplace_back(step);
   o["at_risk_reported"] = std::move(at_risk);
+  o["ended"] = r.ended_unix_ms;
   return json::serialize(o);
 }
 
@@ -236,6 +237,7 @@ std::optional<OrderRecord> order_record_from_json(std::string_view text, std::st
       if (entry.is_object())
         r.times[std::string(key)] = {num(entry.as_object(), "started"), num(entry.as_object(), "finished")};
   r.received_unix_ms = num(o, "received");
+  r.ended_unix_ms = num(o, "ended");
   if (const auto* a = o.if_contains("at_risk_reported"); a && a->is_array())
     for (const auto& entry : a->as_array())
       if (entry.is_string()) r.at_risk_reported.insert(std::string(entry.as_string()));

@@ -77,6 +77,7 @@ struct OrderRecord {
   std::map<std::string, StepTimes> times;  // "pick", "pack", "ship"
   std::int64_t received_unix_ms = 0;
   std::set<std::string> at_risk_reported;  // steps whose order.at_risk event was sent
+  std::int64_t ended_unix_ms = 0;          // when it was shipped or cancelled (0 while open)
 
   [[nodiscard]] bool final() const {
     return status == OrderStatus::cancelled || status == OrderStatus::shipped;

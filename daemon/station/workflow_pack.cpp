@@ -466,6 +466,7 @@ bool Stations::Impl::ship_scan(StationRt& st, OrderRecord& order, const PendingS
              o->step = Step::done;
              o->phase = Phase::shipped;
              o->status = OrderStatus::shipped;
+             o->ended_unix_ms = now_ms();
              o->station.clear();
              save(*o);
              s.last_order = order_id;

@@ -68,13 +68,46 @@ TEST(StationReplay, WeightHoldLetsTheOmsReleasePassTheCommandStore) {
   EXPECT_EQ(env.scan("O-W").verdict, "accepted");
   ASSERT_TRUE(env.wait_event("O-W", "weight.mismatch"));
   ASSERT_TRUE(env.wait_event("O-W", "order.held"));
+  env.set_weight(725);  // repacked: the weighing resumes on release
   // The link's store check: release is only for held orders, and this one is held by the station.
   const auto release = journal(state, R"({"schema":1,"id":"cmd-w2","type":"order.release","order_id":"O-W"})",
                                "order.release");
   EXPECT_TRUE(env.apply(release).accepted);
   ASSERT_TRUE(env.wait_event("O-W", "order.released"));
-  env.set_weight(725);
   ASSERT_TRUE(env.wait_event("O-W", "weight.ok"));
+}
+
+TEST(StationReplay, FinalOrdersAreForgottenAfterTheRetention) {
+  StationEnv env;
+  env.pick_list("O-S");
+  env.pick_list("O-C");
+  env.pick_list("O-Q");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-S"; }));
+  env.pick_all();
+  const std::string sscc = env.pack_to_label("O-S");
+  EXPECT_EQ(env.scan("]C100" + sscc).verdict, "accepted");
+  ASSERT_TRUE(env.wait_event("O-S", "pack.completed"));
+  EXPECT_EQ(env.scan("]C100" + sscc).verdict, "accepted");
+  ASSERT_TRUE(env.wait_event("O-S", "order.shipped"));
+  EXPECT_TRUE(env.apply(command(commands::CommandType::order_cancel, "O-Q")).accepted);  // still queued
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-C"; }));
+  EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
+  EXPECT_TRUE(env.apply(command(commands::CommandType::order_cancel, "O-C")).accepted);  // items to return
+
+  // Within the retention everything stays; with none, the ended orders go — except the cancelled
+  // one still at the station until its items are back.
+  env.restart();
+  EXPECT_TRUE(env.stations().order_json("O-S").has_value());
+  env.options().final_order_retention = std::chrono::milliseconds(0);
+  env.restart();
+  EXPECT_FALSE(env.stations().order_json("O-S").has_value());
+  EXPECT_FALSE(env.stations().order_json("O-Q").has_value());
+  EXPECT_TRUE(env.stations().order_json("O-C").has_value());
+  EXPECT_EQ(env.snap().order_id, "O-C");
+  // A label of a forgotten order is an unknown parcel now.
+  EXPECT_EQ(env.scan("O-C").code, "set_aside");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id.empty(); }));
+  EXPECT_EQ(env.scan("]C100" + sscc).code, "unknown_order");
 }
 
 TEST(StationReplay, JournalIsReadAfterTheWatermarkInArrivalOrder) {
