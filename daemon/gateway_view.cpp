@@ -76,6 +76,7 @@ json::value status_json(const GatewayParts& p) {
 
 json::value screen_json(const GatewayParts& p, const station::StationSnapshot& s) {
   json::object o = station::station_snapshot_json(s);
+  o["id"] = s.station;  // the API's and the pages' name for it (docs/http-api.md)
   // People count order lines from 1 ("Line 1"); the station code counts from 0. The HTTP API and the
   // screens use the people's numbers, here and in declare_short below.
   if (s.next_line && o["next_line"].is_object()) o["next_line"].as_object()["line"] = s.next_line->line + 1;
@@ -208,7 +209,7 @@ http::GatewayView make_gateway_view(GatewayParts parts) {
   // the workflow refused it now, 422 when this station cannot do it at all.
   auto button_reply = [](http::Reply reply) {
     return [reply](const station::ActionResult& r) {
-      json::object body{{"result", r.ok ? "accepted" : "refused"}, {"reason", r.reason}};
+      json::object body{{"result", r.ok ? "accepted" : "refused"}, {"reason", r.reason}, {"message", r.reason}};
       if (!r.order_id.empty()) body["order_id"] = r.order_id;
       if (!r.ok) body["error"] = r.reason;
       reply({r.ok ? 202u : r.not_here ? 422u : 409u, std::move(body)});

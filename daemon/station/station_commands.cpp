@@ -142,7 +142,11 @@ void Stations::Impl::on_pick_list(const commands::Command& command, Stations::Co
          [this, order_id, done] {
            if (done) done(outcome(true, "accepted", "order queued", find_order(order_id)));
            assign_all();
-           for (auto& [id, st] : stations) notify(st);
+           // Only the stations that may take it show a longer queue (notifying every station for
+           // every pick list floods the screens' event streams at 50 stations).
+           if (const auto* o = find_order(order_id))
+             for (auto& [id, st] : stations)
+               if (matches(st, o->target) && st.current != order_id) notify(st);
          },
          [this, order_id, done](const outbox::AppendResult& result) {
            // Stored and queued all the same: the order must not be lost because the OMS cannot

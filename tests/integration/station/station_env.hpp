@@ -309,6 +309,7 @@ class StationEnv {
   station::Stations& stations() { return *stations_; }
   DeviceSet& devices() { return *devices_; }
   outbox::Outbox& outbox() { return *outbox_; }
+  print::PrintQueue& print_queue() { return *print_; }
   mqtt::Link& link() { return *link_; }
   PrinterSim& printer() { return *printer_; }
   SimProcess& scale_sim() { return *scale_sim_; }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "daemon/gateway_view.hpp"
 #include "daemon/kpi_view.hpp"
 #include "tests/integration/station/station_env.hpp"
 
@@ -143,6 +144,37 @@ TEST(StationKpi, LateOrderIsReportedAtRiskOncePerStep) {
   ASSERT_TRUE(env.wait_event("O-9", "pick.completed"));
   env.run_until([] { return false; }, 300ms);
   EXPECT_EQ(env.events_of("O-9", "order.at_risk").size(), 1u);
+}
+
+TEST(StationKpi, GatewayViewCarriesStationIdsKpiRowsAndMetrics) {
+  StationEnv env;
+  GatewayParts parts{env.config(), env.outbox(), env.link(), env.devices(), env.print_queue(), env.stations()};
+  env.pick_list("O-5");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-5"; }));
+  EXPECT_EQ(env.scan("5901234123457").code, "wrong_item");
+  EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
+
+  const auto screen = screen_json(parts, env.snap()).as_object();
+  EXPECT_EQ(screen.at("id").as_string(), "st1");
+  EXPECT_EQ(screen.at("station").as_string(), "st1");
+  const auto status = status_json(parts).as_object();
+  ASSERT_TRUE(status.at("kpis").is_array());
+  bool station_rate = false;
+  for (const auto& row : status.at("kpis").as_array()) {
+    const auto& o = row.as_object();
+    if (o.at("name") == "refused_scan_rate" && o.contains("station")) {
+      station_rate = true;
+      EXPECT_EQ(o.at("station").as_string(), "st1");
+      EXPECT_DOUBLE_EQ(o.at("value").to_number<double>(), 0.5);
+      // The config has no kpi section: the default target, 5 %, applies.
+      EXPECT_DOUBLE_EQ(o.at("target").to_number<double>(), 0.05);
+      EXPECT_TRUE(o.at("missed").as_bool());
+    }
+  }
+  EXPECT_TRUE(station_rate) << boost::json::serialize(status.at("kpis"));
+  const auto metrics = metrics_text(parts);
+  EXPECT_NE(metrics.find("wedge_station_picks_total{station=\"st1\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("wedge_station_scans_total{station=\"st1\",result=\"refused\"} 1\n"), std::string::npos);
 }
 
 }  // namespace
