@@ -136,6 +136,12 @@ void HttpServer::on_accept(const boost::system::error_code& ec, asio::ip::tcp::s
     socket.close(ignored);
   } else {
     ++c.connections_accepted;
+    // A station screen gets one small SSE frame per scan. With Nagle's algorithm on, a frame written
+    // while the previous one still waits for the browser's delayed ACK (40 ms on Linux) is held back
+    // until that ACK: scripts/bench stations measured p50 11 ms / p99 53 ms scan-to-screen with it,
+    // p50 2.2 ms / p99 17 ms without the ACK wait.
+    boost::system::error_code nodelay_ec;
+    socket.set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
     std::make_shared<HttpSession>(std::move(socket), state_)->start();
   }
   accept();

@@ -1,0 +1,40 @@
+// Command line of station-bench (see usage_text()): what to run and for how long. parse_options()
+// checks every value and reports the first problem as a sentence; it never exits the process.
+// Any thread (pure functions).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wedge::station_bench {
+
+struct Options {
+  std::string wedge;                              // the daemon binary (required)
+  std::string mosquitto = "/usr/sbin/mosquitto";  // the broker binary
+  std::string work_dir;                           // empty: a fresh /tmp directory, removed at exit
+  bool keep_work_dir = false;
+  int stations = 50;
+  double scans_per_s = 2.0;    // per station
+  double duration_s = 60.0;    // of the measured scanning
+  double wrong_percent = 5.0;  // scans of an item not on the order (refused wrong_item)
+  int lines = 4;               // order lines per station (more when the run needs > 100000 units/line)
+  double drain_timeout_s = 10.0;
+  std::string log_level = "info";        // the daemon's log.level
+  std::optional<int> commit_window_us;   // outbox.group_commit_window_us; unset: the daemon's default
+  std::uint64_t seed = 1;
+  std::string samples_file;              // optional CSV with one row per scan
+  bool sse_quickack = false;             // diagnostic: ACK every event-stream frame at once
+};
+
+struct ParseResult {
+  std::optional<Options> options;
+  std::string error;  // when !options and !help
+  bool help = false;
+};
+
+[[nodiscard]] ParseResult parse_options(const std::vector<std::string>& args);
+[[nodiscard]] std::string usage_text();
+
+}  // namespace wedge::station_bench
