@@ -146,6 +146,10 @@ std::string metrics_text(const GatewayParts& p) {
   t.sample("wedge_mqtt_published_total", link.published);
   t.declare("wedge_mqtt_acked_total", "counter", "Outbox events acknowledged by the broker (PUBACK).");
   t.sample("wedge_mqtt_acked_total", link.acked);
+  t.declare("wedge_mqtt_publish_latency_seconds", "histogram",
+            "Event creation (envelope ts) to broker PUBACK; replayed events count their time in the outbox.");
+  t.histogram("wedge_mqtt_publish_latency_seconds", link.publish_latency.cumulative(),
+              link.publish_latency.sum_seconds(), link.publish_latency.count());
   t.declare("wedge_device_up", "gauge", "1 while the device is connected.");
   for (const auto& entry : p.devices.all())
     t.sample("wedge_device_up",

@@ -12,6 +12,9 @@
 //   a new session number (SessionCounter); the Will is {"online":false,...} retained on status, the
 //   birth {"online":true,...} follows every CONNACK, and stop() publishes offline before a clean
 //   DISCONNECT (a clean DISCONNECT suppresses the Will).
+// - Nagle: after every CONNACK the link sets TCP_NODELAY on Paho's socket (broker_socket.hpp); the
+//   broker must do the same on its side (mosquitto: set_tcp_nodelay true) or PUBACKs can be held
+//   back by up to 40 ms (docs/mqtt-api.md, "Connection").
 // - Reconnect: our own timer with exponential back-off and full jitter (drivers::Backoff), after a
 //   lost connection, a failed or timed-out CONNECT, or a DISCONNECT from an MQTT 5 broker. Each
 //   attempt uses a fresh Paho client, so Paho never resends or carries over publishes of an older
@@ -32,6 +35,7 @@
 #pragma once
 
 #include "daemon/commands/command.hpp"
+#include "daemon/mqtt/latency_histogram.hpp"
 #include "daemon/mqtt/link_options.hpp"
 #include "daemon/outbox/outbox.hpp"
 
@@ -56,6 +60,10 @@ struct LinkStats {
   std::int64_t session = 0;
   std::int64_t published = 0;  // publishes handed to Paho (including resends)
   std::int64_t acked = 0;      // PUBACKs for outbox events
+  // Per PUBACK counted in `acked` (so count() == acked): from the event's creation time (its
+  // envelope `ts`, milliseconds, so a value may read up to 1 ms high) to the PUBACK reaching the
+  // loop. Events replayed after an outage or a restart count their whole time in the outbox.
+  LatencyHistogram publish_latency;
   std::int64_t connects = 0;   // successful CONNACKs
   std::int64_t commands_accepted = 0;
   std::int64_t commands_rejected = 0;

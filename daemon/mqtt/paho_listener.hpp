@@ -28,10 +28,11 @@
 namespace wedge::mqtt {
 
 // Which operation an outcome belongs to: the connection (client) it was started on, and for a
-// publish the event's seq.
+// publish the event's seq and creation time (for the publish latency histogram).
 struct OpTag {
   std::int64_t connection = 0;
   std::int64_t seq = 0;
+  std::int64_t created_unix_ms = 0;
 };
 
 // What Paho reported for one operation.

@@ -229,7 +229,7 @@ def run(args, procs):
     conf = os.path.join(run_dir, "mosquitto.conf")
     with open(conf, "w") as f:
         f.write(f"listener {ports['broker']} 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                f"persistence_location {run_dir}/\nautosave_interval 1\n")
+                f"persistence_location {run_dir}/\nautosave_interval 1\nset_tcp_nodelay true\n")
     procs.start("mosquitto", ["/usr/sbin/mosquitto", "-c", conf])
     if not wait_port(ports["broker"], 10):
         raise SystemExit("demo: mosquitto did not start")

@@ -166,6 +166,8 @@ std::string StationBench::start_broker() {
   conf << "user " << (pw ? pw->pw_name : "root") << "\n"
        << "listener " << facts_.broker_port << " 127.0.0.1\n"
        << "allow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_inflight_messages 0\n"
+       // Nagle off, as the deployment's broker must (docs/mqtt-api.md, "Connection").
+       << "set_tcp_nodelay true\n"
        << "log_dest file " << file("mosquitto.log") << "\n";
   conf.close();
   if (!conf) return "cannot write " + file("mosquitto.conf");
