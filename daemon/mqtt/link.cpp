@@ -372,7 +372,9 @@ void Link::Impl::on_connected() {
   backoff.reset();
   spdlog::info("mqtt connected to {} session={}", options.broker_uri, session.current());
   disable_nagle();
-  publish_birth();
+  // The birth ("online") goes out once the command subscription is in place (on the SUBACK): an
+  // OMS that sends commands on seeing it would otherwise lose them at the broker on the first
+  // connection of a new session.
   auto& op = make_listener(&Impl::on_subscribe_result, OpTag{connect_attempt, 0});
   try {
     client->subscribe(topics.command_filter(), 1, nullptr, op);
@@ -431,6 +433,7 @@ void Link::Impl::on_subscribe_result(OpTag tag, OpResult result) {
     return;
   }
   spdlog::info("mqtt subscribed to {}", topics.command_filter());
+  publish_birth();
 }
 
 void Link::Impl::on_publish_result(OpTag tag, OpResult result) {
