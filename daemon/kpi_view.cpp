@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 
 namespace wedge {
 
@@ -155,10 +156,12 @@ void append_kpi_metrics(http::PrometheusText& t, const station::Stations& statio
     const auto k = s->second.find(key);
     return k == s->second.end() ? none : k->second;
   };
+  // The last hour of each station, merged once for both summaries.
+  std::map<std::string, KpiFigures> hour;
+  for (const auto& id : kpis.stations()) hour.emplace(id, kpis.recent(id, now_unix_ms));
   t.declare("wedge_station_step_duration_seconds", "summary",
             "Pick, pack and ship durations (quantiles over the last hour).");
-  for (const auto& id : kpis.stations()) {
-    const KpiFigures f = kpis.recent(id, now_unix_ms);
+  for (const auto& [id, f] : hour) {
     for (const char* step : {"pick", "pack", "ship"}) {
       const auto it = f.step_seconds.find(step);
       const std::vector<double> values = it == f.step_seconds.end() ? std::vector<double>{} : it->second;
@@ -173,10 +176,9 @@ void append_kpi_metrics(http::PrometheusText& t, const station::Stations& statio
   }
   t.declare("wedge_station_fulfilment_seconds", "summary",
             "Order received → shipped, by shipping station (quantiles over the last hour).");
-  for (const auto& id : kpis.stations()) {
+  for (const auto& [id, f] : hour) {
     const auto sum = sum_of(id, "fulfilment");
     if (sum.count == 0) continue;
-    const KpiFigures f = kpis.recent(id, now_unix_ms);
     for (const double q : {0.5, 0.9})
       t.sample("wedge_station_fulfilment_seconds", nan_or(station::nearest_rank(f.fulfilment_seconds, q)),
                Labels{{"station", id}, {"quantile", http::format_prometheus_value(q)}});

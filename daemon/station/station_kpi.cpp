@@ -132,6 +132,8 @@ void Stations::Impl::arm_risk_check() {
 void Stations::Impl::check_time_limits() {
   const auto now = now_ms();
   for (auto& [order_id, order] : orders) {
+    // Most stored orders are shipped or cancelled: skip them before looking up any limits.
+    if (order.final()) continue;
     const auto risk = check_at_risk(order, limits_for(order), now);
     if (!risk) continue;
     const std::string step(to_string(risk->step));
