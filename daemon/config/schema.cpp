@@ -71,8 +71,8 @@ const Schema& outbox_schema() {
       key_int("max_bytes_mb", "Payload bytes kept, in MiB; same effect as max_events.", 512, 1,
               65536),
       key_int("group_commit_window_us",
-              "Longest wait for more events to share one fsync. Larger = more throughput, more "
-              "latency.",
+              "Longest wait for more events to share one fsync, spent only under sustained load "
+              "(the previous group held 8 or more events). Larger = more throughput, more latency.",
               2000, 0, 100000),
       key_int("group_commit_max", "Events per transaction at most.", 512, 1, 100000),
   };

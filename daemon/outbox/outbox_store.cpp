@@ -1,5 +1,7 @@
 #include "daemon/outbox/outbox_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace wedge::outbox {
@@ -76,7 +78,17 @@ sqlite::Status OutboxStore::open(const StoreOptions& options) {
       !status) {
     return fail(status);
   }
+  // IMMEDIATE takes the write lock at BEGIN, so a busy database fails there and not halfway
+  // through.
+  if (auto status = db_.prepare("BEGIN IMMEDIATE", s.begin); !status) return fail(status);
+  if (auto status = db_.prepare("COMMIT", s.commit); !status) return fail(status);
   statements_ = std::move(s);
+  checkpointer_ = std::make_unique<sqlite::WalCheckpointer>(
+      sqlite::WalCheckpointer::Options{options.path, options.vfs, 1000, 4000, "outbox"});
+  if (auto status = checkpointer_->attach(db_); !status) {
+    spdlog::warn("outbox: WAL checkpoints stay inside the commits: {}", status.message);
+    checkpointer_.reset();
+  }
   return {};
 }
 
@@ -118,6 +130,8 @@ CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
   // syncs the WAL, deletes included. At low rates this halves the fsyncs, and appends no longer
   // queue behind a delete's fsync.
   const bool deletes_only = rows.empty();
+  // (Not prepared statements: SQLite applies PRAGMA synchronous when it compiles the statement,
+  // so stepping a prepared one again changes nothing.)
   if (deletes_only) (void)db_.exec("PRAGMA synchronous=NORMAL");
   struct RestoreFull {
     sqlite::Connection& db;
@@ -126,8 +140,7 @@ CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
       if (active) (void)db.exec("PRAGMA synchronous=FULL");
     }
   } restore_full{db_, deletes_only};
-  // IMMEDIATE takes the write lock now, so a busy database fails here and not halfway through.
-  if (auto status = db_.exec("BEGIN IMMEDIATE"); !status) {
+  if (auto status = run(statements_.begin); !status) {
     rollback();
     outcome.status = status;
     return outcome;
@@ -177,8 +190,14 @@ CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
     remove.reset();
     if (!status) return abort(status);
   }
-  if (auto status = db_.exec("COMMIT"); !status) return abort(status);
+  if (auto status = run(statements_.commit); !status) return abort(status);
   return outcome;
+}
+
+sqlite::Status OutboxStore::run(sqlite::Statement& statement) {
+  auto status = statement.step();
+  statement.reset();
+  return status;
 }
 
 sqlite::Status OutboxStore::oldest(std::int64_t& unix_ms) {

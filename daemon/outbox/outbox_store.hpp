@@ -7,12 +7,15 @@
 //                                                 that seq never goes back once acks empty the
 //                                                 table
 // Durability: journal_mode=WAL, synchronous=FULL: COMMIT returns only after the WAL is fsync'd.
+// Checkpoints run on a WalCheckpointer thread, never inside a commit.
 #pragma once
 
 #include "daemon/outbox/seq_ranges.hpp"
 #include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/outbox/wal_checkpointer.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,6 +56,8 @@ class OutboxStore {
   sqlite::Status open(const StoreOptions& options);
   void close() {
     statements_ = {};
+    if (checkpointer_) checkpointer_->stop();
+    checkpointer_.reset();
     db_.close();
   }
 
@@ -77,9 +82,15 @@ class OutboxStore {
     sqlite::Statement measure;
     sqlite::Statement remove;
     sqlite::Statement oldest;
+    // Prepared once: sqlite3_exec would parse them again on every commit.
+    sqlite::Statement begin;
+    sqlite::Statement commit;
   };
+  sqlite::Status run(sqlite::Statement& statement);
+
   sqlite::Connection db_;
   Statements statements_;
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
 };
 
 }  // namespace wedge::outbox

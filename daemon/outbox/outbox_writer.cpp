@@ -34,12 +34,16 @@ void OutboxWriter::enqueue(NewEvent event) {
 }
 
 void OutboxWriter::enqueue_ack(std::int64_t seq) {
+  bool first = false;
   {
     std::lock_guard lock(mutex_);
-    if (acks_.empty()) first_ack_ = std::chrono::steady_clock::now();
+    first = acks_.empty();
+    if (first) first_ack_ = std::chrono::steady_clock::now();
     acks_.insert(seq);
   }
-  wake_.notify_one();
+  // Only the first ack changes what the writer waits for (it starts the window); waking it for
+  // every later one would cost a context switch per PUBACK and change nothing.
+  if (first) wake_.notify_one();
 }
 
 void OutboxWriter::stop() {
@@ -60,12 +64,12 @@ void OutboxWriter::wait_for_work(std::unique_lock<std::mutex>& lock) {
     return;  // nothing new: time to retry the failed deletes
   }
   if (stopping_) return;
-  // Group commit: give the oldest waiting item `window_` to find company, no longer. A lone append
-  // after a lone append (a quiet station) does not wait: nobody is coming, and the wait would only
-  // add to its latency. Acks always wait; nobody waits for a delete.
+  // Group commit: under sustained load (busy_), give the oldest waiting append `window_` to find
+  // company, no longer. Otherwise an append commits at once: nobody is coming, and the wait would
+  // only add to a picker's feedback. Acks alone wait the window too; nobody waits for a delete.
   if (!appends_.empty() && !busy_) return;
-  const auto oldest = !appends_.empty() ? appends_.front().enqueued : first_ack_;
-  const auto deadline = oldest + window_;
+  const auto deadline =
+      !appends_.empty() ? appends_.front().enqueued + window_ : first_ack_ + window_;
   // An append that arrives while only acks are waiting must not sit out the acks' window: when
   // producers are quiet it commits at once, taking the waiting deletes along.
   wake_.wait_until(lock, deadline, [this] {
@@ -90,9 +94,7 @@ void OutboxWriter::run() {
       std::swap(acks, acks_);
       stopping = stopping_ && appends_.empty();
     }
-    // More than one append in this group means producers are busy: the next group waits for
-    // company.
-    busy_ = appends.size() > 1;
+    busy_ = appends.size() >= kBusyGroup;
     for (const auto& range : retry_acks_.ranges()) acks.insert(range);
     retry_acks_.clear();
     if (!appends.empty() || !acks.empty()) {
@@ -175,6 +177,13 @@ CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector
     state_.depth += static_cast<std::int64_t>(rows.size()) - outcome.deleted_events;
     state_.bytes += inserted_bytes - outcome.deleted_bytes;
     report.acks_done = std::move(acks);
+    if (rows.size() <= kFreshGroupMax) report.committed.reserve(rows.size());
+    for (auto& row : rows) {
+      if (rows.size() > kFreshGroupMax) break;
+      report.committed.push_back(StoredEvent{row.seq, std::move(row.id), std::move(row.topic),
+                                             std::move(row.type), std::move(row.payload),
+                                             row.created_unix_ms});
+    }
     if (state_.depth == 0) {
       state_.oldest_unix_ms = 0;
     } else if (outcome.deleted_events > 0 || was_empty) {

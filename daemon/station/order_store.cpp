@@ -26,6 +26,12 @@ OrderStore::OrderStore(const std::string& db_path) {
   status = db_.prepare("INSERT OR IGNORE INTO handled_commands(id) VALUES(?1)", mark_handled_);
   if (status) status = db_.prepare("SELECT 1 FROM handled_commands WHERE id = ?1", find_handled_);
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
+  checkpointer_ = std::make_unique<outbox::sqlite::WalCheckpointer>(
+      outbox::sqlite::WalCheckpointer::Options{db_path, "", 1000, 4000, "stations"});
+  if (auto attached = checkpointer_->attach(db_); !attached) {
+    spdlog::warn("stations: WAL checkpoints stay on the event loop: {}", attached.message);
+    checkpointer_.reset();
+  }
 }
 
 void OrderStore::mark_handled(const std::string& command_id) {

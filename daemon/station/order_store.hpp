@@ -8,6 +8,9 @@
 // synchronous=NORMAL: in WAL mode a process crash loses nothing; a power loss may lose the last
 // progress rows (the events themselves are in the outbox, synchronous=FULL).
 //
+// Checkpoints run on a WalCheckpointer thread: a checkpoint's page copies and fsync never block the
+// event loop.
+//
 // Threading: loop thread only (one connection, no locking).
 #pragma once
 
@@ -17,6 +20,9 @@
 #include <vector>
 
 #include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/outbox/wal_checkpointer.hpp"
+
+#include <memory>
 #include "daemon/station/workflow_order.hpp"
 
 namespace wedge::station {
@@ -50,6 +56,8 @@ class OrderStore {
   outbox::sqlite::Statement upsert_;
   outbox::sqlite::Statement mark_handled_;
   outbox::sqlite::Statement find_handled_;
+  // Declared last: stopped and unhooked before the statements and the connection go.
+  std::unique_ptr<outbox::sqlite::WalCheckpointer> checkpointer_;
 };
 
 }  // namespace wedge::station

@@ -101,6 +101,7 @@ int StationBench::run() {
 }
 
 void StationBench::shut_down() {
+  if (fsync_probe_) fsync_probe_->stop();  // before the work dir goes
   if (sse_) sse_->close();
   if (observer_) observer_->disconnect();
   if (daemon_.pid() > 0 && daemon_.running()) {
@@ -410,6 +411,13 @@ asio::awaitable<bool> StationBench::measure() {  sse_ = std::make_unique<SseClie
 
   // The measured window: from the first scheduled scan to the end of the duration.
   const std::int64_t period_ns = static_cast<std::int64_t>(1e9 / options_.scans_per_s);
+  if (options_.fsync_probe) {
+    // Its 4 MiB file is written and synced in start(), before the readings: the set-up is outside
+    // the window.
+    fsync_probe_ = std::make_unique<FsyncProbe>(file("fsync-probe.dat"));
+    if (auto error = fsync_probe_->start(); !error.empty())
+      std::fprintf(stderr, "station-bench: fsync probe: %s\n", error.c_str());
+  }
   facts_.load_before_scans = load_average();
   const auto cpu_start = read_cpu_ticks(daemon_.pid());
   const auto daemon_delay_start = read_run_delay(daemon_.pid());
@@ -437,6 +445,10 @@ asio::awaitable<bool> StationBench::measure() {  sse_ = std::make_unique<SseClie
                          "the scans to finish"))
     co_return false;
   const auto cpu_end = read_cpu_ticks(daemon_.pid());
+  if (fsync_probe_) {
+    fsync_probe_->stop();
+    facts_.fsync_probe = fsync_probe_->result();
+  }
   const auto daemon_delay_end = read_run_delay(daemon_.pid());
   const auto bench_delay_end = read_run_delay(::getpid());
   const auto delta = [](const RunDelay& a, const RunDelay& b) {

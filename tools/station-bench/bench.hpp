@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "tools/station-bench/child_process.hpp"
+#include "tools/station-bench/fsync_probe.hpp"
 #include "tools/station-bench/mqtt_observer.hpp"
 #include "tools/station-bench/options.hpp"
 #include "tools/station-bench/report.hpp"
@@ -85,6 +86,7 @@ class StationBench {
   ChildProcess daemon_;
   std::unique_ptr<MqttObserver> observer_;
   std::unique_ptr<SseClient> sse_;
+  std::unique_ptr<FsyncProbe> fsync_probe_;  // while the scans run, unless --no-fsync-probe
   std::vector<std::unique_ptr<ScannerEndpoint>> endpoints_;
   ScanLedger ledger_;
   // What the stream and the subscriber have told us so far.

@@ -28,7 +28,7 @@ std::string usage_text() {
   return "usage: station-bench --wedge PATH [--mosquitto PATH] [--work-dir DIR] [--keep-work-dir]\n"
          "                     [--stations N] [--rate SCANS_PER_S] [--duration S] [--wrong-percent P]\n"
          "                     [--lines N] [--drain-timeout S] [--log-level L] [--commit-window-us N]\n"
-         "                     [--seed N] [--samples FILE.csv] [--sse-quickack]\n"
+         "                     [--seed N] [--samples FILE.csv] [--sse-quickack] [--no-fsync-probe]\n"
          "Starts mosquitto on a free loopback port and the daemon with N pick stations (half with serial\n"
          "scanners on pty pairs, half with TCP scanners in client and listen mode), pushes one pick list\n"
          "per station over MQTT, scans at RATE per station for S seconds and prints scan-to-feedback\n"
@@ -38,6 +38,9 @@ std::string usage_text() {
          "--sse-quickack (diagnostic): the bench ACKs every event-stream frame at once (TCP_QUICKACK),\n"
          "as a browser would not, to show the part of the feedback latency that is Nagle's algorithm on\n"
          "the daemon's socket waiting for a delayed ACK.\n"
+         "Baseline: while the scans run, a thread of the bench times a bare pwrite of 4 KiB + fdatasync in\n"
+         "the work dir 20 times a second and prints its p50/p99/max: the disk's floor under the feedback\n"
+         "of an accepted scan (the outbox commit is one such sync). --no-fsync-probe turns it off.\n"
          "Exit 0: all targets met; 3: a target missed or scans lost; 1: the run failed; 2: usage;\n"
          "130: interrupted.\n";
 }
@@ -61,6 +64,10 @@ ParseResult parse_options(const std::vector<std::string>& args) {
     }
     if (key == "--sse-quickack") {
       o.sse_quickack = true;
+      continue;
+    }
+    if (key == "--no-fsync-probe") {
+      o.fsync_probe = false;
       continue;
     }
     if (i + 1 >= args.size()) return fail(key + " needs a value");

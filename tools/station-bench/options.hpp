@@ -26,6 +26,7 @@ struct Options {
   std::uint64_t seed = 1;
   std::string samples_file;              // optional CSV with one row per scan
   bool sse_quickack = false;             // diagnostic: ACK every event-stream frame at once
+  bool fsync_probe = true;               // the bare pwrite+fdatasync baseline in the work dir
 };
 
 struct ParseResult {

@@ -98,6 +98,20 @@ int print_report(const RunFacts& f, const ScanLedger& ledger) {
     std::printf("    %s\n", line(fmt::format("feedback, {}", name).c_str(), by_kind[k].feedback).c_str());
     std::printf("    %s\n", line(fmt::format("PUBACK, {}", name).c_str(), by_kind[k].puback).c_str());
   }
+  if (f.fsync_probe) {
+    // Informational only: no target, no effect on the exit code.
+    const auto& p = *f.fsync_probe;
+    const auto label = fmt::format("baseline: bare pwrite+fdatasync of 4 KiB in the work dir at {:g}/s during the run",
+                                   p.rate_hz);
+    if (p.syncs.count() > 0)
+      std::printf("\n%s   p50 %7.3f ms   p99 %7.3f ms   max %8.3f ms   (%zu syncs)\n", label.c_str(),
+                  p.syncs.percentile_ms(50), p.syncs.percentile_ms(99), p.syncs.max_ms(), p.syncs.count());
+    else
+      std::printf("\n%s   no samples\n", label.c_str());
+    if (!p.error.empty()) std::printf("  the probe stopped early: %s\n", p.error.c_str());
+    std::printf("  an accepted scan's feedback includes one such sync (the outbox commit); its p99 is the floor for "
+                "the feedback p99 on this disk and machine.\n");
+  }
   std::printf("\ndaemon CPU over %.1f s: %.2f%% of one core (user %.2f s + system %.2f s)   target < %.0f%%: %s\n",
               f.window_s, cpu_percent,
               static_cast<double>(f.cpu_end.user - f.cpu_start.user) / static_cast<double>(f.ticks_per_s),

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/station-bench/fsync_probe.hpp"
 #include "tools/station-bench/options.hpp"
 #include "tools/station-bench/proc_stats.hpp"
 #include "tools/station-bench/scan_ledger.hpp"
@@ -38,6 +39,7 @@ struct RunFacts {
   std::int64_t sse_frames = 0;
   std::string sse_error;
   std::string daemon_exit;
+  std::optional<FsyncProbeResult> fsync_probe;  // unset with --no-fsync-probe; never affects the verdicts
 };
 
 [[nodiscard]] int print_report(const RunFacts& facts, const ScanLedger& ledger);
