@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace wedge::outbox {
@@ -66,10 +67,14 @@ void OutboxWriter::wait_for_work(std::unique_lock<std::mutex>& lock) {
   if (stopping_) return;
   // Group commit: under sustained load (busy_), give the oldest waiting append `window_` to find
   // company, no longer. Otherwise an append commits at once: nobody is coming, and the wait would
-  // only add to a picker's feedback. Acks alone wait the window too; nobody waits for a delete.
+  // only add to a picker's feedback. Acks alone wait too (see kQuietAckWindow); nobody waits for a
+  // delete.
   if (!appends_.empty() && !busy_) return;
+  const auto ack_wait = state_.depth <= kQuietDepth
+                            ? std::max<std::chrono::microseconds>(window_, kQuietAckWindow)
+                            : window_;
   const auto deadline =
-      !appends_.empty() ? appends_.front().enqueued + window_ : first_ack_ + window_;
+      !appends_.empty() ? appends_.front().enqueued + window_ : first_ack_ + ack_wait;
   // An append that arrives while only acks are waiting must not sit out the acks' window: when
   // producers are quiet it commits at once, taking the waiting deletes along.
   wake_.wait_until(lock, deadline, [this] {
@@ -177,12 +182,13 @@ CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector
     state_.depth += static_cast<std::int64_t>(rows.size()) - outcome.deleted_events;
     state_.bytes += inserted_bytes - outcome.deleted_bytes;
     report.acks_done = std::move(acks);
-    if (rows.size() <= kFreshGroupMax) report.committed.reserve(rows.size());
-    for (auto& row : rows) {
-      if (rows.size() > kFreshGroupMax) break;
-      report.committed.push_back(StoredEvent{row.seq, std::move(row.id), std::move(row.topic),
-                                             std::move(row.type), std::move(row.payload),
-                                             row.created_unix_ms});
+    if (rows.size() <= kFreshGroupMax) {
+      report.committed.reserve(rows.size());
+      for (auto& row : rows) {
+        report.committed.push_back(StoredEvent{row.seq, std::move(row.id), std::move(row.topic),
+                                               std::move(row.type), std::move(row.payload),
+                                               row.created_unix_ms});
+      }
     }
     if (state_.depth == 0) {
       state_.oldest_unix_ms = 0;

@@ -8,8 +8,9 @@
 // least kBusyGroup appends: at station rates two or three scans meet in one group by chance, and
 // making the next one wait would only add the window to a picker's feedback. Otherwise an append is
 // committed at once (latency = one fsync). Acks (deletes) ride along in the same transaction;
-// alone, they wait up to the window for company and never cost one fsync each. Acks travel as seq
-// ranges (SeqRanges): one range delete per run of consecutive seqs.
+// alone, they wait for company (the window; kQuietAckWindow when nothing is behind) and never cost
+// one fsync each. Acks travel as seq ranges (SeqRanges): one range delete per run of consecutive
+// seqs.
 //
 // A report carries the events of a small group (kFreshGroupMax), so the MQTT link can publish them
 // without reading them back from SQLite.
@@ -56,6 +57,13 @@ inline constexpr std::size_t kBusyGroup = 8;
 // events stay on the writer thread and are read back from SQLite when the link gets to them
 // (carrying them cost a sixth of the saturated rate: copies and frees the link never used).
 inline constexpr std::size_t kFreshGroupMax = 32;
+// When the outbox holds at most kQuietDepth events (nothing is behind: the link publishes as fast
+// as events come), acks alone wait up to kQuietAckWindow for the next append to ride along with,
+// instead of a delete-only transaction each: at station rates a PUBACK comes ~1 ms after its
+// commit and the next scan ~10 ms later. With a backlog (a drain) they keep the group-commit
+// window: delaying deletes then cost a fifth of the saturated durable rate in the uplink bench.
+inline constexpr std::int64_t kQuietDepth = 256;
+inline constexpr std::chrono::milliseconds kQuietAckWindow{20};
 
 class OutboxWriter {
  public:
