@@ -78,8 +78,8 @@ struct LoopState {
   std::int64_t queued_bytes = 0;  // estimated bytes of the appends in `pending`
   std::deque<Pending> pending;    // appends handed to the writer, in queue order
   // The newest committed events, contiguous in seq, kept so that next_batch() can hand a just-
-  // committed event to the MQTT link without reading it back from SQLite (that read was a tenth
-  // of the daemon's CPU at 50 stations). Bounded: the oldest go first; a reader that falls behind
+  // committed event to the MQTT link without reading it back from SQLite (that read was 7% of
+  // the daemon's CPU at 50 stations). Bounded: the oldest go first; a reader that falls behind
   // (an outage, a rewind) reads SQLite until it reaches the cache.
   std::deque<StoredEvent> fresh;
   std::int64_t fresh_bytes = 0;

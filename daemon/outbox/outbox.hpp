@@ -14,8 +14,9 @@
 //   dropped, business accepted only if it fits) until acks bring it down to `alarm_clear_ratio` of
 //   both limits; that hysteresis keeps the alarm from flapping at the edge and lets business events
 //   have the freed room first.
-// - Delivery: next_batch() reads, in seq order, events not yet handed out since the last rewind(),
-//   straight from SQLite (start-up never loads the backlog into memory). ack(seq) deletes an event
+// - Delivery: next_batch() hands out, in seq order, events not yet handed out since the last
+//   rewind(): just-committed ones from a bounded copy in memory, older ones from SQLite (start-up
+//   never loads the backlog into memory). ack(seq) deletes an event
 //   once its PUBACK arrived; rewind() makes every unacked event eligible again (after a reconnect).
 // - A commit error (disk full, I/O error) fails the affected appends with OutboxError::storage and
 //   raises the alarm; the events are not stored and the caller must refuse the work. The next
@@ -25,7 +26,8 @@
 // - The available handler (optional) is posted after each commit that stored new events, so the
 //   MQTT link can call next_batch() without polling.
 // - next_batch() reads on the loop thread through its own read-only SQLite connection (WAL: never
-//   waits for the writer); one indexed range read of at most max_events rows per call.
+//   waits for the writer), at most max_events rows per call, and none while the link is caught up
+//   with the commits reported so far.
 //
 // Threading: construct, call and destroy on the loop thread. Handlers run on the loop executor.
 #pragma once

@@ -84,7 +84,7 @@ sqlite::Status OutboxStore::open(const StoreOptions& options) {
   if (auto status = db_.prepare("COMMIT", s.commit); !status) return fail(status);
   statements_ = std::move(s);
   checkpointer_ = std::make_unique<sqlite::WalCheckpointer>(
-      sqlite::WalCheckpointer::Options{options.path, options.vfs, 1000, 4000, "outbox"});
+      sqlite::WalCheckpointer::Options{options.path, options.vfs, "outbox"});
   if (auto status = checkpointer_->attach(db_); !status) {
     spdlog::warn("outbox: WAL checkpoints stay inside the commits: {}", status.message);
     checkpointer_.reset();

@@ -42,7 +42,7 @@ namespace wedge::outbox {
 struct CommitReport {
   std::vector<AppendResult> appends;  // one per append taken, in queue order
   std::vector<SeqRange> acks_done;    // acks whose delete is committed (or found nothing)
-  std::vector<StoredEvent> committed;  // the events this cycle stored, in seq order
+  std::vector<StoredEvent> committed;  // the events this cycle stored (small groups only), by seq
   StoreState state;                   // on disk after this cycle
   std::int64_t transactions = 0;      // committed transactions since open (running total)
   std::int64_t storage_errors = 0;    // failed transactions since open (running total)

@@ -39,9 +39,9 @@ class WalCheckpointer {
   struct Options {
     std::string path;  // the database file
     std::string vfs;   // empty: SQLite's default VFS
-    int threshold_frames = 1000;
-    int inline_frames = 4000;
     std::string name;  // for logs ("outbox", "stations")
+    int threshold_frames = 1000;  // SQLite's own automatic-checkpoint size
+    int inline_frames = 4000;     // 16 MiB of 4 KiB pages
   };
 
   explicit WalCheckpointer(Options options);

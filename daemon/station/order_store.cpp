@@ -27,7 +27,7 @@ OrderStore::OrderStore(const std::string& db_path) {
   if (status) status = db_.prepare("SELECT 1 FROM handled_commands WHERE id = ?1", find_handled_);
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
   checkpointer_ = std::make_unique<outbox::sqlite::WalCheckpointer>(
-      outbox::sqlite::WalCheckpointer::Options{db_path, "", 1000, 4000, "stations"});
+      outbox::sqlite::WalCheckpointer::Options{db_path, "", "stations"});
   if (auto attached = checkpointer_->attach(db_); !attached) {
     spdlog::warn("stations: WAL checkpoints stay on the event loop: {}", attached.message);
     checkpointer_.reset();

@@ -11,18 +11,17 @@
 // Checkpoints run on a WalCheckpointer thread: a checkpoint's page copies and fsync never block the
 // event loop.
 //
-// Threading: loop thread only (one connection, no locking).
+// Threading: loop thread only (one connection, no locking; the checkpointer has its own).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "daemon/outbox/sqlite_db.hpp"
 #include "daemon/outbox/wal_checkpointer.hpp"
-
-#include <memory>
 #include "daemon/station/workflow_order.hpp"
 
 namespace wedge::station {

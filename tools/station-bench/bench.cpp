@@ -399,7 +399,8 @@ asio::awaitable<bool> StationBench::push_pick_lists() {
   co_return true;
 }
 
-asio::awaitable<bool> StationBench::measure() {  sse_ = std::make_unique<SseClient>(io_.get_executor(), facts_.http_port, "/events?topics=station/*", false,
+asio::awaitable<bool> StationBench::measure() {
+  sse_ = std::make_unique<SseClient>(io_.get_executor(), facts_.http_port, "/events?topics=station/*", false,
                                      [this](std::string_view event, std::string_view data, std::int64_t t) {
                                        on_frame(event, data, t);
                                      });

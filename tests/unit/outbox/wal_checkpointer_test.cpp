@@ -42,7 +42,7 @@ TEST(WalCheckpointer, KeepsTheWalBoundedFromItsOwnThread) {
   test::TempDir dir;
   const auto path = dir.file("a.db");
   auto db = open_wal(path);
-  WalCheckpointer checkpointer({path, "", 50, 100000, "test"});
+  WalCheckpointer checkpointer({path, "", "test", 50, 100000});
   ASSERT_TRUE(checkpointer.attach(db));
   // Two bursts of 200 one-page commits. After the first, the thread checkpoints everything; the
   // second burst then starts the WAL over instead of growing it to 400 pages.
@@ -62,7 +62,7 @@ TEST(WalCheckpointer, BackstopCheckpointsInlineWhenTheThreadIsNotEnough) {
   const auto path = dir.file("b.db");
   auto db = open_wal(path);
   // The thread's threshold is out of reach; the inline backstop at 30 frames must do the work.
-  WalCheckpointer checkpointer({path, "", 1'000'000, 30, "test"});
+  WalCheckpointer checkpointer({path, "", "test", 1'000'000, 30});
   ASSERT_TRUE(checkpointer.attach(db));
   for (int i = 0; i < 500; ++i) write_page(db, i % 5);
   EXPECT_GT(checkpointer.inline_checkpoints(), 0);
@@ -73,7 +73,7 @@ TEST(WalCheckpointer, DetachRestoresSqlitesAutomaticCheckpoints) {
   test::TempDir dir;
   const auto path = dir.file("c.db");
   auto db = open_wal(path);
-  WalCheckpointer checkpointer({path, "", 1'000'000, 1'000'000, "test"});
+  WalCheckpointer checkpointer({path, "", "test", 1'000'000, 1'000'000});
   ASSERT_TRUE(checkpointer.attach(db));
   checkpointer.detach();
   checkpointer.stop();
@@ -89,7 +89,7 @@ TEST(WalCheckpointer, RefusesAFileNotInWalMode) {
   Connection db;
   ASSERT_TRUE(db.open(path, true, ""));
   ASSERT_TRUE(db.exec("CREATE TABLE t(k INTEGER PRIMARY KEY)"));
-  WalCheckpointer checkpointer({path, "", 10, 100, "test"});
+  WalCheckpointer checkpointer({path, "", "test", 10, 100});
   const auto status = checkpointer.attach(db);
   EXPECT_FALSE(status);
   EXPECT_NE(status.message.find("not in WAL mode"), std::string::npos) << status.message;
