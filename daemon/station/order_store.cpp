@@ -14,6 +14,8 @@ OrderStore::OrderStore(const std::string& db_path) {
       "CREATE TABLE IF NOT EXISTS station_orders("
       " order_id TEXT PRIMARY KEY, rank INTEGER NOT NULL, record TEXT NOT NULL,"
       " updated_unix_ms INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000));"
+      // Scans of a label look up its order by SSCC; shipped orders are not in memory.
+      "CREATE INDEX IF NOT EXISTS station_orders_sscc ON station_orders(json_extract(record, '$.label.sscc'));"
       "CREATE TABLE IF NOT EXISTS handled_commands(id TEXT PRIMARY KEY);"
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
@@ -25,6 +27,11 @@ OrderStore::OrderStore(const std::string& db_path) {
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
   status = db_.prepare("INSERT OR IGNORE INTO handled_commands(id) VALUES(?1)", mark_handled_);
   if (status) status = db_.prepare("SELECT 1 FROM handled_commands WHERE id = ?1", find_handled_);
+  if (status) status = db_.prepare("SELECT record FROM station_orders WHERE order_id = ?1", select_one_);
+  if (status)
+    status = db_.prepare(
+        "SELECT order_id FROM station_orders WHERE json_extract(record, '$.label.sscc') = ?1 LIMIT 1",
+        select_sscc_);
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
   checkpointer_ = std::make_unique<outbox::sqlite::WalCheckpointer>(
       outbox::sqlite::WalCheckpointer::Options{db_path, "", "stations"});
@@ -91,10 +98,80 @@ bool OrderStore::remove(const std::string& order_id, std::string& error) {
   return static_cast<bool>(status);
 }
 
-std::vector<OrderRecord> OrderStore::load_all() {
+namespace {
+
+// Shipped and cancelled, in the record's own words (workflow_order.cpp).
+constexpr const char* kFinalStatus = "json_extract(record, '$.status') IN ('shipped', 'cancelled')";
+
+}  // namespace
+
+std::vector<OrderRecord> OrderStore::load_all() { return load_where(""); }
+
+std::vector<OrderRecord> OrderStore::load_open() {
+  return load_where(std::string(" WHERE NOT (") + kFinalStatus + ") OR json_extract(record, '$.station') <> ''");
+}
+
+std::optional<std::string> OrderStore::load_text(const std::string& order_id) {
+  select_one_.bind(1, order_id);
+  std::optional<std::string> text;
+  if (select_one_.step().code == SQLITE_ROW) text = select_one_.column_text(0);
+  select_one_.reset();
+  return text;
+}
+
+std::optional<OrderRecord> OrderStore::load(const std::string& order_id) {
+  const auto text = load_text(order_id);
+  if (!text) return std::nullopt;
+  std::string error;
+  auto record = order_record_from_json(*text, error);
+  if (!record) spdlog::error("order={} stored progress unreadable: {}", order_id, error);
+  return record;
+}
+
+std::optional<std::string> OrderStore::order_with_sscc(const std::string& sscc) {
+  if (sscc.empty()) return std::nullopt;  // every order without a label has ""
+  select_sscc_.bind(1, sscc);
+  std::optional<std::string> id;
+  if (select_sscc_.step().code == SQLITE_ROW) id = select_sscc_.column_text(0);
+  select_sscc_.reset();
+  return id;
+}
+
+std::vector<std::string> OrderStore::final_ended_before(std::int64_t cutoff_unix_ms) {
+  std::vector<std::string> out;
+  outbox::sqlite::Statement select;
+  const std::string sql = std::string("SELECT order_id FROM station_orders WHERE ") + kFinalStatus +
+                          " AND COALESCE(NULLIF(json_extract(record, '$.ended'), 0),"
+                          " json_extract(record, '$.received')) < ?1";
+  if (!db_.prepare(sql, select)) return out;
+  select.bind(1, cutoff_unix_ms);
+  while (select.step().code == SQLITE_ROW) out.push_back(select.column_text(0));
+  select.reset();
+  return out;
+}
+
+bool OrderStore::remove_all(const std::vector<std::string>& order_ids, std::string& error) {
+  if (order_ids.empty()) return true;
+  outbox::sqlite::Statement del;
+  auto status = db_.exec("BEGIN");
+  if (status) status = db_.prepare("DELETE FROM station_orders WHERE order_id = ?1", del);
+  for (std::size_t i = 0; status && i < order_ids.size(); ++i) {
+    del.bind(1, order_ids[i]);
+    status = del.step();
+    del.reset();
+  }
+  if (status) status = db_.exec("COMMIT");
+  if (!status) {
+    error = status.message;
+    (void)db_.exec("ROLLBACK");
+  }
+  return static_cast<bool>(status);
+}
+
+std::vector<OrderRecord> OrderStore::load_where(const std::string& where) {
   std::vector<OrderRecord> out;
   outbox::sqlite::Statement select;
-  if (!db_.prepare("SELECT order_id, record FROM station_orders ORDER BY rank", select)) return out;
+  if (!db_.prepare("SELECT order_id, record FROM station_orders" + where + " ORDER BY rank", select)) return out;
   while (select.step().code == SQLITE_ROW) {
     std::string error;
     auto record = order_record_from_json(select.column_text(1), error);

@@ -2,7 +2,10 @@
 // a restart resumes every order in exactly the step, phase and pick count it had.
 //
 // One row per order: (order_id, rank, record JSON from workflow_order.hpp). save() writes the whole
-// record in one statement (an UPSERT, atomic on its own). The stations save after the outbox
+// record in one statement (an UPSERT, atomic on its own). Shipped and cancelled orders stay here
+// for the retention period but not in the stations' memory (a day of them at 50 stations is some
+// 40,000 records): they are read back one at a time, by order id or by their label's SSCC (an
+// index on the record's label.sscc), when a command or a scan names one. The stations save after the outbox
 // committed the event that announces the change: a crash between the two can repeat an event
 // (the scan was never confirmed to the picker, who scans again) but never lose one.
 // synchronous=NORMAL: in WAL mode a process crash loses nothing; a power loss may lose the last
@@ -35,6 +38,20 @@ class OrderStore {
   [[nodiscard]] bool save(const OrderRecord& record, std::string& error);
   // Every stored order, by rank. Rows that no longer parse are skipped and logged.
   [[nodiscard]] std::vector<OrderRecord> load_all();
+  // The orders the stations keep in memory, by rank: every open one, and every shipped or cancelled
+  // one that a station still holds (status not final, or station not empty).
+  [[nodiscard]] std::vector<OrderRecord> load_open();
+  // One stored order; empty when there is none (or its row no longer parses, logged).
+  [[nodiscard]] std::optional<OrderRecord> load(const std::string& order_id);
+  // The stored record of one order, as saved; empty when there is none.
+  [[nodiscard]] std::optional<std::string> load_text(const std::string& order_id);
+  // The order whose current label carries `sscc` (voided labels are not indexed); empty if none.
+  [[nodiscard]] std::optional<std::string> order_with_sscc(const std::string& sscc);
+  // Shipped and cancelled orders that ended before `cutoff_unix_ms` (records from before `ended`
+  // was kept count from their arrival).
+  [[nodiscard]] std::vector<std::string> final_ended_before(std::int64_t cutoff_unix_ms);
+  // Forgets these orders in one transaction; false (and `error`) when SQLite fails (none forgotten).
+  [[nodiscard]] bool remove_all(const std::vector<std::string>& order_ids, std::string& error);
   // Forgets an order (shipped or cancelled long ago); false (and `error`) when SQLite fails.
   [[nodiscard]] bool remove(const std::string& order_id, std::string& error);
   // The largest rank stored (0 when empty).
@@ -51,10 +68,14 @@ class OrderStore {
   void advance_journal_watermark(std::int64_t rowid);
 
  private:
+  std::vector<OrderRecord> load_where(const std::string& where);
+
   outbox::sqlite::Connection db_;
   outbox::sqlite::Statement upsert_;
   outbox::sqlite::Statement mark_handled_;
   outbox::sqlite::Statement find_handled_;
+  outbox::sqlite::Statement select_one_;
+  outbox::sqlite::Statement select_sscc_;
   // Declared last: stopped and unhooked before the statements and the connection go.
   std::unique_ptr<outbox::sqlite::WalCheckpointer> checkpointer_;
 };

@@ -81,6 +81,7 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   std::unique_ptr<boost::asio::steady_timer> kpi_timer;
   std::unique_ptr<boost::asio::steady_timer> risk_timer;
   std::unique_ptr<boost::asio::steady_timer> purge_timer;
+  std::unique_ptr<boost::asio::steady_timer> evict_timer;
   bool running = false;
   bool stopped = false;
   Stations::ChangeHandler change_handler;
@@ -93,6 +94,13 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   void replay_journal();
   // Forgets final orders that ended longer than options.final_order_retention ago; then hourly.
   void purge_final_orders();
+  // Every options.final_order_in_memory: shipped and cancelled orders that ended longer ago than
+  // that, that no station holds and whose label is not printing leave memory (they stay in
+  // stations.db). Whatever looks an order up goes through find_order, which reads them back.
+  void arm_eviction();
+  void evict_final_orders();
+  bool held_by_station(const std::string& order_id) const;
+  // The order in memory, else the stored one (read back into memory); nullptr when unknown.
   OrderRecord* find_order(const std::string& id);
   OrderRecord* current_order(StationRt& st);
   StationRt* station_of(const OrderRecord& order);

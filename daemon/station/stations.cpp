@@ -80,7 +80,8 @@ Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_,
       kpi_interval(options.kpi_interval.count() > 0 ? options.kpi_interval : configured_kpi_interval(config_)),
       kpi_timer(std::make_unique<asio::steady_timer>(loop)),
       risk_timer(std::make_unique<asio::steady_timer>(loop)),
-      purge_timer(std::make_unique<asio::steady_timer>(loop)) {
+      purge_timer(std::make_unique<asio::steady_timer>(loop)),
+      evict_timer(std::make_unique<asio::steady_timer>(loop)) {
   for (const auto& cfg : config.stations) {
     kpi.add_station(cfg.id);
     StationRt st;
@@ -106,8 +107,10 @@ std::int64_t Stations::Impl::now_ms() const {
 void Stations::Impl::start() {
   if (running) return;
   running = true;
-  for (auto& record : store.load_all()) {
-    next_rank = std::max(next_rank, record.rank + 1);
+  // Only open orders and those a station still holds: shipped and cancelled ones are read back
+  // from stations.db when a command or scan names them (find_order, identify).
+  next_rank = std::max(next_rank, store.max_rank() + 1);
+  for (auto& record : store.load_open()) {
     auto id = record.order_id;
     orders.emplace(std::move(id), std::move(record));
   }
@@ -164,6 +167,7 @@ void Stations::Impl::start() {
   for (auto& [id, st] : stations) notify(st);
   replay_journal();
   purge_final_orders();
+  arm_eviction();
   arm_kpi_window();
   arm_risk_check();
 }
@@ -194,28 +198,23 @@ void Stations::Impl::replay_journal() {
   if (replayed > 0) spdlog::info("{} stored command(s) applied at start", replayed);
 }
 
+bool Stations::Impl::held_by_station(const std::string& order_id) const {
+  for (const auto& [id, st] : stations)
+    if (st.current == order_id) return true;
+  return false;
+}
+
 void Stations::Impl::purge_final_orders() {
-  const auto cutoff = now_ms() - options.final_order_retention.count();
-  std::size_t purged = 0;
-  for (auto it = orders.begin(); it != orders.end();) {
-    const auto& order = it->second;
-    // Records from before `ended` was kept count from their arrival.
-    const auto ended = order.ended_unix_ms > 0 ? order.ended_unix_ms : order.received_unix_ms;
-    bool held_by_station = false;
-    for (const auto& [id, st] : stations) held_by_station = held_by_station || st.current == it->first;
-    if (!order.final() || ended >= cutoff || held_by_station) {
-      ++it;
-      continue;
-    }
-    if (std::string error; !store.remove(it->first, error)) {
-      spdlog::error("order={} not removed from stations.db: {}", it->first, error);
-      ++it;
-      continue;
-    }
-    it = orders.erase(it);
-    ++purged;
+  std::vector<std::string> purge;
+  for (auto& id : store.final_ended_before(now_ms() - options.final_order_retention.count()))
+    if (!held_by_station(id)) purge.push_back(std::move(id));
+  if (std::string error; !store.remove_all(purge, error)) {
+    spdlog::error("{} ended orders not removed from stations.db (tried again in an hour): {}", purge.size(), error);
+  } else {
+    for (const auto& id : purge) orders.erase(id);
+    if (!purge.empty())
+      spdlog::info("{} orders shipped or cancelled before the retention period forgotten", purge.size());
   }
-  if (purged > 0) spdlog::info("{} orders shipped or cancelled before the retention period forgotten", purged);
   std::weak_ptr<Impl> weak = shared_from_this();
   purge_timer->expires_after(std::chrono::hours(1));
   purge_timer->async_wait([weak](const boost::system::error_code& ec) {
@@ -231,6 +230,7 @@ void Stations::Impl::stop() {
   kpi_timer->cancel();
   risk_timer->cancel();
   purge_timer->cancel();
+  evict_timer->cancel();
   for (auto& [id, st] : stations) {
     if (st.scanner) st.scanner->set_scan_handler({});
     if (st.scale) st.scale->set_reading_handler({});
@@ -242,8 +242,41 @@ void Stations::Impl::stop() {
 }
 
 OrderRecord* Stations::Impl::find_order(const std::string& id) {
-  auto it = orders.find(id);
-  return it == orders.end() ? nullptr : &it->second;
+  if (auto it = orders.find(id); it != orders.end()) return &it->second;
+  // A shipped or cancelled order that left memory (evict_final_orders): back until the next sweep.
+  auto stored = store.load(id);
+  if (!stored) return nullptr;
+  return &orders.emplace(id, std::move(*stored)).first->second;
+}
+
+void Stations::Impl::arm_eviction() {
+  std::weak_ptr<Impl> weak = shared_from_this();
+  evict_timer->expires_after(options.final_order_in_memory);
+  evict_timer->async_wait([weak](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || !self->running) return;
+    self->evict_final_orders();
+    self->arm_eviction();
+  });
+}
+
+void Stations::Impl::evict_final_orders() {
+  const auto cutoff = now_ms() - options.final_order_in_memory.count();
+  std::size_t evicted = 0;
+  for (auto it = orders.begin(); it != orders.end();) {
+    const auto& order = it->second;
+    // Every change of an order is saved as it happens, so the stored record is the same one. A
+    // label still printing keeps its order here: on_print_outcome finds the order by its job.
+    const bool idle = order.final() && order.station.empty() && order.ended_unix_ms < cutoff &&
+                      order.label.state != LabelState::printing && !held_by_station(it->first);
+    if (!idle) {
+      ++it;
+      continue;
+    }
+    it = orders.erase(it);
+    ++evicted;
+  }
+  if (evicted > 0) spdlog::debug("{} ended orders left memory (kept in stations.db)", evicted);
 }
 
 OrderRecord* Stations::Impl::current_order(StationRt& st) {
@@ -498,9 +531,11 @@ std::chrono::milliseconds Stations::kpi_interval() const { return impl_->kpi_int
 
 void Stations::set_change_handler(ChangeHandler handler) { impl_->change_handler = std::move(handler); }
 
+std::size_t Stations::orders_in_memory() const { return impl_->orders.size(); }
+
 std::optional<std::string> Stations::order_json(const std::string& order_id) const {
   auto it = impl_->orders.find(order_id);
-  if (it == impl_->orders.end()) return std::nullopt;
+  if (it == impl_->orders.end()) return impl_->store.load_text(order_id);
   return order_record_json(it->second);
 }
 

@@ -36,6 +36,10 @@ Stations::Impl::Identified Stations::Impl::identify(const PendingScan& scan) {
         id.voided_label = true;
       }
   }
+  // A shipped or cancelled order no longer in memory, by its current label (voided labels of
+  // those are not indexed: such a scan is an unknown parcel, refused all the same).
+  if (!id.order)
+    if (auto order_id = store.order_with_sscc(id.sscc)) id.order = find_order(*order_id);
   return id;
 }
 

@@ -20,6 +20,7 @@
 #include <random>
 
 #include "tools/station-bench/clock.hpp"
+#include "tools/station-bench/order_history.hpp"
 
 namespace wedge::station_bench {
 
@@ -317,6 +318,12 @@ asio::awaitable<bool> StationBench::bring_up() {
       !error.empty())
     throw std::runtime_error("MQTT subscriber: " + error);
 
+  if (options_.history > 0) {
+    std::printf("writing %zu shipped orders of the last day into stations.db (--history)...\n", options_.history);
+    std::fflush(stdout);
+    if (auto error = write_order_history(file("state"), facts_.plans, options_.history); !error.empty())
+      throw std::runtime_error("--history: " + error);
+  }
   if (auto error = start_daemon(); !error.empty()) throw std::runtime_error("daemon: " + error);
   std::size_t serial = 0, tcp_client = 0, tcp_listen = 0;
   for (const auto& p : facts_.plans)

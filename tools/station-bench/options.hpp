@@ -3,6 +3,7 @@
 // Any thread (pure functions).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ struct Options {
   std::string samples_file;              // optional CSV with one row per scan
   bool sse_quickack = false;             // diagnostic: ACK every event-stream frame at once
   bool fsync_probe = true;               // the bare pwrite+fdatasync baseline in the work dir
+  std::size_t history = 0;               // shipped orders of the last day in stations.db at start
 };
 
 struct ParseResult {

@@ -77,22 +77,30 @@ TEST(StationReplay, WeightHoldLetsTheOmsReleasePassTheCommandStore) {
   ASSERT_TRUE(env.wait_event("O-W", "weight.ok"));
 }
 
-TEST(StationReplay, FinalOrdersAreForgottenAfterTheRetention) {
-  StationEnv env;
+// Three orders end at st1: O-S shipped, O-Q cancelled in the queue, O-C cancelled while being
+// picked (st1 holds it until its items are back). Returns O-S's SSCC.
+std::string end_three_orders(StationEnv& env) {
   env.pick_list("O-S");
   env.pick_list("O-C");
   env.pick_list("O-Q");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-S"; }));
+  EXPECT_TRUE(env.run_until([&] { return env.snap().order_id == "O-S"; }));
   env.pick_all();
   const std::string sscc = env.pack_to_label("O-S");
   EXPECT_EQ(env.scan("]C100" + sscc).verdict, "accepted");
-  ASSERT_TRUE(env.wait_event("O-S", "pack.completed"));
+  EXPECT_TRUE(env.wait_event("O-S", "pack.completed"));
   EXPECT_EQ(env.scan("]C100" + sscc).verdict, "accepted");
-  ASSERT_TRUE(env.wait_event("O-S", "order.shipped"));
-  EXPECT_TRUE(env.apply(command(commands::CommandType::order_cancel, "O-Q")).accepted);  // still queued
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-C"; }));
+  EXPECT_TRUE(env.wait_event("O-S", "order.shipped"));
+  EXPECT_TRUE(env.apply(command(commands::CommandType::order_cancel, "O-Q")).accepted);
+  EXPECT_TRUE(env.run_until([&] { return env.snap().order_id == "O-C"; }));
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
-  EXPECT_TRUE(env.apply(command(commands::CommandType::order_cancel, "O-C")).accepted);  // items to return
+  EXPECT_TRUE(env.apply(command(commands::CommandType::order_cancel, "O-C")).accepted);
+  return sscc;
+}
+
+TEST(StationReplay, FinalOrdersAreForgottenAfterTheRetention) {
+  StationEnv env;
+  const std::string sscc = end_three_orders(env);
+  ASSERT_FALSE(::testing::Test::HasFailure());
 
   // Within the retention everything stays; with none, the ended orders go — except the cancelled
   // one still at the station until its items are back.
@@ -108,6 +116,48 @@ TEST(StationReplay, FinalOrdersAreForgottenAfterTheRetention) {
   EXPECT_EQ(env.scan("O-C").code, "set_aside");
   ASSERT_TRUE(env.run_until([&] { return env.snap().order_id.empty(); }));
   EXPECT_EQ(env.scan("]C100" + sscc).code, "unknown_order");
+}
+
+TEST(StationReplay, EndedOrdersLeaveMemoryAndAnswerAsBefore) {
+  StationEnv env;
+  env.options().final_order_in_memory = std::chrono::hours(1);
+  env.restart();
+  const std::string sscc = end_three_orders(env);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  EXPECT_EQ(env.stations().orders_in_memory(), 3u);
+  const auto hold_in_memory = env.apply(command(commands::CommandType::order_hold, "O-Q"));
+  EXPECT_FALSE(hold_in_memory.accepted);
+
+  // A start reads only what is open or held by a station: O-C.
+  env.options().final_order_in_memory = std::chrono::milliseconds(100);
+  env.restart();
+  EXPECT_EQ(env.stations().orders_in_memory(), 1u);
+  EXPECT_TRUE(env.stations().order_json("O-S").has_value());  // from the store, not into memory
+  EXPECT_EQ(env.stations().orders_in_memory(), 1u);
+  const auto hold_from_store = env.apply(command(commands::CommandType::order_hold, "O-Q"));  // read back
+  EXPECT_EQ(hold_from_store.code, hold_in_memory.code);
+  EXPECT_EQ(hold_from_store.reason, hold_in_memory.reason);
+  EXPECT_EQ(env.stations().orders_in_memory(), 2u);
+
+  // The sweep takes O-Q out again; O-C stays: st1 holds it until its items are back.
+  ASSERT_TRUE(env.run_until([&] { return env.stations().orders_in_memory() == 1; }));
+  EXPECT_EQ(env.snap().order_id, "O-C");
+  // What a command or a scan naming them gets is what it got while they were in memory.
+  EXPECT_NE(env.stations().order_json("O-S")->find("\"status\":\"shipped\""), std::string::npos);
+  const auto late = env.apply(command(commands::CommandType::order_cancel, "O-S"));
+  EXPECT_FALSE(late.accepted);
+  EXPECT_EQ(late.code, "already_shipped");
+  EXPECT_EQ(env.apply(command(commands::CommandType::pick_list, "O-Q", order_body(), "st1")).code, "duplicate");
+  EXPECT_EQ(env.scan("O-C").code, "set_aside");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id.empty(); }));
+  // By its label, at a station with no order: the shipped parcel is known, and refused as shipped.
+  EXPECT_EQ(env.scan("]C100" + sscc).code, "already_shipped");
+
+  // After a restart only the open orders are read (none is left).
+  env.restart();
+  EXPECT_EQ(env.stations().orders_in_memory(), 0u);
+  EXPECT_EQ(env.scan("]C100" + sscc).code, "already_shipped");
+  EXPECT_TRUE(env.stations().order_json("O-Q").has_value());
 }
 
 TEST(StationReplay, JournalIsReadAfterTheWatermarkInArrivalOrder) {

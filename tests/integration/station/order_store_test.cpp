@@ -1,0 +1,120 @@
+// stations.db keeps every order for the retention period, but the stations load only the open
+// ones (and those a station holds); a shipped or cancelled order is read back by id or by its
+// label's SSCC through an index, never by scanning the table; the purge picks exactly the ended
+// orders before the cutoff.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/station/order_store.hpp"
+#include "tests/support/process.hpp"
+
+namespace wedge::station {
+namespace {
+
+OrderRecord order(const std::string& id, std::int64_t rank, OrderStatus status, const std::string& station,
+                  const std::string& sscc, std::int64_t received, std::int64_t ended) {
+  OrderRecord r;
+  r.order_id = id;
+  r.rank = rank;
+  r.command_station = "st1";
+  r.target = "st1";
+  r.pick_list_json = R"({"lines":[{"sku":"A-1","gtins":["09506000134352"],"qty":2,"location":"R1-01"}]})";
+  auto parsed = parse_pick_list_json(r.order_id, r.command_station, r.pick_list_json);
+  EXPECT_TRUE(parsed);
+  r.pick_list = *parsed.pick_list;
+  r.pick.lines.resize(1);
+  r.status = status;
+  r.station = station;
+  r.label.sscc = sscc;
+  r.received_unix_ms = received;
+  r.ended_unix_ms = ended;
+  if (status == OrderStatus::shipped) r.step = Step::done;
+  return r;
+}
+
+std::vector<std::string> ids(const std::vector<OrderRecord>& records) {
+  std::vector<std::string> out;
+  for (const auto& r : records) out.push_back(r.order_id);
+  return out;
+}
+
+class OrderStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    OrderStore store(path());
+    std::string error;
+    for (const auto& r : {order("O-OPEN", 1, OrderStatus::active, "", "", 1000, 0),
+                          order("O-HELD", 2, OrderStatus::held, "st2", "", 1000, 0),
+                          order("O-SHIP-OLD", 3, OrderStatus::shipped, "", "340000000000000011", 1000, 5000),
+                          order("O-SHIP-NEW", 4, OrderStatus::shipped, "", "340000000000000028", 1000, 9000),
+                          order("O-CANCEL-AT-ST", 5, OrderStatus::cancelled, "st1", "", 1000, 4000),
+                          order("O-CANCEL-LEGACY", 6, OrderStatus::cancelled, "", "", 3000, 0)})
+      ASSERT_TRUE(store.save(r, error)) << error;
+  }
+  std::string path() const { return dir_.file("stations.db"); }
+
+  test::TempDir dir_;
+};
+
+TEST_F(OrderStoreTest, LoadsOnlyOpenOrdersAndThoseAStationHolds) {
+  OrderStore store(path());
+  EXPECT_EQ(ids(store.load_open()), (std::vector<std::string>{"O-OPEN", "O-HELD", "O-CANCEL-AT-ST"}));
+  EXPECT_EQ(store.load_all().size(), 6u);
+  EXPECT_EQ(store.max_rank(), 6);
+}
+
+TEST_F(OrderStoreTest, ReadsOneOrderBackByIdOrByItsLabel) {
+  OrderStore store(path());
+  const auto shipped = store.load("O-SHIP-NEW");
+  ASSERT_TRUE(shipped);
+  EXPECT_EQ(shipped->status, OrderStatus::shipped);
+  EXPECT_EQ(shipped->label.sscc, "340000000000000028");
+  EXPECT_EQ(shipped->pick_list.lines.at(0).sku, "A-1");
+  EXPECT_FALSE(store.load("O-NONE"));
+  EXPECT_FALSE(store.load_text("O-NONE"));
+  ASSERT_TRUE(store.load_text("O-SHIP-OLD"));
+  EXPECT_NE(store.load_text("O-SHIP-OLD")->find("\"sscc\":\"340000000000000011\""), std::string::npos);
+  EXPECT_EQ(store.order_with_sscc("340000000000000011"), "O-SHIP-OLD");
+  EXPECT_FALSE(store.order_with_sscc("340000000000000035"));
+  EXPECT_FALSE(store.order_with_sscc(""));  // orders without a label do not match an empty scan
+}
+
+TEST_F(OrderStoreTest, TheSsccLookupUsesTheIndex) {
+  // Every unknown parcel scanned at a ship station asks; a day of orders must not be a table scan.
+  { OrderStore store(path()); }
+  outbox::sqlite::Connection db;
+  ASSERT_TRUE(db.open(path(), false, ""));
+  outbox::sqlite::Statement plan;
+  ASSERT_TRUE(db.prepare("EXPLAIN QUERY PLAN SELECT order_id FROM station_orders "
+                         "WHERE json_extract(record, '$.label.sscc') = ?1 LIMIT 1",
+                         plan));
+  std::string details;
+  while (plan.step().code == SQLITE_ROW) details += plan.column_text(3) + "\n";
+  EXPECT_NE(details.find("USING INDEX station_orders_sscc"), std::string::npos) << details;
+}
+
+TEST_F(OrderStoreTest, PurgeCandidatesAreTheEndedOrdersBeforeTheCutoff) {
+  OrderStore store(path());
+  auto before = [&](std::int64_t cutoff) {
+    auto out = store.final_ended_before(cutoff);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // A record from before `ended` was kept counts from its arrival (3000).
+  EXPECT_EQ(before(3500), (std::vector<std::string>{"O-CANCEL-LEGACY"}));
+  EXPECT_EQ(before(6000), (std::vector<std::string>{"O-CANCEL-AT-ST", "O-CANCEL-LEGACY", "O-SHIP-OLD"}));
+  EXPECT_EQ(before(10000).size(), 4u);  // never the open or held ones
+
+  std::string error;
+  ASSERT_TRUE(store.remove_all({"O-SHIP-OLD", "O-CANCEL-LEGACY"}, error)) << error;
+  EXPECT_EQ(before(10000), (std::vector<std::string>{"O-CANCEL-AT-ST", "O-SHIP-NEW"}));
+  EXPECT_FALSE(store.order_with_sscc("340000000000000011"));
+  EXPECT_TRUE(store.remove_all({}, error));
+}
+
+}  // namespace
+}  // namespace wedge::station
