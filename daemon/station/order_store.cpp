@@ -13,16 +13,37 @@ OrderStore::OrderStore(const std::string& db_path) {
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=2000;"
       "CREATE TABLE IF NOT EXISTS station_orders("
       " order_id TEXT PRIMARY KEY, rank INTEGER NOT NULL, record TEXT NOT NULL,"
-      " updated_unix_ms INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000));"
-      // Scans of a label look up its order by SSCC; shipped orders are not in memory.
-      "CREATE INDEX IF NOT EXISTS station_orders_sscc ON station_orders(json_extract(record, '$.label.sscc'));"
+      " updated_unix_ms INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000),"
+      " final_sscc TEXT NOT NULL DEFAULT '');"
       "CREATE TABLE IF NOT EXISTS handled_commands(id TEXT PRIMARY KEY);"
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
+  // stations.db from before ended orders left memory: the column, filled from the records once.
+  std::int64_t has_column = 0;
+  if (!db_.query_int("SELECT COUNT(*) FROM pragma_table_info('station_orders') WHERE name = 'final_sscc'", has_column))
+    throw std::runtime_error(db_path + ": cannot read the table's columns");
+  if (has_column == 0) {
+    status = db_.exec(
+        "BEGIN; ALTER TABLE station_orders ADD COLUMN final_sscc TEXT NOT NULL DEFAULT '';"
+        "UPDATE station_orders SET final_sscc = COALESCE(json_extract(record, '$.label.sscc'), '')"
+        " WHERE json_extract(record, '$.status') IN ('shipped', 'cancelled'); COMMIT;");
+    if (!status) {
+      (void)db_.exec("ROLLBACK");
+      throw std::runtime_error(db_path + ": adding column final_sscc: " + status.message);
+    }
+  }
+  // Scans of a label look up an ended order by its SSCC (ended orders are not in memory). The
+  // column is set only once the order ended, and the index is partial: an entry for every order
+  // would be rewritten with each save of its record, a second WAL page per scan (and an index on
+  // json_extract would parse the record twice per save).
+  status = db_.exec(
+      "DROP INDEX IF EXISTS station_orders_sscc;"
+      "CREATE INDEX IF NOT EXISTS station_orders_final_sscc ON station_orders(final_sscc) WHERE final_sscc <> '';");
+  if (!status) throw std::runtime_error(db_path + ": " + status.message);
   status = db_.prepare(
-      "INSERT INTO station_orders(order_id, rank, record) VALUES(?1, ?2, ?3) "
+      "INSERT INTO station_orders(order_id, rank, record, final_sscc) VALUES(?1, ?2, ?3, ?4) "
       "ON CONFLICT(order_id) DO UPDATE SET rank = excluded.rank, record = excluded.record, "
-      "updated_unix_ms = CAST(strftime('%s','now') AS INTEGER) * 1000",
+      "updated_unix_ms = CAST(strftime('%s','now') AS INTEGER) * 1000, final_sscc = excluded.final_sscc",
       upsert_);
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
   status = db_.prepare("INSERT OR IGNORE INTO handled_commands(id) VALUES(?1)", mark_handled_);
@@ -30,7 +51,7 @@ OrderStore::OrderStore(const std::string& db_path) {
   if (status) status = db_.prepare("SELECT record FROM station_orders WHERE order_id = ?1", select_one_);
   if (status)
     status = db_.prepare(
-        "SELECT order_id FROM station_orders WHERE json_extract(record, '$.label.sscc') = ?1 LIMIT 1",
+        "SELECT order_id FROM station_orders WHERE final_sscc = ?1 AND final_sscc <> '' LIMIT 1",
         select_sscc_);
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
   checkpointer_ = std::make_unique<outbox::sqlite::WalCheckpointer>(
@@ -77,6 +98,8 @@ bool OrderStore::save(const OrderRecord& record, std::string& error) {
   upsert_.bind(1, record.order_id);
   upsert_.bind(2, record.rank);
   upsert_.bind(3, order_record_json(record));
+  // "" and not {}: a null pointer binds NULL, which the column refuses.
+  upsert_.bind(4, record.final() ? std::string_view(record.label.sscc) : std::string_view(""));
   auto status = upsert_.step();
   upsert_.reset();
   if (!status) {

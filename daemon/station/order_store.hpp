@@ -1,11 +1,12 @@
 // OrderStore: the stations' per-order progress in SQLite (<state_dir>/stations.db, WAL), so that
 // a restart resumes every order in exactly the step, phase and pick count it had.
 //
-// One row per order: (order_id, rank, record JSON from workflow_order.hpp). save() writes the whole
+// One row per order: (order_id, rank, record JSON from workflow_order.hpp, and final_sscc: the
+// label's SSCC once the order is shipped or cancelled, else ""). save() writes the whole
 // record in one statement (an UPSERT, atomic on its own). Shipped and cancelled orders stay here
 // for the retention period but not in the stations' memory (a day of them at 50 stations is some
-// 40,000 records): they are read back one at a time, by order id or by their label's SSCC (an
-// index on the record's label.sscc), when a command or a scan names one. The stations save after the outbox
+// 40,000 records): they are read back one at a time, by order id or by their label's SSCC (a
+// partial index on final_sscc), when a command or a scan names one. The stations save after the outbox
 // committed the event that announces the change: a crash between the two can repeat an event
 // (the scan was never confirmed to the picker, who scans again) but never lose one.
 // synchronous=NORMAL: in WAL mode a process crash loses nothing; a power loss may lose the last
@@ -45,7 +46,8 @@ class OrderStore {
   [[nodiscard]] std::optional<OrderRecord> load(const std::string& order_id);
   // The stored record of one order, as saved; empty when there is none.
   [[nodiscard]] std::optional<std::string> load_text(const std::string& order_id);
-  // The order whose current label carries `sscc` (voided labels are not indexed); empty if none.
+  // The shipped or cancelled order whose current label carries `sscc` (voided labels are not
+  // indexed; open orders are in the stations' memory); empty if none.
   [[nodiscard]] std::optional<std::string> order_with_sscc(const std::string& sscc);
   // Shipped and cancelled orders that ended before `cutoff_unix_ms` (records from before `ended`
   // was kept count from their arrival).

@@ -41,8 +41,9 @@ std::string write_order_history(const std::string& state_dir, const std::vector<
       r.target = plan.station_id;
       std::string lines;
       for (std::size_t l = 0; l < plan.gtins.size(); ++l)
-        lines += fmt::format(R"({}{{"sku":"SKU-{:03d}-{}","gtins":["{}"],"qty":13,"location":"R{:02d}-{:02d}","unit_weight_grams":250}})",
-                             l ? "," : "", plan.index + 1, l + 1, plan.gtins[l], plan.index % 100, l + 1);
+        lines += fmt::format(
+            R"({}{{"sku":"SKU-{:03d}-{}","gtins":["{}"],"qty":13,"location":"R{:02d}-{:02d}","unit_weight_grams":250}})",
+            l ? "," : "", plan.index + 1, l + 1, plan.gtins[l], plan.index % 100, l + 1);
       r.pick_list_json = R"({"lines":[)" + lines + "]}";
       auto parsed = station::parse_pick_list_json(r.order_id, r.command_station, r.pick_list_json);
       if (!parsed) return "history pick list does not validate: " + parsed.issues.front().message;

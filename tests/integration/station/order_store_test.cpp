@@ -90,11 +90,59 @@ TEST_F(OrderStoreTest, TheSsccLookupUsesTheIndex) {
   ASSERT_TRUE(db.open(path(), false, ""));
   outbox::sqlite::Statement plan;
   ASSERT_TRUE(db.prepare("EXPLAIN QUERY PLAN SELECT order_id FROM station_orders "
-                         "WHERE json_extract(record, '$.label.sscc') = ?1 LIMIT 1",
+                         "WHERE final_sscc = ?1 AND final_sscc <> '' LIMIT 1",
                          plan));
   std::string details;
   while (plan.step().code == SQLITE_ROW) details += plan.column_text(3) + "\n";
-  EXPECT_NE(details.find("USING INDEX station_orders_sscc"), std::string::npos) << details;
+  EXPECT_NE(details.find("USING INDEX station_orders_final_sscc"), std::string::npos) << details;
+}
+
+TEST_F(OrderStoreTest, SavingAnOpenOrderWritesOnePage) {
+  // The SSCC index covers ended orders only: a scan's save of an open order's record must not
+  // also rewrite an index page (it did, with an index over every row: two WAL frames per save).
+  OrderStore store(path());
+  outbox::sqlite::Connection db;
+  ASSERT_TRUE(db.open(path(), false, ""));
+  ASSERT_TRUE(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  auto open = order("O-OPEN", 1, OrderStatus::active, "st1", "", 1000, 0);
+  std::string error;
+  for (int i = 1; i <= 10; ++i) {
+    open.pick.lines[0].picked = i % 2;
+    ASSERT_TRUE(store.save(open, error)) << error;
+  }
+  outbox::sqlite::Statement checkpoint;
+  ASSERT_TRUE(db.prepare("PRAGMA wal_checkpoint(PASSIVE)", checkpoint));
+  ASSERT_EQ(checkpoint.step().code, SQLITE_ROW);
+  EXPECT_EQ(checkpoint.column_int(1), 10);  // WAL frames: one page per save
+}
+
+TEST_F(OrderStoreTest, AStoreFromBeforeTheColumnIsMigrated) {
+  // stations.db as the previous version wrote it: no final_sscc column.
+  const std::string old_path = dir_.file("old.db");
+  {
+    outbox::sqlite::Connection db;
+    ASSERT_TRUE(db.open(old_path, true, ""));
+    ASSERT_TRUE(db.exec(
+        "PRAGMA journal_mode=WAL; CREATE TABLE station_orders(order_id TEXT PRIMARY KEY, rank INTEGER NOT NULL,"
+        " record TEXT NOT NULL, updated_unix_ms INTEGER NOT NULL DEFAULT 0);"
+        "CREATE INDEX station_orders_sscc ON station_orders(json_extract(record, '$.label.sscc'));"));
+    outbox::sqlite::Statement insert;
+    ASSERT_TRUE(db.prepare("INSERT INTO station_orders(order_id, rank, record) VALUES(?1, ?2, ?3)", insert));
+    for (const auto& r : {order("O-SHIPPED", 1, OrderStatus::shipped, "", "340000000000000011", 1000, 5000),
+                          order("O-PACKING", 2, OrderStatus::active, "st1", "340000000000000028", 1000, 0)}) {
+      insert.bind(1, r.order_id);
+      insert.bind(2, r.rank);
+      insert.bind(3, order_record_json(r));
+      ASSERT_TRUE(insert.step());
+      insert.reset();
+    }
+  }
+  OrderStore store(old_path);
+  EXPECT_EQ(store.order_with_sscc("340000000000000011"), "O-SHIPPED");
+  EXPECT_FALSE(store.order_with_sscc("340000000000000028"));  // open: in the stations' memory
+  EXPECT_EQ(ids(store.load_open()), (std::vector<std::string>{"O-PACKING"}));
+  OrderStore again(old_path);  // a second start migrates nothing
+  EXPECT_EQ(again.order_with_sscc("340000000000000011"), "O-SHIPPED");
 }
 
 TEST_F(OrderStoreTest, PurgeCandidatesAreTheEndedOrdersBeforeTheCutoff) {
