@@ -54,8 +54,6 @@ class OrderStore {
   [[nodiscard]] std::vector<std::string> final_ended_before(std::int64_t cutoff_unix_ms);
   // Forgets these orders in one transaction; false (and `error`) when SQLite fails (none forgotten).
   [[nodiscard]] bool remove_all(const std::vector<std::string>& order_ids, std::string& error);
-  // Forgets an order (shipped or cancelled long ago); false (and `error`) when SQLite fails.
-  [[nodiscard]] bool remove(const std::string& order_id, std::string& error);
   // The largest rank stored (0 when empty).
   [[nodiscard]] std::int64_t max_rank();
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,16 @@
 namespace wedge::station {
 namespace {
 
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The orders' times below count from an hour ahead: stations.db stamps each save with the real
+// clock, and the purge only looks at rows last saved before its cutoff.
+const std::int64_t kBase = now_unix_ms() + 3'600'000;
+
+// `received` and `ended` are milliseconds after kBase (0: not set).
 OrderRecord order(const std::string& id, std::int64_t rank, OrderStatus status, const std::string& station,
                   const std::string& sscc, std::int64_t received, std::int64_t ended) {
   OrderRecord r;
@@ -30,8 +41,8 @@ OrderRecord order(const std::string& id, std::int64_t rank, OrderStatus status, 
   r.status = status;
   r.station = station;
   r.label.sscc = sscc;
-  r.received_unix_ms = received;
-  r.ended_unix_ms = ended;
+  r.received_unix_ms = received > 0 ? kBase + received : 0;
+  r.ended_unix_ms = ended > 0 ? kBase + ended : 0;
   if (status == OrderStatus::shipped) r.step = Step::done;
   return r;
 }
@@ -148,11 +159,11 @@ TEST_F(OrderStoreTest, AStoreFromBeforeTheColumnIsMigrated) {
 TEST_F(OrderStoreTest, PurgeCandidatesAreTheEndedOrdersBeforeTheCutoff) {
   OrderStore store(path());
   auto before = [&](std::int64_t cutoff) {
-    auto out = store.final_ended_before(cutoff);
+    auto out = store.final_ended_before(kBase + cutoff);
     std::sort(out.begin(), out.end());
     return out;
   };
-  // A record from before `ended` was kept counts from its arrival (3000).
+  // A record from before `ended` was kept counts from its arrival (3000 after kBase).
   EXPECT_EQ(before(3500), (std::vector<std::string>{"O-CANCEL-LEGACY"}));
   EXPECT_EQ(before(6000), (std::vector<std::string>{"O-CANCEL-AT-ST", "O-CANCEL-LEGACY", "O-SHIP-OLD"}));
   EXPECT_EQ(before(10000).size(), 4u);  // never the open or held ones
@@ -162,6 +173,19 @@ TEST_F(OrderStoreTest, PurgeCandidatesAreTheEndedOrdersBeforeTheCutoff) {
   EXPECT_EQ(before(10000), (std::vector<std::string>{"O-CANCEL-AT-ST", "O-SHIP-NEW"}));
   EXPECT_FALSE(store.order_with_sscc("340000000000000011"));
   EXPECT_TRUE(store.remove_all({}, error));
+}
+
+TEST_F(OrderStoreTest, AnOrderSavedAfterTheCutoffWaitsForTheNextPurge) {
+  // Ended two hours ago but saved just now (say its label was voided late): the purge picks rows
+  // by their last save first, so this one goes at a later purge, never early.
+  OrderStore store(path());
+  auto late = order("O-LATE", 7, OrderStatus::cancelled, "", "", 1000, 2000);
+  late.received_unix_ms = now_unix_ms() - 3 * 3'600'000;
+  late.ended_unix_ms = now_unix_ms() - 2 * 3'600'000;
+  std::string error;
+  ASSERT_TRUE(store.save(late, error)) << error;
+  const auto ids = store.final_ended_before(now_unix_ms() - 3'600'000);
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), "O-LATE"), ids.end());
 }
 
 }  // namespace
