@@ -30,6 +30,9 @@ namespace asio = boost::asio;
 
 namespace {
 
+// How long restart_connection() waits for Paho to finish a DISCONNECT before reconnecting anyway.
+constexpr std::chrono::milliseconds kDisconnectBackstop{5000};
+
 std::int64_t now_unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -122,6 +125,8 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   bool started = false;
   bool stopping = false;
   bool connected = false;
+  // restart_connection() issued a DISCONNECT and waits for it to finish before reconnecting.
+  bool disconnect_pending = false;
   bool paced = false;
   bool pump_posted = false;
   bool pace_waiting = false;
@@ -145,6 +150,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   void count_ack(const OpTag& tag);
   void on_publish_failed(std::int64_t seq, int rc, int reason);
   void on_connection_lost(std::int64_t connection, const std::string& cause);
+  void disconnect_done();
   void restart_connection(const std::string& why);
   void on_disconnect_result(OpTag tag, OpResult result);
   void on_command(const commands::Reply& reply, std::optional<commands::Command> command);
@@ -302,6 +308,7 @@ void Link::Impl::attempt_connect() {
   if (stopping) return;
   if (!session.next()) spdlog::error("mqtt session counter could not be stored in {}", options.state_dir);
   const std::int64_t attempt = ++connect_attempt;
+  disconnect_pending = false;
   try {
     // The new client exists before the old one goes: destroying the last Paho client stops Paho's
     // threads (up to a second of waiting, on the loop). Destroying the old one fails its pending
@@ -393,6 +400,13 @@ void Link::Impl::on_connected() {
 }
 
 void Link::Impl::on_connection_lost(std::int64_t connection, const std::string& cause) {
+  if (connection == connect_attempt && disconnect_pending) {
+    // The connection died under our DISCONNECT: Paho may then never report the DISCONNECT's own
+    // outcome, and waiting for it left the link offline for good (seen once in a broker-restart
+    // test: no reconnect in 30 s).
+    disconnect_done();
+    return;
+  }
   if (connection != connect_attempt || !connected) return;
   connected = false;
   pending.clear();
@@ -416,12 +430,29 @@ void Link::Impl::restart_connection(const std::string& why) {
   } catch (const std::exception&) {
     op.release();  // already disconnected: nothing to wait for
     schedule_reconnect();
+    return;
   }
+  disconnect_pending = true;
+  // Backstop: should Paho report neither the DISCONNECT's outcome nor the lost connection, the
+  // link reconnects anyway (with a new client; the old one and its DISCONNECT go with it).
+  reconnect_timer.expires_after(kDisconnectBackstop);
+  reconnect_timer.async_wait([weak = weak_from_this(), attempt = connect_attempt](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->connect_attempt != attempt || !self->disconnect_pending) return;
+    spdlog::warn("mqtt DISCONNECT not finished after {} ms: reconnecting anyway", kDisconnectBackstop.count());
+    self->disconnect_pending = false;
+    self->attempt_connect();
+  });
 }
 
 void Link::Impl::on_disconnect_result(OpTag tag, OpResult) {
-  if (tag.connection != connect_attempt || connected) return;
-  schedule_reconnect();
+  if (tag.connection != connect_attempt || connected || !disconnect_pending) return;
+  disconnect_done();
+}
+
+void Link::Impl::disconnect_done() {
+  disconnect_pending = false;
+  schedule_reconnect();  // (re-arms the timer: the backstop is off)
 }
 
 void Link::Impl::on_subscribe_result(OpTag tag, OpResult result) {
