@@ -67,7 +67,8 @@ json::value status_json(const GatewayParts& p) {
       {"broker",
        json::object{{"connected", link.connected},
                     {"state", link.connected ? "connected" : "disconnected"},
-                    {"session", link.session}}},
+                    {"session", link.session},
+                    {"commands_subscribed", link.commands_subscribed}}},
       {"outbox", outbox_json(p)},
       {"devices", devices_json(p)},
       {"stations", std::move(stations)},
@@ -130,6 +131,9 @@ std::string metrics_text(const GatewayParts& p) {
            {{"version", kVersion}, {"site", p.config.site}, {"gateway", p.config.gateway}});
   t.declare("wedge_broker_connected", "gauge", "1 while the MQTT link is connected.");
   t.sample("wedge_broker_connected", std::int64_t{link.connected ? 1 : 0});
+  t.declare("wedge_command_channel_subscribed", "gauge",
+            "1 while the command channel holds its subscription to the command topics.");
+  t.sample("wedge_command_channel_subscribed", std::int64_t{link.commands_subscribed ? 1 : 0});
   t.declare("wedge_outbox_depth", "gauge", "Events stored and not yet acknowledged by the broker.");
   t.sample("wedge_outbox_depth", out.depth);
   t.declare("wedge_outbox_bytes", "gauge", "Payload bytes stored in the outbox.");

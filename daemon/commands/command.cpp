@@ -122,7 +122,16 @@ std::string_view to_string(RejectCode code) noexcept {
   return "unknown";
 }
 
+ParseResult oversized_command(std::string_view topic_type, std::size_t payload_bytes, std::size_t max_bytes) {
+  ParseResult result;
+  result.rejection.type = std::string(topic_type);
+  result.rejection.code = RejectCode::too_large;
+  result.rejection.reason = fmt::format("command of {} bytes exceeds the limit of {} bytes", payload_bytes, max_bytes);
+  return result;
+}
+
 ParseResult parse_command(std::string_view topic_type, std::string_view payload, std::size_t max_bytes) {
+  if (payload.size() > max_bytes) return oversized_command(topic_type, payload.size(), max_bytes);
   ParseResult result;
   auto reject = [&result](RejectCode code, std::string reason) {
     result.rejection.code = code;
@@ -130,10 +139,6 @@ ParseResult parse_command(std::string_view topic_type, std::string_view payload,
     return result;
   };
   result.rejection.type = std::string(topic_type);
-  if (payload.size() > max_bytes) {
-    return reject(RejectCode::too_large,
-                  fmt::format("command of {} bytes exceeds the limit of {} bytes", payload.size(), max_bytes));
-  }
   boost::system::error_code ec;
   json::value doc = json::parse(payload, ec);
   if (ec) return reject(RejectCode::malformed_json, fmt::format("payload is not valid JSON ({})", ec.message()));

@@ -61,6 +61,9 @@ struct ParseResult {
 
 // `topic_type` is the last level(s) of the command topic ({base}/cmd/{type}).
 ParseResult parse_command(std::string_view topic_type, std::string_view payload, std::size_t max_bytes);
+// The too_large rejection of a command of `payload_bytes` that was not read at all because of its
+// size (the command channel skips such a PUBLISH); parse_command() gives the same for one it read.
+ParseResult oversized_command(std::string_view topic_type, std::size_t payload_bytes, std::size_t max_bytes);
 
 struct Reply {
   std::string command_id;   // "" when unknown (rendered as null)

@@ -22,15 +22,17 @@ const Schema& broker_schema() {
                  "Broker address, `mqtt://host:port` (plain) or `mqtts://host:port` (TLS 1.2+).",
                  "mqtt://127.0.0.1:1883"),
       key_string("client_id",
-                 "MQTT client id; must be stable and unique per gateway (empty: "
-                 "`wedge-<site>-<gateway>`).",
+                 "MQTT client id of the connection that publishes; the command channel connects as "
+                 "`<client_id>-cmd` (docs/mqtt-api.md, \"Connection\"). Both must be stable and unique "
+                 "per gateway (empty: `wedge-<site>-<gateway>`).",
                  ""),
       key_choice("mqtt_version", "Protocol version: `5` (default) or `3.1.1` for older brokers.",
                  {"5", "3.1.1"}, "5"),
       key_int("keepalive_s", "Keep-alive interval; the broker declares us dead after 1.5x this.",
               30, 5, 3600),
       key_int("session_expiry_s",
-              "How long the broker keeps our session (and queued commands) while we are away. "
+              "How long the broker keeps the command channel's session (and queued commands) while "
+              "we are away. "
               "If unsure, keep a week.",
               604800, 60, 4294967295.0),
       key_int("connect_timeout_s", "Give up one connection attempt after this long.", 10, 1, 300),

@@ -2,6 +2,7 @@
 
 #include "daemon/commands/command_store.hpp"
 #include "daemon/mqtt/broker_socket.hpp"
+#include "daemon/mqtt/command_channel.hpp"
 #include "daemon/mqtt/paho_listener.hpp"
 #include "daemon/outbox/envelope.hpp"
 #include "daemon/mqtt/session_counter.hpp"
@@ -10,6 +11,7 @@
 #include "drivers/common/backoff.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -19,7 +21,6 @@
 #include <deque>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -29,6 +30,8 @@ namespace json = boost::json;
 namespace asio = boost::asio;
 
 namespace {
+
+constexpr std::size_t kMaxUnsentReplies = 1000;
 
 // How long restart_connection() waits for Paho to finish a DISCONNECT before reconnecting anyway.
 constexpr std::chrono::milliseconds kDisconnectBackstop{5000};
@@ -62,13 +65,6 @@ std::string with_session(const std::string& payload, std::int64_t session) {
   out.append(payload, close, std::string::npos);
   return out;
 }
-
-// The command journal, used from Paho's callback thread (the mutex makes that assumption safe).
-struct CommandIntake {
-  std::mutex mutex;
-  commands::CommandStore store;
-  explicit CommandIntake(const std::string& path) : store(path) {}
-};
 
 struct DeviceState {
   std::string state;
@@ -132,7 +128,17 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   bool pace_waiting = false;
   int connect_failures = 0;
   bool shut_down = false;
-  std::shared_ptr<CommandIntake> intake;
+  // The command journal lives on its own thread: a commit waits for the disk (synchronous=FULL),
+  // and the loop must not. Only tasks posted to command_worker touch command_store, one at a time
+  // and in arrival order, so the PUBACKs that follow them go out in PUBLISH order.
+  std::shared_ptr<commands::CommandStore> command_store;
+  std::unique_ptr<asio::thread_pool> command_worker;
+  std::unique_ptr<CommandChannel> command_channel;
+  bool commands_subscribed = false;
+  // Replies to commands that came in while the Paho connection was down (the channel has its own
+  // connection); they go out, oldest first, on the next CONNACK. Bounded: past kMaxUnsentReplies
+  // the oldest goes, and the OMS's resend (docs/mqtt-api.md) gets its answer again.
+  std::deque<std::string> unsent_replies;
   std::unique_ptr<::mqtt::async_client> client;  // last member: destroyed first
 
   void start();
@@ -145,7 +151,9 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   void on_connect_result(OpTag tag, OpResult result);
   void on_connected();
   void on_connect_failed(const std::string& why);
-  void on_subscribe_result(OpTag tag, OpResult result);
+  void make_command_channel();
+  void on_command_message(InboundMessage message, CommandChannel::Ack ack);
+  void on_command_channel_state(bool subscribed);
   void on_publish_result(OpTag tag, OpResult result);
   void count_ack(const OpTag& tag);
   void on_publish_failed(std::int64_t seq, int rc, int reason);
@@ -188,11 +196,13 @@ std::string Link::Impl::status_json(bool online, const char* reason) {
   ::mqtt::connect_options_builder builder;
   // The Will is fixed at CONNECT: it names the session this connection belongs to.
   ::mqtt::message will(topics.status(), status_json(false, "connection lost"), 1, true);
+  // Clean start: this connection only publishes, so the broker has nothing to keep for it (the
+  // outbox is the resend queue). Commands and their persistent session are the command channel's.
+  // It also drops the command subscription that versions before 0.2 made on this client id.
   if (options.use_mqtt5()) {
-    // The session expiry property is set in attempt_connect(), on the object handed to Paho.
-    builder.mqtt_version(MQTTVERSION_5).clean_start(false);
+    builder.mqtt_version(MQTTVERSION_5).clean_start(true);
   } else {
-    builder.mqtt_version(MQTTVERSION_3_1_1).clean_session(false);
+    builder.mqtt_version(MQTTVERSION_3_1_1).clean_session(true);
   }
   builder.keep_alive_interval(std::chrono::seconds(options.keepalive_s))
       .connect_timeout(std::chrono::seconds(options.connect_timeout_s))
@@ -224,6 +234,7 @@ void Link::Impl::start() {
     if (auto self = weak.lock()) self->pump();
   });
   arm_poll();
+  command_channel->start();
   attempt_connect();
 }
 
@@ -232,8 +243,7 @@ void Link::Impl::start() {
 // still queued from the old connection, on its own and ahead of the link's rewind, while it fails
 // others at the loss (rc=-1). With one client for all connections the OMS once saw seq N+1 before
 // N after a broker restart (BrokerRestartedTwiceMidStreamLosesNothing). The outbox is the only
-// resend queue we want, so each connection gets a client with no such state. The broker session
-// (subscription, queued commands) lives on: it belongs to the client id, and clean start stays off.
+// resend queue we want, so each connection gets a client with no such state.
 std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t connection) {
   auto create = ::mqtt::create_options(options.use_mqtt5() ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
   // The outbox is the persistence and the offline buffer: Paho keeps nothing on disk and publishes
@@ -242,6 +252,7 @@ std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t conne
   auto fresh = std::make_unique<::mqtt::async_client>(paho_uri(options.broker_uri), options.effective_client_id(),
                                                       create, nullptr);
   std::weak_ptr<Impl> weak = weak_from_this();
+  // No message callback: this client subscribes to nothing (commands come over CommandChannel).
   fresh->set_connection_lost_handler([weak, connection, ex = loop](const std::string& cause) {
     asio::post(ex, [weak, connection, cause] {
       if (auto self = weak.lock()) self->on_connection_lost(connection, cause);
@@ -257,24 +268,6 @@ std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t conne
         self->on_connection_lost(connection,
                                  fmt::format("broker sent DISCONNECT reason={}", static_cast<int>(reason)));
       }
-    });
-  });
-  fresh->set_message_callback([weak, ex = loop, intake_ptr = intake, topics_copy = topics,
-                               max_bytes = options.max_command_bytes](::mqtt::const_message_ptr msg) {
-    // Paho's callback thread. Paho C has already sent the PUBACK (see link.hpp); store now, before
-    // anything else, to keep the window between PUBACK and disk as short as possible.
-    const std::string type = topics_copy.command_type(msg->get_topic());
-    if (type.empty()) return;
-    auto parsed = commands::parse_command(type, msg->get_payload_ref().to_string(), max_bytes);
-    commands::Reply reply;
-    if (parsed) {
-      std::lock_guard lock(intake_ptr->mutex);
-      reply = intake_ptr->store.submit(*parsed.command, now_unix_ms());
-    } else {
-      reply = commands::rejected_reply(parsed.rejection);
-    }
-    asio::post(ex, [weak, reply = std::move(reply), command = std::move(parsed.command)] {
-      if (auto self = weak.lock()) self->on_command(reply, command);
     });
   });
   return fresh;
@@ -316,15 +309,10 @@ void Link::Impl::attempt_connect() {
     auto old = std::move(client);
     client = make_client(attempt);
     old.reset();
-    // Paho C++ 1.2.0's connect_options copy and move leave `connectProperties` pointing into the
-    // object they were copied from (fixed upstream in later releases). Set the properties on this
-    // local, which outlives the connect() call: MQTTAsync_connect copies them before returning.
-    // Setting them in the builder left a dangling pointer — an intermittent crash or a CONNECT that
-    // never went out.
+    // No CONNECT properties: Paho C++ 1.2.0's connect_options copy and move leave
+    // `connectProperties` pointing into the object they were copied from (fixed upstream later); if
+    // one is ever needed, set it on this local, which outlives the connect() call.
     ::mqtt::connect_options opts = connect_options();
-    if (options.use_mqtt5())
-      opts.set_properties({{::mqtt::property::SESSION_EXPIRY_INTERVAL,
-                            static_cast<int>(options.session_expiry_s)}});
     auto& op = make_listener(&Impl::on_connect_result, OpTag{attempt, 0});
     try {
       connect_token = client->connect(opts, nullptr, op);
@@ -379,17 +367,14 @@ void Link::Impl::on_connected() {
   backoff.reset();
   spdlog::info("mqtt connected to {} session={}", options.broker_uri, session.current());
   disable_nagle();
-  // The birth ("online") goes out once the command subscription is in place (on the SUBACK): an
-  // OMS that sends commands on seeing it would otherwise lose them at the broker on the first
-  // connection of a new session.
-  auto& op = make_listener(&Impl::on_subscribe_result, OpTag{connect_attempt, 0});
-  try {
-    client->subscribe(topics.command_filter(), 1, nullptr, op);
-  } catch (const std::exception& e) {
-    op.release();
-    restart_connection(fmt::format("subscribe failed: {}", e.what()));
-    return;
+  // The birth ("online") goes out only while the command channel is subscribed, here or on its
+  // SUBACK: an OMS that sends commands on seeing it would otherwise lose them at the broker when
+  // the channel has no session there yet.
+  while (!unsent_replies.empty()) {
+    publish_control(topics.ack(), unsent_replies.front(), false);
+    unsent_replies.pop_front();
   }
+  if (commands_subscribed) publish_birth();
   // Everything not acknowledged goes again, in seq order.
   pending.clear();
   inflight.clear();
@@ -455,16 +440,63 @@ void Link::Impl::disconnect_done() {
   schedule_reconnect();  // (re-arms the timer: the backstop is off)
 }
 
-void Link::Impl::on_subscribe_result(OpTag tag, OpResult result) {
-  if (tag.connection != connect_attempt || !connected) return;
-  // A SUBACK reason >= 0x80 (e.g. not authorized) also arrives as a failure.
-  if (!result.ok || result.reason >= 0x80) {
-    restart_connection(fmt::format("subscribe to {} failed rc={} reason={}", topics.command_filter(), result.rc,
-                                   result.reason));
-    return;
+void Link::Impl::make_command_channel() {
+  CommandChannelOptions o;
+  o.host = broker_address ? broker_address->host : "127.0.0.1";
+  o.port = broker_address ? broker_address->port : 1883;
+  o.tls = options.use_tls();
+  o.ca_file = options.ca_file;
+  o.cert_file = options.cert_file;
+  o.key_file = options.key_file;
+  o.client_id = options.effective_client_id() + "-cmd";
+  o.mqtt5 = options.use_mqtt5();
+  o.keepalive_s = options.keepalive_s;
+  o.session_expiry_s = options.session_expiry_s;
+  o.connect_timeout_s = options.connect_timeout_s;
+  o.reconnect_min_ms = options.reconnect_min_ms;
+  o.reconnect_max_ms = options.reconnect_max_ms;
+  o.filter = topics.command_filter();
+  o.max_payload_bytes = options.max_command_bytes;
+  o.credentials = credentials;
+  std::weak_ptr<Impl> weak = weak_from_this();
+  command_channel = std::make_unique<CommandChannel>(
+      loop, std::move(o),
+      [weak](InboundMessage message, CommandChannel::Ack ack) {
+        if (auto self = weak.lock()) self->on_command_message(std::move(message), std::move(ack));
+      },
+      [weak](bool subscribed) {
+        if (auto self = weak.lock()) self->on_command_channel_state(subscribed);
+      });
+}
+
+// On the loop: hand the command to the worker, which parses and commits it; back on the loop the
+// PUBACK goes out (ack), then the reply and the stations hear of it.
+void Link::Impl::on_command_message(InboundMessage message, CommandChannel::Ack ack) {
+  std::string type = topics.command_type(message.topic);
+  if (type.empty()) {
+    spdlog::warn("mqtt message on {} is not a command: ignored", message.topic);
+    return ack();
   }
-  spdlog::info("mqtt subscribed to {}", topics.command_filter());
-  publish_birth();
+  asio::post(*command_worker, [weak = weak_from_this(), ex = loop, store = command_store, type = std::move(type),
+                               message = std::move(message), ack = std::move(ack),
+                               max_bytes = options.max_command_bytes]() mutable {
+    auto parsed = message.truncated ? commands::oversized_command(type, message.payload_bytes, max_bytes)
+                                    : commands::parse_command(type, message.payload, max_bytes);
+    commands::Reply reply = parsed ? store->submit(*parsed.command, now_unix_ms()) : commands::rejected_reply(parsed.rejection);
+    asio::post(ex, [weak, reply = std::move(reply), command = std::move(parsed.command), ack = std::move(ack)] {
+      // Stored (or rejected for good, or a storage_error the reply asks the OMS to retry): either
+      // way this message is dealt with, and holding its PUBACK back would only stall the channel.
+      ack();
+      if (auto self = weak.lock()) self->on_command(reply, command);
+    });
+  });
+}
+
+void Link::Impl::on_command_channel_state(bool subscribed) {
+  commands_subscribed = subscribed;
+  // Every SUBACK while the link is up is a birth: the OMS resends what it saw no reply for, and
+  // whatever it sent while the channel had no session at the broker is not lost.
+  if (subscribed && connected) publish_birth();
 }
 
 void Link::Impl::on_publish_result(OpTag tag, OpResult result) {
@@ -510,7 +542,13 @@ void Link::Impl::on_command(const commands::Reply& reply, std::optional<commands
     spdlog::warn("command={} type={} rejected code={}: {}", reply.command_id.empty() ? "-" : reply.command_id,
                  reply.type.empty() ? "-" : reply.type, commands::to_string(*reply.code), reply.reason);
   }
-  publish_control(topics.ack(), commands::reply_json(reply, session.current(), now_unix_ms()), false);
+  std::string reply_text = commands::reply_json(reply, session.current(), now_unix_ms());
+  if (connected) {
+    publish_control(topics.ack(), reply_text, false);
+  } else {
+    if (unsent_replies.size() >= kMaxUnsentReplies) unsent_replies.pop_front();
+    unsent_replies.push_back(std::move(reply_text));
+  }
   if (!reply.accepted || reply.duplicate || !command) return;
   if (command->type == commands::CommandType::rebirth) {
     publish_birth();
@@ -617,6 +655,13 @@ void Link::Impl::shutdown(std::chrono::milliseconds timeout) {
   reconnect_timer.cancel();
   pace_timer.cancel();
   poll_timer.cancel();
+  if (command_channel) command_channel->stop();
+  // A command being committed finishes; queued ones are dropped unacknowledged, and the broker
+  // sends them again on the next start.
+  if (command_worker) {
+    command_worker->stop();
+    command_worker->join();
+  }
   if (!client) return;
   try {
     if (connected) {
@@ -661,7 +706,9 @@ Link::Link(asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outb
     if (!loaded.credentials) throw std::runtime_error(loaded.error);
     impl_->credentials = std::move(loaded.credentials);
   }
-  impl_->intake = std::make_shared<CommandIntake>(impl_->options.state_dir + "/commands.db");
+  impl_->command_store = std::make_shared<commands::CommandStore>(impl_->options.state_dir + "/commands.db");
+  impl_->command_worker = std::make_unique<asio::thread_pool>(1);
+  impl_->make_command_channel();
 }
 
 Link::~Link() {
@@ -698,6 +745,7 @@ void Link::publish_device_status(const std::string& device_id, const std::string
 LinkStats Link::stats() const {
   LinkStats s = impl_->counters;
   s.connected = impl_->connected;
+  s.commands_subscribed = impl_->commands_subscribed;
   s.session = impl_->session.current();
   s.inflight = static_cast<int>(impl_->inflight.size());
   return s;

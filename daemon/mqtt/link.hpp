@@ -7,11 +7,15 @@
 //   and everything unacknowledged is sent again in seq order: delivery is at least once, the OMS
 //   de-duplicates by event id. Each publish carries the session number (envelope field "session",
 //   and on MQTT 5 the user property "session").
-// - Session: Paho async_client, MQTT 5 (or 3.1.1), clean start off with a session expiry, so the
-//   broker keeps our command subscription and queued commands across outages. Every CONNECT takes
-//   a new session number (SessionCounter); the Will is {"online":false,...} retained on status, the
-//   birth {"online":true,...} follows every CONNACK, and stop() publishes offline before a clean
-//   DISCONNECT (a clean DISCONNECT suppresses the Will).
+// - Two connections. Events, status and replies go over a Paho async_client (MQTT 5 or 3.1.1,
+//   client id `client_id`, clean start: it only publishes). Commands come over the CommandChannel
+//   (command_channel.hpp: client id `<client_id>-cmd`, clean start off with a session expiry, so
+//   the broker keeps the subscription and queues commands across outages).
+// - Session: every Paho CONNECT takes a new session number (SessionCounter); the Will is
+//   {"online":false,...} retained on status; the birth {"online":true,...} goes out when the Paho
+//   connection is up and the command channel subscribed, i.e. on whichever of its CONNACK and the
+//   channel's SUBACK comes second (and on every later SUBACK); stop() publishes offline before a
+//   clean DISCONNECT (a clean DISCONNECT suppresses the Will).
 // - Nagle: after every CONNACK the link sets TCP_NODELAY on Paho's socket (broker_socket.hpp); the
 //   broker must do the same on its side (mosquitto: set_tcp_nodelay true) or PUBACKs can be held
 //   back by up to 40 ms (docs/mqtt-api.md, "Connection").
@@ -21,17 +25,15 @@
 //   connection: the outbox rewind is the only resend, and it goes in seq order.
 // - Paho operations: each has its own self-owning listener (paho_listener.hpp); outcomes carry the
 //   connection they belong to, and those of an older connection are ignored (a PUBACK still acks).
-// - Downlink: commands on {base}/cmd/# are validated and stored (CommandStore) on Paho's callback
-//   thread, then the reply and the accepted command are posted to the loop. Paho C sends the PUBACK
-//   of an inbound QoS 1 PUBLISH *before* it queues the message for the callback
-//   (MQTTProtocol_handlePublishes), so storing cannot delay the PUBACK: a crash in that window loses
-//   the command at the broker. The OMS closes the gap by resending any command it saw no reply for;
-//   the store answers a known command id "accepted, duplicate" without a second effect.
+// - Downlink: commands on {base}/cmd/# are validated and committed (CommandStore) on a worker
+//   thread of their own, in arrival order; then, on the loop, the PUBACK goes out, the reply is
+//   published on {base}/ack and the accepted command goes to the command handler. A crash before
+//   the commit leaves the command unacknowledged at the broker, which sends it again; the store
+//   answers a known command id "accepted, duplicate" without a second effect.
 // - rebirth: republishes the retained status and every device status.
 //
 // Threading: construct, call and destroy on the loop thread; handlers run on the loop. Paho's
-// callbacks only post copies to the loop (the one exception, the command store, is owned by Paho's
-// callback thread behind a mutex).
+// callbacks only post copies to the loop; the command store belongs to the link's worker thread.
 #pragma once
 
 #include "daemon/commands/command.hpp"
@@ -65,6 +67,7 @@ struct LinkStats {
   // loop. Events replayed after an outage or a restart count their whole time in the outbox.
   LatencyHistogram publish_latency;
   std::int64_t connects = 0;   // successful CONNACKs
+  bool commands_subscribed = false;  // the command channel holds its subscription now
   std::int64_t commands_accepted = 0;
   std::int64_t commands_rejected = 0;
   int inflight = 0;

@@ -47,7 +47,7 @@ class Probe {
   std::size_t unique_count() const;
 
  private:
-  std::unique_ptr<mqtt::async_client> client_;
+  std::unique_ptr<::mqtt::async_client> client_;
   mutable std::mutex mutex_;
   std::vector<ProbeMessage> messages_;
   std::vector<Event> events_;

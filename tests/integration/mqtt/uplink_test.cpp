@@ -29,6 +29,23 @@ void expect_complete_in_order(const std::vector<Probe::Event>& events, std::int6
   }
 }
 
+// Publishes a rebirth command as the OMS and waits for its reply on the ack topic: the command
+// channel and the reply path both work.
+::testing::AssertionResult command_round_trip(Probe& oms, const std::string& id) {
+  oms.publish("wedge/v1/site1/gw1/cmd/rebirth", R"({"schema":1,"id":")" + id + R"(","type":"rebirth"})");
+  const bool answered = wait_until(
+      [&] {
+        for (const auto& m : oms.messages())
+          if (m.topic == "wedge/v1/site1/gw1/ack" && m.payload.find(id) != std::string::npos &&
+              m.payload.find("\"accepted\"") != std::string::npos)
+            return true;
+        return false;
+      },
+      10s);
+  if (answered) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "no accepted reply to command " << id;
+}
+
 std::size_t count_of(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
@@ -143,6 +160,7 @@ TEST(Uplink, MqttVersion311WorksToo) {
       ASSERT_EQ(m.session_property, "");
     }
   }
+  EXPECT_TRUE(command_round_trip(oms, "c-311")) << runner->log();
 }
 
 TEST(Uplink, TlsWithCaAndClientCertificate) {
@@ -164,6 +182,7 @@ TEST(Uplink, TlsWithCaAndClientCertificate) {
   const auto last = std::find_if(events.rbegin(), events.rend(),
                                  [](const ProbeMessage& m) { return m.topic.find("/event/") != std::string::npos; });
   EXPECT_EQ(last->session_property, "1");  // MQTT 5 user property mirrors the envelope field
+  EXPECT_TRUE(command_round_trip(oms, "c-tls")) << runner->log();  // the command channel speaks TLS too
 
   // Without a client certificate the broker refuses; with a foreign CA the gateway refuses.
   TempDir other_dir;
@@ -177,8 +196,41 @@ TEST(Uplink, TlsWithCaAndClientCertificate) {
                                state2.file("wrong-ca.log"));
   EXPECT_TRUE(wait_until([&] { return log_has(*no_cert, "mqtt connect to"); }, 15s)) << no_cert->log();
   EXPECT_TRUE(wait_until([&] { return log_has(*wrong_ca, "mqtt connect to"); }, 15s)) << wrong_ca->log();
+  EXPECT_TRUE(wait_until([&] { return log_has(*no_cert, "mqtt command channel to"); }, 15s)) << no_cert->log();
+  EXPECT_TRUE(wait_until([&] { return log_has(*wrong_ca, "TLS handshake"); }, 15s)) << wrong_ca->log();
   EXPECT_FALSE(log_has(*no_cert, "mqtt connected"));
   EXPECT_FALSE(log_has(*wrong_ca, "mqtt connected"));
+  EXPECT_FALSE(log_has(*no_cert, "mqtt subscribed"));
+  EXPECT_FALSE(log_has(*wrong_ca, "mqtt subscribed"));
+}
+
+// Both connections log in with the credentials file; a wrong password is refused on both.
+TEST(Uplink, CredentialsLogBothConnectionsIn) {
+  TempDir dir;
+  const auto passwords = dir.file("passwd");
+  ASSERT_EQ(std::system(("mosquitto_passwd -b -c " + passwords + " gw1 s3cret >/dev/null 2>&1").c_str()), 0);
+  ::chmod(passwords.c_str(), 0644);  // mosquitto reads it as its own user
+  MosquittoOptions options;
+  options.extra_config = "password_file " + passwords + "\n";  // anonymous stays allowed (the probe)
+  Mosquitto broker(options);
+  const auto good = dir.file("good");
+  const auto bad = dir.file("bad");
+  write_file(good, "username=gw1\npassword=s3cret\n");
+  write_file(bad, "username=gw1\npassword=wrong\n");
+  ::chmod(good.c_str(), 0600);
+  ::chmod(bad.c_str(), 0600);
+  Probe oms(broker.paho_uri(), "oms-creds", kFilter);
+  TempDir state;
+  auto runner = start_runner(broker.uri(), state.path(), {"--credentials", good}, state.file("good.log"));
+  ASSERT_TRUE(wait_until([&] { return log_has(*runner, "mqtt connected"); }, 10s)) << runner->log();
+  EXPECT_TRUE(command_round_trip(oms, "c-creds")) << runner->log();
+  TempDir state2;
+  auto refused = start_runner(broker.uri(), state2.path(), {"--credentials", bad, "--client-id", "x3"},
+                              state2.file("bad.log"));
+  EXPECT_TRUE(wait_until([&] { return log_has(*refused, "CONNACK refused"); }, 10s)) << refused->log();
+  EXPECT_TRUE(wait_until([&] { return log_has(*refused, "mqtt connect to"); }, 10s)) << refused->log();
+  EXPECT_FALSE(log_has(*refused, "mqtt connected"));
+  EXPECT_FALSE(log_has(*runner, "s3cret"));
 }
 
 // A listening socket that never accepts: the kernel completes the TCP handshake, the CONNECT goes
@@ -216,6 +268,8 @@ TEST(Uplink, SigtermWhileConnectIsPendingExitsCleanly) {
   auto timed_out = start_runner(uri, state.path(), {}, state.file("timeout.log"));
   // uplink-runner's connect_timeout_s is 2.
   ASSERT_TRUE(wait_until([&] { return log_has(*timed_out, "mqtt connect to"); }, 10s)) << timed_out->log();
+  // The command channel gives up on a broker that never answers, too, and says so.
+  ASSERT_TRUE(wait_until([&] { return log_has(*timed_out, "not subscribed within 2 s"); }, 10s)) << timed_out->log();
   timed_out->stop();
   for (int round = 0; round < 2; ++round) {
     TempDir dir;

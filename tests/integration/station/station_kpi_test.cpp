@@ -175,6 +175,11 @@ TEST(StationKpi, GatewayViewCarriesStationIdsKpiRowsAndMetrics) {
   const auto metrics = metrics_text(parts);
   EXPECT_NE(metrics.find("wedge_station_picks_total{station=\"st1\"} 1\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("wedge_station_scans_total{station=\"st1\",result=\"refused\"} 1\n"), std::string::npos);
+  // The command channel's state, next to the link's (docs/http-api.md).
+  const bool subscribed = env.link().stats().commands_subscribed;
+  EXPECT_EQ(status.at("broker").at("commands_subscribed").as_bool(), subscribed);
+  EXPECT_NE(metrics.find(std::string("wedge_command_channel_subscribed ") + (subscribed ? "1" : "0") + "\n"),
+            std::string::npos);
 }
 
 }  // namespace
