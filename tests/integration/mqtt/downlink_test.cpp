@@ -6,6 +6,10 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <thread>
 
 namespace wedge::test {
 namespace {
@@ -62,6 +66,38 @@ TEST(Downlink, CommandsPublishedWhileTheGatewayIsDownArriveAfterReconnect) {
   ASSERT_TRUE(wait_until([&] { return replies(oms).size() >= 4; }, 10s));
   EXPECT_TRUE(replies(oms)[3].at("duplicate").as_bool());
   EXPECT_EQ(replies(oms)[3].at("status").as_string(), "accepted");
+}
+
+// The promise of docs/mqtt-api.md, "Command delivery promise": a command is acknowledged to the
+// broker only once committed. The test holds the write lock of commands.db, so the gateway's commit
+// waits (busy timeout 5 s); the gateway is killed in that window and comes back: the broker still
+// has the command and sends it again, and it is applied then.
+TEST(Downlink, AGatewayKilledBeforeTheCommitGetsTheCommandAgain) {
+  Mosquitto broker;
+  TempDir state;
+  Probe oms(broker.paho_uri(), "oms-kill", std::string(kBase) + "/ack");
+  auto runner = start_runner(broker.uri(), state.path(), {}, state.file("runner1.log"));
+  ASSERT_TRUE(wait_until([&] { return log_has(*runner, "mqtt subscribed"); }, 10s)) << runner->log();
+
+  sqlite3* lock = nullptr;
+  ASSERT_EQ(sqlite3_open(state.file("commands.db").c_str(), &lock), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  oms.publish(std::string(kBase) + "/cmd/pick_list", pick_list("c-kill", "O-9"));
+  std::this_thread::sleep_for(1s);  // delivered; the commit waits for the lock
+  EXPECT_FALSE(log_has(*runner, "c-kill")) << runner->log();
+  runner->signal(SIGKILL);
+  runner->wait(5s);
+  sqlite3_exec(lock, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(lock);
+  EXPECT_TRUE(replies(oms).empty());
+
+  runner = start_runner(broker.uri(), state.path(), {}, state.file("runner2.log"));
+  ASSERT_TRUE(wait_until([&] { return replies(oms).size() >= 1; }, 15s)) << runner->log();
+  const auto r = replies(oms);
+  EXPECT_EQ(r[0].at("command_id").as_string(), "c-kill");
+  EXPECT_EQ(r[0].at("status").as_string(), "accepted");
+  EXPECT_FALSE(r[0].contains("duplicate") && r[0].at("duplicate").as_bool()) << "it was never stored before";
+  ASSERT_TRUE(wait_until([&] { return log_has(*runner, "command pick_list c-kill O-9"); }, 5s)) << runner->log();
 }
 
 TEST(Downlink, BadCommandsAreRejectedWithTheirCodeAndTheLinkSurvives) {
