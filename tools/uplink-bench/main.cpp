@@ -7,6 +7,10 @@
 //   uplink-bench latency  --uri U --state-dir D [--rate R] [--seconds S]
 //                         creation → PUBACK latency at a steady rate (p50/p99/max), split into
 //                         creation → committed (commit_*) and committed → PUBACK (mqtt_*)
+//   uplink-bench bridge   --uri U --state-dir D [--rate R] [--seconds S]
+//                         the baseline for `latency`: a minimal fsync'd line → MQTT bridge (append
+//                         the envelope to a file, fdatasync, Paho QoS 1 publish), same rate, same
+//                         percentiles (commit_* is the write + fdatasync)
 //   uplink-bench fill     --uri U --state-dir D [--events N]  build a backlog with the broker down
 //   uplink-bench drain    --uri U --state-dir D               drain it with the broker up
 // Modes with an outbox also take --commit-window-us N (the outbox's group-commit window).
@@ -17,7 +21,9 @@
 #include "daemon/mqtt/topics.hpp"
 #include "daemon/outbox/outbox.hpp"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -33,6 +39,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -61,24 +68,39 @@ wedge::outbox::NewEvent make_event(const wedge::mqtt::Topics& topics, std::int64
   return event;
 }
 
-int raw(const std::string& uri, std::int64_t events, int window, bool nodelay) {
-  // Paho's own QoS 1 rate with the same in-flight window, no disk. With `nodelay` its socket gets
-  // TCP_NODELAY as the link's does (broker_socket.hpp), so that b/a compares like with like: Nagle
-  // batches back-to-back publishes into fewer segments, which is worth ~15% of a saturated rate here
-  // but costs up to one round trip of latency per event on a real network.
+// The envelope the bench publishes without an outbox (raw and bridge).
+const std::string kEnvelope =
+    std::string(R"({"id":"8f7a2c1e-3b4d-4e5f-9a6b-7c8d9e0f1a2b","seq":123456,"ts":"2024-01-01T00:00:00.000Z","type":"pick.scan_accepted","station":"st1","order_id":"O-12345","data":)") +
+    kData + R"(,"session":1})";
+
+// A connected Paho client, with TCP_NODELAY on its socket when `nodelay` (as the link sets it);
+// nullptr (after a message) when that socket cannot be found.
+std::unique_ptr<mqtt::async_client> connect_paho(const std::string& uri, const std::string& client_id, int window,
+                                                 bool nodelay) {
   auto create = mqtt::create_options(MQTTVERSION_5);
   create.set_max_buffered_messages(std::max(1000, window * 4));
   const std::string paho = uri.rfind("mqtt://", 0) == 0 ? "tcp://" + uri.substr(7) : uri;
-  mqtt::async_client client(paho, "bench-raw", create, nullptr);
-  client.connect(mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).max_inflight(window * 2 + 16).finalize())
+  auto client = std::make_unique<mqtt::async_client>(paho, client_id, create, nullptr);
+  client->connect(mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).max_inflight(window * 2 + 16).finalize())
       ->wait();
   if (nodelay) {
     const auto address = wedge::mqtt::parse_broker_address(uri);
     if (!address || wedge::mqtt::set_tcp_nodelay_to(*address).found == 0) {
       std::fprintf(stderr, "uplink-bench: no connection to %s found to set TCP_NODELAY on\n", uri.c_str());
-      return 1;
+      return nullptr;
     }
   }
+  return client;
+}
+
+int raw(const std::string& uri, std::int64_t events, int window, bool nodelay) {
+  // Paho's own QoS 1 rate with the same in-flight window, no disk. With `nodelay` its socket gets
+  // TCP_NODELAY as the link's does (broker_socket.hpp), so that b/a compares like with like: Nagle
+  // batches back-to-back publishes into fewer segments, which is worth ~15% of a saturated rate here
+  // but costs up to one round trip of latency per event on a real network.
+  auto connected = connect_paho(uri, "bench-raw", window, nodelay);
+  if (!connected) return 1;
+  mqtt::async_client& client = *connected;
   std::mutex mutex;
   std::condition_variable cv;
   std::int64_t acked = 0;
@@ -106,7 +128,7 @@ int raw(const std::string& uri, std::int64_t events, int window, bool nodelay) {
   listener.failed = &failed;
   const wedge::mqtt::Topics topics("wedge/v1", "bench", "gw1");
   const std::string topic = topics.event("st1", "pick.scan_accepted");
-  const std::string payload = std::string(R"({"id":"8f7a2c1e-3b4d-4e5f-9a6b-7c8d9e0f1a2b","seq":123456,"ts":"2024-01-01T00:00:00.000Z","type":"pick.scan_accepted","station":"st1","order_id":"O-12345","data":)") + kData + R"(,"session":1})";
+  const std::string& payload = kEnvelope;
   const auto start = Clock::now();
   for (std::int64_t i = 0; i < events; ++i) {
     {
@@ -121,6 +143,7 @@ int raw(const std::string& uri, std::int64_t events, int window, bool nodelay) {
   }
   const double secs = seconds_since(start);
   client.disconnect()->wait();
+  connected.reset();
   std::printf("mode=raw events=%lld window=%d nodelay=%d seconds=%.3f rate=%.0f failed=%lld\n",
               static_cast<long long>(events), window, nodelay ? 1 : 0, secs, static_cast<double>(events) / secs,
               static_cast<long long>(failed));
@@ -206,15 +229,35 @@ double percentile(const std::vector<double>& ms, double p) {
   return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
 }
 
+// When one event was created, durable (committed / fsync'd) and acknowledged by the broker.
+struct EventTimes {
+  Clock::time_point created, committed, acked;
+};
+
+// One `mode=... p50_ms=... p99_ms=...` line over the events that were acknowledged. The split shows
+// which half a slow event lost its time in: the disk (commit_*), or the broker round trip (mqtt_*).
+void print_latency(const char* mode, double rate, const std::vector<EventTimes>& times) {
+  std::vector<double> total_ms, commit_ms, mqtt_ms;
+  auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  for (const auto& t : times) {
+    if (t.created == Clock::time_point{} || t.acked == Clock::time_point{}) continue;
+    total_ms.push_back(ms(t.acked - t.created));
+    commit_ms.push_back(ms(t.committed - t.created));
+    mqtt_ms.push_back(ms(t.acked - t.committed));
+  }
+  for (auto* v : {&total_ms, &commit_ms, &mqtt_ms}) std::sort(v->begin(), v->end());
+  std::printf("mode=%s rate=%.0f samples=%zu p50_ms=%.3f p99_ms=%.3f max_ms=%.3f commit_p50_ms=%.3f "
+              "commit_p99_ms=%.3f mqtt_p50_ms=%.3f mqtt_p99_ms=%.3f\n",
+              mode, rate, total_ms.size(), percentile(total_ms, 0.50), percentile(total_ms, 0.99),
+              total_ms.empty() ? 0.0 : total_ms.back(), percentile(commit_ms, 0.50), percentile(commit_ms, 0.99),
+              percentile(mqtt_ms, 0.50), percentile(mqtt_ms, 0.99));
+}
+
 int latency(const std::string& uri, const std::string& dir, double rate, double seconds, int window) {
   Rig rig(uri, dir, window, 1'000'000);
   const auto total = static_cast<std::int64_t>(rate * seconds);
   // Per seq: creation (the append call), commit (its handler on the loop), PUBACK (on the loop).
-  // The split shows which half a slow event lost its time in: the disk, or the broker round trip.
-  struct Times {
-    Clock::time_point created, committed, acked;
-  };
-  std::unordered_map<std::int64_t, Times> times;
+  std::unordered_map<std::int64_t, EventTimes> times;
   std::int64_t issued = 0;
   std::int64_t acked = 0;
   boost::asio::steady_timer tick(rig.io);
@@ -254,20 +297,76 @@ int latency(const std::string& uri, const std::string& dir, double rate, double 
   rig.io.run();
   rig.link->stop();
   rig.outbox->close();
-  std::vector<double> total_ms, commit_ms, mqtt_ms;
-  auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
-  for (const auto& [seq, t] : times) {
-    if (t.created == Clock::time_point{} || t.acked == Clock::time_point{}) continue;
-    total_ms.push_back(ms(t.acked - t.created));
-    commit_ms.push_back(ms(t.committed - t.created));
-    mqtt_ms.push_back(ms(t.acked - t.committed));
+  std::vector<EventTimes> all;
+  for (const auto& [seq, t] : times) all.push_back({t.created, t.committed, t.acked});
+  print_latency("latency", rate, all);
+  return 0;
+}
+
+// The baseline of `latency`: per event, append the envelope line to a file, fdatasync, publish it
+// with Paho at QoS 1; creation → PUBACK. No outbox, no loop: the least a durable bridge must do.
+int bridge(const std::string& uri, const std::string& dir, double rate, double seconds, int window) {
+  std::filesystem::create_directories(dir);
+  const int fd = ::open((dir + "/bridge.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    std::fprintf(stderr, "uplink-bench: cannot open %s/bridge.log\n", dir.c_str());
+    return 1;
   }
-  for (auto* v : {&total_ms, &commit_ms, &mqtt_ms}) std::sort(v->begin(), v->end());
-  std::printf("mode=latency rate=%.0f samples=%zu p50_ms=%.3f p99_ms=%.3f max_ms=%.3f commit_p50_ms=%.3f "
-              "commit_p99_ms=%.3f mqtt_p50_ms=%.3f mqtt_p99_ms=%.3f\n",
-              rate, total_ms.size(), percentile(total_ms, 0.50), percentile(total_ms, 0.99),
-              total_ms.empty() ? 0.0 : total_ms.back(), percentile(commit_ms, 0.50), percentile(commit_ms, 0.99),
-              percentile(mqtt_ms, 0.50), percentile(mqtt_ms, 0.99));
+  auto client = connect_paho(uri, "bench-bridge", window, true);
+  if (!client) return 1;
+  const auto total = static_cast<std::size_t>(rate * seconds);
+  std::vector<EventTimes> times(total);
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::size_t acked = 0;
+  struct Acked : mqtt::iaction_listener {
+    EventTimes* slot = nullptr;
+    std::mutex* m = nullptr;
+    std::condition_variable* cv = nullptr;
+    std::size_t* acked = nullptr;
+    void done(bool ok) {
+      std::lock_guard lock(*m);
+      if (ok) slot->acked = Clock::now();
+      ++*acked;
+      cv->notify_one();
+    }
+    void on_success(const mqtt::token&) override { done(true); }
+    void on_failure(const mqtt::token&) override { done(false); }
+  };
+  std::vector<Acked> listeners(total);
+  const wedge::mqtt::Topics topics("wedge/v1", "bench", "gw1");
+  const std::string topic = topics.event("st1", "pick.scan_accepted");
+  const std::string line = kEnvelope + "\n";
+  const auto period = std::chrono::nanoseconds(static_cast<long long>(1e9 / rate));
+  auto next = Clock::now();
+  for (std::size_t i = 0; i < total; ++i) {
+    std::this_thread::sleep_until(next);
+    next += period;
+    const auto created = Clock::now();
+    if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || ::fdatasync(fd) != 0) {
+      std::fprintf(stderr, "uplink-bench: write/fdatasync failed\n");
+      return 1;
+    }
+    {
+      std::lock_guard lock(mutex);
+      times[i].created = created;
+      times[i].committed = Clock::now();
+    }
+    listeners[i] = Acked{};
+    listeners[i].slot = &times[i];
+    listeners[i].m = &mutex;
+    listeners[i].cv = &cv;
+    listeners[i].acked = &acked;
+    client->publish(mqtt::make_message(topic, kEnvelope, 1, false), nullptr, listeners[i]);
+  }
+  {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return acked >= total; });
+  }
+  client->disconnect()->wait();
+  ::close(fd);
+  std::lock_guard lock(mutex);
+  print_latency("bridge", rate, times);
   return 0;
 }
 
@@ -331,7 +430,7 @@ int drain(const std::string& uri, const std::string& dir, int window) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: uplink-bench raw|durable|latency|fill|drain --uri U [--state-dir D] [--events N] "
+    std::fprintf(stderr, "usage: uplink-bench raw|durable|latency|bridge|fill|drain --uri U [--state-dir D] [--events N] "
                          "[--window W] [--rate R] [--seconds S] [--nodelay 1|0] [--commit-window-us N]\n");
     return 2;
   }
@@ -351,6 +450,7 @@ int main(int argc, char** argv) {
     if (mode == "raw") return raw(uri, std::stoll(get("events", "100000")), window, get("nodelay", "1") != "0");
     if (mode == "durable") return durable(uri, dir, std::stoll(get("events", "100000")), window);
     if (mode == "latency") return latency(uri, dir, std::stod(get("rate", "200")), std::stod(get("seconds", "10")), window);
+    if (mode == "bridge") return bridge(uri, dir, std::stod(get("rate", "200")), std::stod(get("seconds", "10")), window);
     if (mode == "fill") return fill_backlog(uri, dir, std::stoll(get("events", "1000000")));
     if (mode == "drain") return drain(uri, dir, window);
   } catch (const std::exception& e) {
