@@ -53,6 +53,8 @@ CREATE TABLE IF NOT EXISTS orders(
   pick_list TEXT NOT NULL,
   updated_unix_ms INTEGER NOT NULL,
   last_command_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS commands_received ON commands(received_unix_ms);
+CREATE INDEX IF NOT EXISTS orders_updated ON orders(updated_unix_ms);
 )sql";
 
 Rejection reject(const Command& command, RejectCode code, std::string reason) {

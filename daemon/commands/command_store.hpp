@@ -10,7 +10,7 @@
 // workflow extends this table.
 //
 // Threading: one CommandStore owns one SQLite connection; every call must come from one thread at a
-// time (the MQTT link calls it from Paho's callback thread only; see daemon/mqtt/link.hpp).
+// time (the MQTT link calls it from its command worker thread only; see daemon/mqtt/link.hpp).
 #pragma once
 
 #include "daemon/commands/command.hpp"

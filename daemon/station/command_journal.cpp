@@ -54,4 +54,56 @@ bool mark_order_held_by_station(const std::string& db_path, const std::string& o
   return static_cast<bool>(status);
 }
 
+JournalPurge purge_command_journal(const std::string& db_path, const std::string& stations_db_path,
+                                   std::int64_t cutoff_unix_ms, std::int64_t limit) {
+  JournalPurge out;
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec) || !std::filesystem::exists(stations_db_path, ec)) return out;
+  outbox::sqlite::Connection db;
+  auto status = db.open(db_path, false, "");
+  // Losing this transaction in a power cut only means doing it again: no fsync of its own.
+  if (status) status = db.exec("PRAGMA busy_timeout=2000; PRAGMA synchronous=NORMAL;");
+  outbox::sqlite::Statement attach;
+  if (status) status = db.prepare("ATTACH DATABASE ?1 AS st", attach);
+  if (status) {
+    attach.bind(1, stations_db_path);  // exists (checked above): ATTACH creates nothing
+    status = attach.step();
+    attach.reset();
+  }
+  outbox::sqlite::Statement orders;
+  outbox::sqlite::Statement commands;
+  if (status)
+    status = db.prepare(
+        "DELETE FROM orders WHERE rowid IN (SELECT o.rowid FROM orders o WHERE o.updated_unix_ms < ?1"
+        " AND NOT EXISTS (SELECT 1 FROM st.station_orders s WHERE s.order_id = o.order_id) LIMIT ?2)",
+        orders);
+  if (status)
+    status = db.prepare(
+        "DELETE FROM commands WHERE rowid IN (SELECT c.rowid FROM commands c WHERE c.received_unix_ms < ?1"
+        " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = c.order_id) LIMIT ?2)",
+        commands);
+  if (status) status = db.exec("BEGIN IMMEDIATE");
+  if (status) {
+    orders.bind(1, cutoff_unix_ms);
+    orders.bind(2, limit);
+    status = orders.step();
+    out.orders = db.changes();
+    orders.reset();
+  }
+  if (status) {
+    commands.bind(1, cutoff_unix_ms);
+    commands.bind(2, limit);
+    status = commands.step();
+    out.commands = db.changes();
+    commands.reset();
+  }
+  if (status) status = db.exec("COMMIT");
+  if (!status) {
+    if (db.in_transaction()) (void)db.exec("ROLLBACK");
+    out = JournalPurge{};
+    out.error = db_path + ": " + status.message;
+  }
+  return out;
+}
+
 }  // namespace wedge::station

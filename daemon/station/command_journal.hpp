@@ -1,6 +1,7 @@
-// Reads the OMS command journal (<state_dir>/commands.db, written by commands::CommandStore on
-// Paho's thread) back at start-up, so that a command stored just before a crash — acknowledged to
-// the OMS but never applied to the stations — is applied now rather than lost.
+// Reads the OMS command journal (<state_dir>/commands.db, written by commands::CommandStore on the
+// MQTT link's command worker thread) back at start-up, so that a command stored just before a
+// crash — acknowledged to the broker but never applied to the stations — is applied now rather
+// than lost.
 //
 // Entries come in arrival order (the journal's rowid), each re-parsed from the stored message with
 // the same parser the link used. A missing file is an empty journal; an unreadable one an error.
@@ -35,5 +36,25 @@ struct JournalRead {
 // loop may call it. False with `error` set when SQLite fails.
 [[nodiscard]] bool mark_order_held_by_station(const std::string& db_path, const std::string& order_id,
                                               std::string& error);
+
+// What purge_command_journal() removed.
+struct JournalPurge {
+  std::int64_t orders = 0;    // rows of the journal's order table
+  std::int64_t commands = 0;  // stored commands
+  std::string error;          // set when SQLite failed (nothing was removed)
+};
+
+// Bounds commands.db: forgets, in one transaction, at most `limit` orders of the journal's order
+// table that were last updated before `cutoff_unix_ms` and that stations.db (`stations_db_path`,
+// attached, only read) no longer holds, i.e. ended and forgotten by the stations, or never taken up
+// by them; then at most `limit` commands received before the cutoff whose order is gone from that
+// table (rebirth included). Open orders and orders that ended after the cutoff are held by
+// stations.db and stay. Afterwards a command for a forgotten order is rejected unknown_order, and
+// a reused command id counts as new (docs/mqtt-api.md). Rows past `limit` go on the next call, so
+// the lock is never held for long. Both selections go through indexes on the times (command_store).
+// Opens its own connection (busy_timeout 2 s); any thread (the stations run it hourly on a thread
+// of its own). A missing journal is nothing to do.
+[[nodiscard]] JournalPurge purge_command_journal(const std::string& db_path, const std::string& stations_db_path,
+                                                 std::int64_t cutoff_unix_ms, std::int64_t limit);
 
 }  // namespace wedge::station

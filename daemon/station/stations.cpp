@@ -74,6 +74,7 @@ Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_,
       options(std::move(options_)),
       store(state_dir + "/stations.db"),
       journal_path(state_dir + "/commands.db"),
+      stations_db_path(state_dir + "/stations.db"),
       sscc(make_sscc(config_, state_dir)),
       template_dir(options.template_dir.empty() ? printing_template_dir(config_) : options.template_dir),
       kpi(kKpiWindowsKept, now_ms()),
@@ -215,6 +216,23 @@ void Stations::Impl::purge_final_orders() {
     if (!purge.empty())
       spdlog::info("{} orders shipped or cancelled before the retention period forgotten", purge.size());
   }
+  // At most kJournalPurgeRows of each per hour, so that a long history (a commands.db from before
+  // this purge) is cleared over a few hours without holding commands.db's lock for long.
+  constexpr std::int64_t kJournalPurgeRows = 10'000;
+  if (!journal_purge_running.exchange(true)) {
+    if (journal_purger.joinable()) journal_purger.join();  // the last one, finished
+    journal_purger = std::jthread([journal = journal_path, stations_db = stations_db_path,
+                                   cutoff = now_ms() - options.final_order_retention.count(),
+                                   done = &journal_purge_running] {
+      const auto purged = purge_command_journal(journal, stations_db, cutoff, kJournalPurgeRows);
+      if (!purged.error.empty()) {
+        spdlog::error("commands.db not purged (tried again in an hour): {}", purged.error);
+      } else if (purged.orders > 0 || purged.commands > 0) {
+        spdlog::info("commands.db: {} ended orders and {} commands forgotten", purged.orders, purged.commands);
+      }
+      done->store(false);
+    });
+  }
   std::weak_ptr<Impl> weak = shared_from_this();
   purge_timer->expires_after(std::chrono::hours(1));
   purge_timer->async_wait([weak](const boost::system::error_code& ec) {
@@ -231,6 +249,7 @@ void Stations::Impl::stop() {
   risk_timer->cancel();
   purge_timer->cancel();
   evict_timer->cancel();
+  if (journal_purger.joinable()) journal_purger.join();
   for (auto& [id, st] : stations) {
     if (st.scanner) st.scanner->set_scan_handler({});
     if (st.scale) st.scale->set_reading_handler({});

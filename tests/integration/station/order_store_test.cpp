@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "daemon/commands/command_store.hpp"
 #include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/station/command_journal.hpp"
 #include "daemon/station/order_store.hpp"
 #include "tests/support/process.hpp"
 
@@ -186,6 +188,71 @@ TEST_F(OrderStoreTest, AnOrderSavedAfterTheCutoffWaitsForTheNextPurge) {
   ASSERT_TRUE(store.save(late, error)) << error;
   const auto ids = store.final_ended_before(now_unix_ms() - 3'600'000);
   EXPECT_EQ(std::find(ids.begin(), ids.end(), "O-LATE"), ids.end());
+}
+
+// commands.db keeps what it needs to check commands (the order table) and to replay them after a
+// crash; once stations.db has forgotten an ended order, so does commands.db, a bounded number of
+// rows per call.
+TEST_F(OrderStoreTest, TheCommandJournalForgetsWhatStationsDbNoLongerHolds) {
+  const auto journal = dir_.file("commands.db");
+  // Times in the journal are what submit() is given: "old" before the cutoff, "new" after it.
+  constexpr std::int64_t kOld = 1000, kCutoff = 5000, kNew = 9000;
+  {
+    commands::CommandStore store(journal);
+    auto submit = [&](const std::string& type, const std::string& payload, std::int64_t at) {
+      auto parsed = commands::parse_command(type, payload, 1 << 20);
+      ASSERT_TRUE(parsed) << parsed.rejection.reason;
+      ASSERT_TRUE(store.submit(*parsed.command, at).accepted) << payload;
+    };
+    auto pick_list = [](const std::string& id, const std::string& order_id) {
+      return R"({"schema":1,"id":")" + id + R"(","type":"pick_list","order_id":")" + order_id +
+             R"(","station":"st1","data":{"lines":[{"sku":"A-1","qty":1}]}})";
+    };
+    submit("pick_list", pick_list("c-open", "O-OPEN"), kOld);     // stations.db holds it: stays
+    submit("pick_list", pick_list("c-gone1", "O-GONE1"), kOld);   // forgotten by the stations
+    submit("pick_list", pick_list("c-gone2", "O-GONE2"), kOld);
+    submit("order.hold", R"({"schema":1,"id":"c-hold","type":"order.hold","order_id":"O-GONE1"})", kOld);
+    submit("pick_list", pick_list("c-fresh", "O-FRESH"), kNew);   // too new to go, stations.db or not
+    submit("rebirth", R"({"schema":1,"id":"c-rebirth-old","type":"rebirth"})", kOld);
+    submit("rebirth", R"({"schema":1,"id":"c-rebirth-new","type":"rebirth"})", kNew);
+  }
+  { OrderStore stations(path()); }  // stations.db exists (the fixture's orders)
+
+  // One row of each per call at most: two calls take the two gone orders, the third finds nothing.
+  std::int64_t orders = 0, removed_commands = 0;
+  for (int call = 0; call < 6; ++call) {
+    const auto purge = station::purge_command_journal(journal, path(), kCutoff, 1);
+    ASSERT_EQ(purge.error, "");
+    EXPECT_LE(purge.orders, 1);
+    EXPECT_LE(purge.commands, 1);
+    orders += purge.orders;
+    removed_commands += purge.commands;
+  }
+  EXPECT_EQ(orders, 2);
+  EXPECT_EQ(removed_commands, 4);  // both pick lists, the hold, the old rebirth
+
+  commands::CommandStore store(journal);
+  EXPECT_TRUE(store.order("O-OPEN"));
+  EXPECT_TRUE(store.order("O-FRESH"));
+  EXPECT_FALSE(store.order("O-GONE1"));
+  EXPECT_FALSE(store.order("O-GONE2"));
+  EXPECT_EQ(store.command_count(), 3);
+  // A late command for a forgotten order is refused as unknown; a kept one is checked as before.
+  auto cancel = commands::parse_command(
+      "order.cancel", R"({"schema":1,"id":"c-late","type":"order.cancel","order_id":"O-GONE1"})", 1 << 20);
+  ASSERT_TRUE(cancel);
+  const auto late = store.submit(*cancel.command, kNew);
+  EXPECT_FALSE(late.accepted);
+  EXPECT_EQ(late.code, commands::RejectCode::unknown_order);
+  auto duplicate = commands::parse_command(
+      "pick_list",
+      R"({"schema":1,"id":"c-open","type":"pick_list","order_id":"O-OPEN","station":"st1","data":{"lines":[{"sku":"A-1","qty":1}]}})",
+      1 << 20);
+  ASSERT_TRUE(duplicate);
+  EXPECT_TRUE(store.submit(*duplicate.command, kNew).duplicate);
+
+  // No journal, nothing to do.
+  EXPECT_EQ(station::purge_command_journal(dir_.file("none.db"), path(), kCutoff, 10).error, "");
 }
 
 }  // namespace
