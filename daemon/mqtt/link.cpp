@@ -472,11 +472,9 @@ void Link::Impl::make_command_channel() {
 // On the loop: hand the command to the worker, which parses and commits it; back on the loop the
 // PUBACK goes out (ack), then the reply and the stations hear of it.
 void Link::Impl::on_command_message(InboundMessage message, CommandChannel::Ack ack) {
+  // The subscription is {base}/cmd/#, so every topic here is a command topic; on {base}/cmd itself
+  // the type is "" and the command is rejected (type_mismatch or unknown_type) like any other.
   std::string type = topics.command_type(message.topic);
-  if (type.empty()) {
-    spdlog::warn("mqtt message on {} is not a command: ignored", message.topic);
-    return ack();
-  }
   asio::post(*command_worker, [weak = weak_from_this(), ex = loop, store = command_store, type = std::move(type),
                                message = std::move(message), ack = std::move(ack),
                                max_bytes = options.max_command_bytes]() mutable {

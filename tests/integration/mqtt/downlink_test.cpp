@@ -109,7 +109,7 @@ TEST(Downlink, BadCommandsAreRejectedWithTheirCodeAndTheLinkSurvives) {
   oms.publish(std::string(kBase) + "/cmd/pick_list", pick_list("good-1", "O-1"));
 
   struct Case {
-    std::string type;  // topic level after cmd/
+    std::string type;  // topic level after cmd/ ("": the topic is {base}/cmd itself)
     std::string payload;
     std::string code;
   };
@@ -119,6 +119,7 @@ TEST(Downlink, BadCommandsAreRejectedWithTheirCodeAndTheLinkSurvives) {
       {"pick_list", "[]", "not_an_object"},
       {"pick_list", "17", "not_an_object"},
       {"pick_list", std::string(300 * 1024, 'x'), "too_large"},
+      {"pick_list", std::string(1024 * 1024, 'x'), "too_large"},  // so large it is skipped unread
       {"rebirth", R"({"schema":1,"type":"rebirth"})", "missing_field"},
       {"rebirth", R"({"schema":1,"id":5,"type":"rebirth"})", "invalid_field"},
       {"rebirth", R"({"id":"b1","type":"rebirth"})", "missing_field"},
@@ -142,9 +143,11 @@ TEST(Downlink, BadCommandsAreRejectedWithTheirCodeAndTheLinkSurvives) {
        "unknown_order"},
       {"order.update", R"({"schema":1,"id":"b15","type":"order.update","order_id":"O-1","data":{"lines":"x"}})",
        "invalid_field"},
+      {"", pick_list("b16", "O-3"), "type_mismatch"},
   };
   ASSERT_GE(cases.size(), 20u);
-  for (const auto& c : cases) oms.publish(std::string(kBase) + "/cmd/" + c.type, c.payload);
+  for (const auto& c : cases)
+    oms.publish(std::string(kBase) + (c.type.empty() ? "/cmd" : "/cmd/" + c.type), c.payload);
   ASSERT_TRUE(wait_until([&] { return replies(oms).size() >= cases.size() + 1; }, 20s))
       << "got " << replies(oms).size() << "\n" << runner->log();
   const auto r = replies(oms);
