@@ -137,7 +137,7 @@ void Stations::Impl::on_pick_list(const commands::Command& command, Stations::Co
   }();
   data["expected_grams"] = order.pick_list.expected_weight_grams();
   const std::string order_id = order.order_id;
-  orders.emplace(order_id, std::move(order));
+  index_queue(orders.emplace(order_id, std::move(order)).first->second);
   commit(command.station, order_id, event::kOrderReceived, std::move(data),
          [this, order_id, done] {
            if (done) done(outcome(true, "accepted", "order queued", find_order(order_id)));

@@ -125,6 +125,7 @@ void Stations::Impl::arm_risk_check() {
     auto self = weak.lock();
     if (ec || !self || !self->running) return;
     self->check_time_limits();
+    self->verify_queue_index();  // a safety net: should never find anything
     self->arm_risk_check();
   });
 }

@@ -164,6 +164,7 @@ void Stations::Impl::start() {
     auto* order = current_order(st);
     if (order && order->status == OrderStatus::active && order->phase == Phase::weigh) arm_weigh(st);
   }
+  for (const auto& [order_id, order] : orders) index_queue(order);
   assign_all();
   for (auto& [id, st] : stations) notify(st);
   replay_journal();
@@ -212,7 +213,10 @@ void Stations::Impl::purge_final_orders() {
   if (std::string error; !store.remove_all(purge, error)) {
     spdlog::error("{} ended orders not removed from stations.db (tried again in an hour): {}", purge.size(), error);
   } else {
-    for (const auto& id : purge) orders.erase(id);
+    for (const auto& id : purge) {
+      unindex_queue(id);
+      orders.erase(id);
+    }
     if (!purge.empty())
       spdlog::info("{} orders shipped or cancelled before the retention period forgotten", purge.size());
   }
@@ -265,7 +269,9 @@ OrderRecord* Stations::Impl::find_order(const std::string& id) {
   // A shipped or cancelled order that left memory (evict_final_orders): back until the next sweep.
   auto stored = store.load(id);
   if (!stored) return nullptr;
-  return &orders.emplace(id, std::move(*stored)).first->second;
+  auto& order = orders.emplace(id, std::move(*stored)).first->second;
+  index_queue(order);  // an ended order: never queued, but the index stays exact by construction
+  return &order;
 }
 
 void Stations::Impl::arm_eviction() {
@@ -292,6 +298,7 @@ void Stations::Impl::evict_final_orders() {
       ++it;
       continue;
     }
+    unindex_queue(it->first);
     it = orders.erase(it);
     ++evicted;
   }
@@ -308,11 +315,63 @@ StationRt* Stations::Impl::station_of(const OrderRecord& order) {
   return it == stations.end() ? nullptr : &it->second;
 }
 
+namespace {
+bool is_queued(const OrderRecord& order) {
+  return order.status == OrderStatus::active && order.step == Step::pick && order.station.empty();
+}
+}  // namespace
+
+void Stations::Impl::index_queue(const OrderRecord& order) {
+  const auto it = queued_index.find(order.order_id);
+  const bool was = it != queued_index.end();
+  const bool now = is_queued(order);
+  if (was && (!now || it->second != order.target)) {
+    if (--queued_by_target[it->second] == 0) queued_by_target.erase(it->second);
+    queued_index.erase(it);
+  }
+  if (now && (!was || queued_index.find(order.order_id) == queued_index.end())) {
+    queued_index.emplace(order.order_id, order.target);
+    ++queued_by_target[order.target];
+  }
+}
+
+void Stations::Impl::unindex_queue(const std::string& order_id) {
+  const auto it = queued_index.find(order_id);
+  if (it == queued_index.end()) return;
+  if (--queued_by_target[it->second] == 0) queued_by_target.erase(it->second);
+  queued_index.erase(it);
+}
+
+std::int64_t Stations::Impl::queued_for(const StationRt& st) const {
+  auto count = [this](const std::string& target) {
+    const auto it = queued_by_target.find(target);
+    return it == queued_by_target.end() ? std::int64_t{0} : it->second;
+  };
+  return count(st.id) + (!st.group.empty() && st.group != st.id ? count(st.group) : 0);
+}
+
+void Stations::Impl::verify_queue_index() {
+  std::unordered_map<std::string, std::string> index;
+  std::unordered_map<std::string, std::int64_t> by_target;
+  for (const auto& [id, order] : orders) {
+    if (!is_queued(order)) continue;
+    index.emplace(id, order.target);
+    ++by_target[order.target];
+  }
+  if (index == queued_index && by_target == queued_by_target) return;
+  spdlog::error("station queue counts were off ({} queued orders counted, {} indexed): repaired", index.size(),
+                queued_index.size());
+  queued_index = std::move(index);
+  queued_by_target = std::move(by_target);
+  for (auto& [id, st] : stations) notify(st);
+}
+
 bool Stations::Impl::matches(const StationRt& st, const std::string& target) const {
   return st.id == target || (!st.group.empty() && st.group == target);
 }
 
 void Stations::Impl::save(const OrderRecord& order) {
+  index_queue(order);
   std::string error;
   if (!store.save(order, error))
     spdlog::error("order={} progress not saved: {}", order.order_id, error);
@@ -416,10 +475,7 @@ StationSnapshot Stations::Impl::build_snapshot(const StationRt& st) const {
   s.weight.live_grams = st.live.live_grams;
   s.weight.stable = st.live.stable;
   s.version = st.version;
-  for (const auto& [id, order] : orders)
-    if (order.status == OrderStatus::active && order.step == Step::pick && order.station.empty() &&
-        matches(st, order.target))
-      ++s.queued_orders;
+  s.queued_orders = queued_for(st);
   s.label_state = "none";
   const auto it = st.current.empty() ? orders.end() : orders.find(st.current);
   if (it == orders.end()) {

@@ -403,6 +403,39 @@ asio::awaitable<bool> StationBench::push_pick_lists() {
     co_return false;
   }
   if (!acks_rejected_.empty()) throw std::runtime_error("pick list rejected: " + acks_rejected_.front());
+  co_return co_await push_queued_orders();
+}
+
+// --queued: more pick lists per station, after the measured ones so that they wait behind them.
+asio::awaitable<bool> StationBench::push_queued_orders() {
+  if (options_.queued == 0) co_return true;
+  const std::string base = topic_base();
+  auto queued_id = [](const StationPlan& plan, std::size_t k) { return fmt::format("Q-{}-{:05d}", plan.order_id, k); };
+  std::printf("pushing %zu more pick lists per station (--queued)...\n", options_.queued);
+  const auto missing = [&] {
+    std::size_t n = 0;
+    for (const auto& plan : facts_.plans)
+      for (std::size_t k = 0; k < options_.queued; ++k) n += acks_accepted_.contains("bench-" + queued_id(plan, k)) ? 0 : 1;
+    return n;
+  };
+  for (auto waited = 0s; waited < kStartTimeout; waited += 5s) {
+    for (const auto& plan : facts_.plans)
+      for (std::size_t k = 0; k < options_.queued; ++k) {
+        if (acks_accepted_.contains("bench-" + queued_id(plan, k))) continue;
+        if (auto error = observer_->publish(base + "/cmd/pick_list", pick_list_command(plan, queued_id(plan, k)));
+            !error.empty())
+          throw std::runtime_error("publish queued pick list: " + error);
+      }
+    if (co_await wait_for([&] { return !acks_rejected_.empty() || missing() == 0; }, 5s,
+                          "the replies to the queued pick lists", false))
+      break;
+    if (interrupted_ || !children_alive_quiet()) co_return false;
+  }
+  if (!acks_rejected_.empty()) throw std::runtime_error("pick list rejected: " + acks_rejected_.front());
+  if (const auto n = missing(); n > 0) {
+    std::fprintf(stderr, "station-bench: %zu queued pick lists got no accepted reply\n", n);
+    co_return false;
+  }
   co_return true;
 }
 

@@ -57,6 +57,7 @@ class StationBench {
   boost::asio::awaitable<bool> bring_up();
   // One pick list per station (resent until answered); every station picking.
   boost::asio::awaitable<bool> push_pick_lists();
+  boost::asio::awaitable<bool> push_queued_orders();
   // The measuring stream, the scans, the drain; figures into facts_ and ledger_.
   boost::asio::awaitable<bool> measure();
   // Polls `ready` every 10 ms. False on timeout, interruption or a child that died (reason printed;

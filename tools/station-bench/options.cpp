@@ -29,7 +29,7 @@ std::string usage_text() {
          "                     [--stations N] [--rate SCANS_PER_S] [--duration S] [--wrong-percent P]\n"
          "                     [--lines N] [--drain-timeout S] [--log-level L] [--commit-window-us N]\n"
          "                     [--seed N] [--samples FILE.csv] [--sse-quickack] [--no-fsync-probe]\n"
-         "                     [--history N]\n"
+         "                     [--history N] [--queued N]\n"
          "Starts mosquitto on a free loopback port and the daemon with N pick stations (half with serial\n"
          "scanners on pty pairs, half with TCP scanners in client and listen mode), pushes one pick list\n"
          "per station over MQTT, scans at RATE per station for S seconds and prints scan-to-feedback\n"
@@ -44,6 +44,8 @@ std::string usage_text() {
          "of an accepted scan (the outbox commit is one such sync). --no-fsync-probe turns it off.\n"
          "--history N: N shipped orders of the last 23 hours in stations.db before the daemon starts, as\n"
          "a gateway has after a day's work (40000: a day of this bench's 50 stations); default 0.\n"
+         "--queued N: N more pick lists per station, pushed once every station picks, that wait behind\n"
+         "the measured order (a wave of orders released at once); default 0.\n"
          "Exit 0: all targets met; 3: a target missed or scans lost; 1: the run failed; 2: usage;\n"
          "130: interrupted.\n";
 }
@@ -106,6 +108,9 @@ ParseResult parse_options(const std::vector<std::string>& args) {
     } else if (key == "--history") {
       if (!integer || *integer < 0 || *integer > 10'000'000) return fail("--history must be 0 to 10000000, got " + value);
       o.history = static_cast<std::size_t>(*integer);
+    } else if (key == "--queued") {
+      if (!integer || *integer < 0 || *integer > 100'000) return fail("--queued must be 0 to 100000, got " + value);
+      o.queued = static_cast<std::size_t>(*integer);
     } else if (key == "--seed") {
       if (!integer || *integer < 0) return fail("--seed must be a non-negative integer, got " + value);
       o.seed = static_cast<std::uint64_t>(*integer);

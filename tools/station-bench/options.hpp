@@ -29,6 +29,7 @@ struct Options {
   bool sse_quickack = false;             // diagnostic: ACK every event-stream frame at once
   bool fsync_probe = true;               // the bare pwrite+fdatasync baseline in the work dir
   std::size_t history = 0;               // shipped orders of the last day in stations.db at start
+  std::size_t queued = 0;                // more pick lists per station, waiting behind the measured one
 };
 
 struct ParseResult {

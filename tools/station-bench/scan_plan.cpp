@@ -70,7 +70,8 @@ std::vector<StationPlan> make_plans(const Options& options) {
 
 std::string topic_base() { return fmt::format("wedge/v1/{}/{}", kSite, kGateway); }
 
-std::string pick_list_command(const StationPlan& plan) {
+std::string pick_list_command(const StationPlan& plan, const std::string& order_id_in) {
+  const std::string& order_id = order_id_in.empty() ? plan.order_id : order_id_in;
   json::array lines;
   for (std::size_t l = 0; l < plan.gtins.size(); ++l)
     lines.push_back(json::object{{"sku", fmt::format("SKU-{:03d}-{}", plan.index + 1, l + 1)},
@@ -79,9 +80,9 @@ std::string pick_list_command(const StationPlan& plan) {
                                  {"location", fmt::format("R{:02d}-{:02d}", plan.index % 100, l + 1)},
                                  {"unit_weight_grams", 250}});
   json::object command{{"schema", 1},
-                       {"id", "bench-" + plan.order_id},
+                       {"id", "bench-" + order_id},
                        {"type", "pick_list"},
-                       {"order_id", plan.order_id},
+                       {"order_id", order_id},
                        {"station", plan.station_id},
                        {"data", json::object{{"lines", std::move(lines)}}}};
   return json::serialize(command);

@@ -44,7 +44,9 @@ inline constexpr std::string_view kGateway = "gw1";
 // The decoded data of one item scan (no AIM identifier): 01<gtin>21<serial>.
 [[nodiscard]] std::string item_code(const std::string& gtin, std::string_view serial);
 // The pick_list command (docs/mqtt-api.md "Commands", docs/scan-validation.md §3) for a station.
-[[nodiscard]] std::string pick_list_command(const StationPlan& plan);
+// The pick list of `plan`'s order, or (with `order_id`) of another order with the same lines for
+// the same station; the command id is "bench-" + the order id.
+[[nodiscard]] std::string pick_list_command(const StationPlan& plan, const std::string& order_id = "");
 // {prefix}/{site}/{gateway}
 [[nodiscard]] std::string topic_base();
 

@@ -121,6 +121,30 @@ TEST(StationIntercept, HoldStopsEveryScanUntilRelease) {
   EXPECT_EQ(env.snap().next_line->sku, "B-7");
 }
 
+// The station's queue count follows every command that takes an order out of the queue or puts
+// it back (it is kept incrementally, not recounted per snapshot), and survives a restart.
+TEST(StationIntercept, TheQueueCountFollowsCancelHoldReleaseUpdateAndRestart) {
+  StationEnv env;
+  for (const char* id : {"O-60", "O-61", "O-62", "O-63", "O-64"}) env.pick_list(id);
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-60"; }));
+  EXPECT_EQ(env.snap().queued_orders, 4);
+  EXPECT_TRUE(cancel(env, "O-61").accepted);
+  EXPECT_EQ(env.snap().queued_orders, 3);
+  EXPECT_TRUE(env.apply(command(CommandType::order_hold, "O-62", R"({"reason":"stock check"})")).accepted);
+  EXPECT_EQ(env.snap().queued_orders, 2);
+  EXPECT_TRUE(env.apply(command(CommandType::order_update, "O-63", order_body("", "Hamburg"))).accepted);
+  EXPECT_EQ(env.snap().queued_orders, 2);
+  EXPECT_TRUE(env.apply(command(CommandType::order_release, "O-62")).accepted);
+  EXPECT_EQ(env.snap().queued_orders, 3);
+  env.restart();
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-60"; }));
+  EXPECT_EQ(env.snap().queued_orders, 3);
+  // The current order ends: the next one leaves the queue for the station.
+  EXPECT_TRUE(cancel(env, "O-60").accepted);
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-62" || env.snap().order_id == "O-63"; }));
+  EXPECT_EQ(env.snap().queued_orders, 2);
+}
+
 TEST(StationIntercept, RestartInEveryStepResumesExactly) {
   StationEnv env;
   env.pick_list("O-30");
