@@ -198,7 +198,7 @@ std::string Link::Impl::status_json(bool online, const char* reason) {
   ::mqtt::message will(topics.status(), status_json(false, "connection lost"), 1, true);
   // Clean start: this connection only publishes, so the broker has nothing to keep for it (the
   // outbox is the resend queue). Commands and their persistent session are the command channel's.
-  // It also drops the command subscription that versions before 0.2 made on this client id.
+  // It also drops the command subscription that earlier versions made on this client id.
   if (options.use_mqtt5()) {
     builder.mqtt_version(MQTTVERSION_5).clean_start(true);
   } else {
