@@ -134,7 +134,6 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   std::shared_ptr<commands::CommandStore> command_store;
   std::unique_ptr<asio::thread_pool> command_worker;
   std::unique_ptr<CommandChannel> command_channel;
-  bool commands_subscribed = false;
   // Replies to commands that came in while the Paho connection was down (the channel has its own
   // connection); they go out, oldest first, on the next CONNACK. Bounded: past kMaxUnsentReplies
   // the oldest goes, and the OMS's resend (docs/mqtt-api.md) gets its answer again.
@@ -374,7 +373,7 @@ void Link::Impl::on_connected() {
     publish_control(topics.ack(), unsent_replies.front(), false);
     unsent_replies.pop_front();
   }
-  if (commands_subscribed) publish_birth();
+  if (command_channel->stats().subscribed) publish_birth();
   // Everything not acknowledged goes again, in seq order.
   pending.clear();
   inflight.clear();
@@ -441,9 +440,10 @@ void Link::Impl::disconnect_done() {
 }
 
 void Link::Impl::make_command_channel() {
+  if (!broker_address) throw std::runtime_error(fmt::format("mqtt: broker.uri '{}' names no host and port", options.broker_uri));
   CommandChannelOptions o;
-  o.host = broker_address ? broker_address->host : "127.0.0.1";
-  o.port = broker_address ? broker_address->port : 1883;
+  o.host = broker_address->host;
+  o.port = broker_address->port;
   o.tls = options.use_tls();
   o.ca_file = options.ca_file;
   o.cert_file = options.cert_file;
@@ -491,7 +491,6 @@ void Link::Impl::on_command_message(InboundMessage message, CommandChannel::Ack 
 }
 
 void Link::Impl::on_command_channel_state(bool subscribed) {
-  commands_subscribed = subscribed;
   // Every SUBACK while the link is up is a birth: the OMS resends what it saw no reply for, and
   // whatever it sent while the channel had no session at the broker is not lost.
   if (subscribed && connected) publish_birth();
@@ -743,7 +742,7 @@ void Link::publish_device_status(const std::string& device_id, const std::string
 LinkStats Link::stats() const {
   LinkStats s = impl_->counters;
   s.connected = impl_->connected;
-  s.commands_subscribed = impl_->commands_subscribed;
+  s.commands_subscribed = impl_->command_channel->stats().subscribed;
   s.session = impl_->session.current();
   s.inflight = static_cast<int>(impl_->inflight.size());
   return s;

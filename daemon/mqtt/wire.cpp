@@ -112,8 +112,6 @@ std::string encode_puback(std::uint16_t packet_id) {
 
 std::string encode_pingreq() { return std::string{"\xc0\x00", 2}; }
 
-std::string encode_disconnect() { return std::string{"\xe0\x00", 2}; }
-
 Decode decode_fixed_header(std::string_view bytes, FixedHeader& out) {
   if (bytes.empty()) return Decode::need_more;
   std::size_t pos = 1;

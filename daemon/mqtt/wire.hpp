@@ -3,8 +3,9 @@
 // Why our own: the command channel must send each PUBACK only after the command is in SQLite, and
 // no MQTT client packaged for Debian 12 lets the application send it (Paho C and libmosquitto both
 // acknowledge an inbound QoS 1 PUBLISH before the application sees it; see command_channel.hpp).
-// The channel needs only: CONNECT, SUBSCRIBE, PUBACK, PINGREQ, DISCONNECT out; CONNACK, SUBACK,
-// PUBLISH, PINGRESP, DISCONNECT in.
+// The channel needs only: CONNECT, SUBSCRIBE, PUBACK, PINGREQ out; CONNACK, SUBACK, PUBLISH,
+// PINGRESP, DISCONNECT in. (It ends a connection by closing it: it has no Will to suppress, and the
+// broker keeps its session either way.)
 //
 // Contract
 // - encode_*() return the whole packet, fixed header included. Strings longer than 65,535 bytes
@@ -53,8 +54,6 @@ std::string encode_subscribe(bool mqtt5, std::uint16_t packet_id, std::string_vi
 // Success, in the short form both versions accept (MQTT 5: reason code 0 omitted).
 std::string encode_puback(std::uint16_t packet_id);
 std::string encode_pingreq();
-// Normal disconnection (MQTT 5 reason 0, short form).
-std::string encode_disconnect();
 
 enum class Decode { ok, need_more, malformed };
 

@@ -82,21 +82,17 @@ JournalPurge purge_command_journal(const std::string& db_path, const std::string
         "DELETE FROM commands WHERE rowid IN (SELECT c.rowid FROM commands c WHERE c.received_unix_ms < ?1"
         " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = c.order_id) LIMIT ?2)",
         commands);
+  // Runs one of the two deletes; the rows it removed go to `removed`.
+  auto run = [&](outbox::sqlite::Statement& del, std::int64_t& removed) {
+    del.bind(1, cutoff_unix_ms);
+    del.bind(2, limit);
+    status = del.step();
+    removed = db.changes();
+    del.reset();
+  };
   if (status) status = db.exec("BEGIN IMMEDIATE");
-  if (status) {
-    orders.bind(1, cutoff_unix_ms);
-    orders.bind(2, limit);
-    status = orders.step();
-    out.orders = db.changes();
-    orders.reset();
-  }
-  if (status) {
-    commands.bind(1, cutoff_unix_ms);
-    commands.bind(2, limit);
-    status = commands.step();
-    out.commands = db.changes();
-    commands.reset();
-  }
+  if (status) run(orders, out.orders);
+  if (status) run(commands, out.commands);
   if (status) status = db.exec("COMMIT");
   if (!status) {
     if (db.in_transaction()) (void)db.exec("ROLLBACK");

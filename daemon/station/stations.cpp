@@ -323,16 +323,12 @@ bool is_queued(const OrderRecord& order) {
 
 void Stations::Impl::index_queue(const OrderRecord& order) {
   const auto it = queued_index.find(order.order_id);
-  const bool was = it != queued_index.end();
-  const bool now = is_queued(order);
-  if (was && (!now || it->second != order.target)) {
-    if (--queued_by_target[it->second] == 0) queued_by_target.erase(it->second);
-    queued_index.erase(it);
-  }
-  if (now && (!was || queued_index.find(order.order_id) == queued_index.end())) {
-    queued_index.emplace(order.order_id, order.target);
-    ++queued_by_target[order.target];
-  }
+  const bool queued = is_queued(order);
+  if (it != queued_index.end() && queued && it->second == order.target) return;  // unchanged
+  unindex_queue(order.order_id);
+  if (!queued) return;
+  queued_index.emplace(order.order_id, order.target);
+  ++queued_by_target[order.target];
 }
 
 void Stations::Impl::unindex_queue(const std::string& order_id) {
