@@ -198,10 +198,13 @@ struct LoopState {
     }
     maybe_clear_full();
 
+    // The link publishes before the producers hear back: the OMS then gets the event without
+    // waiting for a station's own work on it (saving its progress, updating the screen), and a
+    // producer's handler sees its event already in flight.
+    if (stored_any && available_handler) invoke_safely("available", available_handler);
     for (auto& [handler, result] : completions) {
       if (handler) invoke_safely("append", handler, result);
     }
-    if (stored_any && available_handler) invoke_safely("available", available_handler);
   }
 };
 

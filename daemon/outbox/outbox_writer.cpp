@@ -35,16 +35,19 @@ void OutboxWriter::enqueue(NewEvent event) {
 }
 
 void OutboxWriter::enqueue_ack(std::int64_t seq) {
-  bool first = false;
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    first = acks_.empty();
-    if (first) first_ack_ = std::chrono::steady_clock::now();
+    if (acks_.empty()) {
+      first_ack_ = std::chrono::steady_clock::now();
+      wake = !acks_awaited_;
+    }
     acks_.insert(seq);
   }
-  // Only the first ack changes what the writer waits for (it starts the window); waking it for
-  // every later one would cost a context switch per PUBACK and change nothing.
-  if (first) wake_.notify_one();
+  // Only the first ack changes what the writer waits for (it starts the window), and not even that
+  // while the writer already waits for acks with a deadline of its own; waking it for every ack
+  // would cost a context switch per PUBACK and change nothing.
+  if (wake) wake_.notify_one();
 }
 
 void OutboxWriter::stop() {
@@ -60,6 +63,16 @@ void OutboxWriter::stop() {
 void OutboxWriter::wait_for_work(std::unique_lock<std::mutex>& lock) {
   auto has_work = [this] { return stopping_ || !appends_.empty() || !acks_.empty(); };
   if (retry_acks_.empty()) {
+    if (acks_coming_) {
+      // The PUBACKs of what was just stored come in about a millisecond: wait for them here (they
+      // do not wake the writer), until an append comes or the window ends; whatever acks arrived
+      // by then ride along.
+      acks_coming_ = false;
+      acks_awaited_ = true;
+      wake_.wait_for(lock, kQuietAckWindow, [this] { return stopping_ || !appends_.empty(); });
+      acks_awaited_ = false;
+      if (appends_.empty() && !acks_.empty()) return;  // they have had their window
+    }
     wake_.wait(lock, has_work);
   } else if (!wake_.wait_for(lock, kAckRetryInterval, has_work)) {
     return;  // nothing new: time to retry the failed deletes
@@ -112,6 +125,7 @@ void OutboxWriter::run() {
         // rolled back by the store or never began); the producers must hear about it.
         report = failed_cycle(count, acks.ranges(), e.what());
       }
+      acks_coming_ = count > 0 && !report.storage_failed && state_.depth > 0 && state_.depth <= kQuietDepth;
       sink_(std::move(report));
     }
     if (stopping) {

@@ -1,6 +1,7 @@
 // The outbox against real SQLite files: seq rules, delivery (next_batch/ack/rewind), limits and the
 // alarm, group commit, stats, shutdown.
 #include "daemon/outbox/outbox.hpp"
+#include "daemon/outbox/outbox_writer.hpp"
 
 #include "tests/support/process.hpp"
 #include "tests/unit/outbox/outbox_harness.hpp"
@@ -10,6 +11,9 @@
 
 #include <memory>
 #include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace wedge::outbox {
 namespace {
@@ -177,6 +181,29 @@ TEST(Outbox, NewEventsAfterTheCursorAreHandedOutAndAnnounced) {
   EXPECT_EQ(batch[0].seq, 2);
 }
 
+// The link publishes an event before its producer hears back, so a station's own work after the
+// commit (saving progress, the screen) never delays what the OMS sees.
+TEST(Outbox, TheAnnouncementComesBeforeTheProducersHandler) {
+  wedge::test::TempDir dir;
+  Loop loop;
+  Outbox outbox(loop.executor(), options_for(dir));
+  std::vector<std::string> order;
+  std::size_t handed_out = 0;
+  outbox.set_available_handler([&] {
+    order.push_back("announced");
+    handed_out += outbox.next_batch(10).size();
+  });
+  bool done = false;
+  outbox.append(make_event(1), [&](const AppendResult& result) {
+    EXPECT_TRUE(result) << result.reason;
+    order.push_back("handler");
+    EXPECT_EQ(handed_out, 1u);  // already handed to the link
+    done = true;
+  });
+  ASSERT_TRUE(loop.run_until([&] { return done; }));
+  EXPECT_EQ(order, (std::vector<std::string>{"announced", "handler"}));
+}
+
 // Just-committed events come from memory, not SQLite; the results must be the same as if they had
 // been read back: an acked event is never handed out again, a rewind resends exactly the unacked.
 TEST(Outbox, CommittedEventsHandedOutFromMemoryBehaveLikeStoredOnes) {
@@ -256,6 +283,29 @@ TEST(Outbox, AcksAreIdempotentAndUnknownSeqsHarmless) {
   const auto events = test::read_all(outbox);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].seq, 2);
+}
+
+// At station rates: an event is stored, its PUBACK comes a moment later, the next scan's event
+// some milliseconds after that. The delete rides in the next event's transaction (no fsync of its
+// own), and a last ack with nothing behind it still leaves within the quiet window.
+TEST(Outbox, AnAckRidesWithTheNextAppendAndALastOneLeavesOnItsOwn) {
+  wedge::test::TempDir dir;
+  Loop loop;
+  Outbox outbox(loop.executor(), options_for(dir));
+  ASSERT_TRUE(test::append_and_wait(loop, outbox, make_event(1)));
+  const auto after_first = outbox.stats().transactions;
+  outbox.ack(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  ASSERT_TRUE(test::append_and_wait(loop, outbox, make_event(2)));
+  ASSERT_TRUE(loop.run_until([&] { return outbox.stats().depth == 1; }));
+  EXPECT_EQ(outbox.stats().transactions - after_first, 1);  // one transaction: insert 2, delete 1
+
+  const auto start = std::chrono::steady_clock::now();
+  outbox.ack(2);
+  ASSERT_TRUE(loop.run_until([&] { return outbox.stats().depth == 0; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kQuietAckWindow * 5);
+  EXPECT_EQ(outbox.stats().transactions - after_first, 2);
+  EXPECT_TRUE(test::read_all(outbox).empty());
 }
 
 TEST(Outbox, TelemetryIsDroppedAndBusinessRefusedWhenFullThenAlarmClears) {
