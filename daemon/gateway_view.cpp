@@ -81,26 +81,33 @@ json::value screen_json(const GatewayParts& p, const station::StationSnapshot& s
   // People count order lines from 1 ("Line 1"); the station code counts from 0. The HTTP API and the
   // screens use the people's numbers, here and in declare_short below.
   if (s.next_line && o["next_line"].is_object()) o["next_line"].as_object()["line"] = s.next_line->line + 1;
-  // The fields the station screen reads, derived from the snapshot.
-  json::object scan = o["last_scan"].is_object() ? o["last_scan"].as_object() : json::object{};
-  scan["result"] = s.last_scan.verdict.empty() ? json::value(nullptr) : json::value(s.last_scan.verdict);
-  scan["reason"] = s.last_scan.message;
-  scan["at"] = s.last_scan.at_unix_ms;
-  scan["code"] = s.last_scan.barcode;
-  o["last_scan"] = std::move(scan);
-
-  json::object weight = o["weight"].is_object() ? o["weight"].as_object() : json::object{};
-  if (s.weight.live_grams) weight["grams"] = *s.weight.live_grams;
-  if (s.weight.expected_grams && s.weight.allowed_deviation_grams) {
-    weight["expected_min_grams"] = *s.weight.expected_grams - *s.weight.allowed_deviation_grams;
-    weight["expected_max_grams"] = *s.weight.expected_grams + *s.weight.allowed_deviation_grams;
+  // The fields the station screen reads, derived from the snapshot (edited in place: this runs for
+  // every scan, and copying the sub-objects out and back cost as much as building them).
+  auto object_at = [&o](std::string_view key) -> json::object& {
+    auto& v = o[key];
+    if (!v.is_object()) v = json::object{};
+    return v.as_object();
+  };
+  {  // each reference is used up before the next key is added (which may move o's values)
+    auto& scan = object_at("last_scan");
+    scan["result"] = s.last_scan.verdict.empty() ? json::value(nullptr) : json::value(s.last_scan.verdict);
+    scan["reason"] = s.last_scan.message;
+    scan["at"] = s.last_scan.at_unix_ms;
+    scan["code"] = s.last_scan.barcode;
   }
-  o["weight"] = std::move(weight);
-
-  json::object label = o["label"].is_object() ? o["label"].as_object() : json::object{};
-  label["status"] = s.label_state;
-  label["reason"] = s.label_error;
-  o["label"] = std::move(label);
+  {
+    auto& weight = object_at("weight");
+    if (s.weight.live_grams) weight["grams"] = *s.weight.live_grams;
+    if (s.weight.expected_grams && s.weight.allowed_deviation_grams) {
+      weight["expected_min_grams"] = *s.weight.expected_grams - *s.weight.allowed_deviation_grams;
+      weight["expected_max_grams"] = *s.weight.expected_grams + *s.weight.allowed_deviation_grams;
+    }
+  }
+  {
+    auto& label = object_at("label");
+    label["status"] = s.label_state;
+    label["reason"] = s.label_error;
+  }
 
   if (!s.order_id.empty())
     o["order"] = json::object{{"id", s.order_id}, {"step", s.step}, {"lines_done", s.lines_done},

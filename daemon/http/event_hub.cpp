@@ -27,12 +27,12 @@ void EventHub::add(const std::shared_ptr<EventSink>& sink) {
 
 Frame EventHub::format(std::string_view topic, const json::value& data) {
   const auto kind = topic.substr(0, topic.find('/'));
-  json::object envelope;
-  envelope["topic"] = topic;
-  envelope["data"] = data;
+  // The envelope {"topic":…,"data":…} is written around the serialised data rather than built as
+  // an object: that would deep-copy every station snapshot once more, per scan.
   // serialize() escapes control characters, so the data line never contains a raw newline.
   return std::make_shared<const std::string>(
-      fmt::format("id: {}\nevent: {}\ndata: {}\n\n", next_id_++, kind, json::serialize(envelope)));
+      fmt::format("id: {}\nevent: {}\ndata: {{\"topic\":{},\"data\":{}}}\n\n", next_id_++, kind,
+                  json::serialize(json::string_view(topic.data(), topic.size())), json::serialize(data)));
 }
 
 void EventHub::publish(std::string_view topic, const json::value& data) {

@@ -106,10 +106,14 @@ bool Stations::Impl::process(StationRt& st, const PendingScan& scan) {
   }
   if (order->step == Step::pick) {
     // A parcel scanned at a pick+ship station while it picks the next order ships that parcel.
-    const auto other = identify(scan);
-    if (other.order && other.order != order && other.order->step == Step::ship && st.has("ship") &&
-        other.order->status == OrderStatus::active && !other.voided_label)
-      return ship_scan(st, *other.order, scan);
+    // Only such a station asks: identify() may read stations.db, which an item scan at a pick
+    // station must not pay for.
+    if (st.has("ship")) {
+      const auto other = identify(scan);
+      if (other.order && other.order != order && other.order->step == Step::ship &&
+          other.order->status == OrderStatus::active && !other.voided_label)
+        return ship_scan(st, *other.order, scan);
+    }
     return pick_scan(st, *order, scan);
   }
   if (order->step == Step::pack) return pack_scan(st, *order, scan);

@@ -88,22 +88,27 @@ std::string OrderRecord::intercept_step() const {
 }
 
 std::string order_record_json(const OrderRecord& r) {
-  json::object o;
+  // Saved after every accepted scan: one arena for the whole document instead of a heap
+  // allocation per value (the serials alone are one string each), dropped in one piece.
+  unsigned char arena[8192];
+  json::monotonic_resource resource(arena, sizeof arena);
+  const json::storage_ptr sp(&resource);
+  json::object o(sp);
   o["order_id"] = r.order_id;
   o["rank"] = r.rank;
   o["command_station"] = r.command_station;
   o["target"] = r.target;
   o["pick_list"] = r.pick_list_json;
-  json::array lines;
+  auto& lines = o["picked"].emplace_array();
   for (const auto& line : r.pick.lines) {
-    json::array serials;
-    for (const auto& s : line.serials) serials.emplace_back(s);
-    lines.emplace_back(json::object{{"picked", line.picked}, {"serials", std::move(serials)}});
+    auto& l = lines.emplace_back(json::object(sp)).as_object();
+    l["picked"] = line.picked;
+    auto& serials = l["serials"].emplace_array();
+    serials.reserve(line.serials.size());
+    for (const auto& serial : line.serials) serials.emplace_back(serial);
   }
-  o["picked"] = std::move(lines);
-  json::array shorts;
+  auto& shorts = o["short_lines"].emplace_array();
   for (int line : r.short_lines) shorts.emplace_back(line);
-  o["short_lines"] = std::move(shorts);
   o["step"] = to_string(r.step);
   o["phase"] = to_string(r.phase);
   o["status"] = to_string(r.status);
@@ -112,20 +117,24 @@ std::string order_record_json(const OrderRecord& r) {
   o["cancel_reason"] = r.cancel_reason;
   o["location"] = r.location;
   if (r.measured_grams) o["measured_grams"] = *r.measured_grams;
-  json::array voided;
-  for (const auto& s : r.label.voided_sscc) voided.emplace_back(s);
-  o["label"] = json::object{{"state", to_string(r.label.state)}, {"job_id", r.label.job_id},
-                            {"printer_id", r.label.printer_id}, {"sscc", r.label.sscc},
-                            {"tracking", r.label.tracking}, {"error", r.label.error},
-                            {"voided_sscc", std::move(voided)}};
-  json::object times;
-  for (const auto& [step, t] : r.times)
-    times[step] = json::object{{"started", t.started_unix_ms}, {"finished", t.finished_unix_ms}};
-  o["times"] = std::move(times);
+  auto& label = o["label"].emplace_object();
+  label["state"] = to_string(r.label.state);
+  label["job_id"] = r.label.job_id;
+  label["printer_id"] = r.label.printer_id;
+  label["sscc"] = r.label.sscc;
+  label["tracking"] = r.label.tracking;
+  label["error"] = r.label.error;
+  auto& voided = label["voided_sscc"].emplace_array();
+  for (const auto& sscc : r.label.voided_sscc) voided.emplace_back(sscc);
+  auto& times = o["times"].emplace_object();
+  for (const auto& [step, t] : r.times) {
+    auto& st = times[step].emplace_object();
+    st["started"] = t.started_unix_ms;
+    st["finished"] = t.finished_unix_ms;
+  }
   o["received"] = r.received_unix_ms;
-  json::array at_risk;
+  auto& at_risk = o["at_risk_reported"].emplace_array();
   for (const auto& step : r.at_risk_reported) at_risk.emplace_back(step);
-  o["at_risk_reported"] = std::move(at_risk);
   o["ended"] = r.ended_unix_ms;
   return json::serialize(o);
 }
