@@ -140,6 +140,30 @@ TEST(StationFlow, PickRefusalsReachPickerAndOms) {
   EXPECT_TRUE(env.events_of("O-2", "pick.completed")[0].data["short"].as_bool());
 }
 
+// A station that picks, packs and ships takes the next order as soon as a parcel is packed; the
+// parcel scanned while it picks that next order still ships (and is not an item of it).
+TEST(StationFlow, AParcelScannedWhileTheNextOrderIsPickedShips) {
+  StationEnv env;
+  env.pick_list("O-1");
+  env.pick_list("O-2");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-1"; }));
+  EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
+  EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
+  EXPECT_EQ(env.scan("4006381333931").verdict, "accepted");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().step == "pack"; }));
+  const std::string sscc = env.pack_to_label("O-1");
+  EXPECT_EQ(env.scan("]C100" + sscc).verdict, "accepted");
+  ASSERT_TRUE(env.wait_event("O-1", "pack.completed"));
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-2" && env.snap().step == "pick"; }));
+
+  EXPECT_EQ(env.scan("]C100" + sscc).verdict, "accepted");
+  ASSERT_TRUE(env.wait_event("O-1", "order.shipped"));
+  EXPECT_EQ(env.snap().order_id, "O-2");
+  EXPECT_EQ(env.snap().step, "pick");
+  EXPECT_TRUE(env.events_of("O-2", "pick.item_picked").empty());
+  EXPECT_TRUE(env.events_of("O-2", "scan.refused").empty());
+}
+
 TEST(StationFlow, PackAndShipRefusals) {
   StationEnv env;
   EXPECT_EQ(env.scan("O-404").code, "unknown_order");  // no order at the station, none known
