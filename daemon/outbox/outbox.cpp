@@ -198,13 +198,14 @@ struct LoopState {
     }
     maybe_clear_full();
 
-    // The link publishes before the producers hear back: the OMS then gets the event without
-    // waiting for a station's own work on it (saving its progress, updating the screen), and a
-    // producer's handler sees its event already in flight.
-    if (stored_any && available_handler) invoke_safely("available", available_handler);
+    // Producers first: a station's verdict (the picker waits for it) goes out before the link's
+    // publish, whose thread hand-off would otherwise sit in front of it. Measured with the state on
+    // tmpfs, publishing first moved the feedback p50 from 0.63-0.75 to 0.84-0.90 ms and its p99
+    // from 2.2-2.6 to 4.3-5.6 ms, and gained the PUBACK nothing (2026-11-27).
     for (auto& [handler, result] : completions) {
       if (handler) invoke_safely("append", handler, result);
     }
+    if (stored_any && available_handler) invoke_safely("available", available_handler);
   }
 };
 

@@ -23,9 +23,8 @@
 //   successful commit clears that alarm. What was committed before is never touched by a failure.
 // - The alarm handler gets (active, reason): active is true while the buffer is full or the last
 //   commit failed; it is called (posted) on every change of either condition.
-// - The available handler (optional) is called after each commit that stored new events, before
-//   that commit's append handlers, so the MQTT link can call next_batch() without polling and
-//   publish before the producers do their own work.
+// - The available handler (optional) is called after each commit that stored new events, after
+//   that commit's append handlers, so the MQTT link can call next_batch() without polling.
 // - next_batch() reads on the loop thread through its own read-only SQLite connection (WAL: never
 //   waits for the writer), at most max_events rows per call, and none while the link is caught up
 //   with the commits reported so far.
