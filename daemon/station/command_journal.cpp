@@ -98,6 +98,16 @@ JournalPurge purge_command_journal(const std::string& db_path, const std::string
     if (db.in_transaction()) (void)db.exec("ROLLBACK");
     out = JournalPurge{};
     out.error = db_path + ": " + status.message;
+    return out;
+  }
+  // Read only: stations.db is written by the loop alone, which drops these ids itself. An id
+  // marked handled meanwhile belongs to a command that is in the journal, so it is never listed.
+  outbox::sqlite::Statement stale;
+  if (db.prepare("SELECT h.id FROM st.handled_commands h WHERE NOT EXISTS"
+                 " (SELECT 1 FROM commands c WHERE c.id = h.id) LIMIT ?1",
+                 stale)) {
+    stale.bind(1, limit);
+    while (stale.step().code == SQLITE_ROW) out.handled_to_forget.emplace_back(stale.column_text(0));
   }
   return out;
 }

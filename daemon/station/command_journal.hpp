@@ -41,6 +41,10 @@ struct JournalRead {
 struct JournalPurge {
   std::int64_t orders = 0;    // rows of the journal's order table
   std::int64_t commands = 0;  // stored commands
+  // Ids in stations.db's handled_commands whose command is no longer in the journal (at most
+  // `limit`): the stations' replay can never meet them again, so the stations may drop them
+  // (OrderStore::forget_handled, on the loop, which owns stations.db's writes).
+  std::vector<std::string> handled_to_forget;
   std::string error;          // set when SQLite failed (nothing was removed)
 };
 

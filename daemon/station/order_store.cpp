@@ -167,12 +167,20 @@ std::vector<std::string> OrderStore::final_ended_before(std::int64_t cutoff_unix
 }
 
 bool OrderStore::remove_all(const std::vector<std::string>& order_ids, std::string& error) {
-  if (order_ids.empty()) return true;
+  return delete_each("DELETE FROM station_orders WHERE order_id = ?1", order_ids, error);
+}
+
+bool OrderStore::forget_handled(const std::vector<std::string>& command_ids, std::string& error) {
+  return delete_each("DELETE FROM handled_commands WHERE id = ?1", command_ids, error);
+}
+
+bool OrderStore::delete_each(const char* sql, const std::vector<std::string>& keys, std::string& error) {
+  if (keys.empty()) return true;
   outbox::sqlite::Statement del;
   auto status = db_.exec("BEGIN");
-  if (status) status = db_.prepare("DELETE FROM station_orders WHERE order_id = ?1", del);
-  for (std::size_t i = 0; status && i < order_ids.size(); ++i) {
-    del.bind(1, order_ids[i]);
+  if (status) status = db_.prepare(sql, del);
+  for (std::size_t i = 0; status && i < keys.size(); ++i) {
+    del.bind(1, keys[i]);
     status = del.step();
     del.reset();
   }

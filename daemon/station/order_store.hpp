@@ -61,6 +61,9 @@ class OrderStore {
   // Records that the command with this id was applied (or refused) by the stations.
   void mark_handled(const std::string& command_id);
   [[nodiscard]] bool handled(const std::string& command_id);
+  // Drops these ids in one transaction; false (and `error`) when SQLite fails (none dropped). For ids
+  // whose command has left the journal (purge_command_journal): no replay can meet them again.
+  [[nodiscard]] bool forget_handled(const std::vector<std::string>& command_ids, std::string& error);
   // The commands.db rowid up to which every command is known to be applied; empty before the
   // first start that read commands.db.
   [[nodiscard]] std::optional<std::int64_t> journal_watermark();
@@ -68,6 +71,8 @@ class OrderStore {
   void advance_journal_watermark(std::int64_t rowid);
 
  private:
+  // Runs `sql` (one ?1 parameter) for each key, in one transaction.
+  [[nodiscard]] bool delete_each(const char* sql, const std::vector<std::string>& keys, std::string& error);
   std::vector<OrderRecord> load_where(const std::string& where);
 
   outbox::sqlite::Connection db_;

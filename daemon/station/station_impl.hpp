@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -102,8 +103,17 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   // Impl goes (or in stop()).
   std::atomic<bool> journal_purge_running{false};
   std::jthread journal_purger;
+  // Loop only. Command ids marked applied while a purge looks for marks to drop: a command id reused
+  // after its first command left the journal is applied and marked again, and that new mark must
+  // survive the purge's list (forget_stale_marks).
+  bool tracking_marks = false;
+  std::unordered_set<std::string> marked_during_purge;
 
   // --- common (stations.cpp) ---
+  // Records that a command was applied (the replay at the next start skips it).
+  void mark_handled(const std::string& command_id);
+  // Drops the applied-command marks the journal purge found stale, except those marked since.
+  void forget_stale_marks(std::vector<std::string> ids);
   // The queue index (see queued_index): brings one order's entry up to date / drops it.
   void index_queue(const OrderRecord& order);
   void unindex_queue(const std::string& order_id);

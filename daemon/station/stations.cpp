@@ -1,5 +1,6 @@
 #include "daemon/station/stations.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -193,11 +194,25 @@ void Stations::Impl::replay_journal() {
     spdlog::warn("command={} type={} order={} was stored but not applied before the last stop: applying it now",
                  entry.command.id, commands::to_string(entry.command.type), entry.command.order_id);
     handle_command(entry.command, {});
-    store.mark_handled(entry.command.id);
+    mark_handled(entry.command.id);
     ++replayed;
   }
   store.advance_journal_watermark(journal.max_rowid);
   if (replayed > 0) spdlog::info("{} stored command(s) applied at start", replayed);
+}
+
+void Stations::Impl::mark_handled(const std::string& command_id) {
+  store.mark_handled(command_id);
+  if (tracking_marks) marked_during_purge.insert(command_id);
+}
+
+void Stations::Impl::forget_stale_marks(std::vector<std::string> ids) {
+  std::erase_if(ids, [this](const std::string& id) { return marked_during_purge.contains(id); });
+  tracking_marks = false;
+  marked_during_purge.clear();
+  if (std::string error; !store.forget_handled(ids, error))
+    spdlog::error("{} applied-command marks not removed from stations.db (tried again in an hour): {}", ids.size(),
+                  error);
 }
 
 bool Stations::Impl::held_by_station(const std::string& order_id) const {
@@ -225,15 +240,22 @@ void Stations::Impl::purge_final_orders() {
   constexpr std::int64_t kJournalPurgeRows = 10'000;
   if (!journal_purge_running.exchange(true)) {
     if (journal_purger.joinable()) journal_purger.join();  // the last one, finished
+    tracking_marks = true;
+    marked_during_purge.clear();
     journal_purger = std::jthread([journal = journal_path, stations_db = stations_db_path,
                                    cutoff = now_ms() - options.final_order_retention.count(),
-                                   done = &journal_purge_running] {
-      const auto purged = purge_command_journal(journal, stations_db, cutoff, kJournalPurgeRows);
+                                   done = &journal_purge_running, loop = loop, weak = weak_from_this()] {
+      auto purged = purge_command_journal(journal, stations_db, cutoff, kJournalPurgeRows);
       if (!purged.error.empty()) {
         spdlog::error("commands.db not purged (tried again in an hour): {}", purged.error);
       } else if (purged.orders > 0 || purged.commands > 0) {
         spdlog::info("commands.db: {} ended orders and {} commands forgotten", purged.orders, purged.commands);
       }
+      // The applied-command marks of commands that left the journal go too (on the loop, which
+      // owns stations.db's writes); else handled_commands grows with every command until a restart.
+      asio::post(loop, [weak, ids = std::move(purged.handled_to_forget)]() mutable {
+        if (auto self = weak.lock(); self && self->running) self->forget_stale_marks(std::move(ids));
+      });
       done->store(false);
     });
   }
@@ -563,7 +585,7 @@ void Stations::handle_command(const commands::Command& command, CommandDone done
   impl_->handle_command(command, std::move(done));
   // Recorded once applied (synchronously: the order is saved inside handle_command), so the
   // replay at the next start skips it.
-  if (applies) impl_->store.mark_handled(command.id);
+  if (applies) impl_->mark_handled(command.id);
 }
 
 bool Stations::inject_scan(const std::string& station, const std::string& code, const std::string& aim_id) {

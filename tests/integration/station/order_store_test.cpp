@@ -193,7 +193,7 @@ TEST_F(OrderStoreTest, AnOrderSavedAfterTheCutoffWaitsForTheNextPurge) {
 // commands.db keeps what it needs to check commands (the order table) and to replay them after a
 // crash; once stations.db has forgotten an ended order, so does commands.db, a bounded number of
 // rows per call.
-TEST_F(OrderStoreTest, TheCommandJournalForgetsWhatStationsDbNoLongerHolds) {
+TEST_F(OrderStoreTest, TheCommandJournalAndTheAppliedMarksForgetWhatStationsDbNoLongerHolds) {
   const auto journal = dir_.file("commands.db");
   // Times in the journal are what submit() is given: "old" before the cutoff, "new" after it.
   constexpr std::int64_t kOld = 1000, kCutoff = 5000, kNew = 9000;
@@ -216,7 +216,12 @@ TEST_F(OrderStoreTest, TheCommandJournalForgetsWhatStationsDbNoLongerHolds) {
     submit("rebirth", R"({"schema":1,"id":"c-rebirth-old","type":"rebirth"})", kOld);
     submit("rebirth", R"({"schema":1,"id":"c-rebirth-new","type":"rebirth"})", kNew);
   }
-  { OrderStore stations(path()); }  // stations.db exists (the fixture's orders)
+  const std::vector<std::string> all_ids = {"c-open",  "c-gone1",       "c-gone2",      "c-hold",
+                                             "c-fresh", "c-rebirth-old", "c-rebirth-new"};
+  {
+    OrderStore stations(path());  // stations.db exists (the fixture's orders)
+    for (const auto& id : all_ids) stations.mark_handled(id);  // every command was applied
+  }
 
   // One row of each per call at most: two calls take the two gone orders, the third finds nothing.
   std::int64_t orders = 0, removed_commands = 0;
@@ -230,6 +235,25 @@ TEST_F(OrderStoreTest, TheCommandJournalForgetsWhatStationsDbNoLongerHolds) {
   }
   EXPECT_EQ(orders, 2);
   EXPECT_EQ(removed_commands, 4);  // both pick lists, the hold, the old rebirth
+
+  // The applied-command marks of the commands that left the journal can go (the replay can never
+  // meet them again); the others stay. Nothing more to purge, so only that list is news.
+  auto last = station::purge_command_journal(journal, path(), kCutoff, 100);
+  ASSERT_EQ(last.error, "");
+  EXPECT_EQ(last.commands, 0);
+  std::sort(last.handled_to_forget.begin(), last.handled_to_forget.end());
+  EXPECT_EQ(last.handled_to_forget, (std::vector<std::string>{"c-gone1", "c-gone2", "c-hold", "c-rebirth-old"}));
+  EXPECT_EQ(station::purge_command_journal(journal, path(), kCutoff, 2).handled_to_forget.size(), 2u);  // the limit
+  {
+    OrderStore stations(path());
+    std::string error;
+    ASSERT_TRUE(stations.forget_handled(last.handled_to_forget, error)) << error;
+    for (const auto& id : all_ids) {
+      const bool gone = std::binary_search(last.handled_to_forget.begin(), last.handled_to_forget.end(), id);
+      EXPECT_EQ(stations.handled(id), !gone) << id;
+    }
+  }
+  EXPECT_TRUE(station::purge_command_journal(journal, path(), kCutoff, 100).handled_to_forget.empty());
 
   commands::CommandStore store(journal);
   EXPECT_TRUE(store.order("O-OPEN"));
