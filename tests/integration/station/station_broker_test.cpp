@@ -42,11 +42,14 @@ TEST(StationBroker, ScriptedOrderThroughSimulatorsAndBroker) {
   env.set_weight(716.5);
   {
     // The order scan's own verdict can be followed at once by the weight's ("weight_ok") when the
-    // scale is already stable; both are green, so the check is on the verdict, not on which came last.
+    // scale is already stable, and on a busy machine even by the printed label's prompt
+    // ("label_printed", attention) before the test looks. Each of those follows only an accepted
+    // order scan; a refused one would stop at its own verdict.
     const auto seq = env.snap().last_scan.seq;
     scanner.send("O-100");
     ASSERT_TRUE(env.run_until([&] { return env.snap().last_scan.seq > seq; })) << scanner.log();
-    EXPECT_EQ(env.snap().last_scan.verdict, "accepted");
+    const auto code = env.snap().last_scan.code;
+    EXPECT_TRUE(code == "accepted" || code == "weight_ok" || code == "label_printed") << code;
   }
   ASSERT_TRUE(env.run_until([&] { return env.snap().phase == "verify"; }));
   const std::string sscc = env.snap().label_sscc;
