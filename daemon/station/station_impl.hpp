@@ -114,6 +114,8 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   void mark_handled(const std::string& command_id);
   // Drops the applied-command marks the journal purge found stale, except those marked since.
   void forget_stale_marks(std::vector<std::string> ids);
+  // Drops ids[from…] a chunk per turn of the loop.
+  void forget_marks_from(std::shared_ptr<const std::vector<std::string>> ids, std::size_t from);
   // The queue index (see queued_index): brings one order's entry up to date / drops it.
   void index_queue(const OrderRecord& order);
   void unindex_queue(const std::string& order_id);

@@ -4,8 +4,10 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 
 #include "daemon/print/schema.hpp"
 #include "daemon/station/command_journal.hpp"
@@ -210,9 +212,24 @@ void Stations::Impl::forget_stale_marks(std::vector<std::string> ids) {
   std::erase_if(ids, [this](const std::string& id) { return marked_during_purge.contains(id); });
   tracking_marks = false;
   marked_during_purge.clear();
-  if (std::string error; !store.forget_handled(ids, error))
-    spdlog::error("{} applied-command marks not removed from stations.db (tried again in an hour): {}", ids.size(),
-                  error);
+  forget_marks_from(std::make_shared<const std::vector<std::string>>(std::move(ids)), 0);
+}
+
+void Stations::Impl::forget_marks_from(std::shared_ptr<const std::vector<std::string>> ids, std::size_t from) {
+  // A few hundred per turn of the loop, so that up to 10,000 deletes never hold up a scan for long.
+  constexpr std::size_t kPerTurn = 500;
+  const auto to = std::min(ids->size(), from + kPerTurn);
+  const std::vector<std::string> chunk(ids->begin() + static_cast<std::ptrdiff_t>(from),
+                                       ids->begin() + static_cast<std::ptrdiff_t>(to));
+  if (std::string error; !store.forget_handled(chunk, error)) {
+    spdlog::error("{} applied-command marks not removed from stations.db (tried again in an hour): {}",
+                  ids->size() - from, error);
+    return;
+  }
+  if (to == ids->size()) return;
+  asio::post(loop, [weak = weak_from_this(), ids = std::move(ids), to] {
+    if (auto self = weak.lock(); self && self->running) self->forget_marks_from(ids, to);
+  });
 }
 
 bool Stations::Impl::held_by_station(const std::string& order_id) const {
