@@ -4,7 +4,12 @@
 #                 never to third-party headers (those come in as SYSTEM includes).
 # wedge_sanitize  INTERFACE target carrying ASan+UBSan when WEDGE_SANITIZE is on.
 # wedge_library(name SOURCES ... DEPS ...)   one static library per module.
-# wedge_add_test(name LABEL unit|integration SOURCES ... DEPS ... [TIMEOUT s])
+# wedge_add_test(name LABEL unit|integration SOURCES ... DEPS ... [TIMEOUT s] [PROPERTIES p v ...])
+#                 one GoogleTest executable; every test case in it is its own ctest entry
+#                 `name.Suite.Case` (so `ctest -j` spreads the cases and `ctest -R name` still picks
+#                 the binary's), each with the label, the timeout (seconds, per case) and PROPERTIES.
+
+include(GoogleTest)
 
 add_library(wedge_warnings INTERFACE)
 target_compile_options(wedge_warnings INTERFACE
@@ -31,7 +36,7 @@ function(wedge_library name)
 endfunction()
 
 function(wedge_add_test name)
-  cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;DEPS;PROPERTIES" ${ARGN})
   if(NOT ARG_LABEL)
     set(ARG_LABEL unit)
   endif()
@@ -43,6 +48,13 @@ function(wedge_add_test name)
                         wedge_warnings wedge_sanitize)
   target_compile_definitions(${name} PRIVATE
     WEDGE_SOURCE_DIR="${PROJECT_SOURCE_DIR}" WEDGE_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT})
+  # The cases are listed (--gtest_list_tests) when ctest starts, not after the link: the build stays
+  # as fast as before, and a binary that cannot list itself (a sanitizer report at start-up) shows
+  # up as a failing test instead of breaking the build of everything else. The list is cached
+  # until the binary changes. The generous discovery timeout covers an ASan binary on a busy VM.
+  gtest_discover_tests(${name}
+    TEST_PREFIX "${name}."
+    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
 endfunction()

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 
 namespace wedge::test {
@@ -58,6 +59,7 @@ Mosquitto::Mosquitto(MosquittoOptions options) : options_(std::move(options)), p
   config += "max_inflight_messages 100\n";
   config += "log_dest stderr\n";
   config += "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n";
+  if (options_.log_packets) config += "log_type debug\n";
   config += "connection_messages true\n";
   config += "listener " + std::to_string(port_) + " 127.0.0.1\n";
   if (options_.tls) {
@@ -105,5 +107,16 @@ void Mosquitto::stop() {
 }
 
 std::string Mosquitto::log() const { return read_file(dir_.file("mosquitto.log")); }
+
+std::size_t Mosquitto::log_lines(std::initializer_list<std::string_view> parts) const {
+  std::istringstream lines(log());
+  std::size_t count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    bool all = true;
+    for (const auto part : parts) all = all && line.find(part) != std::string::npos;
+    if (all) ++count;
+  }
+  return count;
+}
 
 }  // namespace wedge::test

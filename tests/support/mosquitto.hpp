@@ -1,8 +1,10 @@
 // A real mosquitto broker for integration tests, on a free loopback port.
 //
 // The constructor writes a config into its own temporary directory (persistence on, no limit on
-// queued messages, logging to the captured output), starts /usr/sbin/mosquitto and polls until it
-// accepts TCP connections. stop() ends it with SIGTERM, so it saves its persistence file; start()
+// queued messages, logging to the captured output; with log_packets every packet it sends or
+// receives is a line of that log, so a test can wait for the broker's side of an exchange, e.g. a
+// PUBACK, instead of sleeping), starts /usr/sbin/mosquitto and polls until it accepts TCP
+// connections. stop() ends it with SIGTERM, so it saves its persistence file; start()
 // brings it back on the same port with the same config and persistence. The broker's log is
 // printed to stderr when the test has failed. make_test_pki() creates a CA, a server certificate
 // for localhost/127.0.0.1 and a client certificate with openssl.
@@ -11,8 +13,11 @@
 
 #include "tests/support/process.hpp"
 
+#include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace wedge::test {
 
@@ -31,6 +36,9 @@ struct MosquittoOptions {
   bool tls = false;           // listener speaks TLS only (needs pki)
   TestPki pki;                // with tls: server cert + CA; client certificates are required
   std::string extra_config;   // appended to the generated config
+  // log_type debug: a line per packet, "Sending PUBLISH to <client> (d0, q1, r0, m1, '<topic>', …"
+  // and "Received PUBACK from <client> (Mid: 1, RC:0)".
+  bool log_packets = false;
 };
 
 class Mosquitto {
@@ -50,6 +58,8 @@ class Mosquitto {
   void stop();   // SIGTERM (saves persistence) and wait
   bool running() const { return process_ != nullptr; }
   std::string log() const;
+  // How many lines of log() contain every one of `parts`, e.g. {"Received PUBACK from ", client}.
+  std::size_t log_lines(std::initializer_list<std::string_view> parts) const;
   const std::string& dir() const { return dir_.path(); }
 
  private:

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 
 namespace wedge::test {
@@ -18,6 +19,7 @@ using mqtt::CommandChannel;
 using mqtt::InboundMessage;
 
 constexpr const char* kCommands = "wedge/v1/site1/gw1/cmd/";
+constexpr const char* kClientId = "wedge-site1-gw1-cmd";
 
 // Runs the loop until `done` or `timeout`; true when done.
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done, std::chrono::milliseconds timeout) {
@@ -28,6 +30,10 @@ bool run_until(boost::asio::io_context& io, const std::function<bool()>& done, s
     io.run_for(10ms);
   }
   return true;
+}
+
+bool has_payload(const std::vector<InboundMessage>& messages, const std::string& payload) {
+  return std::any_of(messages.begin(), messages.end(), [&](const auto& m) { return m.payload == payload; });
 }
 
 // One gateway's channel, recording what it is handed; acks are held until the test calls them.
@@ -42,7 +48,7 @@ struct Gateway {
     mqtt::CommandChannelOptions o;
     o.host = "127.0.0.1";
     o.port = broker.port();
-    o.client_id = "wedge-site1-gw1-cmd";
+    o.client_id = kClientId;
     o.filter = std::string(kCommands) + "#";
     o.max_payload_bytes = max_payload;
     o.reconnect_min_ms = 50;
@@ -59,9 +65,12 @@ struct Gateway {
 };
 
 TEST(CommandChannel, ACommandNotAcknowledgedBeforeTheGatewayDiesComesAgain) {
-  Mosquitto broker;
+  MosquittoOptions logged;
+  logged.log_packets = true;
+  Mosquitto broker(logged);
   boost::asio::io_context io;
   Probe oms(broker.paho_uri(), "oms-channel", "unused/#");
+  const auto pubacks = [&] { return broker.log_lines({"Received PUBACK from ", kClientId, " ("}); };
   {
     Gateway first(io, broker);
     ASSERT_TRUE(run_until(io, [&] { return first.subscribed; }, 10s));
@@ -70,31 +79,32 @@ TEST(CommandChannel, ACommandNotAcknowledgedBeforeTheGatewayDiesComesAgain) {
     EXPECT_EQ(first.messages[0].payload, "c-1");
     EXPECT_FALSE(first.messages[0].duplicate);
     // Only c-1 is "committed"; the gateway dies before c-2 and c-3 are (its socket closes, no
-    // DISCONNECT, as on SIGKILL).
+    // DISCONNECT, as on SIGKILL) — once the broker has the PUBACK of c-1.
     first.acks[0]();
     ASSERT_TRUE(run_until(io, [&] { return first.channel->stats().acked == 1; }, 1s));
-    io.restart();
-    io.run_for(200ms);  // the PUBACK reaches the broker
+    ASSERT_TRUE(run_until(io, [&] { return pubacks() == 1; }, 10s));
   }
   {
     Gateway second(io, broker);
     ASSERT_TRUE(run_until(io, [&] { return second.messages.size() >= 2; }, 10s));
-    io.restart();
-    io.run_for(300ms);  // nothing more comes
-    ASSERT_EQ(second.messages.size(), 2u) << "c-1 was acknowledged and must not come again";
+    // The broker sends what it still holds for the session on reconnect, before anything new: once
+    // a command published now has arrived, nothing else is coming.
+    oms.publish(std::string(kCommands) + "pick_list", "c-4");
+    ASSERT_TRUE(run_until(io, [&] { return has_payload(second.messages, "c-4"); }, 10s));
+    ASSERT_EQ(second.messages.size(), 3u) << "c-1 was acknowledged and must not come again";
     EXPECT_EQ(second.messages[0].payload, "c-2");
     EXPECT_EQ(second.messages[1].payload, "c-3");
     EXPECT_TRUE(second.messages[0].duplicate);
+    EXPECT_FALSE(second.messages[2].duplicate);
     for (auto& ack : second.acks) ack();
-    ASSERT_TRUE(run_until(io, [&] { return second.channel->stats().acked == 2; }, 1s));
-    io.restart();
-    io.run_for(200ms);
+    ASSERT_TRUE(run_until(io, [&] { return second.channel->stats().acked == 3; }, 1s));
+    ASSERT_TRUE(run_until(io, [&] { return pubacks() == 4; }, 10s));
   }
   Gateway third(io, broker);
   ASSERT_TRUE(run_until(io, [&] { return third.subscribed; }, 10s));
-  io.restart();
-  io.run_for(500ms);
-  EXPECT_TRUE(third.messages.empty()) << "all three were acknowledged";
+  oms.publish(std::string(kCommands) + "pick_list", "c-5");
+  ASSERT_TRUE(run_until(io, [&] { return has_payload(third.messages, "c-5"); }, 10s));
+  EXPECT_EQ(third.messages.size(), 1u) << "all four before it were acknowledged";
 }
 
 TEST(CommandChannel, AnOversizedCommandIsSkippedUnreadAndTheNextArrivesWhole) {

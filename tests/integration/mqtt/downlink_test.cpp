@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <sqlite3.h>
 
-#include <thread>
 
 namespace wedge::test {
 namespace {
@@ -17,6 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr const char* kBase = "wedge/v1/site1/gw1";
+constexpr const char* kCommandClient = "wedge-site1-gw1-cmd";  // the runner's command channel
 
 std::vector<boost::json::object> replies(const Probe& probe) {
   std::vector<boost::json::object> out;
@@ -71,19 +71,28 @@ TEST(Downlink, CommandsPublishedWhileTheGatewayIsDownArriveAfterReconnect) {
 // The promise of docs/mqtt-api.md, "Command delivery promise": a command is acknowledged to the
 // broker only once committed. The test holds the write lock of commands.db, so the gateway's commit
 // waits (busy timeout 5 s); the gateway is killed in that window and comes back: the broker still
-// has the command and sends it again, and it is applied then.
+// has the command and sends it again (DUP set), and it is applied then. The broker's packet log
+// shows the delivery, the missing PUBACK and the second delivery.
 TEST(Downlink, AGatewayKilledBeforeTheCommitGetsTheCommandAgain) {
-  Mosquitto broker;
+  MosquittoOptions logged;
+  logged.log_packets = true;
+  Mosquitto broker(logged);
   TempDir state;
   Probe oms(broker.paho_uri(), "oms-kill", std::string(kBase) + "/ack");
   auto runner = start_runner(broker.uri(), state.path(), {}, state.file("runner1.log"));
   ASSERT_TRUE(wait_until([&] { return log_has(*runner, "mqtt subscribed"); }, 10s)) << runner->log();
+  const std::string to_gateway = "Sending PUBLISH to " + std::string(kCommandClient) + " (";
+  const std::string topic = "'" + std::string(kBase) + "/cmd/pick_list'";
+  const auto deliveries = [&](const char* dup) { return broker.log_lines({to_gateway, dup, topic}); };
+  const auto pubacks = [&] { return broker.log_lines({"Received PUBACK from ", kCommandClient, " ("}); };
 
   sqlite3* lock = nullptr;
   ASSERT_EQ(sqlite3_open(state.file("commands.db").c_str(), &lock), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
   oms.publish(std::string(kBase) + "/cmd/pick_list", pick_list("c-kill", "O-9"));
-  std::this_thread::sleep_for(1s);  // delivered; the commit waits for the lock
+  ASSERT_TRUE(wait_until([&] { return deliveries("(d0,") == 1; }, 10s)) << "never delivered";
+  // Delivered and waiting for the commit: a PUBACK sent on receipt would show within this window.
+  EXPECT_FALSE(wait_until([&] { return pubacks() > 0; }, 1s)) << "acknowledged before the commit";
   EXPECT_FALSE(log_has(*runner, "c-kill")) << runner->log();
   runner->signal(SIGKILL);
   runner->wait(5s);
@@ -93,11 +102,13 @@ TEST(Downlink, AGatewayKilledBeforeTheCommitGetsTheCommandAgain) {
 
   runner = start_runner(broker.uri(), state.path(), {}, state.file("runner2.log"));
   ASSERT_TRUE(wait_until([&] { return replies(oms).size() >= 1; }, 15s)) << runner->log();
+  EXPECT_EQ(deliveries("(d1,"), 1u) << "the broker sends the unacknowledged command again";
   const auto r = replies(oms);
   EXPECT_EQ(r[0].at("command_id").as_string(), "c-kill");
   EXPECT_EQ(r[0].at("status").as_string(), "accepted");
   EXPECT_FALSE(r[0].contains("duplicate") && r[0].at("duplicate").as_bool()) << "it was never stored before";
   ASSERT_TRUE(wait_until([&] { return log_has(*runner, "command pick_list c-kill O-9"); }, 5s)) << runner->log();
+  EXPECT_TRUE(wait_until([&] { return pubacks() == 1; }, 10s)) << "acknowledged once stored";
 }
 
 TEST(Downlink, BadCommandsAreRejectedWithTheirCodeAndTheLinkSurvives) {
