@@ -18,6 +18,7 @@
 #include <mqtt/async_client.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -643,12 +644,19 @@ void Link::Impl::publish_device(const std::string& id, const DeviceState& state)
   publish_control(topics.device_status(id), json::serialize(obj), true);
 }
 
-void Link::Impl::stop(std::chrono::milliseconds timeout) { shutdown(timeout); }
+void Link::Impl::stop(std::chrono::milliseconds budget) { shutdown(budget); }
 
-void Link::Impl::shutdown(std::chrono::milliseconds timeout) {
+void Link::Impl::shutdown(std::chrono::milliseconds budget) {
   if (shut_down) return;
   shut_down = true;
   stopping = true;
+  // Every wait below takes what is left of one deadline, so the whole stop stays within `budget`
+  // however the broker behaves (gone, or accepting TCP but never answering).
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  const auto left = [deadline] {
+    const auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    return std::max(rest, std::chrono::milliseconds{0});
+  };
   reconnect_timer.cancel();
   pace_timer.cancel();
   poll_timer.cancel();
@@ -662,9 +670,10 @@ void Link::Impl::shutdown(std::chrono::milliseconds timeout) {
   if (!client) return;
   try {
     if (connected) {
-      // A clean DISCONNECT suppresses the Will, so say "offline" ourselves first.
+      // A clean DISCONNECT suppresses the Will, so say "offline" ourselves first. Half the budget at
+      // most: the DISCONNECT that follows needs its share.
       auto tok = client->publish(::mqtt::make_message(topics.status(), status_json(false, "shutdown"), 1, true));
-      tok->wait_for(timeout);
+      tok->wait_for(left() / 2);
     }
   } catch (const std::exception& e) {
     spdlog::warn("mqtt offline status not sent: {}", e.what());
@@ -673,12 +682,17 @@ void Link::Impl::shutdown(std::chrono::milliseconds timeout) {
   // memory (the token, the client). A DISCONNECT also ends a CONNECT in progress (its on_failure
   // runs); wait, bounded, for both before the client goes.
   try {
-    if (client->is_connected() || connect_token) client->disconnect()->wait_for(timeout);
+    if (client->is_connected() || connect_token) client->disconnect()->wait_for(left());
   } catch (const std::exception& e) {
     spdlog::debug("mqtt disconnect at shutdown: {}", e.what());
   }
-  if (connect_token && !connect_token->wait_for(timeout)) {
-    spdlog::warn("mqtt connect still pending at shutdown after {} ms", timeout.count());
+  if (connect_token && !connect_token->wait_for(left())) {
+    // The process is ending: the client is left to it rather than destroyed under Paho's thread.
+    spdlog::warn("mqtt CONNECT still pending at shutdown after {} ms: the client is abandoned", budget.count());
+    connect_token.reset();
+    connected = false;
+    (void)client.release();
+    return;
   }
   connect_token.reset();
   connected = false;

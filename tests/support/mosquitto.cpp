@@ -104,6 +104,10 @@ void Mosquitto::stop() {
   process_.reset();
 }
 
+void Mosquitto::signal(int sig) {
+  if (process_) process_->signal(sig);
+}
+
 std::string Mosquitto::log() const { return read_file(dir_.file("mosquitto.log")); }
 
 }  // namespace wedge::test
