@@ -1,6 +1,7 @@
 #include "daemon/mqtt/link.hpp"
 
 #include "daemon/commands/command_store.hpp"
+#include "daemon/core/rfc3339.hpp"
 #include "daemon/mqtt/broker_socket.hpp"
 #include "daemon/mqtt/command_channel.hpp"
 #include "daemon/mqtt/paho_listener.hpp"
@@ -42,15 +43,6 @@ std::int64_t now_unix_ms() {
       .count();
 }
 
-std::string rfc3339_ms(std::int64_t unix_ms) { return outbox::format_rfc3339_ms(unix_ms); }
-
-// Paho C names schemes tcp:// and ssl://; our config speaks mqtt:// and mqtts://.
-std::string paho_uri(const std::string& uri) {
-  if (uri.rfind("mqtts://", 0) == 0) return "ssl://" + uri.substr(8);
-  if (uri.rfind("mqtt://", 0) == 0) return "tcp://" + uri.substr(7);
-  return uri;
-}
-
 // The stored envelope is a JSON object; the session it goes out in is only known now, so splice
 // `"session":N` in before the closing brace instead of parsing and re-serialising every event.
 std::string with_session(const std::string& payload, std::int64_t session) {
@@ -87,7 +79,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
         outbox(outbox_in),
         inventory(std::move(inv)),
         topics(options.topic_prefix, options.site, options.gateway),
-        broker_address(parse_broker_address(options.broker_uri)),
+        broker_address(parse_broker_uri(options.broker_uri)),
         session(options.state_dir + "/mqtt-session"),
         bucket(options.replay_rate_per_s, options.replay_burst),
         backoff(std::chrono::milliseconds(options.reconnect_min_ms),
@@ -104,7 +96,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   CommandHandler command_handler;
   std::function<void(std::int64_t)> ack_observer;
   Topics topics;
-  std::optional<BrokerAddress> broker_address;  // for TCP_NODELAY (broker_socket.hpp)
+  std::optional<BrokerUri> broker_address;  // for Paho, the command channel and TCP_NODELAY
   bool nodelay_warned = false;
   SessionCounter session;
   TokenBucket bucket;
@@ -177,7 +169,7 @@ std::string Link::Impl::status_json(bool online, const char* reason) {
   json::object obj;
   obj["online"] = online;
   obj["session"] = session.current();
-  obj["ts"] = rfc3339_ms(now_unix_ms());
+  obj["ts"] = core::format_rfc3339_ms(now_unix_ms());
   if (online) {
     const Inventory inv = inventory ? inventory() : Inventory{};
     obj["version"] = options.version;
@@ -249,7 +241,7 @@ std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t conne
   // The outbox is the persistence and the offline buffer: Paho keeps nothing on disk and publishes
   // only while connected, so its buffer limit never binds below our own window.
   create.set_max_buffered_messages(std::max(1000, options.inflight_window * 4));
-  auto fresh = std::make_unique<::mqtt::async_client>(paho_uri(options.broker_uri), options.effective_client_id(),
+  auto fresh = std::make_unique<::mqtt::async_client>(broker_address->paho(), options.effective_client_id(),
                                                       create, nullptr);
   std::weak_ptr<Impl> weak = weak_from_this();
   // No message callback: this client subscribes to nothing (commands come over CommandChannel).
@@ -445,7 +437,7 @@ void Link::Impl::make_command_channel() {
   CommandChannelOptions o;
   o.host = broker_address->host;
   o.port = broker_address->port;
-  o.tls = options.use_tls();
+  o.tls = broker_address->tls;
   o.ca_file = options.ca_file;
   o.cert_file = options.cert_file;
   o.key_file = options.key_file;
@@ -639,7 +631,7 @@ void Link::Impl::publish_device(const std::string& id, const DeviceState& state)
   json::object obj;
   obj["state"] = state.state;
   obj["reason"] = state.reason;
-  obj["since"] = rfc3339_ms(state.since_unix_ms);
+  obj["since"] = core::format_rfc3339_ms(state.since_unix_ms);
   obj["session"] = session.current();
   publish_control(topics.device_status(id), json::serialize(obj), true);
 }

@@ -79,13 +79,14 @@ std::unique_ptr<mqtt::async_client> connect_paho(const std::string& uri, const s
                                                  bool nodelay) {
   auto create = mqtt::create_options(MQTTVERSION_5);
   create.set_max_buffered_messages(std::max(1000, window * 4));
-  const std::string paho = uri.rfind("mqtt://", 0) == 0 ? "tcp://" + uri.substr(7) : uri;
+  // An mqtt:// or mqtts:// URI in Paho's spelling; anything else goes to Paho as written (tcp://…).
+  const auto broker = wedge::mqtt::parse_broker_uri(uri);
+  const std::string paho = broker ? broker->paho() : uri;
   auto client = std::make_unique<mqtt::async_client>(paho, client_id, create, nullptr);
   client->connect(mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).max_inflight(window * 2 + 16).finalize())
       ->wait();
   if (nodelay) {
-    const auto address = wedge::mqtt::parse_broker_address(uri);
-    if (!address || wedge::mqtt::set_tcp_nodelay_to(*address).found == 0) {
+    if (!broker || wedge::mqtt::set_tcp_nodelay_to(*broker).found == 0) {
       std::fprintf(stderr, "uplink-bench: no connection to %s found to set TCP_NODELAY on\n", uri.c_str());
       return nullptr;
     }
