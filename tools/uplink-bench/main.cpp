@@ -20,6 +20,7 @@
 #include "daemon/mqtt/link.hpp"
 #include "daemon/mqtt/topics.hpp"
 #include "daemon/outbox/outbox.hpp"
+#include "tools/common/command_line.hpp"
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -429,15 +430,26 @@ int drain(const std::string& uri, const std::string& dir, int window) {
 
 }  // namespace
 
+constexpr const char* kUsage =
+    "usage: uplink-bench raw|durable|latency|bridge|fill|drain --uri U [--state-dir D] [--events N] "
+    "[--window W] [--rate R] [--seconds S] [--nodelay 1|0] [--commit-window-us N]\n";
+
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: uplink-bench raw|durable|latency|bridge|fill|drain --uri U [--state-dir D] [--events N] "
-                         "[--window W] [--rate R] [--seconds S] [--nodelay 1|0] [--commit-window-us N]\n");
+    std::fputs(kUsage, stderr);
     return 2;
   }
   const std::string mode = argv[1];
   std::map<std::string, std::string> args;
-  for (int i = 2; i + 1 < argc; i += 2) args[std::string(argv[i]).substr(2)] = argv[i + 1];
+  wedge::tools::Flags flags;
+  for (const char* key : {"uri", "state-dir", "events", "window", "rate", "seconds", "nodelay", "commit-window-us"})
+    flags.value(key, [&args, key](const std::string& value) { args[key] = value; });
+  try {
+    flags.apply(argc - 1, argv + 1);  // after the mode
+  } catch (const wedge::tools::po::error& e) {
+    std::fprintf(stderr, "uplink-bench: %s\n%s", wedge::tools::message(e).c_str(), kUsage);
+    return 2;
+  }
   auto get = [&args](const char* key, const char* fallback) {
     auto it = args.find(key);
     return it == args.end() ? std::string(fallback) : it->second;
