@@ -186,6 +186,19 @@ long outbox_rows(const std::string& db_path, const std::string& type) {
   return rows;
 }
 
+// Restarted on the same state (after the first one exited), the daemon reports as its outbox depth
+// exactly the events the file holds.
+void expect_the_restart_finds_the_outbox(const Daemon& d) {
+  const long stored = outbox_rows(d.dir.file("state/outbox.db"), "");
+  ASSERT_GE(stored, 0);
+  Subprocess again({kWedge, "--config", d.dir.file("wedge.yaml")}, d.dir.file("again.log"));
+  std::optional<std::string> outbox;
+  ASSERT_TRUE(wait_until([&] { return (outbox = http_get(d.http_port, "/api/v1/outbox")).has_value(); }, 15s))
+      << again.log();
+  EXPECT_NE(outbox->find("\"depth\":" + std::to_string(stored) + ","), std::string::npos)
+      << *outbox << " (the file held " << stored << " events)";
+}
+
 // A pick station with a TCP scanner (the simulator listens, the daemon's driver connects).
 struct ScannerStation {
   TempDir sim_dir;
@@ -235,14 +248,7 @@ TEST(DaemonShutdown, EveryPickReportedBeforeTheStopIsInTheOutboxAfterIt) {
   EXPECT_GE(stored, reported) << "picks reported to the station but missing from the outbox\n" << d.process->log();
   std::cerr << "picks reported " << reported << ", pick.item_picked events in the outbox " << stored << "\n";
 
-  // Restarted on the same state, the daemon finds every event the stop left in the outbox.
-  const long all_events = outbox_rows(d.dir.file("state/outbox.db"), "");
-  Subprocess again({kWedge, "--config", d.dir.file("wedge.yaml")}, d.dir.file("again.log"));
-  std::optional<std::string> outbox;
-  ASSERT_TRUE(wait_until([&] { return (outbox = http_get(d.http_port, "/api/v1/outbox")).has_value(); }, 15s))
-      << again.log();
-  EXPECT_NE(outbox->find("\"depth\":" + std::to_string(all_events) + ","), std::string::npos)
-      << *outbox << " (the file held " << all_events << " events)";
+  expect_the_restart_finds_the_outbox(d);
 }
 
 // The disk stalls under a commit (here: another connection holds outbox.db's write lock, so the
@@ -275,14 +281,7 @@ TEST(DaemonShutdown, WithinFiveSecondsWhileACommitWaitsForAStalledDisk) {
   // The lock goes; what the daemon committed before it is intact, and the restart finds it all.
   ASSERT_EQ(sqlite3_exec(lock, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(lock);
-  const long stored = outbox_rows(db_path, "");
-  ASSERT_GE(stored, 0);
-  Subprocess again({kWedge, "--config", d.dir.file("wedge.yaml")}, d.dir.file("again.log"));
-  std::optional<std::string> outbox;
-  ASSERT_TRUE(wait_until([&] { return (outbox = http_get(d.http_port, "/api/v1/outbox")).has_value(); }, 15s))
-      << again.log();
-  EXPECT_NE(outbox->find("\"depth\":" + std::to_string(stored) + ","), std::string::npos)
-      << *outbox << " (the file held " << stored << " events)";
+  expect_the_restart_finds_the_outbox(d);
 }
 
 }  // namespace
