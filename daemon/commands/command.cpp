@@ -1,11 +1,12 @@
 #include "daemon/commands/command.hpp"
 
+#include "daemon/core/rfc3339.hpp"
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <array>
 #include <chrono>
-#include <ctime>
 
 namespace wedge::commands {
 
@@ -78,14 +79,6 @@ std::optional<Fail> check_lines(const json::object& data) {
     ++index;
   }
   return std::nullopt;
-}
-
-std::string format_rfc3339_ms(std::int64_t unix_ms) {
-  const std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, unix_ms % 1000);
 }
 
 }  // namespace
@@ -238,7 +231,7 @@ std::string reply_json(const Reply& reply, std::int64_t session, std::int64_t no
   obj["reason"] = reply.reason;
   obj["duplicate"] = reply.duplicate;
   obj["session"] = session;
-  obj["ts"] = format_rfc3339_ms(now_unix_ms);
+  obj["ts"] = core::format_rfc3339_ms(now_unix_ms);
   return json::serialize(obj);
 }
 

@@ -14,6 +14,8 @@
 
 #include "daemon/config/schema.hpp"
 #include "daemon/config/validator.hpp"
+#include "daemon/core/listen_address.hpp"
+#include "daemon/mqtt/broker_uri.hpp"
 #include "drivers/registry.hpp"
 
 namespace wedge::config {
@@ -237,61 +239,20 @@ LoadResult parse_config(const std::string& yaml_text, const std::string& file_na
   // position of the value is still known.
   if (doc["broker"] && doc["broker"].IsMap() && doc["broker"]["uri"] && doc["broker"]["uri"].IsScalar()) {
     const YAML::Node uri = doc["broker"]["uri"];
-    const std::string text = uri.Scalar();
-    const auto scheme_end = text.find("://");
-    const std::string scheme = scheme_end == std::string::npos ? "" : text.substr(0, scheme_end);
-    if (scheme != "mqtt" && scheme != "mqtts") {
-      v.error(uri, "broker.uri", "expected mqtt://host:port or mqtts://host:port, got " + describe(uri));
-    } else {
-      const std::string rest = text.substr(scheme_end + 3);
-      const auto colon = rest.rfind(':');
-      const bool bracketed = !rest.empty() && rest.front() == '[';
-      const bool has_port = colon != std::string::npos && (!bracketed || colon > rest.find(']'));
-      const std::string host = has_port ? rest.substr(0, colon) : rest;
-      if (host.empty() || host.find('/') != std::string::npos) {
-        v.error(uri, "broker.uri", "missing host in " + describe(uri));
-      } else if (has_port) {
-        const std::string port = rest.substr(colon + 1);
-        long value = -1;
-        try {
-          std::size_t used = 0;
-          value = std::stol(port, &used);
-          if (used != port.size()) value = -1;
-        } catch (const std::exception&) {
-          value = -1;
-        }
-        if (value < 1 || value > 65535)
-          v.error(uri, "broker.uri", fmt::format("port '{}' out of range 1..65535", port));
-      }
-      if (scheme == "mqtt" && doc["broker"]["ca_file"])
-        v.error(doc["broker"]["ca_file"], "broker.ca_file", "ca_file needs an mqtts:// uri");
-    }
+    std::string error;
+    const auto parsed = mqtt::parse_broker_uri(uri.Scalar(), &error);
+    if (!parsed) v.error(uri, "broker.uri", error);
+    else if (!parsed->tls && doc["broker"]["ca_file"])
+      v.error(doc["broker"]["ca_file"], "broker.ca_file", "ca_file needs an mqtts:// uri");
   }
   if (doc["http"] && doc["http"].IsMap() && doc["http"]["listen"] && doc["http"]["listen"].IsScalar()) {
     const YAML::Node listen = doc["http"]["listen"];
-    const std::string text = listen.Scalar();
-    const auto colon = text.rfind(':');
-    long port = -1;
-    if (colon != std::string::npos) {
-      try {
-        std::size_t used = 0;
-        port = std::stol(text.substr(colon + 1), &used);
-        if (used != text.size() - colon - 1) port = -1;
-      } catch (const std::exception&) {
-        port = -1;
-      }
-    }
-    if (colon == std::string::npos || colon == 0) {
-      v.error(listen, "http.listen", "expected address:port, got " + describe(listen));
-    } else if (port < 1 || port > 65535) {
-      v.error(listen, "http.listen", fmt::format("port '{}' out of range 1..65535", text.substr(colon + 1)));
-    } else {
-      const std::string host = text.substr(0, colon);
-      const bool loopback = host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host == "::1";
-      if (!loopback && !doc["http"]["access_token_file"])
-        v.error(listen, "http.listen",
-                "listening on a non-loopback address requires http.access_token_file");
-    }
+    std::string error;
+    const auto address = core::parse_listen_address(listen.Scalar(), &error);
+    if (!address)
+      v.error(listen, "http.listen", error);
+    else if (!address->loopback() && !doc["http"]["access_token_file"])
+      v.error(listen, "http.listen", "listening on a non-loopback address requires http.access_token_file");
   }
   if (config.root.has("broker")) {
     const auto& broker = config.root.section("broker");

@@ -108,10 +108,11 @@ Rules that hold for every key:
     table(out, *section.schema, "");
   }
   out << R"(
-Cross-checks: `broker.uri` must be `mqtt://` or `mqtts://` with a port in 1..65535; `ca_file` needs
+Cross-checks: `broker.uri` must be `mqtt://host[:port]` or `mqtts://host[:port]` (IPv6 in brackets,
+`mqtt://[::1]:1883`) with a port in 1..65535, 1883 or 8883 when left out; `ca_file` needs
 `mqtts://`; `cert_file` and `key_file` go together; `reconnect_min_ms` ≤ `reconnect_max_ms`;
-`http.listen` must be `address:port`, and any address other than loopback requires
-`http.access_token_file`.
+`http.listen` must be `address:port` with an IP address (or `localhost`) and a port in 1..65535,
+and any address other than loopback requires `http.access_token_file`.
 
 ## Stations
 

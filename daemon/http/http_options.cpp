@@ -1,8 +1,5 @@
 #include "daemon/http/http_options.hpp"
 
-#include <boost/asio/ip/address.hpp>
-
-#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -20,35 +17,6 @@ std::string trim(std::string text) {
 }
 
 }  // namespace
-
-bool ListenAddress::loopback() const {
-  boost::system::error_code ec;
-  const auto address = boost::asio::ip::make_address(host, ec);
-  return !ec && address.is_loopback();
-}
-
-std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* error) {
-  auto fail = [&](std::string message) -> std::optional<ListenAddress> {
-    if (error) *error = std::move(message);
-    return std::nullopt;
-  };
-  const auto colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0)
-    return fail("expected address:port, got '" + std::string(text) + "'");
-  std::string host(text.substr(0, colon));
-  const auto port_text = text.substr(colon + 1);
-  unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535 ||
-      port_text.empty())
-    return fail("port '" + std::string(port_text) + "' out of range 0..65535");
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (host == "localhost") host = "127.0.0.1";
-  boost::system::error_code parse_error;
-  boost::asio::ip::make_address(host, parse_error);
-  if (parse_error) return fail("'" + host + "' is not an IP address (use e.g. 0.0.0.0 or 127.0.0.1)");
-  return ListenAddress{host, static_cast<unsigned short>(port)};
-}
 
 OptionsResult make_options(std::string_view listen, const std::string& token_file) {
   OptionsResult result;

@@ -12,18 +12,13 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/core/listen_address.hpp"
+
 namespace wedge::http {
 
-struct ListenAddress {
-  std::string host;  // an IPv4/IPv6 literal without brackets ("127.0.0.1", "::1", "0.0.0.0")
-  unsigned short port = 0;
-
-  bool loopback() const;
-};
-
-// "127.0.0.1:8080", "localhost:8080", "[::1]:8080", "0.0.0.0:8080". Port 0 asks the kernel for a
-// free port (tests). Returns nullopt with `error` set when the text is not address:port.
-std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* error);
+// One parser of listening addresses for the config validator and the server (core/listen_address.hpp).
+using core::ListenAddress;
+using core::parse_listen_address;
 
 struct Options {
   ListenAddress listen{"127.0.0.1", 8080};

@@ -97,11 +97,13 @@ void HttpServer::stop() {
 }
 
 void HttpServer::publish(std::string_view topic, const boost::json::value& data) {
+  WEDGE_ASSERT_ON_LOOP(loop_guard_);
   if (state_->stopped) return;
   state_->hub.publish(topic, data);
 }
 
 void HttpServer::publish_if_changed(const std::string& topic, const boost::json::value& data) {
+  WEDGE_ASSERT_ON_LOOP(loop_guard_);
   if (state_->stopped) return;
   std::string serialized = boost::json::serialize(data);
   auto& last = last_published_[topic];

@@ -19,7 +19,7 @@
 // - stop() closes the listener and every connection; afterwards no GatewayView function is called.
 //   The destructor calls stop().
 //
-// Threading: construct, call and destroy on the loop thread.
+// Threading: construct, call and destroy on the loop thread (debug builds assert it in publish*).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -32,6 +32,7 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/core/loop_guard.hpp"
 #include "daemon/http/gateway_view.hpp"
 #include "daemon/http/http_options.hpp"
 #include "daemon/http/server_state.hpp"
@@ -68,6 +69,7 @@ class HttpServer {
   void accept();
   void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
 
+  core::LoopGuard loop_guard_;  // publish*() assert they run on the loop
   boost::asio::any_io_executor loop_;
   std::shared_ptr<ServerState> state_;
   boost::asio::ip::tcp::acceptor acceptor_;

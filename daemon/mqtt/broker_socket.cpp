@@ -15,15 +15,6 @@ namespace wedge::mqtt {
 
 namespace {
 
-bool parse_port(std::string_view text, int& port) {
-  int value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc{} || ptr != end || value < 1 || value > 65535) return false;
-  port = value;
-  return true;
-}
-
 // The peer of `fd` when it is a connected TCP socket over IPv4 or IPv6.
 bool tcp_peer(int fd, sockaddr_storage& peer) {
   int type = 0;
@@ -39,7 +30,7 @@ bool tcp_peer(int fd, sockaddr_storage& peer) {
 
 // Whether `peer` is the broker: same port, and the same address when the URI names an IP literal
 // (a host name would need a DNS lookup, which must not block the loop; the port alone then decides).
-bool is_broker(const sockaddr_storage& peer, const BrokerAddress& broker) {
+bool is_broker(const sockaddr_storage& peer, const BrokerUri& broker) {
   in_addr v4{};
   in6_addr v6{};
   if (peer.ss_family == AF_INET) {
@@ -58,44 +49,7 @@ bool is_broker(const sockaddr_storage& peer, const BrokerAddress& broker) {
 
 }  // namespace
 
-std::optional<BrokerAddress> parse_broker_address(const std::string& uri) {
-  std::string_view rest(uri);
-  int port = 0;
-  if (rest.rfind("mqtt://", 0) == 0) {
-    rest.remove_prefix(7);
-    port = 1883;
-  } else if (rest.rfind("mqtts://", 0) == 0) {
-    rest.remove_prefix(8);
-    port = 8883;
-  } else {
-    return std::nullopt;
-  }
-  rest = rest.substr(0, rest.find('/'));
-  BrokerAddress address;
-  std::string_view port_text;
-  if (!rest.empty() && rest.front() == '[') {
-    const auto close = rest.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    address.host = std::string(rest.substr(1, close - 1));
-    rest.remove_prefix(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return std::nullopt;
-      port_text = rest.substr(1);
-    }
-  } else {
-    const auto colon = rest.rfind(':');
-    address.host = std::string(rest.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = rest.substr(colon + 1);
-  }
-  if (address.host.empty()) return std::nullopt;
-  if (!port_text.empty() || rest.find(':') != std::string_view::npos) {
-    if (!parse_port(port_text, port)) return std::nullopt;
-  }
-  address.port = port;
-  return address;
-}
-
-NodelayResult set_tcp_nodelay_to(const BrokerAddress& address) {
+NodelayResult set_tcp_nodelay_to(const BrokerUri& address) {
   NodelayResult result;
   DIR* dir = ::opendir("/proc/self/fd");
   if (dir == nullptr) return result;

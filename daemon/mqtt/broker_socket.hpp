@@ -9,8 +9,6 @@
 // docs/mqtt-api.md); this module does the gateway's half.
 //
 // Contract
-// - parse_broker_address("mqtt://host:port") gives host and port (default 1883 for mqtt://, 8883
-//   for mqtts://; IPv6 literals in brackets); nullopt for anything else.
 // - set_tcp_nodelay_to(address) looks through this process's open descriptors (/proc/self/fd) for
 //   connected TCP sockets whose peer port is address.port and, when address.host is an IP literal,
 //   whose peer address is that address; it sets TCP_NODELAY on each that lacks it. Such a socket
@@ -21,23 +19,15 @@
 // nothing but the kernel's socket options.
 #pragma once
 
-#include <optional>
-#include <string>
+#include "daemon/mqtt/broker_uri.hpp"
 
 namespace wedge::mqtt {
-
-struct BrokerAddress {
-  std::string host;  // as written in the URI (IPv6 without brackets)
-  int port = 0;
-};
-
-std::optional<BrokerAddress> parse_broker_address(const std::string& uri);
 
 struct NodelayResult {
   int found = 0;    // TCP sockets connected to the broker
   int changed = 0;  // of those, the ones that had Nagle on and now have it off
 };
 
-NodelayResult set_tcp_nodelay_to(const BrokerAddress& address);
+NodelayResult set_tcp_nodelay_to(const BrokerUri& address);
 
 }  // namespace wedge::mqtt

@@ -1,6 +1,7 @@
 #include "daemon/mqtt/link.hpp"
 
 #include "daemon/commands/command_store.hpp"
+#include "daemon/core/rfc3339.hpp"
 #include "daemon/mqtt/broker_socket.hpp"
 #include "daemon/mqtt/command_channel.hpp"
 #include "daemon/mqtt/paho_listener.hpp"
@@ -18,6 +19,7 @@
 #include <mqtt/async_client.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -39,15 +41,6 @@ constexpr std::chrono::milliseconds kDisconnectBackstop{5000};
 std::int64_t now_unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string rfc3339_ms(std::int64_t unix_ms) { return outbox::format_rfc3339_ms(unix_ms); }
-
-// Paho C names schemes tcp:// and ssl://; our config speaks mqtt:// and mqtts://.
-std::string paho_uri(const std::string& uri) {
-  if (uri.rfind("mqtts://", 0) == 0) return "ssl://" + uri.substr(8);
-  if (uri.rfind("mqtt://", 0) == 0) return "tcp://" + uri.substr(7);
-  return uri;
 }
 
 // The stored envelope is a JSON object; the session it goes out in is only known now, so splice
@@ -86,7 +79,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
         outbox(outbox_in),
         inventory(std::move(inv)),
         topics(options.topic_prefix, options.site, options.gateway),
-        broker_address(parse_broker_address(options.broker_uri)),
+        broker_address(parse_broker_uri(options.broker_uri)),
         session(options.state_dir + "/mqtt-session"),
         bucket(options.replay_rate_per_s, options.replay_burst),
         backoff(std::chrono::milliseconds(options.reconnect_min_ms),
@@ -103,7 +96,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   CommandHandler command_handler;
   std::function<void(std::int64_t)> ack_observer;
   Topics topics;
-  std::optional<BrokerAddress> broker_address;  // for TCP_NODELAY (broker_socket.hpp)
+  std::optional<BrokerUri> broker_address;  // for Paho, the command channel and TCP_NODELAY
   bool nodelay_warned = false;
   SessionCounter session;
   TokenBucket bucket;
@@ -176,7 +169,7 @@ std::string Link::Impl::status_json(bool online, const char* reason) {
   json::object obj;
   obj["online"] = online;
   obj["session"] = session.current();
-  obj["ts"] = rfc3339_ms(now_unix_ms());
+  obj["ts"] = core::format_rfc3339_ms(now_unix_ms());
   if (online) {
     const Inventory inv = inventory ? inventory() : Inventory{};
     obj["version"] = options.version;
@@ -248,7 +241,7 @@ std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t conne
   // The outbox is the persistence and the offline buffer: Paho keeps nothing on disk and publishes
   // only while connected, so its buffer limit never binds below our own window.
   create.set_max_buffered_messages(std::max(1000, options.inflight_window * 4));
-  auto fresh = std::make_unique<::mqtt::async_client>(paho_uri(options.broker_uri), options.effective_client_id(),
+  auto fresh = std::make_unique<::mqtt::async_client>(broker_address->paho(), options.effective_client_id(),
                                                       create, nullptr);
   std::weak_ptr<Impl> weak = weak_from_this();
   // No message callback: this client subscribes to nothing (commands come over CommandChannel).
@@ -444,7 +437,7 @@ void Link::Impl::make_command_channel() {
   CommandChannelOptions o;
   o.host = broker_address->host;
   o.port = broker_address->port;
-  o.tls = options.use_tls();
+  o.tls = broker_address->tls;
   o.ca_file = options.ca_file;
   o.cert_file = options.cert_file;
   o.key_file = options.key_file;
@@ -638,17 +631,24 @@ void Link::Impl::publish_device(const std::string& id, const DeviceState& state)
   json::object obj;
   obj["state"] = state.state;
   obj["reason"] = state.reason;
-  obj["since"] = rfc3339_ms(state.since_unix_ms);
+  obj["since"] = core::format_rfc3339_ms(state.since_unix_ms);
   obj["session"] = session.current();
   publish_control(topics.device_status(id), json::serialize(obj), true);
 }
 
-void Link::Impl::stop(std::chrono::milliseconds timeout) { shutdown(timeout); }
+void Link::Impl::stop(std::chrono::milliseconds budget) { shutdown(budget); }
 
-void Link::Impl::shutdown(std::chrono::milliseconds timeout) {
+void Link::Impl::shutdown(std::chrono::milliseconds budget) {
   if (shut_down) return;
   shut_down = true;
   stopping = true;
+  // Every wait below takes what is left of one deadline, so the whole stop stays within `budget`
+  // however the broker behaves (gone, or accepting TCP but never answering).
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  const auto left = [deadline] {
+    const auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    return std::max(rest, std::chrono::milliseconds{0});
+  };
   reconnect_timer.cancel();
   pace_timer.cancel();
   poll_timer.cancel();
@@ -662,9 +662,10 @@ void Link::Impl::shutdown(std::chrono::milliseconds timeout) {
   if (!client) return;
   try {
     if (connected) {
-      // A clean DISCONNECT suppresses the Will, so say "offline" ourselves first.
+      // A clean DISCONNECT suppresses the Will, so say "offline" ourselves first. Half the budget at
+      // most: the DISCONNECT that follows needs its share.
       auto tok = client->publish(::mqtt::make_message(topics.status(), status_json(false, "shutdown"), 1, true));
-      tok->wait_for(timeout);
+      tok->wait_for(left() / 2);
     }
   } catch (const std::exception& e) {
     spdlog::warn("mqtt offline status not sent: {}", e.what());
@@ -673,12 +674,17 @@ void Link::Impl::shutdown(std::chrono::milliseconds timeout) {
   // memory (the token, the client). A DISCONNECT also ends a CONNECT in progress (its on_failure
   // runs); wait, bounded, for both before the client goes.
   try {
-    if (client->is_connected() || connect_token) client->disconnect()->wait_for(timeout);
+    if (client->is_connected() || connect_token) client->disconnect()->wait_for(left());
   } catch (const std::exception& e) {
     spdlog::debug("mqtt disconnect at shutdown: {}", e.what());
   }
-  if (connect_token && !connect_token->wait_for(timeout)) {
-    spdlog::warn("mqtt connect still pending at shutdown after {} ms", timeout.count());
+  if (connect_token && !connect_token->wait_for(left())) {
+    // The process is ending: the client is left to it rather than destroyed under Paho's thread.
+    spdlog::warn("mqtt CONNECT still pending at shutdown after {} ms: the client is abandoned", budget.count());
+    connect_token.reset();
+    connected = false;
+    (void)client.release();
+    return;
   }
   connect_token.reset();
   connected = false;

@@ -90,10 +90,12 @@ class Link {
   void set_command_handler(CommandHandler handler);
   // Starts connecting; returns at once.
   void start();
-  // Publishes the retained offline status (waiting up to `timeout` for its PUBACK), disconnects (also
-  // ending a CONNECT in progress), stops reconnecting and destroys the Paho client. Blocks the loop
-  // thread for at most about 3 × `timeout`: call at shutdown. The destructor does the same with 1 s.
-  void stop(std::chrono::milliseconds timeout = std::chrono::seconds(2));
+  // Publishes the retained offline status (waiting for its PUBACK), disconnects (also ending a
+  // CONNECT in progress), stops reconnecting and destroys the Paho client. Blocks the loop thread for
+  // at most `budget` in all (plus a command commit already running on the worker), whatever the
+  // broker does: call at shutdown with what is left of the shutdown bound. The destructor does the
+  // same with 1 s.
+  void stop(std::chrono::milliseconds budget = std::chrono::seconds(2));
 
   // Appends to the outbox and, once committed, wakes the publisher; `handler` runs on the loop.
   void append(outbox::NewEvent event, outbox::Outbox::AppendHandler handler);

@@ -1,5 +1,7 @@
 #include "daemon/mqtt/link_options.hpp"
 
+#include "daemon/mqtt/broker_uri.hpp"
+
 #include <sys/stat.h>
 
 #include <fmt/format.h>
@@ -13,7 +15,10 @@ std::string LinkOptions::effective_client_id() const {
   return fmt::format("wedge-{}-{}", site, gateway);
 }
 
-bool LinkOptions::use_tls() const { return broker_uri.rfind("mqtts://", 0) == 0; }
+bool LinkOptions::use_tls() const {
+  const auto uri = parse_broker_uri(broker_uri);
+  return uri && uri->tls;
+}
 
 namespace {
 
@@ -26,28 +31,9 @@ bool valid_topic_level(const std::string& level) {
 
 std::vector<std::string> validate(const LinkOptions& o) {
   std::vector<std::string> errors;
-  auto range = [&errors](const char* key, long long value, long long low, long long high) {
-    if (value < low || value > high) {
-      errors.push_back(fmt::format("mqtt.{}: expected {}..{}, got {}", key, low, high, value));
-    }
-  };
-  if (o.broker_uri.rfind("mqtt://", 0) != 0 && o.broker_uri.rfind("mqtts://", 0) != 0) {
-    errors.push_back(fmt::format("mqtt.broker.uri: expected mqtt://host:port or mqtts://host:port, got '{}'",
-                                 o.broker_uri));
-  }
+  if (std::string error; !parse_broker_uri(o.broker_uri, &error)) errors.push_back("mqtt.broker.uri: " + error);
   if (o.mqtt_version != "5" && o.mqtt_version != "3.1.1") {
     errors.push_back(fmt::format("mqtt.mqtt_version: expected \"5\" or \"3.1.1\", got '{}'", o.mqtt_version));
-  }
-  range("keepalive_s", o.keepalive_s, 5, 3600);
-  range("session_expiry_s", o.session_expiry_s, 1, 4294967295LL);
-  range("connect_timeout_s", o.connect_timeout_s, 1, 300);
-  range("reconnect_min_ms", o.reconnect_min_ms, 10, 600'000);
-  range("reconnect_max_ms", o.reconnect_max_ms, o.reconnect_min_ms, 3'600'000);
-  range("inflight_window", o.inflight_window, 1, 65535);
-  range("max_command_bytes", static_cast<long long>(o.max_command_bytes), 1024, 16 * 1024 * 1024);
-  range("replay_burst", o.replay_burst, 1, 1'000'000);
-  if (o.replay_rate_per_s < 0) {
-    errors.push_back(fmt::format("mqtt.replay_rate_per_s: expected >= 0, got {}", o.replay_rate_per_s));
   }
   if (o.topic_prefix.empty() || o.topic_prefix.front() == '/' || o.topic_prefix.back() == '/' ||
       o.topic_prefix.find_first_of("+#") != std::string::npos || o.topic_prefix.front() == '$') {

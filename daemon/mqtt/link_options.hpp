@@ -1,7 +1,10 @@
 // Settings of the MQTT link to the OMS, and the credentials-file check.
 //
-// LinkOptions holds exactly the `mqtt:` config keys (the config layer maps YAML onto it); validate()
-// reports every problem as one sentence per key. load_credentials() refuses a credentials file that
+// LinkOptions holds exactly the `broker:` config keys (the config layer maps YAML onto it). Their
+// ranges (keepalive_s, timeouts, reconnect delays, inflight_window, …) are the config schema's
+// (daemon/config/schema.cpp, broker_schema()), checked there once and trusted here; validate()
+// reports, one sentence per key, what the link itself needs beyond them: a broker URI it can
+// parse (broker_uri.hpp), a known protocol version, topic levels, TLS files that go together. load_credentials() refuses a credentials file that
 // group or others may read or write, as ssh refuses a private key: the password must not leak
 // through a world-readable file. Pure functions; any thread.
 #pragma once
@@ -14,7 +17,7 @@
 namespace wedge::mqtt {
 
 struct LinkOptions {
-  std::string broker_uri = "mqtt://127.0.0.1:1883";  // mqtt://host:port or mqtts://host:port
+  std::string broker_uri = "mqtt://127.0.0.1:1883";  // mqtt://host:port or mqtts://host:port (broker_uri.hpp)
   std::string client_id;                              // empty: "wedge-<site>-<gateway>"
   std::string mqtt_version = "5";                     // "5" or "3.1.1"
   int keepalive_s = 30;
@@ -41,8 +44,8 @@ struct LinkOptions {
   bool use_tls() const;
 };
 
-// Every problem with `options`, one sentence each ("mqtt.inflight_window: expected 1..65535, got 0");
-// empty when valid.
+// Every problem with `options`, one sentence each ("mqtt.mqtt_version: expected \"5\" or \"3.1.1\",
+// got '4'"); empty when valid.
 std::vector<std::string> validate(const LinkOptions& options);
 
 struct Credentials {

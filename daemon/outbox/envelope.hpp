@@ -13,8 +13,6 @@
 
 namespace wedge::outbox {
 
-// RFC 3339 UTC with milliseconds, e.g. "2026-11-27T05:01:02.123Z".
-std::string format_rfc3339_ms(std::int64_t unix_ms);
 
 // Random (version 4) UUIDs in the canonical 8-4-4-4-12 lower-case form.
 class UuidGenerator {

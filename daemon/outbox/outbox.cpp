@@ -1,5 +1,6 @@
 #include "daemon/outbox/outbox.hpp"
 
+#include "daemon/core/loop_guard.hpp"
 #include "daemon/outbox/outbox_reader.hpp"
 #include "daemon/outbox/outbox_store.hpp"
 #include "daemon/outbox/outbox_writer.hpp"
@@ -215,6 +216,7 @@ struct Outbox::Impl {
   std::unique_ptr<OutboxWriter> writer;
   std::int64_t cursor = 0;  // highest seq handed out by next_batch since the last rewind
   bool closed = false;
+  core::LoopGuard loop_guard;  // the entry points below assert they run on the loop
   bool read_error_logged = false;
 
   void post_result(AppendHandler handler, AppendResult result) {
@@ -265,6 +267,7 @@ Outbox::Outbox(boost::asio::any_io_executor loop, Options options)
 Outbox::~Outbox() { close(); }
 
 void Outbox::append(NewEvent event, AppendHandler handler) {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   auto& state = *impl_->state;
   if (impl_->closed) {
     impl_->post_result(std::move(handler),
@@ -297,6 +300,7 @@ void Outbox::append(NewEvent event, AppendHandler handler) {
 }
 
 std::vector<StoredEvent> Outbox::next_batch(std::size_t max_events) {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   std::vector<StoredEvent> batch;
   if (impl_->closed || max_events == 0) return batch;
   auto& state = *impl_->state;
@@ -341,6 +345,7 @@ std::vector<StoredEvent> Outbox::next_batch(std::size_t max_events) {
 }
 
 void Outbox::ack(std::int64_t seq) {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   if (impl_->closed || seq <= 0) return;
   auto& state = *impl_->state;
   if (!state.acked.insert(seq)) return;  // duplicate PUBACK
@@ -350,7 +355,10 @@ void Outbox::ack(std::int64_t seq) {
   impl_->writer->enqueue_ack(seq);
 }
 
-void Outbox::rewind() { impl_->cursor = 0; }
+void Outbox::rewind() {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
+  impl_->cursor = 0;
+}
 
 Stats Outbox::stats() const { return impl_->state->stats; }
 

@@ -29,7 +29,8 @@
 //   waits for the writer), at most max_events rows per call, and none while the link is caught up
 //   with the commits reported so far.
 //
-// Threading: construct, call and destroy on the loop thread. Handlers run on the loop executor.
+// Threading: construct, call and destroy on the loop thread (debug builds assert it in append,
+// next_batch, ack and rewind: core/loop_guard.hpp). Handlers run on the loop executor.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "daemon/outbox/envelope.hpp"
+#include "daemon/core/rfc3339.hpp"
 
 namespace wedge::station {
 
@@ -108,8 +108,8 @@ json::object KpiFigures::to_json() const {
   }
   const auto pph = picks_per_hour();
   return json::object{
-      {"window_start", outbox::format_rfc3339_ms(start_unix_ms)},
-      {"window_end", outbox::format_rfc3339_ms(end_unix_ms)},
+      {"window_start", core::format_rfc3339_ms(start_unix_ms)},
+      {"window_end", core::format_rfc3339_ms(end_unix_ms)},
       {"interval_s", static_cast<double>(end_unix_ms - start_unix_ms) / 1000.0},
       {"orders_completed", orders_completed},
       {"units_picked", units_picked},

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/core/loop_guard.hpp"
 #include "daemon/print/sscc.hpp"
 #include "daemon/print/zpl_template.hpp"
 #include "daemon/station/events.hpp"
@@ -65,6 +66,7 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
        mqtt::Link& link, print::PrintQueue& print_queue, const std::string& state_dir,
        StationsOptions options);
 
+  core::LoopGuard loop_guard;  // the public entry points assert they run on the loop
   boost::asio::any_io_executor loop;
   const config::Config& config;
   DeviceSet& devices;

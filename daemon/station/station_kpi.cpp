@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "daemon/outbox/envelope.hpp"
+#include "daemon/core/rfc3339.hpp"
 #include "daemon/station/station_impl.hpp"
 
 namespace wedge::station {
@@ -145,7 +145,7 @@ void Stations::Impl::check_time_limits() {
     data["status"] = to_string(order.status);
     data["station"] = order.station;
     data["target"] = order.target;
-    data["since"] = outbox::format_rfc3339_ms(risk->since_unix_ms);
+    data["since"] = core::format_rfc3339_ms(risk->since_unix_ms);
     data["limit_s"] = risk->limit_s;
     data["elapsed_s"] = static_cast<double>(risk->elapsed_ms) / 1000.0;
     data["late_s"] = static_cast<double>(risk->elapsed_ms - risk->limit_s * 1000) / 1000.0;

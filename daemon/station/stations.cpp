@@ -598,6 +598,7 @@ void Stations::start() { impl_->start(); }
 void Stations::stop() { impl_->stop(); }
 
 void Stations::handle_command(const commands::Command& command, CommandDone done) {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   const bool applies = impl_->running;
   impl_->handle_command(command, std::move(done));
   // Recorded once applied (synchronously: the order is saved inside handle_command), so the
@@ -606,6 +607,7 @@ void Stations::handle_command(const commands::Command& command, CommandDone done
 }
 
 bool Stations::inject_scan(const std::string& station, const std::string& code, const std::string& aim_id) {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   auto it = impl_->stations.find(station);
   if (it == impl_->stations.end() || !impl_->running) return false;
   impl_->on_scan(it->second, PendingScan{code, aim_id});
@@ -613,24 +615,29 @@ bool Stations::inject_scan(const std::string& station, const std::string& code, 
 }
 
 void Stations::declare_short(const std::string& station, int line, const std::string& reason, ActionDone done) {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   impl_->do_declare_short(station, line, reason, std::move(done));
 }
 
 void Stations::next_order(const std::string& station, ActionDone done) {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   impl_->do_next_order(station, std::move(done));
 }
 
 void Stations::reprint_label(const std::string& station, ActionDone done) {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   impl_->do_reprint(station, std::move(done));
 }
 
 std::vector<StationSnapshot> Stations::snapshots() const {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   std::vector<StationSnapshot> out;
   for (const auto& [id, st] : impl_->stations) out.push_back(impl_->build_snapshot(st));
   return out;
 }
 
 std::optional<StationSnapshot> Stations::snapshot(const std::string& station) const {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   auto it = impl_->stations.find(station);
   if (it == impl_->stations.end()) return std::nullopt;
   return impl_->build_snapshot(it->second);
@@ -644,6 +651,7 @@ void Stations::set_change_handler(ChangeHandler handler) { impl_->change_handler
 std::size_t Stations::orders_in_memory() const { return impl_->orders.size(); }
 
 std::optional<std::string> Stations::order_json(const std::string& order_id) const {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   auto it = impl_->orders.find(order_id);
   if (it == impl_->orders.end()) return impl_->store.load_text(order_id);
   return order_record_json(it->second);

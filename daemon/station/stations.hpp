@@ -22,7 +22,8 @@
 // - Stations installs the scanner scan handlers, the scale reading handlers and the print queue's
 //   outcome handler (nothing else may replace them while it lives).
 //
-// Threading: construct, call and destroy on the loop thread; every handler runs there.
+// Threading: construct, call and destroy on the loop thread; every handler runs there. Debug builds
+// assert it at the entry points that take work or read state (core/loop_guard.hpp).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

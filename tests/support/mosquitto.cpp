@@ -106,6 +106,10 @@ void Mosquitto::stop() {
   process_.reset();
 }
 
+void Mosquitto::signal(int sig) {
+  if (process_) process_->signal(sig);
+}
+
 std::string Mosquitto::log() const { return read_file(dir_.file("mosquitto.log")); }
 
 std::size_t Mosquitto::log_lines(std::initializer_list<std::string_view> parts) const {

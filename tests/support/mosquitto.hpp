@@ -56,6 +56,9 @@ class Mosquitto {
 
   void start();  // throws std::runtime_error with the log if it does not accept within 10 s
   void stop();   // SIGTERM (saves persistence) and wait
+  // Sends `sig` to the running broker: SIGSTOP freezes it (its connections stay open and the kernel
+  // still completes new TCP handshakes, but nothing answers), SIGCONT wakes it.
+  void signal(int sig);
   bool running() const { return process_ != nullptr; }
   std::string log() const;
   // How many lines of log() contain every one of `parts`, e.g. {"Received PUBACK from ", client}.

@@ -9,6 +9,7 @@
 // after.
 // --json prints one JSON object per figure on stdout (for scripts/bench); otherwise plain lines.
 #include "daemon/outbox/outbox.hpp"
+#include "tools/common/command_line.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -70,43 +71,31 @@ void usage() {
 }
 
 bool parse(int argc, char** argv, Args& args) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string key = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(key + " needs a value");
-      return argv[++i];
-    };
-    if (key == "--help" || key == "-h") {
-      usage();
-      std::exit(0);
-    } else if (key == "--mode") {
-      args.mode = value();
-    } else if (key == "--dir") {
-      args.dir = value();
-    } else if (key == "--events") {
-      args.events = std::stoll(value());
-    } else if (key == "--window") {
-      args.window = std::stoll(value());
-    } else if (key == "--group-max") {
-      args.group_max.clear();
-      std::stringstream list(value());
-      for (std::string item; std::getline(list, item, ',');)
-        args.group_max.push_back(std::stoul(item));
-    } else if (key == "--group-window-us") {
-      args.group_window_us = std::stoll(value());
-    } else if (key == "--backlog") {
-      args.backlog = std::stoll(value());
-    } else if (key == "--chunk") {
-      args.chunk = std::stoul(value());
-    } else if (key == "--rate-per-s") {
-      args.rate_per_s = std::stoll(value());
-    } else if (key == "--seconds") {
-      args.seconds = std::stoll(value());
-    } else if (key == "--json") {
-      args.json = true;
-    } else {
-      throw std::invalid_argument("unknown option " + key);
-    }
+  wedge::tools::Flags flags;
+  flags.flag("help,h", [] {
+         usage();
+         std::exit(0);
+       })
+      .flag("json", [&] { args.json = true; })
+      .value("mode", [&](const std::string& v) { args.mode = v; })
+      .value("dir", [&](const std::string& v) { args.dir = v; })
+      .value("events", [&](const std::string& v) { args.events = std::stoll(v); })
+      .value("window", [&](const std::string& v) { args.window = std::stoll(v); })
+      .value("group-max",
+             [&](const std::string& v) {
+               args.group_max.clear();
+               std::stringstream list(v);
+               for (std::string item; std::getline(list, item, ',');) args.group_max.push_back(std::stoul(item));
+             })
+      .value("group-window-us", [&](const std::string& v) { args.group_window_us = std::stoll(v); })
+      .value("backlog", [&](const std::string& v) { args.backlog = std::stoll(v); })
+      .value("chunk", [&](const std::string& v) { args.chunk = std::stoul(v); })
+      .value("rate-per-s", [&](const std::string& v) { args.rate_per_s = std::stoll(v); })
+      .value("seconds", [&](const std::string& v) { args.seconds = std::stoll(v); });
+  try {
+    flags.apply(argc, argv);
+  } catch (const wedge::tools::po::error& e) {
+    throw std::invalid_argument(wedge::tools::message(e));
   }
   if (args.mode != "rate" && args.mode != "latency" && args.mode != "backlog" &&
       args.mode != "all") {

@@ -31,6 +31,8 @@
 #include <thread>
 #include <vector>
 
+#include "tools/common/command_line.hpp"
+
 namespace {
 
 constexpr const char* kHelp = R"(usage: modbus-sim --mode scale|light [options]
@@ -454,37 +456,31 @@ int Simulator::run() {
 }
 
 bool parse_options(int argc, char** argv, Options& opt) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "modbus-sim: %s needs a value\n", arg.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(kHelp, stdout);
-      std::exit(0);
-    } else if (arg == "--mode") opt.mode = value();
-    else if (arg == "--host") opt.host = value();
-    else if (arg == "--port") opt.port = std::stoi(value());
-    else if (arg == "--rtu-pty") opt.rtu_pty = true;
-    else if (arg == "--unit") opt.unit = std::stoi(value());
-    else if (arg == "--control") opt.control = value();
-    else if (arg == "--log") opt.log = value();
-    else if (arg == "--address") opt.address = std::stoi(value());
-    else if (arg == "--type") opt.type = value();
-    else if (arg == "--word-order") opt.little = value() == "little";
-    else if (arg == "--scale") opt.scale = std::stod(value());
-    else if (arg == "--status-address") opt.status_address = std::stoi(value());
-    else if (arg == "--command-address") opt.command_address = std::stoi(value());
-    else if (arg == "--weight") opt.weight = std::stod(value());
-    else if (arg == "--coils") opt.coils = std::stoi(value());
-    else {
-      std::fprintf(stderr, "modbus-sim: unknown option %s (see --help)\n", arg.c_str());
-      return false;
-    }
+  wedge::tools::Flags flags;
+  flags.flag("help,h", [] {
+         std::fputs(kHelp, stdout);
+         std::exit(0);
+       })
+      .flag("rtu-pty", [&] { opt.rtu_pty = true; })
+      .value("mode", [&](const std::string& v) { opt.mode = v; })
+      .value("host", [&](const std::string& v) { opt.host = v; })
+      .value("port", [&](const std::string& v) { opt.port = std::stoi(v); })
+      .value("unit", [&](const std::string& v) { opt.unit = std::stoi(v); })
+      .value("control", [&](const std::string& v) { opt.control = v; })
+      .value("log", [&](const std::string& v) { opt.log = v; })
+      .value("address", [&](const std::string& v) { opt.address = std::stoi(v); })
+      .value("type", [&](const std::string& v) { opt.type = v; })
+      .value("word-order", [&](const std::string& v) { opt.little = v == "little"; })
+      .value("scale", [&](const std::string& v) { opt.scale = std::stod(v); })
+      .value("status-address", [&](const std::string& v) { opt.status_address = std::stoi(v); })
+      .value("command-address", [&](const std::string& v) { opt.command_address = std::stoi(v); })
+      .value("weight", [&](const std::string& v) { opt.weight = std::stod(v); })
+      .value("coils", [&](const std::string& v) { opt.coils = std::stoi(v); });
+  try {
+    flags.apply(argc, argv);
+  } catch (const wedge::tools::po::error& e) {
+    std::fprintf(stderr, "modbus-sim: %s (see --help)\n", wedge::tools::message(e).c_str());
+    return false;
   }
   if (opt.mode != "scale" && opt.mode != "light") {
     std::fprintf(stderr, "modbus-sim: --mode must be scale or light\n");

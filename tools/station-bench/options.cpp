@@ -1,8 +1,11 @@
 #include "tools/station-bench/options.hpp"
 
+#include "tools/common/command_line.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace wedge::station_bench {
 
@@ -53,72 +56,66 @@ std::string usage_text() {
 ParseResult parse_options(const std::vector<std::string>& args) {
   Options o;
   ParseResult result;
-  auto fail = [&](std::string why) {
-    result.error = std::move(why);
-    return result;
+  // A value out of its range ends the parse with this sentence.
+  struct Refused {
+    std::string why;
   };
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& key = args[i];
-    if (key == "-h" || key == "--help") {
-      result.help = true;
-      return result;
-    }
-    if (key == "--keep-work-dir") {
-      o.keep_work_dir = true;
-      continue;
-    }
-    if (key == "--sse-quickack") {
-      o.sse_quickack = true;
-      continue;
-    }
-    if (key == "--no-fsync-probe") {
-      o.fsync_probe = false;
-      continue;
-    }
-    if (i + 1 >= args.size()) return fail(key + " needs a value");
-    const std::string& value = args[++i];
-    const auto number = to_number(value);
-    const auto integer = to_integer(value);
-    if (key == "--wedge") o.wedge = value;
-    else if (key == "--mosquitto") o.mosquitto = value;
-    else if (key == "--work-dir") o.work_dir = value;
-    else if (key == "--log-level") o.log_level = value;
-    else if (key == "--samples") o.samples_file = value;
-    else if (key == "--stations") {
-      if (!integer || *integer < 1 || *integer > 500) return fail("--stations must be 1 to 500, got " + value);
-      o.stations = static_cast<int>(*integer);
-    } else if (key == "--rate") {
-      if (!number || *number <= 0 || *number > 100) return fail("--rate must be > 0 and <= 100 scans/s, got " + value);
-      o.scans_per_s = *number;
-    } else if (key == "--duration") {
-      if (!number || *number <= 0 || *number > 3600) return fail("--duration must be > 0 and <= 3600 s, got " + value);
-      o.duration_s = *number;
-    } else if (key == "--wrong-percent") {
-      if (!number || *number < 0 || *number > 100) return fail("--wrong-percent must be 0 to 100, got " + value);
-      o.wrong_percent = *number;
-    } else if (key == "--lines") {
-      if (!integer || *integer < 1 || *integer > 1000) return fail("--lines must be 1 to 1000, got " + value);
-      o.lines = static_cast<int>(*integer);
-    } else if (key == "--drain-timeout") {
-      if (!number || *number < 0 || *number > 600) return fail("--drain-timeout must be 0 to 600 s, got " + value);
-      o.drain_timeout_s = *number;
-    } else if (key == "--commit-window-us") {
-      if (!integer || *integer < 0 || *integer > 100000) return fail("--commit-window-us must be 0 to 100000, got " + value);
-      o.commit_window_us = static_cast<int>(*integer);
-    } else if (key == "--history") {
-      if (!integer || *integer < 0 || *integer > 10'000'000) return fail("--history must be 0 to 10000000, got " + value);
-      o.history = static_cast<std::size_t>(*integer);
-    } else if (key == "--queued") {
-      if (!integer || *integer < 0 || *integer > 100'000) return fail("--queued must be 0 to 100000, got " + value);
-      o.queued = static_cast<std::size_t>(*integer);
-    } else if (key == "--seed") {
-      if (!integer || *integer < 0) return fail("--seed must be a non-negative integer, got " + value);
-      o.seed = static_cast<std::uint64_t>(*integer);
-    } else {
-      return fail("unknown option " + key);
-    }
+  auto integer_in = [](const char* flag, long long low, long long high, const char* range, auto&& store) {
+    return [=](const std::string& value) {
+      const auto integer = to_integer(value);
+      if (!integer || *integer < low || *integer > high) throw Refused{std::string(flag) + " must be " + range + ", got " + value};
+      store(*integer);
+    };
+  };
+  auto number_in = [](const char* flag, auto&& in_range, const char* range, auto&& store) {
+    return [=](const std::string& value) {
+      const auto number = to_number(value);
+      if (!number || !in_range(*number)) throw Refused{std::string(flag) + " must be " + range + ", got " + value};
+      store(*number);
+    };
+  };
+  tools::Flags flags;
+  flags.flag("help,h", [&] { result.help = true; })
+      .flag("keep-work-dir", [&] { o.keep_work_dir = true; })
+      .flag("sse-quickack", [&] { o.sse_quickack = true; })
+      .flag("no-fsync-probe", [&] { o.fsync_probe = false; })
+      .value("wedge", [&](const std::string& v) { o.wedge = v; })
+      .value("mosquitto", [&](const std::string& v) { o.mosquitto = v; })
+      .value("work-dir", [&](const std::string& v) { o.work_dir = v; })
+      .value("log-level", [&](const std::string& v) { o.log_level = v; })
+      .value("samples", [&](const std::string& v) { o.samples_file = v; })
+      .value("stations", integer_in("--stations", 1, 500, "1 to 500", [&](long long v) { o.stations = static_cast<int>(v); }))
+      .value("rate", number_in("--rate", [](double v) { return v > 0 && v <= 100; }, "> 0 and <= 100 scans/s",
+                               [&](double v) { o.scans_per_s = v; }))
+      .value("duration", number_in("--duration", [](double v) { return v > 0 && v <= 3600; }, "> 0 and <= 3600 s",
+                                   [&](double v) { o.duration_s = v; }))
+      .value("wrong-percent", number_in("--wrong-percent", [](double v) { return v >= 0 && v <= 100; }, "0 to 100",
+                                        [&](double v) { o.wrong_percent = v; }))
+      .value("lines", integer_in("--lines", 1, 1000, "1 to 1000", [&](long long v) { o.lines = static_cast<int>(v); }))
+      .value("drain-timeout", number_in("--drain-timeout", [](double v) { return v >= 0 && v <= 600; }, "0 to 600 s",
+                                        [&](double v) { o.drain_timeout_s = v; }))
+      .value("commit-window-us", integer_in("--commit-window-us", 0, 100000, "0 to 100000",
+                                            [&](long long v) { o.commit_window_us = static_cast<int>(v); }))
+      .value("history", integer_in("--history", 0, 10'000'000, "0 to 10000000",
+                                   [&](long long v) { o.history = static_cast<std::size_t>(v); }))
+      .value("queued", integer_in("--queued", 0, 100'000, "0 to 100000",
+                                  [&](long long v) { o.queued = static_cast<std::size_t>(v); }))
+      .value("seed", integer_in("--seed", 0, std::numeric_limits<long long>::max(), "a non-negative integer",
+                                [&](long long v) { o.seed = static_cast<std::uint64_t>(v); }));
+  try {
+    flags.apply(args);
+  } catch (const tools::po::error& e) {
+    result.error = tools::message(e);
+    return result;
+  } catch (const Refused& refused) {
+    result.error = refused.why;
+    return result;
   }
-  if (o.wedge.empty()) return fail("--wedge PATH (the daemon binary) is required");
+  if (result.help) return result;
+  if (o.wedge.empty()) {
+    result.error = "--wedge PATH (the daemon binary) is required";
+    return result;
+  }
   result.options = std::move(o);
   return result;
 }

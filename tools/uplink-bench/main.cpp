@@ -20,6 +20,7 @@
 #include "daemon/mqtt/link.hpp"
 #include "daemon/mqtt/topics.hpp"
 #include "daemon/outbox/outbox.hpp"
+#include "tools/common/command_line.hpp"
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -79,13 +80,14 @@ std::unique_ptr<mqtt::async_client> connect_paho(const std::string& uri, const s
                                                  bool nodelay) {
   auto create = mqtt::create_options(MQTTVERSION_5);
   create.set_max_buffered_messages(std::max(1000, window * 4));
-  const std::string paho = uri.rfind("mqtt://", 0) == 0 ? "tcp://" + uri.substr(7) : uri;
+  // An mqtt:// or mqtts:// URI in Paho's spelling; anything else goes to Paho as written (tcp://…).
+  const auto broker = wedge::mqtt::parse_broker_uri(uri);
+  const std::string paho = broker ? broker->paho() : uri;
   auto client = std::make_unique<mqtt::async_client>(paho, client_id, create, nullptr);
   client->connect(mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).max_inflight(window * 2 + 16).finalize())
       ->wait();
   if (nodelay) {
-    const auto address = wedge::mqtt::parse_broker_address(uri);
-    if (!address || wedge::mqtt::set_tcp_nodelay_to(*address).found == 0) {
+    if (!broker || wedge::mqtt::set_tcp_nodelay_to(*broker).found == 0) {
       std::fprintf(stderr, "uplink-bench: no connection to %s found to set TCP_NODELAY on\n", uri.c_str());
       return nullptr;
     }
@@ -428,15 +430,26 @@ int drain(const std::string& uri, const std::string& dir, int window) {
 
 }  // namespace
 
+constexpr const char* kUsage =
+    "usage: uplink-bench raw|durable|latency|bridge|fill|drain --uri U [--state-dir D] [--events N] "
+    "[--window W] [--rate R] [--seconds S] [--nodelay 1|0] [--commit-window-us N]\n";
+
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: uplink-bench raw|durable|latency|bridge|fill|drain --uri U [--state-dir D] [--events N] "
-                         "[--window W] [--rate R] [--seconds S] [--nodelay 1|0] [--commit-window-us N]\n");
+    std::fputs(kUsage, stderr);
     return 2;
   }
   const std::string mode = argv[1];
   std::map<std::string, std::string> args;
-  for (int i = 2; i + 1 < argc; i += 2) args[std::string(argv[i]).substr(2)] = argv[i + 1];
+  wedge::tools::Flags flags;
+  for (const char* key : {"uri", "state-dir", "events", "window", "rate", "seconds", "nodelay", "commit-window-us"})
+    flags.value(key, [&args, key](const std::string& value) { args[key] = value; });
+  try {
+    flags.apply(argc - 1, argv + 1);  // after the mode
+  } catch (const wedge::tools::po::error& e) {
+    std::fprintf(stderr, "uplink-bench: %s\n%s", wedge::tools::message(e).c_str(), kUsage);
+    return 2;
+  }
   auto get = [&args](const char* key, const char* fallback) {
     auto it = args.find(key);
     return it == args.end() ? std::string(fallback) : it->second;

@@ -8,6 +8,7 @@
 #include "daemon/mqtt/link.hpp"
 #include "daemon/mqtt/topics.hpp"
 #include "daemon/outbox/outbox.hpp"
+#include "tools/common/command_line.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -62,21 +63,21 @@ std::vector<std::string> split(const std::string& text) {
 int main(int argc, char** argv) {
   std::map<std::string, std::string> args;
   bool exit_when_drained = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string key = argv[i];
-    if (key == "--help" || key == "-h") {
-      std::cout << kHelp;
-      return 0;
-    }
-    if (key == "--exit-when-drained") {
-      exit_when_drained = true;
-      continue;
-    }
-    if (key.rfind("--", 0) != 0 || i + 1 >= argc) {
-      std::cerr << "uplink-runner: bad argument '" << key << "'\n" << kHelp;
-      return 2;
-    }
-    args[key.substr(2)] = argv[++i];
+  wedge::tools::Flags flags;
+  flags.flag("help,h", [] {
+         std::cout << kHelp;
+         std::exit(0);
+       })
+      .flag("exit-when-drained", [&] { exit_when_drained = true; });
+  for (const char* key : {"uri", "state-dir", "site", "gateway", "client-id", "mqtt-version", "events", "rate-per-s",
+                          "max-events", "inflight", "replay-rate", "replay-burst", "ca", "cert", "key", "credentials",
+                          "stations", "devices", "session-expiry-s"})
+    flags.value(key, [&args, key](const std::string& value) { args[key] = value; });
+  try {
+    flags.apply(argc, argv);
+  } catch (const wedge::tools::po::error& e) {
+    std::cerr << "uplink-runner: " << wedge::tools::message(e) << "\n" << kHelp;
+    return 2;
   }
   auto get = [&args](const std::string& key, const std::string& fallback) {
     auto it = args.find(key);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "tools/common/command_line.hpp"
 #include "tools/wedgectl/http_client.hpp"
 #include "tools/wedgectl/json_text.hpp"
 
@@ -136,33 +137,41 @@ std::optional<std::string> read_token(const std::string& path, std::string* erro
 
 int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Options options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](std::string& target) {
-      if (i + 1 >= args.size()) return false;
-      target = args[++i];
-      return true;
-    };
-    if (a == "-h" || a == "--help") {
+  tools::po::options_description flags;
+  flags.add_options()("help,h", "")("json", "")("url", tools::po::value<std::string>())(
+      "token-file", tools::po::value<std::string>())("timeout-ms", tools::po::value<std::string>())(
+      "word", tools::po::value<std::vector<std::string>>());
+  tools::po::positional_options_description words;
+  words.add("word", -1);
+  std::vector<tools::po::option> parsed;
+  try {
+    // Unknown options come back too: after the command they are its words (a code may start with
+    // '-'); before it, they are errors.
+    parsed = tools::parse(args, flags, {&words, true});
+  } catch (const tools::po::error& e) {
+    return err << "wedgectl: " << tools::message(e) << "\n", kExitUsage;
+  }
+  for (const auto& option : parsed) {
+    const std::string& name = option.string_key;
+    if (option.unregistered) {
+      if (options.words.empty()) return err << "wedgectl: unknown option " << option.original_tokens.front() << "\n" << kUsage, kExitUsage;
+      options.words.insert(options.words.end(), option.original_tokens.begin(), option.original_tokens.end());
+    } else if (name == "help") {
       out << kUsage;
       return kExitOk;
-    } else if (a == "--json") {
+    } else if (name == "json") {
       options.json_output = true;
-    } else if (a == "--url") {
-      if (!value(options.url)) return err << "wedgectl: --url needs a value\n", kExitUsage;
-    } else if (a == "--token-file") {
-      if (!value(options.token_file)) return err << "wedgectl: --token-file needs a value\n", kExitUsage;
-    } else if (a == "--timeout-ms") {
-      std::string text;
-      if (!value(text)) return err << "wedgectl: --timeout-ms needs a value\n", kExitUsage;
+    } else if (name == "url") {
+      options.url = tools::value_of(option);
+    } else if (name == "token-file") {
+      options.token_file = tools::value_of(option);
+    } else if (name == "timeout-ms") {
+      const std::string text = tools::value_of(option);
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), options.timeout_ms);
       if (ec != std::errc() || end != text.data() + text.size() || options.timeout_ms < 1)
         return err << "wedgectl: --timeout-ms expects a positive integer\n", kExitUsage;
-    } else if (a.size() > 1 && a[0] == '-' && options.words.empty()) {
-      err << "wedgectl: unknown option " << a << "\n" << kUsage;
-      return kExitUsage;
     } else {
-      options.words.push_back(a);
+      options.words.push_back(tools::value_of(option));
     }
   }
   if (options.words.empty()) {

@@ -1,5 +1,5 @@
-// TCP_NODELAY on the connection to the broker: the URI is parsed into host and port, and only
-// sockets connected to that address get Nagle turned off (real loopback sockets).
+// TCP_NODELAY on the connection to the broker: only sockets connected to the broker's address (host
+// and port from broker_uri.hpp) get Nagle turned off (real loopback sockets).
 #include "daemon/mqtt/broker_socket.hpp"
 
 #include <arpa/inet.h>
@@ -12,30 +12,6 @@
 
 namespace wedge::mqtt {
 namespace {
-
-TEST(BrokerAddress, ParsesHostAndPortWithSchemeDefaults) {
-  struct Case {
-    const char* uri;
-    const char* host;
-    int port;
-  };
-  for (const auto& c : {Case{"mqtt://127.0.0.1:1884", "127.0.0.1", 1884}, Case{"mqtts://broker.example:8884", "broker.example", 8884},
-                        Case{"mqtt://oms-broker", "oms-broker", 1883}, Case{"mqtts://oms-broker", "oms-broker", 8883},
-                        Case{"mqtt://[::1]:1999", "::1", 1999}, Case{"mqtts://[fe80::1]", "fe80::1", 8883},
-                        Case{"mqtt://10.0.0.5:1883/", "10.0.0.5", 1883}}) {
-    const auto parsed = parse_broker_address(c.uri);
-    ASSERT_TRUE(parsed.has_value()) << c.uri;
-    EXPECT_EQ(parsed->host, c.host) << c.uri;
-    EXPECT_EQ(parsed->port, c.port) << c.uri;
-  }
-}
-
-TEST(BrokerAddress, RefusesWhatIsNotABrokerUri) {
-  for (const char* uri : {"tcp://127.0.0.1:1883", "mqtt://", "mqtt://:1883", "mqtt://host:", "mqtt://host:0",
-                          "mqtt://host:65536", "mqtt://host:12ab", "mqtt://[::1", "mqtt://[::1]x", "mqtt://[]:1883"}) {
-    EXPECT_FALSE(parse_broker_address(uri).has_value()) << uri;
-  }
-}
 
 // A loopback listener and a client socket connected to it.
 class Listener {
@@ -95,7 +71,7 @@ TEST(BrokerSocket, TurnsNagleOffOnlyOnConnectionsToTheBroker) {
   const int to_other = other.connect_client();
   ASSERT_EQ(nodelay(to_broker), 0);
 
-  const auto result = set_tcp_nodelay_to(BrokerAddress{"127.0.0.1", broker.port()});
+  const auto result = set_tcp_nodelay_to(BrokerUri{"127.0.0.1", broker.port()});
   EXPECT_EQ(result.found, 1);
   EXPECT_EQ(result.changed, 1);
   EXPECT_NE(nodelay(to_broker), 0);
@@ -104,7 +80,7 @@ TEST(BrokerSocket, TurnsNagleOffOnlyOnConnectionsToTheBroker) {
   EXPECT_EQ(nodelay(broker.accepted()), 0);
 
   // Once per connection is enough: a second pass finds it already set.
-  const auto again = set_tcp_nodelay_to(BrokerAddress{"127.0.0.1", broker.port()});
+  const auto again = set_tcp_nodelay_to(BrokerUri{"127.0.0.1", broker.port()});
   EXPECT_EQ(again.found, 1);
   EXPECT_EQ(again.changed, 0);
 }
@@ -112,10 +88,10 @@ TEST(BrokerSocket, TurnsNagleOffOnlyOnConnectionsToTheBroker) {
 TEST(BrokerSocket, AHostNameMatchesByPortAndAnotherAddressDoesNotMatch) {
   Listener broker;
   const int to_broker = broker.connect_client();
-  EXPECT_EQ(set_tcp_nodelay_to(BrokerAddress{"127.0.0.2", broker.port()}).found, 0);
-  EXPECT_EQ(set_tcp_nodelay_to(BrokerAddress{"::1", broker.port()}).found, 0);
+  EXPECT_EQ(set_tcp_nodelay_to(BrokerUri{"127.0.0.2", broker.port()}).found, 0);
+  EXPECT_EQ(set_tcp_nodelay_to(BrokerUri{"::1", broker.port()}).found, 0);
   EXPECT_EQ(nodelay(to_broker), 0);
-  const auto by_name = set_tcp_nodelay_to(BrokerAddress{"localhost", broker.port()});
+  const auto by_name = set_tcp_nodelay_to(BrokerUri{"localhost", broker.port()});
   EXPECT_EQ(by_name.found, 1);
   EXPECT_NE(nodelay(to_broker), 0);
 }

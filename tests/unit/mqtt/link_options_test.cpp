@@ -27,15 +27,13 @@ TEST(LinkOptions, EveryProblemIsReported) {
   auto o = good();
   o.broker_uri = "http://x:1";
   o.mqtt_version = "4";
-  o.inflight_window = 0;
   o.topic_prefix = "/bad/";
   o.gateway = "g/w";
   o.cert_file = "c.pem";
   const auto errors = validate(o);
-  ASSERT_EQ(errors.size(), 7u);
+  ASSERT_EQ(errors.size(), 6u);
   EXPECT_EQ(errors[0], "mqtt.broker.uri: expected mqtt://host:port or mqtts://host:port, got 'http://x:1'");
   EXPECT_EQ(errors[1], "mqtt.mqtt_version: expected \"5\" or \"3.1.1\", got '4'");
-  EXPECT_EQ(errors[2], "mqtt.inflight_window: expected 1..65535, got 0");
 }
 
 TEST(Credentials, RefusesFilesOthersCanRead) {

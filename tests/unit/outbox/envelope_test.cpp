@@ -24,13 +24,6 @@ bool is_uuid_v4(const std::string& id) {
   return id[14] == '4' && (id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b');
 }
 
-TEST(Envelope, TimestampIsRfc3339UtcWithMilliseconds) {
-  EXPECT_EQ(format_rfc3339_ms(1'795'755'662'123), "2026-11-27T05:01:02.123Z");
-  EXPECT_EQ(format_rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(format_rfc3339_ms(1'795'755'662'005), "2026-11-27T05:01:02.005Z");
-  EXPECT_EQ(format_rfc3339_ms(-1), "1969-12-31T23:59:59.999Z");
-}
-
 TEST(Envelope, UuidsAreVersion4AndDistinct) {
   UuidGenerator generator;
   std::set<std::string> seen;
