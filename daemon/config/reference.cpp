@@ -111,7 +111,8 @@ Rules that hold for every key:
 Cross-checks: `broker.uri` must be `mqtt://` or `mqtts://` with a port in 1..65535; `ca_file` needs
 `mqtts://`; `cert_file` and `key_file` go together; `reconnect_min_ms` ≤ `reconnect_max_ms`;
 `http.listen` must be `address:port`, and any address other than loopback requires
-`http.access_token_file`.
+`http.access_token_file`; each `http.allowed_hosts` entry is a host name (letters, digits, `-`,
+`_`, `.`) or an IP address, without port.
 
 ## Stations
 
