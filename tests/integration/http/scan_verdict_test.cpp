@@ -101,12 +101,12 @@ TEST(ScanVerdict, AnAcceptedScanIs200AndWedgectlExits0) {
   Gateway gw;
   auto body = expect_verdict(gw.post_scan("st1", kItemA), 200, "accepted", "accepted");
   EXPECT_EQ(text(body, "barcode"), kItemA);
-  EXPECT_EQ(gw.env.events_of("O-1", "item.picked").size(), 1u);
+  EXPECT_EQ(gw.env.events_of("O-1", "pick.item_picked").size(), 1u);
 
   auto run = gw.wedgectl({"scan", "st1", kItemB});
   EXPECT_EQ(run.code, ctl::kExitOk) << run.output;
   EXPECT_NE(run.output.find("result: accepted"), std::string::npos) << run.output;
-  EXPECT_EQ(gw.env.events_of("O-1", "item.picked").size(), 2u);
+  EXPECT_EQ(gw.env.events_of("O-1", "pick.item_picked").size(), 2u);
 }
 
 TEST(ScanVerdict, ARefusedScanIs409WithItsReasonAndWedgectlExitsNonZero) {

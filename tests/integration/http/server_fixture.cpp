@@ -32,20 +32,20 @@ http::GatewayView FakeGateway::view() {
     // The daemon's answers (docs/http-api.md, "Actions"): BAD is refused, WARN taken with a
     // warning, SLOW still without a verdict, anything else accepted.
     json::object result;
-    unsigned status = 200;
+    unsigned http_status = 200;
     if (request.code == "BAD") {
-      status = 409;
+      http_status = 409;
       result = {{"result", "refused"}, {"reason", "wrong item"}};
     } else if (request.code == "WARN") {
       result = {{"result", "attention"}, {"reason", "Accepted, but check the scanner's GS setting."}};
     } else if (request.code == "SLOW") {
-      status = 202;
+      http_status = 202;
       result = {{"result", "pending"}, {"reason", "no verdict within 2000 ms"}};
     } else {
       result = {{"result", "accepted"}, {"code", request.code}};
     }
     if (on_scan_result) on_scan_result(request.station, result);
-    reply({status, result});
+    reply({http_status, result});
   };
   v.declare_short = [this, known, unknown_station](const http::ShortRequest& request, http::Reply reply) {
     if (!known(request.station)) return reply(unknown_station(request.station));
