@@ -101,10 +101,13 @@ struct App::Impl {
     stations.emplace(io.get_executor(), config, *devices, *link, *print_queue, config.state_dir);
     parts.emplace(GatewayParts{config, *outbox, *link, *devices, *print_queue, *stations});
     const auto& http_section = config.section("http");
-    auto http_options = http::make_options(http_section.get_string("listen"),
-                                           http_section.get_string_or("access_token_file", ""));
+    auto http_options = http::make_options(
+        http_section.get_string("listen"), http_section.get_string_or("access_token_file", ""),
+        http_section.has("allowed_hosts") ? http_section.get_string_list("allowed_hosts")
+                                          : std::vector<std::string>{});
     if (!http_options.options) throw std::runtime_error("http: " + http_options.error);
-    http_server.emplace(io.get_executor(), std::move(*http_options.options), make_gateway_view(*parts));
+    http_server.emplace(io.get_executor(), std::move(*http_options.options),
+                        make_gateway_view(*parts, io.get_executor()));
     stations->set_change_handler([this](const station::StationSnapshot& snapshot) {
       http_server->publish("station/" + snapshot.station, screen_json(*parts, snapshot));
     });

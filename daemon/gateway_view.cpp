@@ -1,7 +1,10 @@
 #include "daemon/gateway_view.hpp"
 
 #include <chrono>
+#include <memory>
+#include <utility>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
 #include "daemon/http/prometheus.hpp"
@@ -176,7 +179,21 @@ std::string metrics_text(const GatewayParts& p) {
   return t.text();
 }
 
-http::GatewayView make_gateway_view(GatewayParts parts) {
+http::ActionResult scan_verdict_result(const std::string& station, const station::LastScan& verdict) {
+  json::object body{{"result", verdict.verdict},
+                    {"code", verdict.code},
+                    {"reason", verdict.message},
+                    {"station", station},
+                    {"barcode", verdict.barcode}};
+  if (verdict.verdict != "refused") return {200, std::move(body)};
+  body["error"] = verdict.message;  // what wedgectl prints
+  const bool not_stored =
+      verdict.code == "buffer full" || verdict.code == "storage error" || verdict.code == "shutting down";
+  return {not_stored ? 503u : 409u, std::move(body)};
+}
+
+http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_executor loop,
+                                    std::chrono::milliseconds scan_verdict_wait) {
   http::GatewayView view;
   auto p = std::make_shared<GatewayParts>(parts);
   view.status = [p] { return status_json(*p); };
@@ -198,11 +215,32 @@ http::GatewayView make_gateway_view(GatewayParts parts) {
     if (s.full) return {false, "outbox full"};
     return {};
   };
-  view.scan = [p](const http::ScanRequest& request, http::Reply reply) {
-    // The same path as a scanner's scan; the verdict reaches the screen through the snapshot.
-    if (!p->stations.inject_scan(request.station, request.code))
-      return reply({404, json::object{{"error", "no such station: " + request.station}}});
-    reply({202, json::object{{"accepted_for_checking", true}, {"station", request.station}}});
+  view.scan = [p, loop, scan_verdict_wait](const http::ScanRequest& request, http::Reply reply) {
+    // The same path as a scanner's scan; the client gets that scan's own verdict, or "pending" when
+    // none came within the wait (the scan stays queued: its verdict shows on the screen later).
+    struct Wait {
+      http::Reply reply;
+      boost::asio::steady_timer timer;
+    };
+    auto wait = std::make_shared<Wait>(Wait{std::move(reply), boost::asio::steady_timer(loop)});
+    const bool known = p->stations.inject_scan(
+        request.station, request.code, "", [wait, id = request.station](const station::LastScan& verdict) {
+          if (!wait->reply) return;
+          wait->timer.cancel();
+          std::exchange(wait->reply, {})(scan_verdict_result(id, verdict));
+        });
+    if (!known) return wait->reply({404, json::object{{"error", "no such station: " + request.station}}});
+    if (!wait->reply) return;  // answered at once (a refusal needs no commit)
+    wait->timer.expires_after(scan_verdict_wait);
+    wait->timer.async_wait([wait, id = request.station, scan_verdict_wait](const boost::system::error_code& ec) {
+      if (ec || !wait->reply) return;
+      std::exchange(wait->reply, {})(
+          {202, json::object{{"result", "pending"},
+                             {"station", id},
+                             {"reason", "no verdict within " + std::to_string(scan_verdict_wait.count()) +
+                                            " ms: the scan waits its turn at the station; its verdict "
+                                            "will show on the station screen"}}});
+    });
   };
   view.declare_short = [p](const http::ShortRequest& request, http::Reply reply) {
     int line = 0;

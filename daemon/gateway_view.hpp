@@ -7,7 +7,11 @@
 // depend on each other. Loop thread only; every function reads live state when called.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/json/value.hpp>
+
+#include <chrono>
+#include <string>
 
 #include "daemon/config/config.hpp"
 #include "daemon/devices/device_set.hpp"
@@ -28,7 +32,18 @@ struct GatewayParts {
   station::Stations& stations;
 };
 
-http::GatewayView make_gateway_view(GatewayParts parts);
+// How long POST /api/v1/stations/<id>/scan waits for the station's verdict on that scan before it
+// answers 202 {"result":"pending"} (docs/http-api.md). A verdict normally takes one outbox commit
+// (milliseconds); it takes longer only when scans queue at the station or the disk stalls.
+inline constexpr std::chrono::milliseconds kScanVerdictWait{2000};
+
+// `loop` is the loop the parts live on (the scan action's wait runs a timer there).
+http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_executor loop,
+                                    std::chrono::milliseconds scan_verdict_wait = kScanVerdictWait);
+
+// The HTTP answer to an injected scan's verdict: 200 accepted or attention, 409 refused, 503 when
+// the outbox could not store it ("buffer full", "storage error", "shutting down").
+http::ActionResult scan_verdict_result(const std::string& station, const station::LastScan& verdict);
 
 boost::json::value status_json(const GatewayParts& parts);
 boost::json::value devices_json(const GatewayParts& parts);

@@ -16,6 +16,7 @@
 #include "daemon/config/validator.hpp"
 #include "daemon/core/listen_address.hpp"
 #include "daemon/mqtt/broker_uri.hpp"
+#include "daemon/http/host_check.hpp"
 #include "drivers/registry.hpp"
 
 namespace wedge::config {
@@ -253,6 +254,15 @@ LoadResult parse_config(const std::string& yaml_text, const std::string& file_na
       v.error(listen, "http.listen", error);
     else if (!address->loopback() && !doc["http"]["access_token_file"])
       v.error(listen, "http.listen", "listening on a non-loopback address requires http.access_token_file");
+  }
+  if (doc["http"] && doc["http"].IsMap() && doc["http"]["allowed_hosts"] &&
+      doc["http"]["allowed_hosts"].IsSequence()) {
+    const YAML::Node hosts = doc["http"]["allowed_hosts"];
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+      std::string error;
+      if (hosts[i].IsScalar() && !http::normalize_allowed_host(hosts[i].Scalar(), &error))
+        v.error(hosts[i], fmt::format("http.allowed_hosts[{}]", i), error);
+    }
   }
   if (config.root.has("broker")) {
     const auto& broker = config.root.section("broker");

@@ -112,7 +112,9 @@ Cross-checks: `broker.uri` must be `mqtt://host[:port]` or `mqtts://host[:port]`
 `mqtt://[::1]:1883`) with a port in 1..65535, 1883 or 8883 when left out; `ca_file` needs
 `mqtts://`; `cert_file` and `key_file` go together; `reconnect_min_ms` ≤ `reconnect_max_ms`;
 `http.listen` must be `address:port` with an IP address (or `localhost`) and a port in 1..65535,
-and any address other than loopback requires `http.access_token_file`.
+and any address other than loopback requires `http.access_token_file`;
+each `http.allowed_hosts` entry is a host name (letters, digits, `-`, `_`, `.`) or an IP address,
+without port.
 
 ## Stations
 

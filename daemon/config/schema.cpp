@@ -89,6 +89,11 @@ const Schema& http_schema() {
                  "127.0.0.1:8080"),
       key_path("access_token_file", "File holding the bearer token required by the HTTP API.",
                true),
+      key_string_list("allowed_hosts",
+                      "Host names and addresses (no port) by which browsers and tools reach the "
+                      "gateway, e.g. `[station-pc-7.lan, 10.1.2.3]`. Loopback, the listen address "
+                      "and the address a client connected to are always accepted; a request naming "
+                      "any other Host is refused with 421 (DNS rebinding defence, docs/http-api.md)."),
   };
   return schema;
 }

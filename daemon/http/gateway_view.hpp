@@ -69,7 +69,9 @@ struct GatewayView {
   // GET /healthz: 503 with the reason when not healthy (outbox full, storage failed, …).
   std::function<HealthReport()> health;
 
-  // POST actions; see the Reply contract above.
+  // POST actions; see the Reply contract above. `scan` answers with the station's verdict on that
+  // very scan — 200 {"result":"accepted"|"attention",…}, 409 {"result":"refused",…}, 503 when its
+  // event could not be stored — or 202 {"result":"pending",…} when none came within its wait.
   std::function<void(const ScanRequest&, Reply)> scan;
   std::function<void(const ShortRequest&, Reply)> declare_short;
   std::function<void(const std::string& station, Reply)> next_order;

@@ -1,5 +1,7 @@
 #include "daemon/http/http_options.hpp"
 
+#include "daemon/http/host_check.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -18,7 +20,8 @@ std::string trim(std::string text) {
 
 }  // namespace
 
-OptionsResult make_options(std::string_view listen, const std::string& token_file) {
+OptionsResult make_options(std::string_view listen, const std::string& token_file,
+                           const std::vector<std::string>& allowed_hosts) {
   OptionsResult result;
   std::string error;
   auto address = parse_listen_address(listen, &error);
@@ -28,6 +31,14 @@ OptionsResult make_options(std::string_view listen, const std::string& token_fil
   }
   Options options;
   options.listen = *address;
+  for (std::size_t i = 0; i < allowed_hosts.size(); ++i) {
+    auto host = normalize_allowed_host(allowed_hosts[i], &error);
+    if (!host) {
+      result.error = "http.allowed_hosts[" + std::to_string(i) + "]: " + error;
+      return result;
+    }
+    options.allowed_hosts.push_back(std::move(*host));
+  }
   if (!token_file.empty()) {
     std::ifstream in(token_file, std::ios::binary);
     if (!in) {

@@ -1,9 +1,9 @@
 // The HTTP server's settings: where it listens, the access token, and the bounds that keep a
 // misbehaving client from hurting the loop.
 //
-// make_options() turns the config's http.listen and http.access_token_file into Options, reading
-// the token file once; a bad address or an unreadable/empty token file is an error value (the app
-// treats it as a start-up error). Pure apart from reading that file; any thread.
+// make_options() turns the config's http.listen, http.access_token_file and http.allowed_hosts into
+// Options, reading the token file once; a bad address, an unreadable/empty token file or a bad
+// allowed host is an error value (the app treats it as a start-up error). Pure apart from reading that file; any thread.
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "daemon/core/listen_address.hpp"
 
@@ -24,6 +25,9 @@ struct Options {
   ListenAddress listen{"127.0.0.1", 8080};
   // Empty = no token (allowed on loopback only). Never logged.
   std::string access_token;
+  // Host names and addresses the gateway answers to besides loopback, the listen address and the
+  // address a client connected to (host_check.hpp), normalized by normalize_allowed_host().
+  std::vector<std::string> allowed_hosts;
 
   std::size_t max_connections = 64;        // accepted beyond this are closed at once (counted)
   std::size_t max_event_clients = 32;      // open /events streams; more get 503
@@ -44,6 +48,8 @@ struct OptionsResult {
 // `listen` as in http.listen; `token_file` empty when http.access_token_file is not set. The token
 // is the file's content with surrounding whitespace removed; it must be at least 16 characters.
 // A non-loopback address without token is refused here too, whatever the caller validated.
-OptionsResult make_options(std::string_view listen, const std::string& token_file);
+// `allowed_hosts` as in http.allowed_hosts (names or addresses, without port).
+OptionsResult make_options(std::string_view listen, const std::string& token_file,
+                           const std::vector<std::string>& allowed_hosts = {});
 
 }  // namespace wedge::http

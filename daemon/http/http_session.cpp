@@ -80,6 +80,10 @@ void HttpSession::dispatch() {
   request.content_type = std::string(message[bhttp::field::content_type]);
   request.origin = std::string(message[bhttp::field::origin]);
   request.host = std::string(message[bhttp::field::host]);
+  request.host_repeated = message.count(bhttp::field::host) > 1;
+  request.version = message.version();
+  beast::error_code ignored;
+  request.local_address = stream_.socket().local_endpoint(ignored).address().to_string();
   request.body = message.body();
 
   const auto generation = ++generation_;

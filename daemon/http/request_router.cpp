@@ -8,6 +8,7 @@
 #include <cctype>
 #include <map>
 
+#include "daemon/http/host_check.hpp"
 #include "daemon/http/static_assets.hpp"
 
 namespace wedge::http {
@@ -63,15 +64,6 @@ bool is_json_content_type(std::string_view content_type) {
   std::string media = lower(content_type.substr(0, semicolon));
   media.erase(std::remove(media.begin(), media.end(), ' '), media.end());
   return media == "application/json";
-}
-
-// A browser always sends Origin on a cross-site POST; ours comes from the page served by this
-// host, so any other origin is a forged request (CSRF) and is refused.
-bool same_origin(const Request& request) {
-  if (request.origin.empty()) return true;
-  const auto scheme_end = request.origin.find("://");
-  if (scheme_end == std::string::npos) return false;
-  return lower(request.origin.substr(scheme_end + 3)) == lower(request.host);
 }
 
 template <typename Fn>
@@ -141,6 +133,7 @@ RequestRouter::RequestRouter(const GatewayView& view, const Options& options,
     : view_(view), options_(options), server_metrics_(std::move(server_metrics)) {}
 
 void RequestRouter::handle(const Request& request, Done done) const {
+  if (auto refused = refuse_host(request, options_)) return done(outcome(std::move(*refused)));
   auto parsed = boost::urls::parse_origin_form(request.target);
   if (!parsed) {
     done(outcome(json_error(400, "bad request target")));
@@ -298,7 +291,10 @@ void RequestRouter::route_action(const Request& request, const Target& target, D
   const std::string& verb = s[4];
   if (station_action && verb != "scan" && verb != "short" && verb != "next" && verb != "reprint")
     return done(outcome(json_error(404, "not found")));
-  if (!same_origin(request)) return done(outcome(json_error(403, "cross-origin request refused")));
+  // A browser always sends Origin on a cross-site POST; ours comes from the page served by this
+  // gateway, so an origin that is not one of its names is a forged request (CSRF).
+  if (!origin_allowed(request, options_))
+    return done(outcome(json_error(403, "cross-origin request refused")));
   if (!request.body.empty() && !is_json_content_type(request.content_type))
     return done(outcome(json_error(415, "send the body as Content-Type: application/json")));
   if (!request.origin.empty() && !is_json_content_type(request.content_type))

@@ -1,7 +1,8 @@
 // RequestRouter: one parsed HTTP request in, one outcome out — the whole API without any socket.
 //
-// It applies the access rules (bearer token; ?token= for the pages and /events; /healthz and
-// /static/* open), checks the target, method, content type, origin and JSON body, answers the read
+// It first refuses a Host the gateway is not known by (host_check.hpp: DNS rebinding), then applies
+// the access rules (bearer token; ?token= for the pages and /events; /healthz and /static/* open),
+// checks the target, method, content type, origin and JSON body, answers the read
 // endpoints from the GatewayView, forwards actions to it, serves the embedded pages, and turns a
 // valid GET /events into a subscription the session then streams. Every failure is a JSON error
 // response ({"error": "…"}), never an exception: a provider that throws gets a 500 and a log line.
@@ -28,8 +29,11 @@ struct Request {
   std::string authorization;
   std::string content_type;
   std::string origin;
-  std::string host;
+  std::string host;  // the Host header's value; empty when there is none
   std::string body;
+  unsigned version = 11;        // 10 for HTTP/1.0, 11 for HTTP/1.1
+  bool host_repeated = false;   // more than one Host header (always refused)
+  std::string local_address{};  // the address the client connected to ("127.0.0.1", "::1")
 };
 
 struct Response {

@@ -39,7 +39,7 @@ void Stations::Impl::do_next_order(const std::string& station, Stations::ActionD
                            order->order_id));
     // A cancelled or held order: the same as scanning its barcode once the items are back.
     const std::string order_id = order->order_id;
-    on_scan(st, PendingScan{order_id, ""});
+    on_scan(st, PendingScan{order_id, "", {}});
     return reply(done_with("setting order " + order_id + " aside", order_id));
   }
   if (st.has("pack")) {
@@ -52,7 +52,7 @@ void Stations::Impl::do_next_order(const std::string& station, Stations::ActionD
         oldest = &order;
     if (!oldest) return reply(refused("no picked order is waiting to be packed"));
     const std::string order_id = oldest->order_id;
-    on_scan(st, PendingScan{order_id, ""});
+    on_scan(st, PendingScan{order_id, "", {}});
     return reply(done_with("packing order " + order_id, order_id));
   }
   if (st.has("pick"))

@@ -32,6 +32,7 @@ namespace wedge::station {
 struct PendingScan {
   std::string data;    // as scanned (AIM identifier stripped by the driver, or still inside)
   std::string aim_id;  // as the scanner reported it
+  Stations::ScanDone done{};  // an injected scan's verdict handler (inject_scan); empty otherwise
   std::string text() const;  // data without a leading AIM identifier
 };
 
@@ -46,6 +47,10 @@ struct StationRt {
   std::string current;  // order id the station works on, "" when free
   std::deque<PendingScan> pending;
   bool busy = false;  // a scan waits for its event's commit
+  // The verdict handler of the scan being processed (drain() takes it from the scan). Scans of a
+  // station are processed one at a time and only that scan shows verdicts that carry a barcode
+  // (weights, labels and commands show none), so show() hands it the first such verdict.
+  Stations::ScanDone scan_done;
   std::uint64_t weigh_generation = 0;
   std::unique_ptr<boost::asio::steady_timer> retry_timer;
   LastScan last_scan;
@@ -167,6 +172,8 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   // Handles one scan; true when it waits for a commit (finish_scan() ends it).
   bool process(StationRt& st, const PendingScan& scan);
   void finish_scan(const std::string& station);
+  // Ends the processed scan's wait for its verdict: "no_verdict" if show() did not answer it.
+  void settle_scan(StationRt& st);
   void refuse(StationRt& st, const OrderRecord* order, const PendingScan& scan, std::string code,
               std::string message, std::string detail = {}, Json extra = {});
   void refuse_blocked(StationRt& st, const OrderRecord& order, const PendingScan& scan);

@@ -2,6 +2,8 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "daemon/station/station_impl.hpp"
 
 namespace wedge::station {
@@ -24,7 +26,10 @@ std::string join(const std::vector<std::string>& items) {
 
 void Stations::Impl::on_scan(StationRt& st, PendingScan scan) {
   if (st.pending.size() >= options.max_pending_scans) {
+    // This refusal is this scan's verdict, not the one of the scan in process.
+    auto in_process = std::exchange(st.scan_done, std::move(scan.done));
     refuse(st, current_order(st), scan, "busy", "Too many scans at once: wait for the light, then scan again.");
+    st.scan_done = std::move(in_process);
     return;
   }
   st.pending.push_back(std::move(scan));
@@ -35,7 +40,9 @@ void Stations::Impl::drain(StationRt& st) {
   while (running && !st.busy && !st.pending.empty()) {
     PendingScan scan = std::move(st.pending.front());
     st.pending.pop_front();
+    st.scan_done = std::move(scan.done);
     st.busy = process(st, scan);
+    if (!st.busy) settle_scan(st);
   }
 }
 
@@ -43,7 +50,19 @@ void Stations::Impl::finish_scan(const std::string& station) {
   auto it = stations.find(station);
   if (it == stations.end()) return;
   it->second.busy = false;
+  settle_scan(it->second);
   drain(it->second);
+}
+
+void Stations::Impl::settle_scan(StationRt& st) {
+  auto done = std::exchange(st.scan_done, {});
+  if (!done) return;
+  LastScan none;
+  none.verdict = "attention";
+  none.code = "no_verdict";
+  none.message = "The scan was taken, but its order changed meanwhile: see the station screen.";
+  none.at_unix_ms = now_ms();
+  done(none);
 }
 
 void Stations::Impl::refuse(StationRt& st, const OrderRecord* order, const PendingScan& scan, std::string code,

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <utility>
 
 #include "daemon/print/schema.hpp"
 #include "daemon/station/command_journal.hpp"
@@ -132,7 +133,7 @@ void Stations::Impl::start() {
                        "bad_scan", "The scan was not read cleanly: scan again.", event.reason);
           return;
         }
-        self->on_scan(it->second, PendingScan{event.data, event.aim_id});
+        self->on_scan(it->second, PendingScan{event.data, event.aim_id, {}});
       });
     if (st.scale)
       st.scale->set_reading_handler([weak, station_id](const drivers::scale::Reading& reading) {
@@ -437,6 +438,7 @@ void Stations::Impl::show(StationRt& st, std::string_view verdict, std::string c
   if (!barcode.empty() || st.last_scan.code == "bad_scan") kpi.scan(st.id, verdict, st.last_scan.code);
   signal(st, verdict == "accepted" ? "accepted" : verdict == "refused" ? "rejected" : "attention");
   notify(st);
+  if (!barcode.empty() && st.scan_done) std::exchange(st.scan_done, {})(st.last_scan);
 }
 
 void Stations::Impl::commit(const std::string& station, const std::string& order_id, std::string_view type,
@@ -606,11 +608,12 @@ void Stations::handle_command(const commands::Command& command, CommandDone done
   if (applies) impl_->mark_handled(command.id);
 }
 
-bool Stations::inject_scan(const std::string& station, const std::string& code, const std::string& aim_id) {
+bool Stations::inject_scan(const std::string& station, const std::string& code, const std::string& aim_id,
+                           ScanDone done) {
   WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   auto it = impl_->stations.find(station);
   if (it == impl_->stations.end() || !impl_->running) return false;
-  impl_->on_scan(it->second, PendingScan{code, aim_id});
+  impl_->on_scan(it->second, PendingScan{code, aim_id, std::move(done)});
   return true;
 }
 

@@ -88,6 +88,7 @@ class Stations {
   using ChangeHandler = std::function<void(const StationSnapshot&)>;
   using CommandDone = std::function<void(const CommandOutcome&)>;
   using ActionDone = std::function<void(const ActionResult&)>;
+  using ScanDone = std::function<void(const LastScan&)>;
 
   // Throws std::runtime_error when stations.db cannot be opened or the SSCC generator cannot be
   // built (start-up errors). `config`, `devices`, `link` and `print_queue` must outlive this.
@@ -107,8 +108,14 @@ class Stations {
   // Applies one accepted OMS command; `done` runs once its event is committed (or refused).
   void handle_command(const commands::Command& command, CommandDone done = {});
   // A scan at `station` as if its scanner had read `code` (AIM identifier inside `code` or in
-  // `aim_id`). False when the station does not exist.
-  bool inject_scan(const std::string& station, const std::string& code, const std::string& aim_id = "");
+  // `aim_id`). False when the station does not exist (`done` is then never called).
+  // `done`, when set, gets this scan's own verdict — the one shown for it, whatever other scans
+  // (from the scanner, or queued behind it) show meanwhile — once, on the loop. A scan whose
+  // processing ended without showing a verdict of its own (its order changed while its event was
+  // stored) gets an "attention" verdict with code "no_verdict". Not called once the stations
+  // stopped.
+  [[nodiscard]] bool inject_scan(const std::string& station, const std::string& code,
+                                 const std::string& aim_id = "", ScanDone done = {});
   // The picker declares line `line` (0-based) of the station's current order short (missing,
   // damaged): the OMS gets pick.short at once; the line is closed with what was picked.
   void declare_short(const std::string& station, int line, const std::string& reason, ActionDone done = {});

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <string_view>
 
 #include "tools/common/command_line.hpp"
 #include "tools/wedgectl/http_client.hpp"
@@ -27,7 +28,8 @@ Commands (through the gateway's HTTP API, docs/http-api.md):
   outbox                     events waiting for the broker: depth, oldest age
   health                     /healthz: exit 0 when healthy, 1 with the reason when not
   print-test PRINTER         print a test label
-  scan STATION CODE          inject a scan, checked like one from the station's scanner
+  scan STATION CODE          inject a scan, checked like one from the station's scanner, and
+                             wait for its verdict: exit 0 only when the station accepted it
   short STATION LINE REASON  declare a short pick (REASON: missing | damaged)
   next STATION               move the station to its next order
   reprint STATION            reprint the current shipping label
@@ -38,7 +40,8 @@ Options:
   --json             print the gateway's JSON as it is
   --timeout-ms N     give up after N ms (default 10000)
 
-Exit codes: 0 done, 1 refused or unhealthy, 2 usage, 3 unreachable, 4 access refused.
+Exit codes: 0 done, 1 refused or unhealthy, 2 usage, 3 unreachable, 4 access refused;
+for scan also 5 taken but needs attention, 6 no verdict in time (the scan waits at the station).
 )";
 
 struct Options {
@@ -133,6 +136,23 @@ std::optional<std::string> read_token(const std::string& path, std::string* erro
   return token.substr(first, last - first + 1);
 }
 
+std::string text_field(const json::value& body, std::string_view key) {
+  const auto* object = body.if_object();
+  const auto* value = object ? object->if_contains(key) : nullptr;
+  return value && value->is_string() ? std::string(value->as_string()) : std::string();
+}
+
+// A scan succeeds only with the station's "accepted" (docs/http-api.md, "Actions"): anything else
+// the gateway answered with 2xx is said on stderr, with its reason, and has its own exit code.
+int scan_exit(const Call& call, const json::value& body, std::ostream& err) {
+  const std::string result = text_field(body, "result");
+  if (result == "accepted") return kExitOk;
+  err << "wedgectl: " << call.method << " " << call.path << ": " << (result.empty() ? "no verdict" : result);
+  if (const auto reason = text_field(body, "reason"); !reason.empty()) err << ": " << reason;
+  err << "\n";
+  return result == "attention" ? kExitAttention : kExitPending;
+}
+
 }  // namespace
 
 int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -219,6 +239,7 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (body.is_object() && !body.as_object().empty()) out << render_human(body);
   }
   if (reply.status == 401 || reply.status == 403) return kExitUnauthorized;
+  if (success && options.words[0] == "scan") return scan_exit(*call, body, err);
   return success ? kExitOk : kExitRefused;
 }
 

@@ -7,6 +7,9 @@
 //   2  usage error (unknown command, missing argument, unreadable token file)
 //   3  the gateway could not be reached or did not answer in time
 //   4  access refused (HTTP 401/403): wrong or missing --token-file
+//   5  `scan` only: the station took the scan but asks for attention (200 "attention")
+//   6  `scan` only: no verdict in time; the scan waits at the station (202 "pending")
+// `scan` exits 0 only when the station accepted that scan (200 "accepted"); a refusal is 1.
 // Pure apart from the HTTP call and reading the token file; any thread.
 #pragma once
 
@@ -21,6 +24,8 @@ constexpr int kExitRefused = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitUnreachable = 3;
 constexpr int kExitUnauthorized = 4;
+constexpr int kExitAttention = 5;
+constexpr int kExitPending = 6;
 
 // `args` without the program name.
 int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -50,7 +50,9 @@ HttpExchange http_call(const BaseUrl& base, const std::string& method, const std
   request.version(11);
   request.method_string(method);
   request.target(base.prefix + path);
-  request.set(bhttp::field::host, base.host + ":" + base.port);
+  // An IPv6 address goes in brackets ("[::1]:8080"), or the gateway refuses the Host as malformed.
+  const bool ipv6 = base.host.find(':') != std::string::npos;
+  request.set(bhttp::field::host, (ipv6 ? "[" + base.host + "]" : base.host) + ":" + base.port);
   request.set(bhttp::field::user_agent, "wedgectl");
   request.set(bhttp::field::accept, "application/json");
   if (!token.empty()) request.set(bhttp::field::authorization, "Bearer " + token);

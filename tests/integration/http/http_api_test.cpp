@@ -248,7 +248,7 @@ TEST(HttpApi, OversizedHeadersAndBodiesAreRefused) {
   EXPECT_EQ(big_body.status, 413);
   // A huge declared length is refused from the header alone, before any body is sent.
   RawConnection connection(server.port());
-  ASSERT_TRUE(connection.send("POST /api/v1/stations/S1/scan HTTP/1.1\r\nHost: x\r\n" + kJson +
+  ASSERT_TRUE(connection.send("POST /api/v1/stations/S1/scan HTTP/1.1\r\nHost: 127.0.0.1\r\n" + kJson +
                               "Content-Length: 1000000000\r\n\r\n"));
   EXPECT_EQ(connection.read_response().status, 413);
   EXPECT_EQ(http_request(server.port(), "GET", "/healthz").status, 200);
@@ -258,7 +258,7 @@ TEST(HttpApi, KeepAliveServesSeveralRequestsOnOneConnection) {
   ServerFixture server;
   RawConnection connection(server.port());
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(connection.send("GET /api/v1/outbox HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(connection.send("GET /api/v1/outbox HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     auto reply = connection.read_response();
     ASSERT_EQ(reply.status, 200);
     EXPECT_EQ(json::parse(reply.body).at("depth"), 3);
@@ -299,7 +299,7 @@ TEST(HttpApi, ConnectionsBeyondTheLimitAreClosedAtOnce) {
   std::vector<std::unique_ptr<RawConnection>> open;
   for (int i = 0; i < 3; ++i) {
     open.push_back(std::make_unique<RawConnection>(server.port()));
-    ASSERT_TRUE(open.back()->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(open.back()->send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     ASSERT_EQ(open.back()->read_response().status, 200);
   }
   RawConnection extra(server.port());

@@ -47,7 +47,7 @@ std::optional<Event> next_event(RawConnection& connection, std::chrono::millisec
 std::unique_ptr<RawConnection> open_stream(int port, const std::string& target,
                                            const std::string& headers = "") {
   auto connection = std::make_unique<RawConnection>(port);
-  EXPECT_TRUE(connection->send("GET " + target + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n"));
+  EXPECT_TRUE(connection->send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n"));
   auto head = connection->read_until("\r\n\r\n");
   EXPECT_TRUE(head && head->starts_with("HTTP/1.1 200")) << (head ? *head : "no reply");
   EXPECT_NE(head->find("Content-Type: text/event-stream"), std::string::npos);

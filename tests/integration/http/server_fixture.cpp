@@ -29,11 +29,23 @@ http::GatewayView FakeGateway::view() {
     if (!known(request.station)) return reply(unknown_station(request.station));
     scans.push_back(request);
     if (hold_replies) return held.push_back(std::move(reply));
+    // The daemon's answers (docs/http-api.md, "Actions"): BAD is refused, WARN taken with a
+    // warning, SLOW still without a verdict, anything else accepted.
     json::object result;
-    if (request.code == "BAD") result = {{"result", "refused"}, {"reason", "wrong item"}};
-    else result = {{"result", "accepted"}, {"code", request.code}};
+    unsigned http_status = 200;
+    if (request.code == "BAD") {
+      http_status = 409;
+      result = {{"result", "refused"}, {"reason", "wrong item"}};
+    } else if (request.code == "WARN") {
+      result = {{"result", "attention"}, {"reason", "Accepted, but check the scanner's GS setting."}};
+    } else if (request.code == "SLOW") {
+      http_status = 202;
+      result = {{"result", "pending"}, {"reason", "no verdict within 2000 ms"}};
+    } else {
+      result = {{"result", "accepted"}, {"code", request.code}};
+    }
     if (on_scan_result) on_scan_result(request.station, result);
-    reply({request.code == "BAD" ? 409u : 200u, result});
+    reply({http_status, result});
   };
   v.declare_short = [this, known, unknown_station](const http::ShortRequest& request, http::Reply reply) {
     if (!known(request.station)) return reply(unknown_station(request.station));

@@ -100,6 +100,32 @@ TEST(Wedgectl, ScanAndPrintTestGoThroughTheProvider) {
   });
 }
 
+TEST(Wedgectl, ScanExitsZeroOnlyWhenTheStationAcceptedTheScan) {
+  ServerFixture server;
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+  EXPECT_EQ(run_binary({"--url", url, "scan", "S1", "0109501101020917"}).code, ctl::kExitOk);
+  EXPECT_EQ(run_binary({"--url", url, "scan", "S1", "BAD"}).code, ctl::kExitRefused);
+  auto warned = run_binary({"--url", url, "scan", "S1", "WARN"});
+  EXPECT_EQ(warned.code, ctl::kExitAttention) << warned.output;
+  EXPECT_NE(warned.output.find("attention: Accepted, but check the scanner's GS setting."), std::string::npos)
+      << warned.output;
+  auto slow = run_binary({"--url", url, "scan", "S1", "SLOW"});
+  EXPECT_EQ(slow.code, ctl::kExitPending) << slow.output;
+  EXPECT_NE(slow.output.find("pending: no verdict within 2000 ms"), std::string::npos) << slow.output;
+  // --json prints the answer as it is, and the exit status is the same.
+  auto json_slow = run_here({"--url", url, "--json", "scan", "S1", "SLOW"});
+  EXPECT_EQ(json_slow.code, ctl::kExitPending);
+  EXPECT_EQ(json::parse(json_slow.out).at("result").as_string(), "pending");
+}
+
+TEST(Wedgectl, ReachesAGatewayOnIpv6LoopbackWithAValidHost) {
+  auto options = ServerFixture::default_options();
+  options.listen = {"::1", 0};
+  ServerFixture server(options);
+  auto status = run_here({"--url", "http://[::1]:" + std::to_string(server.port()), "status"});
+  EXPECT_EQ(status.code, 0) << status.err;
+}
+
 TEST(Wedgectl, TokenFileAuthorizesAndAWrongOneExits4) {
   auto options = ServerFixture::default_options();
   options.access_token = "ctl-token-0123456789abc";

@@ -55,6 +55,7 @@ struct EnvOptions {
   std::chrono::milliseconds at_risk_check{1000};
   std::chrono::milliseconds final_order_retention{std::chrono::hours(24)};
   std::chrono::milliseconds final_order_in_memory{std::chrono::minutes(1)};
+  std::size_t max_pending_scans = 32;
 };
 
 // A pick list body: lines A-1 (2 x 250 g at R1-01), B-7 (1 x 100 g at R1-02). Expected weight
@@ -165,6 +166,7 @@ class StationEnv {
     so.at_risk_check = options_.at_risk_check;
     so.final_order_retention = options_.final_order_retention;
     so.final_order_in_memory = options_.final_order_in_memory;
+    so.max_pending_scans = options_.max_pending_scans;
     verdicts_.clear();  // a rebuilt Stations counts its verdicts from 0 again
     stations_.emplace(io_.get_executor(), cfg, *devices_, *link_, *print_, cfg.state_dir, so);
     // Every verdict as it is shown: one scan can be followed at once by another verdict (the

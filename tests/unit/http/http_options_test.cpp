@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "daemon/http/http_options.hpp"
+
+#include "daemon/http/host_check.hpp"
 #include "tests/support/process.hpp"
 
 namespace wedge::http {
@@ -60,6 +62,20 @@ TEST(MakeOptions, RefusesMissingShortOrOddTokensAndOpenAddressesWithoutOne) {
   auto loopback = make_options("127.0.0.1:8080", "");
   ASSERT_TRUE(loopback.options);
   EXPECT_TRUE(loopback.options->access_token.empty());
+}
+
+TEST(MakeOptions, NormalizesTheAllowedHostsAndRefusesBadOnes) {
+  auto result = make_options("127.0.0.1:8080", "", {"Station-PC-7.lan.", "10.1.2.3", "::1", "[FD00::7]"});
+  ASSERT_TRUE(result.options) << result.error;
+  EXPECT_EQ(result.options->allowed_hosts,
+            (std::vector<std::string>{"station-pc-7.lan", "10.1.2.3", "::1", "fd00::7"}));
+  EXPECT_EQ(make_options("127.0.0.1:8080", "", {"gw.lan", "gw.lan:8080"}).error,
+            "http.allowed_hosts[1]: 'gw.lan:8080' has a port: list the name alone (any port is accepted)");
+  for (const char* bad : {"", "a b", "*.lan", "http://gw.lan", "gw..lan", "[::1", "user@gw"}) {
+    std::string error;
+    EXPECT_FALSE(normalize_allowed_host(bad, &error)) << bad;
+    EXPECT_NE(error.find("expected a host name or an IP address"), std::string::npos) << bad << ": " << error;
+  }
 }
 
 }  // namespace

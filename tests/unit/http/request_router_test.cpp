@@ -19,7 +19,7 @@ Outcome call(const RequestRouter& router, Request request) {
   return result ? std::move(*result) : Outcome{};
 }
 
-Request get(std::string target) { return Request{"GET", std::move(target), "", "", "", "x", ""}; }
+Request get(std::string target) { return Request{"GET", std::move(target), "", "", "", "127.0.0.1", ""}; }
 
 TEST(RequestRouter, UnsetProviderFunctionsAnswer501) {
   GatewayView view;
@@ -28,7 +28,7 @@ TEST(RequestRouter, UnsetProviderFunctionsAnswer501) {
   for (const char* target : {"/api/v1/status", "/api/v1/devices", "/api/v1/stations",
                              "/api/v1/stations/S1", "/api/v1/outbox"})
     EXPECT_EQ(call(router, get(target)).response.status, 501u) << target;
-  EXPECT_EQ(call(router, Request{"POST", "/api/v1/stations/S1/next", "", "", "", "x", ""})
+  EXPECT_EQ(call(router, Request{"POST", "/api/v1/stations/S1/next", "", "", "", "127.0.0.1", ""})
                 .response.status, 501u);
   // Unset health counts as healthy; unset metrics still carry nothing but are served.
   EXPECT_EQ(call(router, get("/healthz")).response.status, 200u);
@@ -45,9 +45,9 @@ TEST(RequestRouter, AThrowingProviderGets500AndTheRouterCarriesOn) {
   auto status = call(router, get("/api/v1/status"));
   EXPECT_EQ(status.response.status, 500u);
   EXPECT_EQ(json::parse(status.response.body).at("error"), "internal error");
-  EXPECT_EQ(call(router, Request{"POST", "/api/v1/stations/S1/next", "", "", "", "x", ""})
+  EXPECT_EQ(call(router, Request{"POST", "/api/v1/stations/S1/next", "", "", "", "127.0.0.1", ""})
                 .response.status, 500u);
-  EXPECT_EQ(call(router, Request{"POST", "/api/v1/stations/S1/reprint", "", "", "", "x", ""})
+  EXPECT_EQ(call(router, Request{"POST", "/api/v1/stations/S1/reprint", "", "", "", "127.0.0.1", ""})
                 .response.status, 500u);
 }
 
