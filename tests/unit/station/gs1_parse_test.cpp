@@ -298,6 +298,9 @@ TEST(Gs1Parse, ErrorCodesHaveStableNames) {
   EXPECT_EQ(to_string(Gs1Error::conflicting_ai), "conflicting_ai");
   EXPECT_EQ(to_string(Gs1Error::bracketed_text), "bracketed_text");
   EXPECT_EQ(to_string(Gs1Error::bad_digital_link), "bad_digital_link");
+  EXPECT_EQ(to_string(Gs1Error::exclusive_ais), "gs1_exclusive_ais");
+  EXPECT_EQ(to_string(Gs1Error::bad_separator), "gs1_separator");
+  EXPECT_EQ(to_string(Gs1Error::symbology_mismatch), "symbology_mismatch");
   EXPECT_EQ(to_string(ScanKind::digital_link), "digital_link");
 }
 
