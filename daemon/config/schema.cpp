@@ -158,6 +158,20 @@ const Schema& station_schema() {
               "Items must stay good (by their (17) expiry / (15) best-before date) this many days "
               "past the ship date, unless the pick list line sets its own minimum.",
               0, 0, 3650),
+      key_bool("accept_bracketed_text",
+               "Read human-readable GS1 text such as `(01)09506000134352(17)260600` (typed or OCR'd) "
+               "instead of refusing it with `bracketed_text`. See docs/scan-validation.md.",
+               false),
+      key_bool("gs1_tolerate_trailing_gs",
+               "Accept one GS after the last element of a GS1 element string (some scanners send one), "
+               "with the warning `trailing_separator`, instead of refusing it with `gs1_separator`. "
+               "Off: GS1 allows no trailing separator.",
+               false),
+      key_bool("gs1_sscc_on_other_symbol",
+               "Count an (00) SSCC as present when checking the AIs a scan requires, with the warning "
+               "`sscc_on_other_symbol`: for logistic labels that carry (02)+(37) in one barcode and the "
+               "SSCC in another. Off: GS1 requires (00) with (37).",
+               false),
   };
   return schema;
 }

@@ -5,17 +5,24 @@
 // Contract (docs/scan-validation.md is the user-facing version):
 // - `data` keeps GS (0x1D) as the FNC1 separator. When `aim_id` is empty and `data` itself starts
 //   with a known AIM identifier ("]C1…"), that prefix is used as the identifier.
-// - ]C1 ]e0 ]d2 ]Q3 ]J1: the data is a GS1 element string (a leading GS is ignored, a trailing GS
-//   is tolerated). ]E…: a GTIN; ]I…: a GTIN when 14 digits. ]C0 ]A ]Q1 ]d1 … and no identifier: a
+// - The AIM identifier must fit the content (else `symbology_mismatch`): ]C1 ]e0 ]d2 ]Q3 ]J1 carry
+//   a GS1 element string (the data starts with an AI's digits); ]E0 exactly 13 digits (EAN-13, UPC-A
+//   as 13 with a leading 0), ]E4 exactly 8 (EAN-8), ]E3 an EAN-13 + 2- or 5-digit add-on (15 or
+//   18 digits; the add-on is dropped), ]E1/]E2 a 2/5-digit add-on alone (plain text, not a GTIN). ]I…: a GTIN when 14 digits. ]C0 ]A ]Q1 ]d1 … and no identifier: a
 //   Digital Link URI if it starts with http:// or https://; with no identifier also a GTIN if it
 //   is 8, 12, 13 or 14 digits, an element string if it holds a GS or starts with 00/01/02 and 14
 //   more digits; otherwise plain text — the caller looks plain text up as a SKU alias.
+// - Separators (GS1 General Specifications §7.8.5): one GS between an element and the next AI —
+//   required after an AI that is not of predefined length, allowed after one that is. A leading GS,
+//   two GS in a row and a GS after the last element are refused (`gs1_separator`); with
+//   ParseOptions::tolerate_trailing_gs one trailing GS is accepted with the warning
+//   "trailing_separator".
 // - Human-readable text such as "(01)09506000134352(17)260600" is refused with `bracketed_text`
 //   unless ParseOptions::accept_bracketed_text is set: parentheses are GS1 CSET 82 characters, so
 //   such data means someone typed or OCR'd the printed line, not a scanner reading the symbol.
-// - Every value is checked: length, charset (N digits, X = CSET 82), check digits, dates (century
-//   rule, DD = 00 = last day of month), AI requirements ((02) needs (37), (37) needs (02), (01) and
-//   (02) exclude each other, lot/serial/dates/counts need an item key).
+// - Every value is checked against the full GS1 AI table (gs1_dictionary.hpp): length, charset,
+//   check digits, dates (century rule, DD = 00 = last day of month), times. After the whole scan is
+//   read, repeated AIs, exclusive and requisite AIs are checked (gs1_rules.hpp).
 // - A variable-length field that ends the data without GS may have swallowed following AIs (a
 //   scanner that drops GS). When its tail parses as complete predefined-length elements, the scan
 //   is still returned (GS1 syntax cannot tell) but carries the warning
@@ -43,10 +50,14 @@ enum class Gs1Error {
   bad_charset,        // letters in a numeric field, or a character outside GS1 CSET 82
   missing_separator,  // data runs on after a field that needed a GS separator
   missing_ai,         // an AI that needs another one which is absent ((02) without (37)…)
-  conflicting_ai,     // the same AI twice with different values, or (01) with (02)
+  conflicting_ai,     // the same AI twice with different values
   bracketed_text,     // "(01)…" human-readable text instead of the encoded data
   bad_digital_link,   // a Digital Link URI that cannot be read (no key AI, bad %-escape, …)
+  exclusive_ais,      // AIs that must not appear together ((01) with (02), (3102) with (3103), …)
+  bad_separator,      // a leading, doubled or trailing GS
+  symbology_mismatch, // the data does not fit the AIM symbology identifier (]E0 with 14 digits, …)
 };
+constexpr Gs1Error kLastGs1Error = Gs1Error::symbology_mismatch;
 
 [[nodiscard]] std::string_view to_string(Gs1Error code) noexcept;
 
@@ -66,7 +77,8 @@ struct ParsedScan {
   std::string text;                  // the data after the AIM identifier, as scanned
   std::vector<Gs1Element> elements;  // in scan order; a bare GTIN gives one (01) element
   bool from_bracketed_text = false;  // parsed from "(01)…" text (only with accept_bracketed_text)
-  std::vector<std::string> warnings; // "possible_missing_separator"
+  std::vector<std::string> warnings; // "possible_missing_separator", "trailing_separator",
+                                     // "sscc_on_other_symbol"
 
   // Views filled from `elements` (empty / nullopt when the AI is absent).
   std::string gtin;                  // (01), always 14 digits
@@ -97,6 +109,8 @@ struct ScanError {
 struct ParseOptions {
   int current_year = 0;  // for the two-digit-year century rule; 0 = the system clock's year
   bool accept_bracketed_text = false;
+  bool tolerate_trailing_gs = false;   // one GS after the last element: warning, not refusal
+  bool sscc_on_other_symbol = false;   // requisites may count on an (00) in another symbol (gs1_rules.hpp)
 };
 
 struct ParseResult {

@@ -10,23 +10,45 @@
 namespace wedge::station {
 namespace {
 
-struct KeyRule {
-  std::string_view key;
-  std::array<std::string_view, 3> qualifiers;  // allowed, in this order; "" = unused slot
-};
+// A Digital Link primary key: an AI of the table with the kDlPrimaryKey role.
+const Gs1AiSpec* find_key(std::string_view segment) {
+  const auto* spec = find_ai(segment);
+  return spec != nullptr && (spec->role & kDlPrimaryKey) != 0 ? spec : nullptr;
+}
 
-// Qualifier paths from the GS1 Digital Link standard: 01 → [22] [10] [21], or 235 alone.
-constexpr KeyRule kKeys[] = {
-    {"01", {"22", "10", "21"}},
-    {"00", {"", "", ""}},
-    {"414", {"", "", ""}},
-    {"417", {"", "", ""}},
-};
+std::vector<std::string_view> split(std::string_view text, char separator);
 
-const KeyRule* find_key(std::string_view segment) {
-  for (const auto& rule : kKeys)
-    if (rule.key == segment) return &rule;
-  return nullptr;
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+// True when `qualifiers` (path order) follow one of the key's qualifier sequences ("22 10 21 | 235"),
+// each AI at most once and in that sequence's order.
+bool qualifiers_allowed(const Gs1AiSpec& key, const std::vector<std::string_view>& qualifiers) {
+  if (qualifiers.empty()) return true;
+  for (const auto alternative : split(key.dl_path, '|')) {
+    std::size_t at = 0;
+    const auto sequence = split(trimmed(alternative), ' ');
+    for (const auto& sequence_ai : sequence)
+      if (at < qualifiers.size() && qualifiers[at] == sequence_ai) ++at;
+    if (at == qualifiers.size()) return true;
+  }
+  return false;
+}
+
+// An AI that names a key or one of this key's qualifiers belongs in the path.
+bool belongs_in_path(const Gs1AiSpec& key, std::string_view ai) {
+  if (find_key(ai) != nullptr) return true;
+  for (const auto alternative : split(key.dl_path, '|'))
+    for (const auto qualifier : split(trimmed(alternative), ' '))
+      if (qualifier == ai) return true;
+  return false;
+}
+
+bool seen(const std::vector<Gs1Element>& elements, std::string_view ai) {
+  return std::any_of(elements.begin(), elements.end(), [ai](const Gs1Element& e) { return e.ai == ai; });
 }
 
 bool all_digits(std::string_view text) {
@@ -108,7 +130,7 @@ DigitalLinkParse parse_digital_link(std::string_view uri) {
   if (host.empty()) return parse;  // "https:///01/…" is no URI at all: plain text
   const auto path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
   auto segments = split(path, '/');
-  while (!segments.empty() && segments.back().empty()) segments.pop_back();  // trailing '/'
+  const bool trailing_slash = segments.size() > 1 && segments.back().empty();
 
   // The key AI is the first segment naming one that is followed by a value; anything before it
   // is the resolver's own path prefix (the standard allows one).
@@ -120,23 +142,20 @@ DigitalLinkParse parse_digital_link(std::string_view uri) {
     }
   if (key_at == segments.size()) return parse;
   parse.is_digital_link = true;
-  const KeyRule& rule = *find_key(segments[key_at]);
+  const Gs1AiSpec& key = *find_key(segments[key_at]);
+  if (trailing_slash)
+    return fail(std::move(parse), Gs1Error::bad_digital_link, "", "the URI path ends with '/'");
 
   if ((segments.size() - key_at) % 2 != 0)
     return fail(std::move(parse), Gs1Error::bad_digital_link, "",
                 "path after the key AI must be AI/value pairs");
-  std::size_t next_qualifier = 0;
+  std::vector<std::string_view> qualifiers;
   for (std::size_t i = key_at; i < segments.size(); i += 2) {
     const auto ai = segments[i];
-    if (i > key_at) {
-      const bool tpx = rule.key == "01" && ai == "235" && i == key_at + 2 && segments.size() == key_at + 4;
-      std::size_t slot = next_qualifier;
-      while (slot < rule.qualifiers.size() && rule.qualifiers[slot] != ai) ++slot;
-      if (!tpx && (ai.empty() || slot == rule.qualifiers.size()))
-        return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
-                    fmt::format("'{}' is not a qualifier of ({}) at this place in the path", ai, rule.key));
-      next_qualifier = slot + 1;
-    }
+    if (i > key_at) qualifiers.push_back(ai);
+    if (!qualifiers_allowed(key, qualifiers))
+      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
+                  fmt::format("'{}' is not a qualifier of ({}) at this place in the path", ai, segments[key_at]));
     auto value = percent_decode(segments[i + 1]);
     if (!value)
       return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
@@ -151,21 +170,26 @@ DigitalLinkParse parse_digital_link(std::string_view uri) {
   for (const auto pair : split(query, '&')) {
     if (pair.empty()) continue;
     const auto equals = pair.find('=');
-    const auto key = pair.substr(0, equals);
-    if (!all_digits(key)) continue;  // linkType, context, … are not AIs
-    if (find_ai(key) == nullptr)
-      return fail(std::move(parse), Gs1Error::unknown_ai, std::string(key),
-                  fmt::format("query AI ({}) is not in the dictionary", key));
-    if (find_key(key) != nullptr || key == "22" || key == "10" || key == "21" || key == "235") {
-      // Key and qualifier AIs belong in the path; the standard forbids them in the query.
-      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(key),
-                  fmt::format("({}) must be in the URI path, not in the query", key));
-    }
+    const auto ai = pair.substr(0, equals);
+    if (!all_digits(ai)) continue;  // linkType, context, … are not AIs
+    const auto* spec = find_ai(ai);
+    if (spec == nullptr)
+      return fail(std::move(parse), Gs1Error::unknown_ai, std::string(ai),
+                  fmt::format("query AI ({}) is not a GS1 AI", ai));
+    if (belongs_in_path(key, ai))  // the standard forbids keys and qualifiers in the query
+      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
+                  fmt::format("({}) must be in the URI path, not in the query", ai));
+    if ((spec->role & kDlAttribute) == 0)
+      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
+                  fmt::format("({}) is not a Digital Link data attribute", ai));
+    if (seen(parse.elements, ai))
+      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
+                  fmt::format("({}) appears twice in the URI", ai));
     auto value = percent_decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
     if (!value)
-      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(key),
-                  fmt::format("bad percent-escape in the value of ({})", key));
-    parse.elements.push_back(Gs1Element{std::string(key), std::move(*value)});
+      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
+                  fmt::format("bad percent-escape in the value of ({})", ai));
+    parse.elements.push_back(Gs1Element{std::string(ai), std::move(*value)});
   }
   return parse;
 }

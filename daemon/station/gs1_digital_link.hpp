@@ -1,9 +1,13 @@
 // GS1 Digital Link URI reading (GS1 Digital Link standard 1.x, uncompressed form):
 //   http(s)://<any domain>[/<any path prefix>]/<key AI>/<key>[/<qualifier AI>/<value>…][?<AI>=<value>&…]
-// Key AIs: (01) with qualifiers (22) (10) (21) in that order, or (235); (00), (414), (417) without
-// qualifiers. Path and query values are percent-decoded; query keys that are not all digits
-// (linkType, context, …) are ignored; a fragment is ignored. Value syntax (length, charset, check
-// digit, dates) is checked afterwards by the caller, exactly as for element strings.
+// Key AIs and their qualifier sequences come from the AI table (gs1_dictionary.hpp: kDlPrimaryKey,
+// dl_path), e.g. (01) with qualifiers (22) (10) (21) in that order or (235) alone; (00) (414)
+// (417) (8004) … Refused as bad_digital_link: a path that ends with '/', a path after the key that
+// is not AI/value pairs, a qualifier out of place, a key or qualifier AI in the query, a query AI
+// that is not a Digital Link data attribute, and an AI twice in the URI. Path and query values are
+// percent-decoded; query keys that are not all digits (linkType, context, …) are ignored; a
+// fragment is ignored. Value syntax (length, charset, check digit, dates) and the AI pairing rules
+// are checked afterwards by the caller, exactly as for element strings.
 //
 // Pure; any thread.
 #pragma once

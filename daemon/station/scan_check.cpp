@@ -138,6 +138,8 @@ ScanDecision check_scan(const PickList& order, const PickState& state, std::stri
   ParseOptions parse_options;
   parse_options.current_year = options.current_year != 0 ? options.current_year : options.today.year;
   parse_options.accept_bracketed_text = options.accept_bracketed_text;
+  parse_options.tolerate_trailing_gs = options.tolerate_trailing_gs;
+  parse_options.sscc_on_other_symbol = options.sscc_on_other_symbol;
   auto parsed = parse_scan(data, aim_id, parse_options);
   if (!parsed) {
     decision.code = std::string(to_string(parsed.error.code));

@@ -49,7 +49,9 @@ struct CheckOptions {
   int current_year = 0;                   // for the GS1 century rule; 0 = today.year
   int default_min_shelf_life_days = 0;    // config default when a line does not set one
   std::map<std::string, std::string> sku_aliases;  // scanned text → SKU (config)
-  bool accept_bracketed_text = false;     // see gs1.hpp
+  bool accept_bracketed_text = false;     // see gs1.hpp ParseOptions
+  bool tolerate_trailing_gs = false;      // see gs1.hpp ParseOptions
+  bool sscc_on_other_symbol = false;      // see gs1.hpp ParseOptions
 };
 
 enum class Verdict { accepted, refused };

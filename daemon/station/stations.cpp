@@ -417,6 +417,11 @@ CheckOptions Stations::Impl::check_options(const StationRt& st) const {
   CheckOptions o;
   o.today = options.today.value_or(today_utc());
   o.default_min_shelf_life_days = static_cast<int>(st.cfg->settings.get_int_or("min_shelf_life_days", 0));
+  const auto& settings = st.cfg->settings;
+  auto flag = [&settings](std::string_view key) { return settings.has(key) && settings.get_bool(key); };
+  o.accept_bracketed_text = flag("accept_bracketed_text");
+  o.tolerate_trailing_gs = flag("gs1_tolerate_trailing_gs");
+  o.sscc_on_other_symbol = flag("gs1_sscc_on_other_symbol");
   return o;
 }
 

@@ -54,6 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   ParseOptions options;
   options.current_year = 2025;
   options.accept_bracketed_text = (selector & 0x80) != 0;
+  options.tolerate_trailing_gs = (selector & 0x40) != 0;
+  options.sscc_on_other_symbol = (selector & 0x20) != 0;
 
   const auto result = parse_scan(data, aim, options);
   if (result) {
@@ -62,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     for (const auto& element : scan.elements) {
       const auto* spec = find_ai(element.ai);
       check(spec != nullptr);
-      check(check_ai_value(*spec, element.value, 2025).fault == Gs1ValueFault::none);
+      check(check_ai_value(*spec, element.ai, element.value, 2025).fault == Gs1ValueFault::none);
     }
     if (!scan.gtin.empty()) check(scan.gtin.size() == 14 && gs1_check_digit_ok(scan.gtin));
   } else {
@@ -75,6 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   check_options.today = CalendarDate{2025, 6, 15};
   check_options.sku_aliases = {{"ALIAS", "B-7"}};
   check_options.accept_bracketed_text = options.accept_bracketed_text;
+  check_options.tolerate_trailing_gs = options.tolerate_trailing_gs;
+  check_options.sscc_on_other_symbol = options.sscc_on_other_symbol;
   auto decision = check_scan(order(), state, data, aim, check_options);
   check(!decision.code.empty() && !decision.message.empty());
   if (decision.accepted()) {

@@ -95,6 +95,9 @@ TEST(StationFlow, PickRefusalsReachPickerAndOms) {
       {"]C101123", "bad_length"},                                         // GTIN too short
       {"]C10100036000291452", "serial_missing"},
       {"(01)09506000134352", "bracketed_text"},
+      {"]C10109506000134352\x1d", "gs1_separator"},                     // trailing GS
+      {"]E009506000134352", "symbology_mismatch"},                        // EAN-13 with 14 digits
+      {"]C10109506000134352" "3102000250" "3103000250", "gs1_exclusive_ais"},
       {"R9-99", "unknown_barcode"},
   };
   for (const auto& c : cases) {
@@ -242,6 +245,28 @@ TEST(StationFlow, InvalidPickListIsRejectedWithItsIssues) {
   auto nowhere = env.apply(command(CommandType::pick_list, "O-8", order_body(), "st-unknown"));
   EXPECT_FALSE(nowhere.accepted);
   EXPECT_EQ(nowhere.code, "no_station");
+}
+
+// The GS1 tolerances are station options: off, a trailing GS is refused; on, the same scan is
+// accepted with its warning, shown as attention and sent in pick.item_picked.
+TEST(StationFlow, TrailingGsIsRefusedUnlessTheStationToleratesIt) {
+  EnvOptions options;
+  options.stations_yaml =
+      "  - {id: st1, steps: [pick, pack, ship], scale: scale-1, printer: printer-1, light: light-1}\n"
+      "  - {id: st2, steps: [pick], gs1_tolerate_trailing_gs: true}\n";
+  StationEnv env(options);
+  env.pick_list("O-1", order_body(), "st1");
+  env.pick_list("O-2", order_body(), "st2");
+  ASSERT_TRUE(env.run_until([&] { return env.snap("st1").order_id == "O-1" && env.snap("st2").order_id == "O-2"; }));
+  const std::string trailing_gs = "]C10109506000134352\x1d";
+  EXPECT_EQ(env.scan(trailing_gs, "st1").code, "gs1_separator");
+  const auto tolerated = env.scan(trailing_gs, "st2");
+  EXPECT_EQ(tolerated.verdict, "attention");
+  EXPECT_EQ(tolerated.code, "trailing_separator");
+  ASSERT_TRUE(env.wait_event("O-2", "pick.item_picked"));
+  const auto picked = env.events_of("O-2", "pick.item_picked");
+  ASSERT_EQ(picked.size(), 1u);
+  EXPECT_EQ(boost::json::serialize(picked[0].data.at("warnings")), R"(["trailing_separator"])");
 }
 
 }  // namespace

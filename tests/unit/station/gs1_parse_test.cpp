@@ -187,12 +187,12 @@ TEST(Gs1Parse, AssociationRules) {
   };
   const Row rows[] = {
       {"]C10209506000134352", Gs1Error::missing_ai},                      // (02) needs (37)
-      {"]C1375", Gs1Error::missing_ai},                                   // (37) needs (02)
+      {"]C1375", Gs1Error::missing_ai},                                   // (37) needs (00)+(02)
       {"]C110LOT42", Gs1Error::missing_ai},                               // lot alone
       {"]C121SN1", Gs1Error::missing_ai},                                 // serial alone
       {"]C10209506000134352" "375" GS "21SN", Gs1Error::missing_ai},      // (21) needs (01)
       {"]C10109506000134352" "10A" GS "10B", Gs1Error::conflicting_ai},   // lot twice, different
-      {"]C10109506000134352" "0209506000134352" "371", Gs1Error::conflicting_ai},
+      {"]C10109506000134352" "0209506000134352" "371", Gs1Error::exclusive_ais},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.data);
@@ -211,8 +211,9 @@ TEST(Gs1Parse, SeparatorsAndCharsets) {
   EXPECT_EQ(parse_scan("]C10109506000134352" "10" GS "21X", "", year_2025()).error.code, Gs1Error::bad_length);
   EXPECT_EQ(parse_scan("]C10109506000134352" "10A#B", "", year_2025()).error.code, Gs1Error::bad_charset);
   EXPECT_EQ(parse_scan("]C10109506" GS "0001343521", "", year_2025()).error.code, Gs1Error::bad_length);
-  EXPECT_EQ(parse_scan("]C1ab", "", year_2025()).error.code, Gs1Error::unknown_ai);
-  EXPECT_EQ(parse_scan("]C10", "", year_2025()).error.code, Gs1Error::unknown_ai);
+  EXPECT_EQ(parse_scan("]C1ab", "", year_2025()).error.code, Gs1Error::symbology_mismatch);
+  EXPECT_EQ(parse_scan("]C10", "", year_2025()).error.code, Gs1Error::symbology_mismatch);
+  EXPECT_EQ(parse_scan("]C12300", "", year_2025()).error.code, Gs1Error::unknown_ai);
   EXPECT_TRUE(parse_scan("]C10109506000134352" "10!%&'()*+,-./:;<=>?_z", "", year_2025()));
 }
 
@@ -230,14 +231,14 @@ TEST(Gs1Parse, BracketedTextIsRefusedByDefault) {
   EXPECT_TRUE(result.scan->from_bracketed_text);
   EXPECT_EQ(result.scan->lot, "LOT42");
   EXPECT_EQ(parse_scan("(01)09506000134353", "", options).error.code, Gs1Error::bad_check_digit);
-  EXPECT_EQ(parse_scan("(99)1", "", options).error.code, Gs1Error::unknown_ai);
+  EXPECT_EQ(parse_scan("(23)1", "", options).error.code, Gs1Error::unknown_ai);
   EXPECT_EQ(parse_scan("(01)0950600013435(17)260600", "", options).error.code, Gs1Error::bad_length);
 }
 
 TEST(Gs1DigitalLink, Forms) {
   const auto options = year_2025();
-  // Short GTIN in the path is padded; trailing slash, fragment and non-AI query keys ignored.
-  auto result = parse_scan("HTTPS://example.org/01/4006381333931/?linkType=gs1:pip#top", "", options);
+  // Short GTIN in the path is padded; fragment and non-AI query keys ignored.
+  auto result = parse_scan("HTTPS://example.org/01/4006381333931?linkType=gs1:pip#top", "", options);
   ASSERT_TRUE(result) << result.error.detail;
   EXPECT_EQ(result.scan->gtin, "04006381333931");
   // 235 qualifier, percent-decoded values, http.
@@ -266,6 +267,8 @@ TEST(Gs1DigitalLink, Forms) {
       {"https://id.gs1.org/01/0950600013", Gs1Error::bad_length},
       {"https://id.gs1.org/00/106141412345678909", Gs1Error::bad_check_digit},
       {"https://id.gs1.org/01/09506000134352?17=", Gs1Error::bad_length},
+      {"https://id.gs1.org/01/09506000134352/", Gs1Error::bad_digital_link},            // trailing '/'
+      {"https://id.gs1.org/01/09506000134352?17=260600&17=260600", Gs1Error::bad_digital_link},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.uri);
@@ -295,6 +298,9 @@ TEST(Gs1Parse, ErrorCodesHaveStableNames) {
   EXPECT_EQ(to_string(Gs1Error::conflicting_ai), "conflicting_ai");
   EXPECT_EQ(to_string(Gs1Error::bracketed_text), "bracketed_text");
   EXPECT_EQ(to_string(Gs1Error::bad_digital_link), "bad_digital_link");
+  EXPECT_EQ(to_string(Gs1Error::exclusive_ais), "gs1_exclusive_ais");
+  EXPECT_EQ(to_string(Gs1Error::bad_separator), "gs1_separator");
+  EXPECT_EQ(to_string(Gs1Error::symbology_mismatch), "symbology_mismatch");
   EXPECT_EQ(to_string(ScanKind::digital_link), "digital_link");
 }
 

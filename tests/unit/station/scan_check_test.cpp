@@ -11,6 +11,7 @@
 #include "tests/unit/station/station_test_order.hpp"
 
 #define GS "\x1D"
+#define SSCC "00106141412345678908"  // a valid (00), for (02)+(37) scans
 
 namespace wedge::station {
 namespace {
@@ -72,9 +73,10 @@ const std::vector<ScanCase>& cases() {
       // Order checks.
       {"GTIN not on the order", "0012345678905", "]E0", "wrong_item"},
       {"line already complete", "96385074", "]E4", "over_pick", 2, 1, {{2, 1}}},
-      {"(37) more than open", "]C10209506000134352" "3725", "", "over_pick", 0, 25},
-      {"(37) exactly what is open", "]C10209506000134352" "375", "", "accepted", 0, 5, {{0, 15}}},
-      {"(37) zero", "]C10209506000134352" "370", "", "zero_quantity", 0, 0},
+      {"(37) more than open", "]C1" SSCC "0209506000134352" "3725", "", "over_pick", 0, 25},
+      {"(37) exactly what is open", "]C1" SSCC "0209506000134352" "375", "", "accepted", 0, 5, {{0, 15}}},
+      {"(37) zero", "]C1" SSCC "0209506000134352" "370", "", "zero_quantity", 0, 0},
+      {"(02)+(37) without (00)", "]C10209506000134352" "375", "", "missing_ai"},
       {"(30) variable count", "]C101095060001343523005", "", "accepted", 0, 5},
       {"expired (17)", "]C1010950600013435217250610", "", "expired", 0, 1},
       {"(17) DD=00 is month end: June 2025 still good", "]C1010950600013435217250600", "", "accepted", 0, 1},
@@ -98,17 +100,19 @@ const std::vector<ScanCase>& cases() {
       {"unknown plain text", "]C0HELLO-WORLD", "", "unknown_barcode"},
       {"a URL that is no Digital Link", "https://example.com/promo?x=1", "]Q1", "unknown_barcode"},
       {"human-readable text with parentheses", "(01)09506000134352(17)260600", "", "bracketed_text"},
-      {"unknown AI", "]C1990001", "", "unknown_ai"},
+      {"unknown AI", "]C1230001", "", "unknown_ai"},
+      {"(99) company internal is GS1 data, not an item", "]C1990001", "", "not_an_item"},
       {"(422) not predefined: GS missing", "]C1010950600013435242227610LOT", "", "missing_separator"},
       {"lot longer than 20 without GS", "]C1010950600013435210ABCDEFGHIJKLMNOPQRSTUV", "", "missing_separator"},
       {"space in a lot", "]C1010950600013435210LOT 42", "", "bad_charset"},
       {"letters in (01)", "]C1010950600013A352", "", "bad_charset"},
       {"(01) too short", "]C1010950600013435", "", "bad_length"},
-      {"GTIN of 11 digits", "]E012345678901", "", "bad_length"},
+      {"GTIN of 11 digits", "]E012345678901", "", "symbology_mismatch"},
+      {"GTIN of 11 digits, no AIM id: plain text", "12345678901", "", "unknown_barcode"},
       {"(02) without (37)", "]C10209506000134352", "", "missing_ai"},
-      {"(01) with (02)", "]C10109506000134352" "0209506000134352" "371", "", "conflicting_ai"},
-      {"trailing GS tolerated", "]C10109506000134352" GS, "", "accepted", 0, 1},
-      {"leading GS (FNC1 sent as GS) tolerated", "]C1" GS "0109506000134352", "", "accepted", 0, 1},
+      {"(01) with (02)", "]C10109506000134352" "0209506000134352" "371", "", "gs1_exclusive_ais"},
+      {"trailing GS refused", "]C10109506000134352" GS, "", "gs1_separator"},
+      {"leading GS refused", "]C1" GS "0109506000134352", "", "gs1_separator"},
       {"ITF-14", "09506000134352", "]I1", "accepted", 0, 1},
       {"Digital Link on any domain with path prefix and %-escapes",
        "https://shop.example.com/p/01/09506000134352/10/AB%2F1/21/X1?17=260600&linkType=all", "", "accepted", 0, 1},
@@ -215,7 +219,7 @@ TEST(ScanCheck, RecordPickCountsAndRemembersSerials) {
 TEST(ScanCheck, ShortPickListsWhatIsMissing) {
   const auto order = testing::test_order();
   PickState state;
-  record_pick(state, check_scan(order, state, "]C10209506000134352" "3712", "", options()));
+  record_pick(state, check_scan(order, state, "]C1" SSCC "0209506000134352" "3712", "", options()));
   record_pick(state, check_scan(order, state, "4006381333931", "", options()));
   const auto missing = declare_short_pick(order, state);
   ASSERT_EQ(missing.size(), 6u);

@@ -23,7 +23,7 @@ std::string read_doc() {
 TEST(ScanValidationDoc, EveryGs1ReasonAndSentenceIsDocumented) {
   const auto doc = read_doc();
   ASSERT_FALSE(doc.empty());
-  for (int i = 0; i <= static_cast<int>(Gs1Error::bad_digital_link); ++i) {
+  for (int i = 0; i <= static_cast<int>(kLastGs1Error); ++i) {
     const auto code = static_cast<Gs1Error>(i);
     const auto row = "| `" + std::string(to_string(code)) + "` | " + std::string(picker_sentence(code)) + " |";
     EXPECT_NE(doc.find(row), std::string::npos) << row;
@@ -40,7 +40,17 @@ TEST(ScanValidationDoc, EveryCheckReasonAndSentenceIsDocumented) {
     const auto row = "| `" + std::string(code) + "` | " + sentence + " |";
     EXPECT_NE(doc.find(row), std::string::npos) << row;
   }
-  EXPECT_NE(doc.find("`possible_missing_separator`"), std::string::npos);
+  for (const auto* warning : {"`possible_missing_separator`", "`trailing_separator`", "`sscc_on_other_symbol`"})
+    EXPECT_NE(doc.find(warning), std::string::npos) << warning;
+}
+
+// Every station option that makes GS1 reading more lenient is a documented config key, off by default.
+TEST(ScanValidationDoc, EveryGs1ToleranceIsADocumentedStationOption) {
+  const auto doc = read_doc();
+  for (const auto* key : {"accept_bracketed_text", "gs1_tolerate_trailing_gs", "gs1_sscc_on_other_symbol"}) {
+    const auto row = "| `" + std::string(key) + "` | `false` |";
+    EXPECT_NE(doc.find(row), std::string::npos) << row;
+  }
 }
 
 TEST(ScanValidationDoc, EveryPickListReasonIsDocumented) {
