@@ -225,8 +225,8 @@ struct App::Impl {
     }
     const auto& level_name = result.config->section("log").get_string("level");
     if (auto level = core::parse_log_level(level_name)) core::set_log_level(*level);
-    spdlog::info("config reloaded: log.level={} applied; changes to broker, outbox, http, devices "
-                 "and stations take effect at the next restart",
+    spdlog::info("config reloaded: log.level={} applied; changes to broker, outbox, http, health, "
+                 "devices and stations take effect at the next restart",
                  level_name);
     core::notify_ready(status_line());
   }
