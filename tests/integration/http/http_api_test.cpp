@@ -35,7 +35,7 @@ TEST(HttpApi, HealthzIsOkThenUnhealthyWithTheProvidersReason) {
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(body_of(reply).at("status"), "ok");
   EXPECT_EQ(reply.headers["content-type"], "application/json");
-  server.on_loop([&] { server.gateway().health = {false, "outbox full"}; });
+  server.on_loop([&] { server.gateway().health = {false, "outbox full", {}}; });
   reply = http_request(server.port(), "GET", "/healthz");
   EXPECT_EQ(reply.status, 503);
   EXPECT_EQ(body_of(reply).at("status"), "unhealthy");
