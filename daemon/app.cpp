@@ -17,6 +17,8 @@
 #include "daemon/core/systemd.hpp"
 #include "daemon/devices/device_set.hpp"
 #include "daemon/gateway_view.hpp"
+#include "daemon/health/loop_watchdog.hpp"
+#include "daemon/health_view.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/mqtt/link.hpp"
 #include "daemon/outbox/outbox.hpp"
@@ -75,6 +77,16 @@ mqtt::LinkOptions link_options(const config::Config& config) {
   return o;
 }
 
+// WATCHDOG=1 goes out from the loop's heartbeat, so only while the loop runs (health/loop_watchdog.hpp).
+health::LoopWatchdog::Options loop_watchdog_options(const config::Config& config) {
+  health::LoopWatchdog::Options o;
+  o.stall_after = health_options(config).loop_stall_after;
+  o.systemd_interval = core::watchdog_interval();
+  if (o.systemd_interval) spdlog::info("systemd watchdog every {} ms", o.systemd_interval->count() / 1000);
+  o.on_stall = [](const std::string& reason) { core::notify_status("unhealthy: loop: " + reason); };
+  return o;
+}
+
 // The state directory holds the outbox: without it no event could be kept, so it is a start-up error.
 void ensure_state_dir(const std::string& path) {
   std::error_code ec;
@@ -86,7 +98,7 @@ struct App::Impl {
   explicit Impl(config::Config c)
       : config(std::move(c)),
         signals(io, SIGTERM, SIGINT, SIGHUP),
-        watchdog(io),
+        loop_watchdog(io.get_executor(), loop_watchdog_options(config)),
         status_timer(io) {
     ensure_state_dir(config.state_dir);
     outbox.emplace(io.get_executor(), outbox_options(config));
@@ -106,8 +118,10 @@ struct App::Impl {
         http_section.has("allowed_hosts") ? http_section.get_string_list("allowed_hosts")
                                           : std::vector<std::string>{});
     if (!http_options.options) throw std::runtime_error("http: " + http_options.error);
-    http_server.emplace(io.get_executor(), std::move(*http_options.options),
-                        make_gateway_view(*parts, io.get_executor()));
+    gateway_health.emplace(*parts, loop_watchdog, health_options(config));
+    auto view = make_gateway_view(*parts, io.get_executor());
+    gateway_health->attach(view);
+    http_server.emplace(io.get_executor(), std::move(*http_options.options), std::move(view));
     stations->set_change_handler([this](const station::StationSnapshot& snapshot) {
       http_server->publish("station/" + snapshot.station, screen_json(*parts, snapshot));
     });
@@ -140,7 +154,7 @@ struct App::Impl {
   asio::io_context io{1};
   config::Config config;
   asio::signal_set signals;
-  asio::steady_timer watchdog;
+  health::LoopWatchdog loop_watchdog;
   asio::steady_timer status_timer;
   // Destroyed in reverse order: devices, then the link, then the outbox the link publishes from.
   std::optional<outbox::Outbox> outbox;
@@ -149,6 +163,7 @@ struct App::Impl {
   std::optional<print::PrintQueue> print_queue;
   std::optional<station::Stations> stations;
   std::optional<GatewayParts> parts;
+  std::optional<GatewayHealth> gateway_health;
   // Last, so it is destroyed first: it calls into everything above.
   std::optional<http::HttpServer> http_server;
   bool stopping = false;
@@ -180,7 +195,9 @@ struct App::Impl {
       if (ec) return;
       http_server->publish_if_changed("status", status_json(*parts));
       http_server->publish_if_changed("outbox", outbox_json(*parts));
-      if (tick % 5 == 0) core::notify_status(status_line());
+      bool health_changed = false;
+      auto line = gateway_health->status_line(status_line(), health_changed);
+      if (tick % 5 == 0 || health_changed) core::notify_status(line);
       arm_status(tick + 1);
     });
   }
@@ -215,20 +232,10 @@ struct App::Impl {
     }
     const auto& level_name = result.config->section("log").get_string("level");
     if (auto level = core::parse_log_level(level_name)) core::set_log_level(*level);
-    spdlog::info("config reloaded: log.level={} applied; changes to broker, outbox, http, devices "
-                 "and stations take effect at the next restart",
+    spdlog::info("config reloaded: log.level={} applied; changes to broker, outbox, http, health, "
+                 "devices and stations take effect at the next restart",
                  level_name);
     core::notify_ready(status_line());
-  }
-
-  void arm_watchdog(std::chrono::microseconds interval) {
-    watchdog.expires_after(interval);
-    watchdog.async_wait([this, interval](const boost::system::error_code& ec) {
-      if (ec) return;
-      // Sent from the loop itself: if the loop is stuck, the keep-alives stop and systemd restarts us.
-      core::notify_watchdog();
-      arm_watchdog(interval);
-    });
   }
 
   // Bounded by design: the steps share one budget, the only step that waits on the network (the
@@ -242,7 +249,7 @@ struct App::Impl {
     stop_watchdog.emplace(budget.deadline());
     core::notify_stopping();
     signals.cancel();
-    watchdog.cancel();
+    loop_watchdog.stop();
     status_timer.cancel();
     // Stop taking work first (screens, stations, devices), then commit what is queued, then say
     // goodbye to the broker (retained offline, bounded).
@@ -286,10 +293,7 @@ int App::run() {
   s.print_queue->start();
   s.link->start();
   s.arm_status();
-  if (auto interval = core::watchdog_interval()) {
-    spdlog::info("systemd watchdog every {} ms", interval->count() / 1000);
-    s.arm_watchdog(*interval);
-  }
+  s.loop_watchdog.start();
   core::notify_ready(s.status_line());
   s.io.run();
   spdlog::info("wedge stopped");

@@ -38,11 +38,16 @@ json::value outbox_json(const GatewayParts& p) {
   const auto s = p.outbox.stats();
   const double oldest_age_s =
       s.depth > 0 && s.oldest_unix_ms > 0 ? static_cast<double>(now_unix_ms() - s.oldest_unix_ms) / 1000.0 : 0.0;
+  // "full": the outbox takes no new event, for either reason (docs/http-api.md).
   return json::object{{"depth", s.depth},
                       {"bytes", s.bytes},
                       {"oldest_age_s", oldest_age_s},
                       {"last_seq", s.last_seq},
-                      {"full", s.full},
+                      {"full", s.full || s.storage_failed},
+                      {"buffer_full", s.full},
+                      {"storage_failed", s.storage_failed},
+                      {"storage_error", s.storage_failed ? json::value(s.storage_reason) : json::value(nullptr)},
+                      {"storage_failed_since_unix_ms", s.storage_failed_since_unix_ms},
                       {"telemetry_dropped", s.telemetry_dropped},
                       {"business_refused", s.business_refused}};
 }
@@ -150,8 +155,12 @@ std::string metrics_text(const GatewayParts& p) {
   t.sample("wedge_outbox_bytes", out.bytes);
   t.declare("wedge_outbox_oldest_age_seconds", "gauge", "Age of the oldest unacknowledged event.");
   t.sample("wedge_outbox_oldest_age_seconds", outbox_json(p).as_object().at("oldest_age_s").as_double());
-  t.declare("wedge_outbox_full", "gauge", "1 while the outbox is full (stations refuse new work).");
-  t.sample("wedge_outbox_full", std::int64_t{out.full ? 1 : 0});
+  t.declare("wedge_outbox_full", "gauge",
+            "1 while the outbox takes no new event: its limits are reached or it cannot commit "
+            "(stations refuse new work).");
+  t.sample("wedge_outbox_full", std::int64_t{out.full || out.storage_failed ? 1 : 0});
+  t.declare("wedge_outbox_storage_failed", "gauge", "1 while the outbox cannot commit (disk full, I/O error).");
+  t.sample("wedge_outbox_storage_failed", std::int64_t{out.storage_failed ? 1 : 0});
   t.declare("wedge_outbox_telemetry_dropped_total", "counter", "Telemetry events dropped while full.");
   t.sample("wedge_outbox_telemetry_dropped_total", out.telemetry_dropped);
   t.declare("wedge_outbox_business_refused_total", "counter", "Business events refused while full.");
@@ -209,11 +218,6 @@ http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_exec
     auto snapshot = p->stations.snapshot(id);
     if (!snapshot) return std::nullopt;
     return screen_json(*p, *snapshot);
-  };
-  view.health = [p]() -> http::HealthReport {
-    const auto s = p->outbox.stats();
-    if (s.full) return {false, "outbox full"};
-    return {};
   };
   view.scan = [p, loop, scan_verdict_wait](const http::ScanRequest& request, http::Reply reply) {
     // The same path as a scanner's scan; the client gets that scan's own verdict, or "pending" when

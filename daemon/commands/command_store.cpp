@@ -7,6 +7,8 @@
 
 #include <stdexcept>
 
+#include "daemon/core/storage_health.hpp"
+
 namespace wedge::commands {
 
 namespace {
@@ -14,7 +16,9 @@ namespace {
 // RAII for one prepared statement.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) == SQLITE_OK; }
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    ok_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) == SQLITE_OK;
+  }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -27,7 +31,11 @@ class Statement {
     sqlite3_bind_int64(stmt_, index, value);
     return *this;
   }
-  int step() { return sqlite3_step(stmt_); }
+  int step() {
+    const int rc = sqlite3_step(stmt_);
+    core::note_sqlite_result(db_, stmt_, {}, rc);
+    return rc;
+  }
   std::string text(int column) const {
     const auto* p = sqlite3_column_text(stmt_, column);
     return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
@@ -35,6 +43,7 @@ class Statement {
   std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
 
  private:
+  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   bool ok_ = false;
 };
@@ -87,7 +96,12 @@ CommandStore::CommandStore(const std::string& db_path) {
 
 CommandStore::~CommandStore() { sqlite3_close(db_); }
 
-bool CommandStore::exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+bool CommandStore::exec(const char* sql) {
+  const auto changes_before = sqlite3_total_changes64(db_);
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  core::note_sqlite_result(db_, nullptr, sql, rc, changes_before);
+  return rc == SQLITE_OK;
+}
 
 std::optional<OrderRow> CommandStore::order(const std::string& order_id) {
   Statement st(db_, "SELECT order_id, state, station, pick_list FROM orders WHERE order_id = ?");

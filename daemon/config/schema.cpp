@@ -98,6 +98,26 @@ const Schema& http_schema() {
   return schema;
 }
 
+const Schema& health_schema() {
+  static const Schema schema = {
+      key_int("broker_unreachable_after_s",
+              "The gateway reports itself unhealthy once the broker has been unreachable this long "
+              "(events wait in the outbox meanwhile). Short outages are normal; if unsure, keep 60.",
+              60, 1, 86400),
+      key_int("outbox_alarm_depth",
+              "Unhealthy while more than this many events wait in the outbox: the OMS is falling "
+              "behind long before the outbox is full (outbox.max_events; full is always unhealthy). "
+              "0 = only when full.",
+              100000, 0, 100000000),
+      key_int("loop_stall_after_s",
+              "The event loop counts as stuck when its heartbeat (every second) is this late: the "
+              "gateway logs it and says so in systemd's STATUS=. Keep it below the unit's "
+              "WatchdogSec (30 s), which restarts a stuck daemon.",
+              10, 2, 600),
+  };
+  return schema;
+}
+
 const Schema& kpi_schema() {
   static const Schema targets = {
       key_int("fulfilment_p90_max_s",
@@ -137,6 +157,7 @@ const std::vector<SectionInfo>& top_level_sections() {
       {"printing", "Label printing: the durable print queue, templates and SSCC numbers.",
        &print::printing_schema()},
       {"kpi", "Station KPIs: the reporting window and the site's targets.", &kpi_schema()},
+      {"health", "What /healthz, /metrics and systemd's STATUS= count as unhealthy.", &health_schema()},
   };
   return sections;
 }

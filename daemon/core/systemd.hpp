@@ -2,7 +2,8 @@
 // STOPPING=1, STATUS=…, and WATCHDOG=1 keep-alives.
 //
 // Every call is a no-op when NOTIFY_SOCKET is unset (the daemon run by hand or in tests without a
-// listener). Loop thread only.
+// listener). Loop thread only, except notify_status(), which the loop watchdog's thread also calls
+// to say the loop is stuck (sd_notify opens its own socket per call).
 #pragma once
 
 #include <chrono>

@@ -20,9 +20,11 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace wedge::http {
 
@@ -33,10 +35,22 @@ struct ActionResult {
 
 using Reply = std::function<void(ActionResult)>;
 
+// One named check of /healthz ("storage", "loop", "broker", "outbox"; docs/http-api.md).
+struct HealthCheck {
+  std::string name;
+  bool ok = true;
+  std::string reason;               // why not; empty when ok
+  std::int64_t since_unix_ms = 0;   // when the failure began, when known; 0 otherwise
+};
+
 struct HealthReport {
   bool healthy = true;
   std::string reason;  // why not, for the engineer on call ("outbox full"); empty when healthy
+  std::vector<HealthCheck> checks;  // every check, failing or not; served as "checks" when set
 };
+
+// [{"name","ok","reason"[,"since_unix_ms"]}, …]: the "checks" of the /healthz body.
+boost::json::value health_checks_json(const std::vector<HealthCheck>& checks);
 
 // A scan injected over HTTP, checked by the station exactly like one from its scanner.
 struct ScanRequest {

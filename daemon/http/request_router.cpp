@@ -378,8 +378,10 @@ Outcome RequestRouter::metrics() const {
 Outcome RequestRouter::healthz() const {
   return guarded("health", [&] {
     const HealthReport report = view_.health ? view_.health() : HealthReport{};
-    if (report.healthy) return outcome(json_response(200, json::object{{"status", "ok"}}));
-    return outcome(json_response(503, json::object{{"status", "unhealthy"}, {"reason", report.reason}}));
+    json::object body{{"status", report.healthy ? "ok" : "unhealthy"}};
+    if (!report.healthy) body["reason"] = report.reason;
+    if (!report.checks.empty()) body["checks"] = health_checks_json(report.checks);
+    return outcome(json_response(report.healthy ? 200 : 503, std::move(body)));
   });
 }
 

@@ -87,7 +87,6 @@ struct LoopState {
   SeqRanges acked;                // acked, delete not committed yet: never re-delivered
   Outbox::AlarmHandler alarm_handler;
   Outbox::AvailableHandler available_handler;
-  std::string storage_reason;
   bool alarm_active = false;
 
   std::int64_t used_events() const { return stats.depth + stats.queued; }
@@ -186,15 +185,17 @@ struct LoopState {
     }
 
     if (report.storage_failed) {
-      if (!stats.storage_failed || storage_reason != report.storage_reason) {
+      if (!stats.storage_failed || stats.storage_reason != report.storage_reason) {
+        if (!stats.storage_failed) stats.storage_failed_since_unix_ms = now_unix_ms();
         stats.storage_failed = true;
-        storage_reason = report.storage_reason;
+        stats.storage_reason = report.storage_reason;
         alarm_active = false;  // force the handler call: a new storage fault is news
         update_alarm("storage failure: " + report.storage_reason);
       }
     } else if (stats.storage_failed && (stored_any || !report.acks_done.empty())) {
       stats.storage_failed = false;
-      storage_reason.clear();
+      stats.storage_failed_since_unix_ms = 0;
+      stats.storage_reason.clear();
       update_alarm(stats.full ? full_reason() : std::string("storage recovered"));
     }
     maybe_clear_full();

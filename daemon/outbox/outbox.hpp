@@ -115,6 +115,8 @@ struct Stats {
   std::int64_t committed_events = 0;  // events committed since open
   std::int64_t storage_errors = 0;    // failed write transactions since open
   bool storage_failed = false;        // the last write transaction failed
+  std::string storage_reason;         // why, while storage_failed ("database or disk is full")
+  std::int64_t storage_failed_since_unix_ms = 0;  // first failure of the current run; 0 when none
 };
 
 class Outbox {

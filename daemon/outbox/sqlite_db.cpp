@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "daemon/core/storage_health.hpp"
+
 namespace wedge::outbox::sqlite {
 
 Statement::~Statement() {
@@ -32,6 +34,7 @@ void Statement::bind_blob(int index, std::string_view bytes) {
 
 Status Statement::step() {
   const int rc = sqlite3_step(stmt_);
+  core::note_sqlite_result(db_, stmt_, {}, rc);
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) return Status{rc, {}};
   const int extended = sqlite3_extended_errcode(db_);
   return Status{extended == SQLITE_OK ? rc : extended, sqlite3_errmsg(db_)};
@@ -96,7 +99,9 @@ Status Connection::error(int code, std::string_view what) const {
 
 Status Connection::exec(const std::string& sql) {
   char* raw = nullptr;
+  const auto changes_before = sqlite3_total_changes64(db_);
   const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &raw);
+  core::note_sqlite_result(db_, nullptr, sql, rc, changes_before);
   std::string message = raw != nullptr ? raw : "";
   sqlite3_free(raw);
   if (rc == SQLITE_OK) return {};

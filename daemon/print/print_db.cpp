@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "daemon/core/storage_health.hpp"
+
 namespace wedge::print {
 
 PrintDb::Statement::~Statement() {
@@ -31,6 +33,7 @@ PrintDb::Statement& PrintDb::Statement::bind_null(int index) {
 
 PrintDb::Status PrintDb::Statement::step() {
   const int rc = sqlite3_step(stmt_);
+  core::note_sqlite_result(db_, stmt_, {}, rc);
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) return {rc, {}};
   return {sqlite3_extended_errcode(db_), sqlite3_errmsg(db_)};
 }
@@ -73,7 +76,9 @@ PrintDb::~PrintDb() { sqlite3_close(db_); }
 PrintDb::Status PrintDb::exec(std::string_view sql) {
   char* error = nullptr;
   const std::string text(sql);
+  const auto changes_before = sqlite3_total_changes64(db_);
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+  core::note_sqlite_result(db_, nullptr, text, rc, changes_before);
   Status status{rc, error != nullptr ? error : ""};
   sqlite3_free(error);
   if (rc != SQLITE_OK) status.code = sqlite3_extended_errcode(db_);

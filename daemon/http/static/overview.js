@@ -20,7 +20,7 @@
     brokerCell.className = connected ? "good" : "bad";
     const box = outbox || status.outbox || {};
     const depth = document.getElementById("outbox-depth");
-    depth.textContent = text(box.depth) + (box.full ? " (FULL)" : "");
+    depth.textContent = text(box.depth) + (box.storage_failed ? " (STORAGE FAILED)" : box.full ? " (FULL)" : "");
     depth.className = box.full ? "bad" : "";
     document.getElementById("outbox-age").textContent = box.depth ? seconds(box.oldest_age_s) : "–";
     document.getElementById("version").textContent = text(status.version);

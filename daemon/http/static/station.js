@@ -89,7 +89,8 @@
     const box = status.outbox || {};
     const banner = document.getElementById("offline");
     banner.hidden = connected && !box.full;
-    if (box.full) banner.textContent = "Buffer full – new work is refused. " + text(buffered) + " events waiting";
+    if (box.storage_failed) banner.textContent = "Storage failed – new work is refused: " + text(box.storage_error);
+    else if (box.full) banner.textContent = "Buffer full – new work is refused. " + text(buffered) + " events waiting";
     else if (!connected) banner.textContent = "Offline – keep working. " + text(buffered) + " events buffered" + (box.oldest_age_s ? ", oldest " + seconds(box.oldest_age_s) : "");
   }
 

@@ -4,67 +4,27 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "tests/support/notify_socket.hpp"
 #include "tests/support/process.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
+using wedge::test::NotifySocket;
 using wedge::test::Subprocess;
 using wedge::test::TempDir;
 using wedge::test::wait_until;
 using wedge::test::write_file;
 
 const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
-
-// A unix datagram socket standing in for systemd's notification socket.
-class NotifySocket {
- public:
-  explicit NotifySocket(const std::string& path) : path_(path) {
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  }
-  ~NotifySocket() { ::close(fd_); }
-  // Reads every datagram waiting; returns them appended to what was read before.
-  const std::vector<std::string>& poll() {
-    char buffer[4096];
-    while (true) {
-      const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      messages_.emplace_back(buffer, static_cast<std::size_t>(n));
-    }
-    return messages_;
-  }
-  bool received(const std::string& needle) {
-    for (const auto& m : poll())
-      if (m.find(needle) != std::string::npos) return true;
-    return false;
-  }
-  int count(const std::string& needle) {
-    int n = 0;
-    for (const auto& m : poll())
-      if (m.find(needle) != std::string::npos) ++n;
-    return n;
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-  std::vector<std::string> messages_;
-};
 
 std::string config_text(const std::string& state_dir, const std::string& level) {
   // The broker port points at nothing: READY=1 must not wait for the broker.

@@ -35,11 +35,33 @@ TEST(HttpApi, HealthzIsOkThenUnhealthyWithTheProvidersReason) {
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(body_of(reply).at("status"), "ok");
   EXPECT_EQ(reply.headers["content-type"], "application/json");
-  server.on_loop([&] { server.gateway().health = {false, "outbox full"}; });
+  server.on_loop([&] { server.gateway().health = {false, "outbox full", {}}; });
   reply = http_request(server.port(), "GET", "/healthz");
   EXPECT_EQ(reply.status, 503);
   EXPECT_EQ(body_of(reply).at("status"), "unhealthy");
   EXPECT_EQ(body_of(reply).at("reason"), "outbox full");
+}
+
+TEST(HttpApi, HealthzListsEveryCheckWithItsReasonBesideTheOldFields) {
+  ServerFixture server;
+  server.on_loop([&] {
+    server.gateway().health = {true, "", {{"storage", true, "", 0}, {"broker", true, "", 0}}};
+  });
+  auto reply = http_request(server.port(), "GET", "/healthz");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, R"({"status":"ok","checks":[{"name":"storage","ok":true,"reason":""},)"
+                        R"({"name":"broker","ok":true,"reason":""}]})" "\n");
+  server.on_loop([&] {
+    server.gateway().health = {false, "storage: outbox.db cannot commit: database or disk is full",
+                               {{"storage", false, "outbox.db cannot commit: database or disk is full", 1796539201000},
+                                {"broker", true, "", 0}}};
+  });
+  reply = http_request(server.port(), "GET", "/healthz");
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_EQ(reply.body,
+            R"({"status":"unhealthy","reason":"storage: outbox.db cannot commit: database or disk is full",)"
+            R"("checks":[{"name":"storage","ok":false,"reason":"outbox.db cannot commit: database or disk is full",)"
+            R"("since_unix_ms":1796539201000},{"name":"broker","ok":true,"reason":""}]})" "\n");
 }
 
 TEST(HttpApi, ReadEndpointsServeTheProvidersJson) {

@@ -145,7 +145,7 @@ TEST(Wedgectl, HealthExitCodeFollowsHealthz) {
   ServerFixture server;
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
   EXPECT_EQ(run_here({"--url", url, "health"}).code, 0);
-  server.on_loop([&] { server.gateway().health = {false, "outbox full"}; });
+  server.on_loop([&] { server.gateway().health = {false, "outbox full", {}}; });
   auto unhealthy = run_here({"--url", url, "health"});
   EXPECT_EQ(unhealthy.code, 1);
   EXPECT_NE(unhealthy.err.find("HTTP 503: outbox full"), std::string::npos) << unhealthy.err;

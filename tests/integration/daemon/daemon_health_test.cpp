@@ -1,0 +1,176 @@
+// Health that tells the truth, on the real daemon (issue 17, item 3): a disk that fills up under
+// the outbox, a broker that goes away past health.broker_unreachable_after_s, and an outbox past
+// health.outbox_alarm_depth each make /healthz answer 503 with the check and its reason, show in
+// /api/v1/outbox, /metrics, systemd's STATUS= and `wedgectl health`, and clear when the cause goes.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/integration/http/http_test_client.hpp"
+#include "tests/support/mosquitto.hpp"
+#include "tests/support/notify_socket.hpp"
+#include "tests/support/process.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using wedge::test::http_request;
+using wedge::test::HttpReply;
+using wedge::test::Mosquitto;
+using wedge::test::NotifySocket;
+using wedge::test::Subprocess;
+using wedge::test::TempDir;
+using wedge::test::wait_until;
+using wedge::test::write_file;
+
+const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
+const std::string kWedgectl = std::string(WEDGE_BINARY_DIR) + "/tools/wedgectl/wedgectl";
+
+bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+class HealthDaemon {
+ public:
+  HealthDaemon(const Mosquitto& broker, const std::string& health_yaml)
+      : port_(wedge::test::free_tcp_port()), flag_(dir_.file("disk-full")) {
+    write_file(dir_.file("wedge.yaml"),
+               "site: s1\ngateway: gw-health\nstate_dir: " + dir_.file("state") +
+                   "\nbroker:\n  uri: " + broker.uri() +
+                   "\n  reconnect_min_ms: 100\n  reconnect_max_ms: 300\nhttp:\n  listen: 127.0.0.1:" +
+                   std::to_string(port_) + "\nkpi:\n  interval_s: 1\n" + health_yaml +
+                   "stations:\n  - id: S1\n    steps: [pick]\n");
+    notify_ = std::make_unique<NotifySocket>(dir_.file("notify.sock"));
+    // The disk under the outbox fills up while the flag file exists (tests/support/disk_full_preload.cpp).
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    std::vector<std::string> env = {
+        "NOTIFY_SOCKET=" + dir_.file("notify.sock"), "LD_PRELOAD=" WEDGE_DISK_FULL_PRELOAD,
+        "WEDGE_TEST_DISK_FULL_FLAG=" + flag_, "WEDGE_TEST_DISK_FULL_PATH=" + dir_.file("state/outbox.db"),
+        // The shim is loaded before the sanitizer runtime of a WEDGE_SANITIZE build.
+        std::string("ASAN_OPTIONS=") + (asan != nullptr ? std::string(asan) + ":" : "") + "verify_asan_link_order=0"};
+    process_ = std::make_unique<Subprocess>(std::vector<std::string>{kWedge, "--config", dir_.file("wedge.yaml")},
+                                            dir_.file("wedge.log"), env);
+  }
+
+  HttpReply get(const std::string& target) const { return http_request(port_, "GET", target); }
+  void scan() const {
+    (void)http_request(port_, "POST", "/api/v1/stations/S1/scan", "Content-Type: application/json\r\n",
+                       R"({"code":"0109501101020917"})");
+  }
+  void fill_disk() const { write_file(flag_, "full\n"); }
+  void free_disk() const { std::remove(flag_.c_str()); }
+  NotifySocket& notify() { return *notify_; }
+  std::string log() const { return process_->log(); }
+
+  // Runs `wedgectl health`; returns its exit code, stderr and stdout in `output`.
+  int wedgectl_health(std::string& output) const {
+    Subprocess ctl({kWedgectl, "--url", "http://127.0.0.1:" + std::to_string(port_), "health"},
+                   dir_.file("wedgectl.log"));
+    const int status = ctl.wait(15s);
+    output = ctl.log();
+    return status == -1 ? -1 : WEXITSTATUS(status);
+  }
+
+ private:
+  TempDir dir_;
+  int port_;
+  std::string flag_;
+  std::unique_ptr<NotifySocket> notify_;
+  std::unique_ptr<Subprocess> process_;
+};
+
+TEST(DaemonHealth, AFullDiskUnderTheOutboxIsUnhealthyWithItsReasonUntilCommitsSucceedAgain) {
+  Mosquitto broker;
+  broker.start();
+  HealthDaemon d(broker, "");
+  HttpReply health;
+  ASSERT_TRUE(wait_until([&] { return (health = d.get("/healthz")).status == 200; }, 15s)) << d.log();
+  EXPECT_TRUE(has(health.body, R"("status":"ok","checks":[{"name":"storage","ok":true,"reason":""})")) << health.body;
+
+  // The disk fills up: every commit of the outbox fails (telemetry each second, and the scans).
+  d.fill_disk();
+  ASSERT_TRUE(wait_until([&] {
+    d.scan();
+    return (health = d.get("/healthz")).status == 503;
+  }, 15s)) << health.body << d.log();
+  EXPECT_TRUE(has(health.body, R"("status":"unhealthy","reason":"storage: outbox.db cannot commit since )"))
+      << health.body;
+  EXPECT_TRUE(has(health.body, R"({"name":"storage","ok":false,"reason":"outbox.db cannot commit since )"))
+      << health.body;
+  EXPECT_TRUE(has(health.body, "database or disk is full")) << health.body;
+  EXPECT_TRUE(has(health.body, R"({"name":"broker","ok":true,"reason":""})")) << health.body;
+
+  const auto outbox = d.get("/api/v1/outbox");
+  EXPECT_TRUE(has(outbox.body, R"("full":true,"buffer_full":false,"storage_failed":true,"storage_error":")"))
+      << outbox.body;
+  EXPECT_TRUE(has(outbox.body, "disk is full")) << outbox.body;
+
+  const auto metrics = d.get("/metrics");
+  EXPECT_TRUE(has(metrics.body, "\nwedge_healthy 0\n")) << metrics.body;
+  EXPECT_TRUE(has(metrics.body, "\nwedge_health_check{check=\"storage\"} 0\n")) << metrics.body;
+  EXPECT_TRUE(has(metrics.body, "\nwedge_health_check{check=\"broker\"} 1\n")) << metrics.body;
+  EXPECT_TRUE(has(metrics.body, "\nwedge_outbox_storage_failed 1\n")) << metrics.body;
+  EXPECT_TRUE(has(metrics.body, "\nwedge_outbox_full 1\n")) << metrics.body;
+
+  EXPECT_TRUE(wait_until([&] { return d.notify().received("STATUS=unhealthy: storage: outbox.db cannot commit"); }, 10s))
+      << d.notify().last_with("STATUS=");
+  std::string ctl;
+  EXPECT_EQ(d.wedgectl_health(ctl), 1) << ctl;
+  EXPECT_TRUE(has(ctl, "HTTP 503: storage: outbox.db cannot commit since ")) << ctl;
+
+  // Room again: the next commit clears it everywhere.
+  d.free_disk();
+  ASSERT_TRUE(wait_until([&] {
+    d.scan();
+    return (health = d.get("/healthz")).status == 200;
+  }, 15s)) << health.body << d.log();
+  EXPECT_TRUE(has(d.get("/api/v1/outbox").body, R"("full":false,"buffer_full":false,"storage_failed":false,"storage_error":null)"));
+  EXPECT_TRUE(has(d.get("/metrics").body, "\nwedge_healthy 1\n"));
+  EXPECT_TRUE(wait_until([&] {
+    const auto last = d.notify().last_with("STATUS=");
+    return has(last, "STATUS=s1/gw-health: broker connected");
+  }, 10s)) << d.notify().last_with("STATUS=");
+  EXPECT_EQ(d.wedgectl_health(ctl), 0) << ctl;
+}
+
+TEST(DaemonHealth, ABrokerAwayPastTheLimitAndADeepOutboxAreUnhealthyUntilTheBrokerIsBack) {
+  Mosquitto broker;
+  broker.start();
+  HealthDaemon d(broker, "health:\n  broker_unreachable_after_s: 1\n  outbox_alarm_depth: 3\n");
+  HttpReply health;
+  ASSERT_TRUE(wait_until([&] { return (health = d.get("/healthz")).status == 200; }, 15s)) << health.body << d.log();
+
+  broker.stop();
+  ASSERT_TRUE(wait_until([&] {
+    d.scan();
+    health = d.get("/healthz");
+    return has(health.body, R"("name":"broker","ok":false)") && has(health.body, R"("name":"outbox","ok":false)");
+  }, 20s)) << health.body << d.log();
+  EXPECT_EQ(health.status, 503);
+  EXPECT_TRUE(has(health.body, R"("status":"unhealthy","reason":"broker: broker unreachable for )")) << health.body;
+  EXPECT_TRUE(has(health.body, "(limit 1 s)")) << health.body;
+  EXPECT_TRUE(has(health.body, R"({"name":"outbox","ok":false,"reason":"outbox holds )")) << health.body;
+  EXPECT_TRUE(has(health.body, "(alarm above 3)")) << health.body;
+  EXPECT_TRUE(has(health.body, R"({"name":"storage","ok":true,"reason":""})")) << health.body;
+
+  const auto metrics = d.get("/metrics");
+  EXPECT_TRUE(has(metrics.body, "\nwedge_health_check{check=\"broker\"} 0\n")) << metrics.body;
+  EXPECT_TRUE(has(metrics.body, "\nwedge_health_check{check=\"outbox\"} 0\n")) << metrics.body;
+  EXPECT_TRUE(has(metrics.body, "\nwedge_healthy 0\n")) << metrics.body;
+  EXPECT_TRUE(wait_until([&] { return d.notify().received("STATUS=unhealthy: broker: broker unreachable for "); }, 10s))
+      << d.notify().last_with("STATUS=");
+  std::string ctl;
+  EXPECT_EQ(d.wedgectl_health(ctl), 1) << ctl;
+  EXPECT_TRUE(has(ctl, "HTTP 503: broker: broker unreachable for ")) << ctl;
+
+  // The broker is back: the outbox drains and both checks pass again.
+  broker.start();
+  ASSERT_TRUE(wait_until([&] { return (health = d.get("/healthz")).status == 200; }, 20s)) << health.body << d.log();
+  EXPECT_TRUE(has(d.get("/metrics").body, "\nwedge_health_check{check=\"broker\"} 1\n"));
+}
+
+}  // namespace
