@@ -4,6 +4,7 @@
 #include "daemon/mqtt/broker_socket.hpp"
 #include "daemon/mqtt/command_channel.hpp"
 #include "daemon/mqtt/paho_listener.hpp"
+#include "daemon/mqtt/refusal_reason.hpp"
 #include "daemon/outbox/envelope.hpp"
 #include "daemon/mqtt/session_counter.hpp"
 #include "daemon/mqtt/token_bucket.hpp"
@@ -113,6 +114,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   asio::steady_timer poll_timer;
   std::int64_t connect_attempt = 0;  // numbers CONNECTs, so a late callback of an old one is ignored
   ::mqtt::token_ptr connect_token;    // of the CONNECT in progress, if any
+  std::string tls_error;              // OpenSSL's first error of the CONNECT in progress, if any
   std::optional<Credentials> credentials;
   std::map<std::string, DeviceState> devices;
   std::deque<outbox::StoredEvent> pending;   // handed out by next_batch, not yet published
@@ -220,6 +222,14 @@ std::string Link::Impl::status_json(bool online, const char* reason) {
     }
     ssl.set_enable_server_cert_auth(true);
     ssl.set_verify(true);  // host name check; off by default in Paho C
+    // Paho reports a failed handshake as rc=-1 only; OpenSSL's words come through this handler,
+    // on Paho's thread, before the CONNECT's on_failure.
+    ssl.set_error_handler([weak = weak_from_this(), ex = loop, attempt = connect_attempt](const std::string& text) {
+      asio::post(ex, [weak, attempt, text] {
+        auto self = weak.lock();
+        if (self && self->connect_attempt == attempt && self->tls_error.empty()) self->tls_error = text;
+      });
+    });
     builder.ssl(std::move(ssl));
   }
   return builder.finalize();
@@ -265,7 +275,7 @@ std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t conne
     asio::post(ex, [weak, connection, reason] {
       if (auto self = weak.lock()) {
         self->on_connection_lost(connection,
-                                 fmt::format("broker sent DISCONNECT reason={}", static_cast<int>(reason)));
+                                 "broker sent DISCONNECT: " + reason_code_words(static_cast<int>(reason)));
       }
     });
   });
@@ -301,6 +311,7 @@ void Link::Impl::attempt_connect() {
   if (!session.next()) spdlog::error("mqtt session counter could not be stored in {}", options.state_dir);
   const std::int64_t attempt = ++connect_attempt;
   disconnect_pending = false;
+  tls_error.clear();
   try {
     // The new client exists before the old one goes: destroying the last Paho client stops Paho's
     // threads (up to a second of waiting, on the loop). Destroying the old one fails its pending
@@ -343,7 +354,7 @@ void Link::Impl::on_connect_result(OpTag tag, OpResult result) {
   if (result.ok) {
     on_connected();
   } else {
-    on_connect_failed(fmt::format("rc={} reason={}", result.rc, result.reason));
+    on_connect_failed(paho_connect_failure(result.rc, result.reason, options.use_mqtt5(), tls_error));
   }
 }
 
@@ -527,7 +538,8 @@ void Link::Impl::on_publish_failed(std::int64_t seq, int rc, int reason) {
   if (!inflight.erase(seq) || !connected) return;  // a failure of an earlier connection: resent already
   // The broker refused a publish (MQTT 5 reason >= 0x80) while the link is up. Sending the next events
   // would break seq order; start a new connection, which resends from the oldest unacked event.
-  restart_connection(fmt::format("publish seq={} failed rc={} reason={}", seq, rc, reason));
+  restart_connection(fmt::format("publish seq={} refused: {}", seq,
+                                 reason >= 0x80 ? reason_code_words(reason) : paho_error_words(rc)));
 }
 
 void Link::Impl::on_command(const commands::Reply& reply, std::optional<commands::Command> command) {
@@ -686,21 +698,15 @@ void Link::Impl::shutdown(std::chrono::milliseconds timeout) {
 }
 
 Link::Link(asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outbox, InventoryProvider inventory) {
-  if (auto errors = validate(options); !errors.empty()) {
+  if (auto problems = startup_problems(options); !problems.empty()) {
     std::string all;
-    for (const auto& e : errors) all += (all.empty() ? "" : "; ") + e;
+    for (const auto& e : problems) all += (all.empty() ? "" : "; ") + e;
     throw std::runtime_error(all);
-  }
-  if (options.state_dir.empty()) throw std::runtime_error("mqtt: state_dir is required");
-  for (const auto* file : {&options.ca_file, &options.cert_file, &options.key_file}) {
-    if (!file->empty() && !std::filesystem::exists(*file)) {
-      throw std::runtime_error(fmt::format("mqtt: TLS file {} does not exist", *file));
-    }
   }
   impl_ = std::make_shared<Impl>(std::move(loop), std::move(options), outbox, std::move(inventory));
   if (!impl_->options.credentials_file.empty()) {
     auto loaded = load_credentials(impl_->options.credentials_file);
-    if (!loaded.credentials) throw std::runtime_error(loaded.error);
+    if (!loaded.credentials) throw std::runtime_error(loaded.error);  // changed since the check above
     impl_->credentials = std::move(loaded.credentials);
   }
   impl_->command_store = std::make_shared<commands::CommandStore>(impl_->options.state_dir + "/commands.db");
