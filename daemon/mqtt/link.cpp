@@ -114,7 +114,6 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   asio::steady_timer poll_timer;
   std::int64_t connect_attempt = 0;  // numbers CONNECTs, so a late callback of an old one is ignored
   ::mqtt::token_ptr connect_token;    // of the CONNECT in progress, if any
-  std::string tls_error;              // OpenSSL's first error of the CONNECT in progress, if any
   std::optional<Credentials> credentials;
   std::map<std::string, DeviceState> devices;
   std::deque<outbox::StoredEvent> pending;   // handed out by next_batch, not yet published
@@ -222,14 +221,6 @@ std::string Link::Impl::status_json(bool online, const char* reason) {
     }
     ssl.set_enable_server_cert_auth(true);
     ssl.set_verify(true);  // host name check; off by default in Paho C
-    // Paho reports a failed handshake as rc=-1 only; OpenSSL's words come through this handler,
-    // on Paho's thread, before the CONNECT's on_failure.
-    ssl.set_error_handler([weak = weak_from_this(), ex = loop, attempt = connect_attempt](const std::string& text) {
-      asio::post(ex, [weak, attempt, text] {
-        auto self = weak.lock();
-        if (self && self->connect_attempt == attempt && self->tls_error.empty()) self->tls_error = text;
-      });
-    });
     builder.ssl(std::move(ssl));
   }
   return builder.finalize();
@@ -311,7 +302,6 @@ void Link::Impl::attempt_connect() {
   if (!session.next()) spdlog::error("mqtt session counter could not be stored in {}", options.state_dir);
   const std::int64_t attempt = ++connect_attempt;
   disconnect_pending = false;
-  tls_error.clear();
   try {
     // The new client exists before the old one goes: destroying the last Paho client stops Paho's
     // threads (up to a second of waiting, on the loop). Destroying the old one fails its pending
@@ -354,7 +344,7 @@ void Link::Impl::on_connect_result(OpTag tag, OpResult result) {
   if (result.ok) {
     on_connected();
   } else {
-    on_connect_failed(paho_connect_failure(result.rc, result.reason, options.use_mqtt5(), tls_error));
+    on_connect_failed(paho_connect_failure(result.rc, result.reason, options.use_mqtt5(), options.use_tls()));
   }
 }
 

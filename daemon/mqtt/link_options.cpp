@@ -56,12 +56,14 @@ void check_tls_contents(const LinkOptions& o, std::vector<std::string>& problems
   if (!o.ca_file.empty() && SSL_CTX_load_verify_locations(ctx.get(), o.ca_file.c_str(), nullptr) != 1)
     problems.push_back(fmt::format("broker.ca_file {}: holds no PEM CA certificate", o.ca_file));
   if (o.cert_file.empty() || o.key_file.empty()) return;
-  if (SSL_CTX_use_certificate_chain_file(ctx.get(), o.cert_file.c_str()) != 1) {
-    problems.push_back(fmt::format("broker.cert_file {}: holds no PEM certificate", o.cert_file));
+  // The key first: loaded after the certificate, a key that does not match it fails to load at
+  // all, and the message could not tell "not a key" from "another certificate's key".
+  if (SSL_CTX_use_PrivateKey_file(ctx.get(), o.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    problems.push_back(fmt::format("broker.key_file {}: holds no PEM private key (or a protected one)", o.key_file));
     return;
   }
-  if (SSL_CTX_use_PrivateKey_file(ctx.get(), o.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-    problems.push_back(fmt::format("broker.key_file {}: holds no PEM private key (or a protected one)", o.key_file));
+  if (SSL_CTX_use_certificate_chain_file(ctx.get(), o.cert_file.c_str()) != 1)
+    problems.push_back(fmt::format("broker.cert_file {}: holds no PEM certificate", o.cert_file));
   else if (SSL_CTX_check_private_key(ctx.get()) != 1)
     problems.push_back(fmt::format("broker.key_file {}: is not the key of broker.cert_file {}", o.key_file, o.cert_file));
 }

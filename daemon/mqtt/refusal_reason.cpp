@@ -10,6 +10,8 @@
 namespace wedge::mqtt {
 namespace {
 
+constexpr int kNoReasonCode = 255;  // Paho C++'s ReasonCode::MQTTPP_V3_CODE
+
 // MQTT 3.1.1 section 3.2.2.3.
 std::string_view v311_connack_words(int code) {
   switch (code) {
@@ -141,11 +143,13 @@ std::string paho_error_words(int rc) {
   return fmt::format("{} (rc={})", words, rc);
 }
 
-std::string paho_connect_failure(int rc, int reason, bool mqtt5, std::string_view tls_error) {
-  if (!tls_error.empty()) return tls_failure(tls_error);
+std::string paho_connect_failure(int rc, int reason, bool mqtt5, bool tls) {
+  if (tls && rc == -1)
+    return "connection or TLS handshake failed, for example TLS: unknown CA (the command channel's line "
+           "names the TLS reason) (rc=-1)";
   // Paho C fails a CONNECT whose CONNACK refused it with the CONNACK code as rc (and, on MQTT 5, the
-  // same code as reason).
-  if (reason >= 0x80) return connack_refusal(reason, true);
+  // same code as reason); Paho C++ sets reason 255 (MQTTPP_V3_CODE) when there is none.
+  if (reason >= 0x80 && reason != kNoReasonCode) return connack_refusal(reason, true);
   if (rc > 0) return connack_refusal(rc, mqtt5);
   return paho_error_words(rc);
 }

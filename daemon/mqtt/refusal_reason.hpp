@@ -21,9 +21,11 @@ namespace wedge::mqtt {
 [[nodiscard]] std::string suback_refusal(int code, bool mqtt5);
 
 // What Paho reported for a failed CONNECT: `rc` (a Paho C error code below 0, or a CONNACK code
-// above 0), `reason` (an MQTT 5 reason code, 0 when none) and the OpenSSL error text Paho handed
-// to the TLS error handler during this attempt (empty when none).
-[[nodiscard]] std::string paho_connect_failure(int rc, int reason, bool mqtt5, std::string_view tls_error);
+// above 0) and `reason` (an MQTT 5 reason code; 0 or 255 when none). `tls`: the link uses mqtts,
+// where Paho reports a failed handshake as rc=-1 without OpenSSL's reason (Paho C++ 1.2.0's TLS
+// error handler keeps a pointer into a copied object, so it is not used); the command channel's
+// line names it.
+[[nodiscard]] std::string paho_connect_failure(int rc, int reason, bool mqtt5, bool tls);
 
 // A Paho C error code (MQTTASYNC_*, below 0) in words.
 [[nodiscard]] std::string paho_error_words(int rc);

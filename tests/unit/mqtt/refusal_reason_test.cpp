@@ -34,14 +34,15 @@ TEST(RefusalReason, Mqtt5ReasonCodes) {
 
 TEST(RefusalReason, PahoConnectFailures) {
   // Paho fails a refused CONNECT with the CONNACK code as rc (and as reason on MQTT 5).
-  EXPECT_EQ(paho_connect_failure(5, 0, false, ""), "not authorized (CONNACK 5)");
-  EXPECT_EQ(paho_connect_failure(135, 135, true, ""), "not authorized (CONNACK reason code 135)");
-  EXPECT_EQ(paho_connect_failure(-1, 0, true, "").rfind("connection failed (", 0), 0u);
-  EXPECT_NE(paho_connect_failure(-1, 0, true, "").find("(rc=-1)"), std::string::npos);
+  // Paho C++ sets reason 255 when the CONNACK carried none (MQTT 3.1.1).
+  EXPECT_EQ(paho_connect_failure(5, 255, false, false), "not authorized (CONNACK 5)");
+  EXPECT_EQ(paho_connect_failure(135, 135, true, false), "not authorized (CONNACK reason code 135)");
+  EXPECT_EQ(paho_connect_failure(-1, 0, true, false).rfind("connection failed (", 0), 0u);
+  EXPECT_NE(paho_connect_failure(-1, 0, true, false).find("(rc=-1)"), std::string::npos);
+  EXPECT_NE(paho_connect_failure(-1, 0, true, true).find("TLS handshake failed"), std::string::npos);
   EXPECT_EQ(paho_error_words(-77), "unknown Paho error (rc=-77)");
-  EXPECT_EQ(paho_connect_failure(-1, 0, true,
-                                 "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate "
-                                 "verify failed:../ssl/statem/statem_clnt.c:1889:")
+  EXPECT_EQ(tls_failure("error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify "
+                        "failed:../ssl/statem/statem_clnt.c:1889:")
                 .rfind("TLS: certificate verify failed", 0),
             0u);
 }
