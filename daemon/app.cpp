@@ -24,6 +24,7 @@
 #include "daemon/outbox/outbox.hpp"
 #include "daemon/print/print_queue.hpp"
 #include "daemon/print/schema.hpp"
+#include "daemon/startup_checks.hpp"
 #include "daemon/station/stations.hpp"
 #include "daemon/version.hpp"
 
@@ -48,33 +49,6 @@ outbox::Options outbox_options(const config::Config& config) {
   options.group_commit_window = std::chrono::microseconds(s.get_int("group_commit_window_us"));
   options.group_commit_max = static_cast<std::size_t>(s.get_int("group_commit_max"));
   return options;
-}
-
-mqtt::LinkOptions link_options(const config::Config& config) {
-  const auto& b = config.section("broker");
-  mqtt::LinkOptions o;
-  o.broker_uri = b.get_string("uri");
-  o.client_id = b.get_string("client_id");
-  o.mqtt_version = b.get_string("mqtt_version");
-  o.keepalive_s = static_cast<int>(b.get_int("keepalive_s"));
-  o.session_expiry_s = b.get_int("session_expiry_s");
-  o.connect_timeout_s = static_cast<int>(b.get_int("connect_timeout_s"));
-  o.reconnect_min_ms = static_cast<int>(b.get_int("reconnect_min_ms"));
-  o.reconnect_max_ms = static_cast<int>(b.get_int("reconnect_max_ms"));
-  o.inflight_window = static_cast<int>(b.get_int("inflight_window"));
-  o.topic_prefix = b.get_string("topic_prefix");
-  o.ca_file = b.get_string_or("ca_file", "");
-  o.cert_file = b.get_string_or("cert_file", "");
-  o.key_file = b.get_string_or("key_file", "");
-  o.credentials_file = b.get_string_or("credentials_file", "");
-  o.max_command_bytes = static_cast<std::size_t>(b.get_int("max_command_bytes"));
-  o.replay_rate_per_s = static_cast<double>(b.get_int("replay_rate_per_s"));
-  o.replay_burst = static_cast<int>(b.get_int("replay_burst"));
-  o.site = config.site;
-  o.gateway = config.gateway;
-  o.state_dir = config.state_dir;
-  o.version = kVersion;
-  return o;
 }
 
 // WATCHDOG=1 goes out from the loop's heartbeat, so only while the loop runs (health/loop_watchdog.hpp).

@@ -1,7 +1,8 @@
 // wedge: warehouse edge gateway daemon. Command line entry point.
 //
 // Exit codes: 0 success; 1 start-up failure (e.g. the state directory or broker credentials are
-// unusable); 2 invalid command line or configuration.
+// unusable: daemon/startup_checks.hpp); 2 invalid command line or configuration, and from
+// --check-config also any start-up problem.
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -13,12 +14,15 @@
 #include "daemon/config/config.hpp"
 #include "daemon/config/reference.hpp"
 #include "daemon/core/log.hpp"
+#include "daemon/startup_checks.hpp"
 #include "daemon/version.hpp"
 
 namespace {
 
 constexpr std::string_view kUsage = R"(Usage: wedge --config FILE          run the daemon in the foreground (systemd style)
-       wedge --check-config FILE    validate FILE; exit 0 if valid, else 2 with every error
+       wedge --check-config FILE    validate FILE and make every start-up check (files it names,
+                                    their permissions, state_dir); exit 0 if fine, else 2 with
+                                    every error
        wedge --config-reference     print the configuration reference (docs/configuration.md)
        wedge --version              print the version
        wedge --help                 print this help
@@ -38,6 +42,10 @@ int check_config(const std::string& path) {
   auto result = wedge::config::load_config(path);
   for (const auto& error : result.errors) std::cerr << error.to_string() << "\n";
   if (!result.config) return 2;
+  // The same checks start-up makes, so that "valid" here means the daemon starts.
+  const auto problems = wedge::startup_problems(*result.config);
+  for (const auto& problem : problems) std::cerr << path << ": " << problem << "\n";
+  if (!problems.empty()) return 2;
   std::cout << path << ": valid (" << result.config->devices.size() << " devices, "
             << result.config->stations.size() << " stations)\n";
   return 0;
@@ -50,6 +58,12 @@ int run_daemon(const std::string& path) {
     for (const auto& error : result.errors) spdlog::error("config: {}", error.to_string());
     spdlog::error("refusing to start: {} configuration errors", result.errors.size());
     return 2;
+  }
+  if (const auto problems = wedge::startup_problems(*result.config); !problems.empty()) {
+    for (const auto& problem : problems) spdlog::error("start-up: {}", problem);
+    spdlog::critical("refusing to start: {} start-up problems (wedge --check-config {} lists them)",
+                     problems.size(), path);
+    return 1;
   }
   try {
     wedge::App app(std::move(*result.config));

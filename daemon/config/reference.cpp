@@ -81,7 +81,15 @@ std::string config_reference_markdown() {
 
 wedge reads one YAML file, given by `--config FILE` (under systemd `/etc/wedge/wedge.yaml`).
 `wedge --check-config FILE` validates it without starting: exit 0 when valid, otherwise exit 2 with
-every error on its own line as `FILE:LINE:COL: key.path: message`. `config/wedge.example.yaml` shows
+every error on its own line as `FILE:LINE:COL: key.path: message`. It then makes every check that
+start-up makes and prints each problem as `FILE: message` (exit 2): `state_dir` is a writable
+directory (or can be made) and its files writable; the TLS files hold what their keys say and
+`broker.key_file` is not readable by group or others; `broker.credentials_file` has mode 600 and
+a `username=` and a `password=` line; `http.access_token_file` holds a usable token;
+`printing.template_dir` is a readable directory when a printer is configured; `printing.gs1_company_prefix`
+is 7–10 digits. The daemon refuses to start (exit 1) on the same list. Readable and writable are
+the view of the user running the command: run it as the service user (`sudo -u wedge wedge
+--check-config /etc/wedge/wedge.yaml`). `config/wedge.example.yaml` shows
 every key with a comment. On `SIGHUP` the daemon re-reads and re-validates the file; an invalid file is
 refused (every error is logged) and the daemon keeps running on the configuration it has.
 

@@ -48,10 +48,15 @@ const Schema& broker_schema() {
       key_path("ca_file", "PEM file of the CA that signed the broker's certificate (mqtts).",
                true),
       key_path("cert_file", "PEM client certificate, for brokers that require one.", true),
-      key_path("key_file", "PEM private key of cert_file.", true),
+      key_path("key_file",
+               "PEM private key of cert_file (unencrypted). Must not be readable or writable by "
+               "group or others (chmod 600; wedge refuses to start otherwise, as ssh does).",
+               true),
       key_path("credentials_file",
-               "File with `username=` and `password=` lines. Must not be readable by group or "
-               "others (wedge refuses to start otherwise, as ssh does).",
+               "File with one `username=NAME` and one `password=SECRET` line (both required, "
+               "the password not empty; `#` comments and blank lines allowed, nothing else). Must "
+               "not be readable or writable by group or others (chmod 600; wedge refuses to start "
+               "otherwise, as ssh does).",
                true),
       key_int("max_command_bytes", "Commands larger than this are rejected unread.", 262144,
               1024, 16777216),

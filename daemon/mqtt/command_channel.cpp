@@ -1,5 +1,6 @@
 #include "daemon/mqtt/command_channel.hpp"
 
+#include "daemon/mqtt/refusal_reason.hpp"
 #include "daemon/mqtt/wire.hpp"
 #include "drivers/common/backoff.hpp"
 
@@ -179,7 +180,7 @@ void CommandChannel::Impl::on_tcp_connected(const std::shared_ptr<Connection>& c
   c->secure->async_handshake(asio::ssl::stream_base::client, [weak = weak_from_this(), c](boost::system::error_code ec) {
     auto self = weak.lock();
     if (!self || self->current != c) return;
-    if (ec) return self->fail(c, fmt::format("TLS handshake: {}", ec.message()));
+    if (ec) return self->fail(c, tls_failure(ec.message(), SSL_get_verify_result(c->secure->native_handle())));
     self->on_transport_ready(c);
   });
 }
@@ -272,7 +273,7 @@ bool CommandChannel::Impl::handle(const std::shared_ptr<Connection>& c, const wi
         return false;
       }
       if (ack->code != 0) {
-        fail(c, fmt::format("CONNACK refused the connection, code {}", ack->code));
+        fail(c, "CONNACK refused the connection: " + connack_refusal(ack->code, options.mqtt5));
         return false;
       }
       ++counters.connects;
@@ -288,7 +289,7 @@ bool CommandChannel::Impl::handle(const std::shared_ptr<Connection>& c, const wi
         return false;
       }
       if (ack->codes.front() >= 0x80) {
-        fail(c, fmt::format("SUBACK refused {}, code {}", options.filter, ack->codes.front()));
+        fail(c, fmt::format("SUBACK refused {}: {}", options.filter, suback_refusal(ack->codes.front(), options.mqtt5)));
         return false;
       }
       phase = Phase::subscribed;
@@ -317,7 +318,7 @@ bool CommandChannel::Impl::handle(const std::shared_ptr<Connection>& c, const wi
       return true;
     case wire::PacketType::disconnect: {
       const auto reason = wire::decode_disconnect(body);
-      fail(c, fmt::format("broker sent DISCONNECT reason={}", reason.value_or(0)));
+      fail(c, "broker sent DISCONNECT: " + reason_code_words(reason.value_or(0)));
       return false;
     }
     default:

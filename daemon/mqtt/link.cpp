@@ -5,6 +5,7 @@
 #include "daemon/mqtt/broker_socket.hpp"
 #include "daemon/mqtt/command_channel.hpp"
 #include "daemon/mqtt/paho_listener.hpp"
+#include "daemon/mqtt/refusal_reason.hpp"
 #include "daemon/outbox/envelope.hpp"
 #include "daemon/mqtt/session_counter.hpp"
 #include "daemon/mqtt/token_bucket.hpp"
@@ -258,7 +259,7 @@ std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t conne
     asio::post(ex, [weak, connection, reason] {
       if (auto self = weak.lock()) {
         self->on_connection_lost(connection,
-                                 fmt::format("broker sent DISCONNECT reason={}", static_cast<int>(reason)));
+                                 "broker sent DISCONNECT: " + reason_code_words(static_cast<int>(reason)));
       }
     });
   });
@@ -336,7 +337,7 @@ void Link::Impl::on_connect_result(OpTag tag, OpResult result) {
   if (result.ok) {
     on_connected();
   } else {
-    on_connect_failed(fmt::format("rc={} reason={}", result.rc, result.reason));
+    on_connect_failed(paho_connect_failure(result.rc, result.reason, options.use_mqtt5(), options.use_tls()));
   }
 }
 
@@ -520,7 +521,8 @@ void Link::Impl::on_publish_failed(std::int64_t seq, int rc, int reason) {
   if (!inflight.erase(seq) || !connected) return;  // a failure of an earlier connection: resent already
   // The broker refused a publish (MQTT 5 reason >= 0x80) while the link is up. Sending the next events
   // would break seq order; start a new connection, which resends from the oldest unacked event.
-  restart_connection(fmt::format("publish seq={} failed rc={} reason={}", seq, rc, reason));
+  restart_connection(fmt::format("publish seq={} refused: {}", seq,
+                                 reason >= 0x80 ? reason_code_words(reason) : paho_error_words(rc)));
 }
 
 void Link::Impl::on_command(const commands::Reply& reply, std::optional<commands::Command> command) {
@@ -692,21 +694,15 @@ void Link::Impl::shutdown(std::chrono::milliseconds budget) {
 }
 
 Link::Link(asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outbox, InventoryProvider inventory) {
-  if (auto errors = validate(options); !errors.empty()) {
+  if (auto problems = startup_problems(options); !problems.empty()) {
     std::string all;
-    for (const auto& e : errors) all += (all.empty() ? "" : "; ") + e;
+    for (const auto& e : problems) all += (all.empty() ? "" : "; ") + e;
     throw std::runtime_error(all);
-  }
-  if (options.state_dir.empty()) throw std::runtime_error("mqtt: state_dir is required");
-  for (const auto* file : {&options.ca_file, &options.cert_file, &options.key_file}) {
-    if (!file->empty() && !std::filesystem::exists(*file)) {
-      throw std::runtime_error(fmt::format("mqtt: TLS file {} does not exist", *file));
-    }
   }
   impl_ = std::make_shared<Impl>(std::move(loop), std::move(options), outbox, std::move(inventory));
   if (!impl_->options.credentials_file.empty()) {
     auto loaded = load_credentials(impl_->options.credentials_file);
-    if (!loaded.credentials) throw std::runtime_error(loaded.error);
+    if (!loaded.credentials) throw std::runtime_error(loaded.error);  // changed since the check above
     impl_->credentials = std::move(loaded.credentials);
   }
   impl_->command_store = std::make_shared<commands::CommandStore>(impl_->options.state_dir + "/commands.db");

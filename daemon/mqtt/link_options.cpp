@@ -2,11 +2,19 @@
 
 #include "daemon/mqtt/broker_uri.hpp"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <memory>
+#include <optional>
+#include <string_view>
 
 namespace wedge::mqtt {
 
@@ -27,7 +35,70 @@ bool valid_topic_level(const std::string& level) {
   return level.find_first_of("/+#") == std::string::npos && level.front() != '$';
 }
 
+// A file that holds a secret (password, private key) must be a regular file that only its owner
+// may read or write: what group or others can read may leak.
+std::optional<std::string> secret_file_problem(std::string_view what, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return fmt::format("{} {}: cannot be read", what, path);
+  if (!S_ISREG(st.st_mode)) return fmt::format("{} {}: not a regular file", what, path);
+  if ((st.st_mode & 077) != 0)
+    return fmt::format(
+        "{} {}: permissions {:04o} are too open; it must not be readable or writable by group or others "
+        "(chmod 600)",
+        what, path, st.st_mode & 07777);
+  if (::access(path.c_str(), R_OK) != 0) return fmt::format("{} {}: cannot be read: {}", what, path, std::strerror(errno));
+  return std::nullopt;
+}
+
+// Loads the TLS files into an OpenSSL context as the connections will, so that a file that is not
+// what its key says fails here, at start-up, with the key's name.
+void check_tls_contents(const LinkOptions& o, std::vector<std::string>& problems) {
+  const std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  if (!ctx) {
+    problems.push_back("broker TLS: OpenSSL could not make a context");
+    return;
+  }
+  if (!o.ca_file.empty() && SSL_CTX_load_verify_locations(ctx.get(), o.ca_file.c_str(), nullptr) != 1)
+    problems.push_back(fmt::format("broker.ca_file {}: holds no PEM CA certificate", o.ca_file));
+  if (o.cert_file.empty() || o.key_file.empty()) return;
+  // The key first: loaded after the certificate, a key that does not match it fails to load at
+  // all, and the message could not tell "not a key" from "another certificate's key".
+  if (SSL_CTX_use_PrivateKey_file(ctx.get(), o.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    problems.push_back(fmt::format("broker.key_file {}: holds no PEM private key (or a protected one)", o.key_file));
+    return;
+  }
+  if (SSL_CTX_use_certificate_chain_file(ctx.get(), o.cert_file.c_str()) != 1)
+    problems.push_back(fmt::format("broker.cert_file {}: holds no PEM certificate", o.cert_file));
+  else if (SSL_CTX_check_private_key(ctx.get()) != 1)
+    problems.push_back(fmt::format("broker.key_file {}: is not the key of broker.cert_file {}", o.key_file, o.cert_file));
+}
+
 }  // namespace
+
+std::vector<std::string> tls_file_problems(const LinkOptions& o) {
+  std::vector<std::string> problems;
+  for (const auto& [key, file] : {std::pair{"broker.ca_file", &o.ca_file}, std::pair{"broker.cert_file", &o.cert_file}}) {
+    if (!file->empty() && ::access(file->c_str(), R_OK) != 0)
+      problems.push_back(fmt::format("{} {}: cannot be read: {}", key, *file, std::strerror(errno)));
+  }
+  if (!o.key_file.empty())
+    if (auto problem = secret_file_problem("broker.key_file", o.key_file)) problems.push_back(*problem);
+  ERR_clear_error();
+  if (problems.empty()) check_tls_contents(o, problems);
+  ERR_clear_error();  // what OpenSSL queued here must not show up in a connection's error later
+  return problems;
+}
+
+std::vector<std::string> startup_problems(const LinkOptions& options) {
+  auto problems = validate(options);
+  if (options.state_dir.empty()) problems.push_back("mqtt: state_dir is required");
+  for (auto& problem : tls_file_problems(options)) problems.push_back(std::move(problem));
+  if (!options.credentials_file.empty()) {
+    auto loaded = load_credentials(options.credentials_file);
+    if (!loaded.credentials) problems.push_back(std::move(loaded.error));
+  }
+  return problems;
+}
 
 std::vector<std::string> validate(const LinkOptions& o) {
   std::vector<std::string> errors;
@@ -58,20 +129,8 @@ std::vector<std::string> validate(const LinkOptions& o) {
 
 CredentialsResult load_credentials(const std::string& path) {
   CredentialsResult result;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    result.error = fmt::format("credentials file {}: cannot be read", path);
-    return result;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    result.error = fmt::format("credentials file {}: not a regular file", path);
-    return result;
-  }
-  if ((st.st_mode & 077) != 0) {
-    result.error = fmt::format(
-        "credentials file {}: permissions {:04o} are too open; it must not be readable or writable by "
-        "group or others (chmod 600)",
-        path, st.st_mode & 07777);
+  if (auto problem = secret_file_problem("credentials file", path)) {
+    result.error = *problem;
     return result;
   }
   std::ifstream in(path);
@@ -100,6 +159,10 @@ CredentialsResult load_credentials(const std::string& path) {
   }
   if (credentials.username.empty()) {
     result.error = fmt::format("credentials file {}: no username= line", path);
+    return result;
+  }
+  if (credentials.password.empty()) {
+    result.error = fmt::format("credentials file {}: no password= line (or an empty password)", path);
     return result;
   }
   result.credentials = std::move(credentials);

@@ -6,7 +6,8 @@
 // reports, one sentence per key, what the link itself needs beyond them: a broker URI it can
 // parse (broker_uri.hpp), a known protocol version, topic levels, TLS files that go together. load_credentials() refuses a credentials file that
 // group or others may read or write, as ssh refuses a private key: the password must not leak
-// through a world-readable file. Pure functions; any thread.
+// through a world-readable file; tls_file_problems() refuses a private key file the same way.
+// Functions of their arguments and the files they name; any thread.
 #pragma once
 
 #include <cstdint>
@@ -60,7 +61,18 @@ struct CredentialsResult {
 
 // Reads `path` (lines `username=...`, `password=...`, blank lines and `#` comments allowed). Fails
 // if the file is missing, is not a regular file, is readable or writable by group or others
-// (mode & 077), or lacks a username.
+// (mode & 077), or lacks a username or a (non-empty) password.
 CredentialsResult load_credentials(const std::string& path);
+
+// Every problem with the TLS files: each named file must be readable and hold what its key says
+// (PEM CA certificates, a PEM certificate chain, the PEM private key of that certificate), and the
+// private key must not be readable or writable by group or others (mode & 077), as for the
+// credentials file. Empty when fine or without TLS files.
+std::vector<std::string> tls_file_problems(const LinkOptions& options);
+
+// Everything the link checks before it starts: validate(), a state_dir, tls_file_problems() and
+// load_credentials(). The Link constructor refuses to start on any of them, and `wedge
+// --check-config` reports the same list (daemon/startup_checks.hpp).
+std::vector<std::string> startup_problems(const LinkOptions& options);
 
 }  // namespace wedge::mqtt

@@ -9,7 +9,11 @@ const Schema& printing_schema() {
       key_string("db_file", "Print queue and SSCC counter database (relative: in state_dir)",
                  std::string("print.db")),
       key_path("template_dir",
-               "Directory of the ZPL label templates (*.zpl); relative: to the config file",
+               "Directory of the ZPL label templates (*.zpl); relative: to the config file. A pick "
+               "list names a template by a plain name (`[A-Za-z0-9][A-Za-z0-9_.-]{0,63}`, no `..`), "
+               "read as `<name>.zpl` here; a file whose real path (symbolic links followed) is "
+               "outside this directory is refused. Must be a readable directory when a printer is "
+               "configured",
                true, std::string("/etc/wedge/templates")),
       key_string("gs1_company_prefix",
                  "GS1 company prefix for SSCC-18, 7-10 digits; absent: no SSCC generation"),

@@ -42,14 +42,18 @@ bool gs1_is_valid(std::string_view digits_with_check) {
   return check == digits_with_check.back() - '0';
 }
 
-SsccGenerator::SsccGenerator(SsccOptions options) : options_(std::move(options)) {
-  const auto& prefix = options_.company_prefix;
+std::optional<std::string> sscc_options_problem(const SsccOptions& options) {
+  const auto& prefix = options.company_prefix;
   if (!all_digits(prefix) || prefix.size() < 7 || prefix.size() > 10)
-    throw std::runtime_error(
-        fmt::format("gs1_company_prefix must be 7 to 10 digits, got '{}'", prefix));
-  if (options_.extension_digit < 0 || options_.extension_digit > 9)
-    throw std::runtime_error(
-        fmt::format("sscc_extension_digit must be 0..9, got {}", options_.extension_digit));
+    return fmt::format("printing.gs1_company_prefix must be 7 to 10 digits, got '{}'", prefix);
+  if (options.extension_digit < 0 || options.extension_digit > 9)
+    return fmt::format("printing.sscc_extension_digit must be 0..9, got {}", options.extension_digit);
+  return std::nullopt;
+}
+
+SsccGenerator::SsccGenerator(SsccOptions options) : options_(std::move(options)) {
+  if (auto problem = sscc_options_problem(options_)) throw std::runtime_error(*problem);
+  const auto& prefix = options_.company_prefix;
   serial_limit_ = 1;
   for (std::size_t i = 0; i < 16 - prefix.size(); ++i) serial_limit_ *= 10;
   db_ = std::make_unique<PrintDb>(options_.db_path, kSchema);

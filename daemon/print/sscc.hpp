@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,11 @@ struct SsccOptions {
   std::string company_prefix;  // 7–10 digits, from GS1
   int extension_digit = 0;     // 0–9
 };
+
+// Why `options` cannot make SSCCs (a prefix that is not 7–10 digits, an extension digit outside
+// 0–9), or nothing. The generator's constructor and the start-up checks (wedge --check-config) both
+// ask this.
+[[nodiscard]] std::optional<std::string> sscc_options_problem(const SsccOptions& options);
 
 struct SsccResult {
   std::string sscc;   // 18 digits on success

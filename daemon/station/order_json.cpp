@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 
+#include "daemon/print/template_path.hpp"
 #include "daemon/station/gs1.hpp"
 #include "daemon/station/gs1_dictionary.hpp"
 #include "daemon/station/order.hpp"
@@ -283,6 +284,19 @@ std::map<std::string, std::string> read_label_fields(Checker& check, const json:
   return fields;
 }
 
+// The template becomes a file name at pack (<template_dir>/<name>.zpl): only a plain name, never a
+// path such as "../evil" or "/etc/passwd", may reach it.
+std::string read_label_template(Checker& check, const json::object& data, bool required) {
+  auto name = check.text(data, "data", "label_template", required, print::kMaxTemplateNameLength);
+  if (!name) return "";
+  if (!print::is_template_name(*name)) {
+    check.add("data.label_template", OrderIssueCode::bad_charset,
+              fmt::format("data.label_template '{}' is not a template name: {}", *name, print::kTemplateNameRule));
+    return "";
+  }
+  return *name;
+}
+
 void check_envelope_id(Checker& check, std::string_view value, const char* path, bool required) {
   if (value.empty()) {
     if (required) check.add(path, OrderIssueCode::missing_field, fmt::format("{} is required", path));
@@ -335,7 +349,7 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
   }
   pick.ship_to = read_ship_to(check, obj, options.require_shipping);
   pick.carrier = check.text(obj, "data", "carrier", options.require_shipping, kMaxShortText).value_or("");
-  pick.label_template = check.text(obj, "data", "label_template", options.require_shipping, kMaxShortText).value_or("");
+  pick.label_template = read_label_template(check, obj, options.require_shipping);
   pick.label_fields = read_label_fields(check, obj);
   pick.packaging_weight_grams = check.number(obj, "data", "packaging_weight_grams", false, 0, kMaxWeightGrams).value_or(0);
   pick.weight_tolerance_grams = check.number(obj, "data", "weight_tolerance_grams", false, 0, kMaxWeightGrams).value_or(0);

@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "daemon/print/template_path.hpp"
 #include "daemon/station/gs1.hpp"
 #include "daemon/station/command_journal.hpp"
 #include "daemon/station/station_impl.hpp"
@@ -274,7 +275,13 @@ void Stations::Impl::print_label(StationRt* st, OrderRecord& order) {
   const std::string name = pl.label_template.empty() ? "shipping" : pl.label_template;
   auto tmpl = templates.find(name);
   if (tmpl == templates.end()) {
-    auto loaded = print::ZplTemplate::load(template_dir + "/" + name + ".zpl");
+    const auto file = print::resolve_template_path(template_dir, name);
+    if (!file) {
+      // Nothing is sent to the printer; the engineer fixes the folder or the OMS the name.
+      spdlog::warn("order={} label template {} refused: {}", order.order_id, name, file.error);
+      return label_failed(order, "label template " + name + ": " + file.error);
+    }
+    auto loaded = print::ZplTemplate::load(file.path);
     if (!loaded) return label_failed(order, "label template " + name + ": " + loaded.error);
     tmpl = templates.emplace(name, std::move(*loaded.tmpl)).first;
   }

@@ -197,7 +197,7 @@ TEST(Uplink, TlsWithCaAndClientCertificate) {
   EXPECT_TRUE(wait_until([&] { return log_has(*no_cert, "mqtt connect to"); }, 15s)) << no_cert->log();
   EXPECT_TRUE(wait_until([&] { return log_has(*wrong_ca, "mqtt connect to"); }, 15s)) << wrong_ca->log();
   EXPECT_TRUE(wait_until([&] { return log_has(*no_cert, "mqtt command channel to"); }, 15s)) << no_cert->log();
-  EXPECT_TRUE(wait_until([&] { return log_has(*wrong_ca, "TLS handshake"); }, 15s)) << wrong_ca->log();
+  EXPECT_TRUE(wait_until([&] { return log_has(*wrong_ca, "TLS: unknown CA"); }, 15s)) << wrong_ca->log();
   EXPECT_FALSE(log_has(*no_cert, "mqtt connected"));
   EXPECT_FALSE(log_has(*wrong_ca, "mqtt connected"));
   EXPECT_FALSE(log_has(*no_cert, "mqtt subscribed"));

@@ -1,10 +1,12 @@
 // LinkOptions validation and the credentials-file permission check (refuse like ssh).
 #include "daemon/mqtt/link_options.hpp"
 
+#include "tests/support/mosquitto.hpp"
 #include "tests/support/process.hpp"
 
 #include <sys/stat.h>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace wedge::mqtt {
@@ -65,6 +67,75 @@ TEST(Credentials, MissingFileBadLineAndNoUser) {
   const auto bad = load_credentials(path);
   EXPECT_NE(bad.error.find(":2: expected"), std::string::npos) << bad.error;
   EXPECT_EQ(bad.error.find("hunter2"), std::string::npos);
+}
+
+// Regression (issue 17): a file with a username and no password line was taken, and the broker
+// then saw a login without a password.
+TEST(Credentials, WithoutAPasswordIsRefused) {
+  test::TempDir dir;
+  const auto path = dir.file("creds");
+  for (const char* text : {"username=gw1\n", "username=gw1\npassword=\n"}) {
+    test::write_file(path, text);
+    ::chmod(path.c_str(), 0600);
+    const auto result = load_credentials(path);
+    EXPECT_FALSE(result.credentials.has_value()) << text;
+    EXPECT_EQ(result.error, "credentials file " + path + ": no password= line (or an empty password)");
+  }
+}
+
+class TlsFiles : public ::testing::Test {
+ protected:
+  TlsFiles() : pki_(test::make_test_pki(dir_.path())) {
+    options_ = good();
+    options_.broker_uri = "mqtts://localhost:8883";
+    options_.state_dir = dir_.path();
+    options_.ca_file = pki_.ca_cert;
+    options_.cert_file = pki_.client_cert;
+    options_.key_file = pki_.client_key;
+  }
+  test::TempDir dir_;
+  test::TestPki pki_;
+  LinkOptions options_;
+};
+
+TEST_F(TlsFiles, GoodFilesPass) {
+  EXPECT_TRUE(tls_file_problems(options_).empty());
+  EXPECT_TRUE(startup_problems(options_).empty());
+}
+
+// Regression (issue 17): a private key others could read was used as is.
+TEST_F(TlsFiles, APrivateKeyGroupOrOthersCanReadIsRefused) {
+  for (mode_t mode : {0644, 0640, 0604, 0660}) {
+    ASSERT_EQ(::chmod(pki_.client_key.c_str(), mode), 0);
+    const auto problems = tls_file_problems(options_);
+    ASSERT_EQ(problems.size(), 1u) << std::oct << mode;
+    EXPECT_EQ(problems[0], fmt::format("broker.key_file {}: permissions {:04o} are too open; it must not be "
+                                       "readable or writable by group or others (chmod 600)",
+                                       pki_.client_key, mode));
+  }
+}
+
+TEST_F(TlsFiles, FilesThatAreNotWhatTheirKeySaysAreNamed) {
+  test::write_file(dir_.file("junk.pem"), "junk\n");
+  options_.ca_file = dir_.file("junk.pem");
+  ASSERT_EQ(tls_file_problems(options_).size(), 1u);
+  EXPECT_NE(tls_file_problems(options_)[0].find("broker.ca_file"), std::string::npos);
+  options_.ca_file = pki_.ca_cert;
+  options_.key_file = pki_.server_key;  // another certificate's key
+  const auto problems = tls_file_problems(options_);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("is not the key of broker.cert_file"), std::string::npos) << problems[0];
+  options_.key_file = dir_.file("absent.key");
+  EXPECT_NE(tls_file_problems(options_).at(0).find("cannot be read"), std::string::npos);
+}
+
+TEST_F(TlsFiles, StartupProblemsCoverCredentialsToo) {
+  test::write_file(dir_.file("creds"), "username=gw1\npassword=x\n");
+  ::chmod(dir_.file("creds").c_str(), 0644);
+  options_.credentials_file = dir_.file("creds");
+  const auto problems = startup_problems(options_);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("too open"), std::string::npos) << problems[0];
 }
 
 }  // namespace
