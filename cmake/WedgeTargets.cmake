@@ -10,6 +10,10 @@
 #                 the binary's), each with the label, the timeout (seconds, per case) and PROPERTIES.
 
 include(GoogleTest)
+# Each case its own ctest entry (ctest -j spreads the cases of one binary); OFF: one entry per test
+# binary. On a 2-core machine that is already busy, per-binary entries finished sooner (each case
+# pays its own process and ctest bookkeeping, and parallel cases contend for the disk).
+option(WEDGE_TEST_PER_CASE "One ctest entry per GoogleTest case (OFF: one per test binary)" ON)
 
 add_library(wedge_warnings INTERFACE)
 target_compile_options(wedge_warnings INTERFACE
@@ -52,9 +56,14 @@ function(wedge_add_test name)
   # as fast as before, and a binary that cannot list itself (a sanitizer report at start-up) shows
   # up as a failing test instead of breaking the build of everything else. The list is cached
   # until the binary changes. The generous discovery timeout covers an ASan binary on a busy VM.
-  gtest_discover_tests(${name}
-    TEST_PREFIX "${name}."
-    DISCOVERY_MODE PRE_TEST
-    DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
+  if(WEDGE_TEST_PER_CASE)
+    gtest_discover_tests(${name}
+      TEST_PREFIX "${name}."
+      DISCOVERY_MODE PRE_TEST
+      DISCOVERY_TIMEOUT 60
+      PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
+  else()
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
+  endif()
 endfunction()
