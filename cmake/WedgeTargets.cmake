@@ -2,7 +2,7 @@
 #
 # wedge_warnings  INTERFACE target carrying our warning flags; -Werror applies to our code only,
 #                 never to third-party headers (those come in as SYSTEM includes).
-# wedge_sanitize  INTERFACE target carrying ASan+UBSan when WEDGE_SANITIZE is on.
+# wedge_sanitize  INTERFACE target carrying ASan+UBSan when WEDGE_SANITIZE (or WEDGE_FUZZ) is on.
 # wedge_library(name SOURCES ... DEPS ...)   one static library per module.
 # wedge_add_test(name LABEL unit|integration SOURCES ... DEPS ... [TIMEOUT s] [PROPERTIES p v ...])
 #                 one GoogleTest executable; every test case in it is its own ctest entry
@@ -24,8 +24,15 @@ target_compile_features(wedge_warnings INTERFACE cxx_std_20)
 target_compile_definitions(wedge_warnings INTERFACE
   BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_NO_TS_EXECUTORS BOOST_ASIO_DISABLE_CONCEPTS)
 
+# A UB report stops the process (-fno-sanitize-recover), so it fails the test or fuzz run; ASan
+# always does. WEDGE_FUZZ (clang) instruments every wedge library for libFuzzer's coverage as well;
+# the fuzz targets add -fsanitize=fuzzer at link time (tests/fuzz/CMakeLists.txt).
 add_library(wedge_sanitize INTERFACE)
-if(WEDGE_SANITIZE)
+if(WEDGE_FUZZ)
+  target_compile_options(wedge_sanitize INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(wedge_sanitize INTERFACE -fsanitize=address,undefined)
+elseif(WEDGE_SANITIZE)
   target_compile_options(wedge_sanitize INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(wedge_sanitize INTERFACE -fsanitize=address,undefined)

@@ -52,6 +52,16 @@ bool same_secret(std::string_view given, std::string_view expected) {
   return diff == 0;
 }
 
+// What the client sent, quoted in an error: the names it may mean (topics, ids) are printable
+// ASCII, and any other byte, such as a %-escape that is not UTF-8, would make the JSON answer
+// invalid. Found by tests/fuzz/http_request_fuzz.cpp.
+std::string quoted_ascii(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  return out;
+}
+
 std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -210,7 +220,7 @@ void RequestRouter::route(const Request& request, const Target& target, Done& do
       }
       if (topics.size() > kMaxTopics) return done(outcome(json_error(400, "too many topics")));
       for (const auto& topic : topics)
-        if (!valid_topic(topic)) return done(outcome(json_error(400, "unknown topic '" + topic + "'")));
+        if (!valid_topic(topic)) return done(outcome(json_error(400, "unknown topic '" + quoted_ascii(topic) + "'")));
       return done(Outcome{Response{}, std::move(topics)});
     }
     if (!s.empty() && !valid_id(s[1])) return done(outcome(json_error(400, "invalid station id")));

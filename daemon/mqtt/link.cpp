@@ -71,7 +71,7 @@ struct DeviceState {
 struct Link::Impl : std::enable_shared_from_this<Impl> {
   using Listener = OpListener<Impl>;  // daemon/mqtt/paho_listener.hpp: why one per operation
   Listener& make_listener(Listener::Handler handler, OpTag tag) {
-    return Listener::make(shared_from_this(), loop, handler, tag);
+    return listeners.make(shared_from_this(), loop, handler, tag);
   }
 
   Impl(asio::any_io_executor loop_in, LinkOptions options_in, outbox::Outbox& outbox_in, InventoryProvider inv)
@@ -132,6 +132,9 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   // connection); they go out, oldest first, on the next CONNACK. Bounded: past kMaxUnsentReplies
   // the oldest goes, and the OMS's resend (docs/mqtt-api.md) gets its answer again.
   std::deque<std::string> unsent_replies;
+  // The listeners of `client`'s operations; released each time a client is destroyed (a CONNECT in
+  // progress is never called back then), so declared before it: destroyed after it.
+  OpListeners<Impl> listeners;
   std::unique_ptr<::mqtt::async_client> client;  // last member: destroyed first
 
   void start();
@@ -302,6 +305,7 @@ void Link::Impl::attempt_connect() {
     auto old = std::move(client);
     client = make_client(attempt);
     old.reset();
+    listeners.release_unfinished();
     // No CONNECT properties: Paho C++ 1.2.0's connect_options copy and move leave
     // `connectProperties` pointing into the object they were copied from (fixed upstream later); if
     // one is ever needed, set it on this local, which outlives the connect() call.
@@ -691,6 +695,7 @@ void Link::Impl::shutdown(std::chrono::milliseconds budget) {
   connect_token.reset();
   connected = false;
   client.reset();
+  listeners.release_unfinished();
 }
 
 Link::Link(asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outbox, InventoryProvider inventory) {

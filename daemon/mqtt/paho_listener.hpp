@@ -10,10 +10,14 @@
 //   die at the end of its own callback.
 // - The outcome is posted to the owner's executor and runs `(owner.*handler)(tag, result)` there,
 //   only if the owner (held weakly) still exists. No owner state is touched on Paho's thread.
-// - An operation that Paho drops without a callback (client destroyed at shutdown) leaks its
-//   listener: a few dozen bytes, once per process.
+// - Paho does not call back an operation it drops with its client: MQTTAsync_destroy fails the
+//   queued commands and awaited responses, but forgets a CONNECT (or DISCONNECT) still in progress.
+//   OpListeners, kept next to the client, frees those: Paho C runs every operation callback under
+//   its global mutex, which MQTTAsync_destroy takes too, so once the client object is destroyed
+//   no callback is running and none will come, and release_unfinished() can let them go.
 //
-// Threading: make() and release() on the owner's loop thread; the callbacks on Paho's threads.
+// Threading: make(), release() and OpListeners on the owner's loop thread; the callbacks on Paho's
+// threads.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -21,9 +25,12 @@
 #include <mqtt/iaction_listener.h>
 #include <mqtt/token.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <utility>
+#include <vector>
 
 namespace wedge::mqtt {
 
@@ -48,18 +55,20 @@ class OpListener final : public ::mqtt::iaction_listener {
   using Handler = void (Owner::*)(OpTag tag, OpResult result);
 
   // A listener for one operation; pass it to Paho by reference. `loop` is the owner's executor.
-  static OpListener& make(const std::shared_ptr<Owner>& owner, boost::asio::any_io_executor loop, Handler handler,
-                          OpTag tag) {
-    auto listener = std::make_shared<OpListener>();
+  // Not make_shared: a weak_ptr (OpListeners) must not keep a finished listener's memory.
+  static std::shared_ptr<OpListener> make(const std::shared_ptr<Owner>& owner, boost::asio::any_io_executor loop,
+                                          Handler handler, OpTag tag) {
+    std::shared_ptr<OpListener> listener(new OpListener);
     listener->owner_ = owner;
     listener->loop_ = std::move(loop);
     listener->handler_ = handler;
     listener->tag_ = tag;
     listener->self_ = listener;
-    return *listener;
+    return listener;
   }
 
-  // Paho refused the operation (it threw): no callback will come, so let the listener go.
+  // Paho refused the operation (it threw) or destroyed its client: no callback will come, so let
+  // the listener go.
   void release() { self_.reset(); }
 
   void on_success(const ::mqtt::token& tok) override {
@@ -70,6 +79,8 @@ class OpListener final : public ::mqtt::iaction_listener {
   }
 
  private:
+  OpListener() = default;
+
   void finish(OpResult result) {
     const auto keep = std::move(self_);  // `this` dies when this function returns
     boost::asio::post(loop_, [w = owner_, handler = handler_, tag = tag_, result] {
@@ -82,6 +93,55 @@ class OpListener final : public ::mqtt::iaction_listener {
   Handler handler_ = nullptr;
   OpTag tag_;
   std::shared_ptr<OpListener> self_;
+};
+
+// The listeners handed to one Paho client (or to a succession of clients, each destroyed before
+// the next gets an operation) that Paho may not have called back yet. The owner keeps it beside
+// the client and calls release_unfinished() right after destroying the client.
+template <class Owner>
+class OpListeners {
+ public:
+  using Listener = OpListener<Owner>;
+
+  Listener& make(const std::shared_ptr<Owner>& owner, boost::asio::any_io_executor loop,
+                 typename Listener::Handler handler, OpTag tag) {
+    auto listener = Listener::make(owner, std::move(loop), handler, tag);
+    if (issued_.size() >= prune_at_) prune();
+    issued_.push_back(listener);
+    return *listener;
+  }
+
+  // The client is gone: Paho calls none of its listeners any more; free the ones it left.
+  void release_unfinished() {
+    for (auto& weak : issued_) {
+      if (auto listener = weak.lock()) listener->release();
+    }
+    issued_.clear();
+    prune_at_ = kFirstPrune;
+  }
+
+  // Listeners Paho has not called back (nor were released); for tests.
+  [[nodiscard]] std::size_t unfinished() const {
+    return static_cast<std::size_t>(
+        std::count_if(issued_.begin(), issued_.end(), [](const auto& weak) { return !weak.expired(); }));
+  }
+
+  OpListeners() = default;
+  OpListeners(const OpListeners&) = delete;
+  OpListeners& operator=(const OpListeners&) = delete;
+  ~OpListeners() { release_unfinished(); }
+
+ private:
+  static constexpr std::size_t kFirstPrune = 64;
+
+  // Forget the listeners Paho has called back; amortised O(1) per make().
+  void prune() {
+    std::erase_if(issued_, [](const auto& weak) { return weak.expired(); });
+    prune_at_ = std::max(kFirstPrune, issued_.size() * 2);
+  }
+
+  std::vector<std::weak_ptr<Listener>> issued_;
+  std::size_t prune_at_ = kFirstPrune;
 };
 
 }  // namespace wedge::mqtt

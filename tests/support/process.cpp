@@ -3,11 +3,15 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -56,6 +60,26 @@ bool tcp_port_open(int port) {
   return ok;
 }
 
+SilentTcpListener::SilentTcpListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 8) != 0 ||
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd_ >= 0) ::close(fd_);
+    throw std::runtime_error("cannot open a silent listener");
+  }
+  port_ = ntohs(addr.sin_port);
+}
+
+SilentTcpListener::~SilentTcpListener() { ::close(fd_); }
+
+bool SilentTcpListener::connection_pending(std::chrono::milliseconds timeout) const {
+  pollfd p{fd_, POLLIN, 0};
+  return ::poll(&p, 1, static_cast<int>(timeout.count())) == 1;
+}
+
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "wedge-test-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
@@ -69,7 +93,7 @@ TempDir::~TempDir() {
 
 Subprocess::Subprocess(std::vector<std::string> argv, std::string log_path,
                        std::vector<std::string> env)
-    : log_path_(std::move(log_path)) {
+    : program_(argv.empty() ? std::string() : argv.front()), log_path_(std::move(log_path)) {
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork");
   if (pid_ == 0) {
@@ -100,11 +124,17 @@ bool Subprocess::running() {
   int status = 0;
   pid_t r = ::waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
-    reaped_ = true;
-    status_ = status;
+    reaped(status);
     return false;
   }
   return true;
+}
+
+void Subprocess::reaped(int status) {
+  reaped_ = true;
+  status_ = status;
+  if (const auto report = sanitizer_report(log()); !report.empty())
+    ADD_FAILURE() << program_ << " (pid " << pid_ << ") printed a sanitizer report:\n" << report;
 }
 
 void Subprocess::signal(int sig) {
@@ -134,6 +164,19 @@ std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string sanitizer_report(const std::string& log) {
+  // ASan and LSan: "==PID==ERROR: AddressSanitizer: …"; UBSan: "file:line:col: runtime error: …".
+  std::size_t start = std::string::npos;
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: "}) {
+    start = std::min(start, log.find(marker));
+  }
+  if (start == std::string::npos) return "";
+  start = log.rfind('\n', start);
+  start = start == std::string::npos ? 0 : start + 1;
+  constexpr std::size_t kMaxReport = 8000;
+  return log.substr(start, kMaxReport);
 }
 
 void write_file(const std::string& path, const std::string& content) {

@@ -25,6 +25,23 @@ bool wait_until(const std::function<bool()>& condition,
 // True once something accepts TCP connections on 127.0.0.1:port.
 bool tcp_port_open(int port);
 
+// A listening socket on 127.0.0.1 that never accepts: the kernel completes the TCP handshake, a
+// client's first packet goes out, and no answer ever comes (a broker or device that hangs).
+class SilentTcpListener {
+ public:
+  SilentTcpListener();
+  ~SilentTcpListener();
+  SilentTcpListener(const SilentTcpListener&) = delete;
+  SilentTcpListener& operator=(const SilentTcpListener&) = delete;
+  int port() const { return port_; }
+  // True once a client's connection waits in the backlog, within `timeout`.
+  bool connection_pending(std::chrono::milliseconds timeout) const;
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
 // A fresh temporary directory, removed with everything in it when the object dies.
 class TempDir {
  public:
@@ -39,7 +56,9 @@ class TempDir {
   std::string path_;
 };
 
-// A child process with stdout+stderr captured to a log file.
+// A child process with stdout+stderr captured to a log file. When it has ended and its log holds a
+// sanitizer report (ASan, LeakSanitizer, UBSan: a WEDGE_SANITIZE build), the running test fails
+// with that report, whatever the test checks of the exit status.
 class Subprocess {
  public:
   // argv[0] is looked up in PATH. `env` entries ("K=V") are added to the inherited environment.
@@ -59,13 +78,20 @@ class Subprocess {
   std::string log() const;  // the captured output so far
 
  private:
+  void reaped(int status);
+
   pid_t pid_ = -1;
   int status_ = 0;
   bool reaped_ = false;
+  std::string program_;
   std::string log_path_;
 };
 
 std::string read_file(const std::string& path);
+
+// The first sanitizer report in `log` (from its "ERROR: …Sanitizer" or "runtime error" line on),
+// or "" when there is none.
+std::string sanitizer_report(const std::string& log);
 void write_file(const std::string& path, const std::string& content);
 
 }  // namespace wedge::test

@@ -233,36 +233,11 @@ TEST(Uplink, CredentialsLogBothConnectionsIn) {
   EXPECT_FALSE(log_has(*runner, "s3cret"));
 }
 
-// A listening socket that never accepts: the kernel completes the TCP handshake, the CONNECT goes
-// out, and no CONNACK ever comes — a broker that hangs.
-class SilentListener {
- public:
-  SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 8) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      throw std::runtime_error("cannot open a silent listener");
-    }
-    port_ = ntohs(addr.sin_port);
-  }
-  ~SilentListener() { ::close(fd_); }
-  SilentListener(const SilentListener&) = delete;
-  SilentListener& operator=(const SilentListener&) = delete;
-  int port() const { return port_; }
-
- private:
-  int fd_;
-  int port_ = 0;
-};
-
 // Regression: SIGTERM while a CONNECT was pending destroyed the Paho client with the connect
 // listener inside the freed link, and Paho's thread called into it (a crash at shutdown). Paho's
 // own connect timeout must also end a CONNECT that gets no CONNACK (no watchdog of ours).
 TEST(Uplink, SigtermWhileConnectIsPendingExitsCleanly) {
-  SilentListener hung;
+  SilentTcpListener hung;
   TempDir state;
   const std::string uri = "mqtt://127.0.0.1:" + std::to_string(hung.port());
   auto timed_out = start_runner(uri, state.path(), {}, state.file("timeout.log"));

@@ -65,6 +65,22 @@ TEST(RequestRouter, EventsSubscriptionsAreParsedAndChecked) {
   EXPECT_EQ(call(router, get("/events?topics=orders")).response.status, 400u);
 }
 
+// Found by http_request_fuzz: the refusal of an unknown topic quoted it as decoded, so a %-escape
+// that is not UTF-8 made the JSON answer invalid, and a strict client could not read the error.
+TEST(RequestRouter, AnUnknownTopicThatIsNotUtf8IsRefusedInValidJson) {
+  GatewayView view;
+  Options options;
+  RequestRouter router(view, options, nullptr);
+  for (const char* target : {"/events?topics=%FF", "/events?topics=station/%C3%28", "/events?topics=a%00b"}) {
+    auto refused = call(router, get(target));
+    EXPECT_EQ(refused.response.status, 400u) << target;
+    boost::system::error_code ec;
+    auto body = json::parse(refused.response.body, ec);
+    ASSERT_FALSE(ec) << target << ": " << refused.response.body;
+    EXPECT_EQ(body.at("error").as_string().find("unknown topic"), 0u) << target;
+  }
+}
+
 TEST(RequestRouter, TokenComparisonNeedsTheWholeToken) {
   GatewayView view;
   view.status = [] { return json::value(json::object{}); };
