@@ -152,6 +152,11 @@ DigitalLinkParse parse_digital_link(std::string_view uri) {
   std::vector<std::string_view> qualifiers;
   for (std::size_t i = key_at; i < segments.size(); i += 2) {
     const auto ai = segments[i];
+    // "//" in the path: an empty AI would match a key without qualifiers ("" = no sequence), and an
+    // empty value is no value; found by gs1_digital_link_fuzz.
+    if (ai.empty() || segments[i + 1].empty())
+      return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),
+                  "the URI path has an empty segment ('//')");
     if (i > key_at) qualifiers.push_back(ai);
     if (!qualifiers_allowed(key, qualifiers))
       return fail(std::move(parse), Gs1Error::bad_digital_link, std::string(ai),

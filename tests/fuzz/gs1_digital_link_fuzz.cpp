@@ -7,6 +7,7 @@
 // The first byte picks a URI prefix (to reach past the scheme and domain quickly) and the AIM id.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -23,8 +24,11 @@ constexpr std::string_view kPrefixes[] = {"", "https://id.gs1.org/", "http://exa
                                           "HTTPS://d.example/01/09506000134352/"};
 constexpr std::string_view kAimIds[] = {"", "]Q1", "]C0", "]d1"};
 
-void check(bool condition) {
-  if (!condition) std::abort();
+// Names the broken property's line before aborting, so a finding says which one it broke.
+void check(bool condition, int line = __builtin_LINE()) {
+  if (condition) return;
+  std::fprintf(stderr, "gs1_digital_link_fuzz: property at line %d broken\n", line);
+  std::abort();
 }
 
 std::string percent_encode(std::string_view bytes) {
@@ -67,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     for (const auto& element : scan.scan->elements) {
       const auto* spec = find_ai(element.ai);
       check(spec != nullptr);
-      check(check_ai_value(*spec, element.value, 2025).fault == Gs1ValueFault::none);
+      check(check_ai_value(*spec, element.ai, element.value, 2025).fault == Gs1ValueFault::none);
     }
   }
   return 0;

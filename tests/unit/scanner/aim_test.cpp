@@ -16,7 +16,9 @@ TEST(ScannerAim, MapsTheReferenceTable) {
       {"]G0", "code-93"},     {"]L2", "pdf417"},         {"]z0", "aztec"},
   };
   for (const auto& [id, symbology] : table) {
-    const auto result = parse_aim(std::string(id) + "1234");
+    // parse_aim() returns views into its input: the scanned text must outlive the result.
+    const std::string scanned = std::string(id) + "1234";
+    const auto result = parse_aim(scanned);
     EXPECT_EQ(result.aim_id, id);
     EXPECT_EQ(result.symbology, symbology) << id;
     EXPECT_EQ(result.payload, "1234") << id;

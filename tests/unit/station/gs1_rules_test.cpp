@@ -160,6 +160,8 @@ TEST(Gs1Rules, SymbologyIdentifiers) {
 TEST(Gs1Rules, DigitalLinkStructure) {
   expect_rows({
       {"https://id.gs1.org/01/09506000134352/", "]Q1", "bad_digital_link"},
+      {"https://id.gs1.org/00/106141412345678908//X", "]Q1", "bad_digital_link"},  // empty AI (fuzz)
+      {"https://id.gs1.org/01//10/L", "]Q1", "bad_digital_link"},                  // empty value
       {"https://id.gs1.org/01/09506000134352/10/LOT/", "]Q1", "bad_digital_link"},
       {"https://id.gs1.org/01/09506000134352?17=260600&17=260600", "]Q1", "bad_digital_link"},
       {"https://id.gs1.org/01/09506000134352?17=260600&17=270600", "]Q1", "bad_digital_link"},
