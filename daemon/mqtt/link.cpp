@@ -1,4 +1,4 @@
-#include "daemon/mqtt/link.hpp"
+#include "daemon/mqtt/link_impl.hpp"
 
 #include "daemon/commands/command_store.hpp"
 #include "daemon/core/rfc3339.hpp"
@@ -29,20 +29,10 @@
 
 namespace wedge::mqtt {
 
-namespace json = boost::json;
-namespace asio = boost::asio;
-
 namespace {
-
-constexpr std::size_t kMaxUnsentReplies = 1000;
 
 // How long restart_connection() waits for Paho to finish a DISCONNECT before reconnecting anyway.
 constexpr std::chrono::milliseconds kDisconnectBackstop{5000};
-
-std::int64_t now_unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The stored envelope is a JSON object; the session it goes out in is only known now, so splice
 // `"session":N` in before the closing brace instead of parsing and re-serialising every event.
@@ -60,114 +50,7 @@ std::string with_session(const std::string& payload, std::int64_t session) {
   return out;
 }
 
-struct DeviceState {
-  std::string state;
-  std::string reason;
-  std::int64_t since_unix_ms = 0;
-};
-
 }  // namespace
-
-struct Link::Impl : std::enable_shared_from_this<Impl> {
-  using Listener = OpListener<Impl>;  // daemon/mqtt/paho_listener.hpp: why one per operation
-  Listener& make_listener(Listener::Handler handler, OpTag tag) {
-    return listeners.make(shared_from_this(), loop, handler, tag);
-  }
-
-  Impl(asio::any_io_executor loop_in, LinkOptions options_in, outbox::Outbox& outbox_in, InventoryProvider inv)
-      : loop(std::move(loop_in)),
-        options(std::move(options_in)),
-        outbox(outbox_in),
-        inventory(std::move(inv)),
-        topics(options.topic_prefix, options.site, options.gateway),
-        broker_address(parse_broker_uri(options.broker_uri)),
-        session(options.state_dir + "/mqtt-session"),
-        bucket(options.replay_rate_per_s, options.replay_burst),
-        backoff(std::chrono::milliseconds(options.reconnect_min_ms),
-                std::chrono::milliseconds(options.reconnect_max_ms)),
-        reconnect_timer(loop),
-        pace_timer(loop),
-        poll_timer(loop) {}
-
-  // ---- loop-thread state -------------------------------------------------------------------------
-  asio::any_io_executor loop;
-  LinkOptions options;
-  outbox::Outbox& outbox;
-  InventoryProvider inventory;
-  CommandHandler command_handler;
-  std::function<void(std::int64_t)> ack_observer;
-  Topics topics;
-  std::optional<BrokerUri> broker_address;  // for Paho, the command channel and TCP_NODELAY
-  bool nodelay_warned = false;
-  SessionCounter session;
-  TokenBucket bucket;
-  drivers::Backoff backoff;
-  asio::steady_timer reconnect_timer;
-  asio::steady_timer pace_timer;
-  asio::steady_timer poll_timer;
-  std::int64_t connect_attempt = 0;  // numbers CONNECTs, so a late callback of an old one is ignored
-  ::mqtt::token_ptr connect_token;    // of the CONNECT in progress, if any
-  std::optional<Credentials> credentials;
-  std::map<std::string, DeviceState> devices;
-  std::deque<outbox::StoredEvent> pending;   // handed out by next_batch, not yet published
-  std::unordered_set<std::int64_t> inflight;  // published, PUBACK outstanding
-  LinkStats counters;
-  bool started = false;
-  bool stopping = false;
-  bool connected = false;
-  // restart_connection() issued a DISCONNECT and waits for it to finish before reconnecting.
-  bool disconnect_pending = false;
-  bool paced = false;
-  bool pump_posted = false;
-  bool pace_waiting = false;
-  int connect_failures = 0;
-  bool shut_down = false;
-  // The command journal lives on its own thread: a commit waits for the disk (synchronous=FULL),
-  // and the loop must not. Only tasks posted to command_worker touch command_store, one at a time
-  // and in arrival order, so the PUBACKs that follow them go out in PUBLISH order.
-  std::shared_ptr<commands::CommandStore> command_store;
-  std::unique_ptr<asio::thread_pool> command_worker;
-  std::unique_ptr<CommandChannel> command_channel;
-  // Replies to commands that came in while the Paho connection was down (the channel has its own
-  // connection); they go out, oldest first, on the next CONNACK. Bounded: past kMaxUnsentReplies
-  // the oldest goes, and the OMS's resend (docs/mqtt-api.md) gets its answer again.
-  std::deque<std::string> unsent_replies;
-  // The listeners of `client`'s operations; released each time a client is destroyed (a CONNECT in
-  // progress is never called back then), so declared before it: destroyed after it.
-  OpListeners<Impl> listeners;
-  std::unique_ptr<::mqtt::async_client> client;  // last member: destroyed first
-
-  void start();
-  void stop(std::chrono::milliseconds timeout);
-  void shutdown(std::chrono::milliseconds timeout);
-  void schedule_reconnect();
-  void attempt_connect();
-  std::unique_ptr<::mqtt::async_client> make_client(std::int64_t connection);
-  ::mqtt::connect_options connect_options();
-  void on_connect_result(OpTag tag, OpResult result);
-  void on_connected();
-  void on_connect_failed(const std::string& why);
-  void make_command_channel();
-  void on_command_message(InboundMessage message, CommandChannel::Ack ack);
-  void on_command_channel_state(bool subscribed);
-  void on_publish_result(OpTag tag, OpResult result);
-  void count_ack(const OpTag& tag);
-  void on_publish_failed(std::int64_t seq, int rc, int reason);
-  void on_connection_lost(std::int64_t connection, const std::string& cause);
-  void disconnect_done();
-  void restart_connection(const std::string& why);
-  void on_disconnect_result(OpTag tag, OpResult result);
-  void on_command(const commands::Reply& reply, std::optional<commands::Command> command);
-  void wake();
-  void pump();
-  void publish_event(const outbox::StoredEvent& event);
-  void publish_control(const std::string& topic, const std::string& payload, bool retained);
-  void publish_birth();
-  void publish_device(const std::string& id, const DeviceState& state);
-  std::string status_json(bool online, const char* reason);
-  void arm_poll();
-  void disable_nagle();
-};
 
 std::string Link::Impl::status_json(bool online, const char* reason) {
   json::object obj;
@@ -435,128 +318,6 @@ void Link::Impl::on_disconnect_result(OpTag tag, OpResult) {
 void Link::Impl::disconnect_done() {
   disconnect_pending = false;
   schedule_reconnect();  // (re-arms the timer: the backstop is off)
-}
-
-void Link::Impl::make_command_channel() {
-  if (!broker_address) throw std::runtime_error(fmt::format("mqtt: broker.uri '{}' names no host and port", options.broker_uri));
-  CommandChannelOptions o;
-  o.host = broker_address->host;
-  o.port = broker_address->port;
-  o.tls = broker_address->tls;
-  o.ca_file = options.ca_file;
-  o.cert_file = options.cert_file;
-  o.key_file = options.key_file;
-  o.client_id = options.effective_client_id() + "-cmd";
-  o.mqtt5 = options.use_mqtt5();
-  o.keepalive_s = options.keepalive_s;
-  o.session_expiry_s = options.session_expiry_s;
-  o.connect_timeout_s = options.connect_timeout_s;
-  o.reconnect_min_ms = options.reconnect_min_ms;
-  o.reconnect_max_ms = options.reconnect_max_ms;
-  o.filter = topics.command_filter();
-  o.max_payload_bytes = options.max_command_bytes;
-  o.credentials = credentials;
-  std::weak_ptr<Impl> weak = weak_from_this();
-  command_channel = std::make_unique<CommandChannel>(
-      loop, std::move(o),
-      [weak](InboundMessage message, CommandChannel::Ack ack) {
-        if (auto self = weak.lock()) self->on_command_message(std::move(message), std::move(ack));
-      },
-      [weak](bool subscribed) {
-        if (auto self = weak.lock()) self->on_command_channel_state(subscribed);
-      });
-}
-
-// On the loop: hand the command to the worker, which parses and commits it; back on the loop the
-// PUBACK goes out (ack), then the reply and the stations hear of it.
-void Link::Impl::on_command_message(InboundMessage message, CommandChannel::Ack ack) {
-  // The subscription is {base}/cmd/#, so every topic here is a command topic; on {base}/cmd itself
-  // the type is "" and the command is rejected (type_mismatch or unknown_type) like any other.
-  std::string type = topics.command_type(message.topic);
-  asio::post(*command_worker, [weak = weak_from_this(), ex = loop, store = command_store, type = std::move(type),
-                               message = std::move(message), ack = std::move(ack),
-                               max_bytes = options.max_command_bytes]() mutable {
-    auto parsed = message.truncated ? commands::oversized_command(type, message.payload_bytes, max_bytes)
-                                    : commands::parse_command(type, message.payload, max_bytes);
-    commands::Reply reply = parsed ? store->submit(*parsed.command, now_unix_ms()) : commands::rejected_reply(parsed.rejection);
-    asio::post(ex, [weak, reply = std::move(reply), command = std::move(parsed.command), ack = std::move(ack)] {
-      // Stored (or rejected for good, or a storage_error the reply asks the OMS to retry): either
-      // way this message is dealt with, and holding its PUBACK back would only stall the channel.
-      ack();
-      if (auto self = weak.lock()) self->on_command(reply, command);
-    });
-  });
-}
-
-void Link::Impl::on_command_channel_state(bool subscribed) {
-  // Every SUBACK while the link is up is a birth: the OMS resends what it saw no reply for, and
-  // whatever it sent while the channel had no session at the broker is not lost.
-  if (subscribed && connected) publish_birth();
-}
-
-void Link::Impl::on_publish_result(OpTag tag, OpResult result) {
-  // An MQTT 5 PUBACK with a reason >= 0x80 is a refusal, however Paho reports it: the event stays.
-  const bool acked = result.ok && result.reason < 0x80;
-  if (tag.connection != connect_attempt) {
-    // A PUBACK that arrived just before its connection ended still means the broker has the event;
-    // a failure of an old connection means nothing: everything unacked was sent again since.
-    if (acked) count_ack(tag);
-    return;
-  }
-  if (acked) {
-    inflight.erase(tag.seq);
-    count_ack(tag);
-    pump();
-  } else {
-    on_publish_failed(tag.seq, result.rc, result.reason);
-  }
-}
-
-void Link::Impl::count_ack(const OpTag& tag) {
-  outbox.ack(tag.seq);
-  ++counters.acked;
-  const auto now_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  counters.publish_latency.observe(static_cast<double>(now_us - tag.created_unix_ms * 1000) / 1e6);
-  if (ack_observer) ack_observer(tag.seq);
-}
-
-void Link::Impl::on_publish_failed(std::int64_t seq, int rc, int reason) {
-  if (!inflight.erase(seq) || !connected) return;  // a failure of an earlier connection: resent already
-  // The broker refused a publish (MQTT 5 reason >= 0x80) while the link is up. Sending the next events
-  // would break seq order; start a new connection, which resends from the oldest unacked event.
-  restart_connection(fmt::format("publish seq={} refused: {}", seq,
-                                 reason >= 0x80 ? reason_code_words(reason) : paho_error_words(rc)));
-}
-
-void Link::Impl::on_command(const commands::Reply& reply, std::optional<commands::Command> command) {
-  if (reply.accepted) {
-    ++counters.commands_accepted;
-    spdlog::info("command={} type={} accepted{}", reply.command_id, reply.type, reply.duplicate ? " (duplicate)" : "");
-  } else {
-    ++counters.commands_rejected;
-    spdlog::warn("command={} type={} rejected code={}: {}", reply.command_id.empty() ? "-" : reply.command_id,
-                 reply.type.empty() ? "-" : reply.type, commands::to_string(*reply.code), reply.reason);
-  }
-  std::string reply_text = commands::reply_json(reply, session.current(), now_unix_ms());
-  if (connected) {
-    publish_control(topics.ack(), reply_text, false);
-  } else {
-    if (unsent_replies.size() >= kMaxUnsentReplies) unsent_replies.pop_front();
-    unsent_replies.push_back(std::move(reply_text));
-  }
-  if (!reply.accepted || reply.duplicate || !command) return;
-  if (command->type == commands::CommandType::rebirth) {
-    publish_birth();
-    return;
-  }
-  if (command_handler) {
-    try {
-      command_handler(*command);
-    } catch (const std::exception& e) {
-      spdlog::error("command={} handler failed: {}", command->id, e.what());
-    }
-  }
 }
 
 void Link::Impl::wake() {
