@@ -1,52 +1,14 @@
 #include "daemon/commands/command_store.hpp"
 
-#include <sqlite3.h>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <stdexcept>
-
-#include "daemon/core/storage_health.hpp"
 
 namespace wedge::commands {
 
 namespace {
-
-// RAII for one prepared statement.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    ok_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) == SQLITE_OK;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  bool ok() const { return ok_; }
-  Statement& bind(int index, const std::string& text) {
-    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& bind(int index, std::int64_t value) {
-    sqlite3_bind_int64(stmt_, index, value);
-    return *this;
-  }
-  int step() {
-    const int rc = sqlite3_step(stmt_);
-    core::note_sqlite_result(db_, stmt_, {}, rc);
-    return rc;
-  }
-  std::string text(int column) const {
-    const auto* p = sqlite3_column_text(stmt_, column);
-    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
-  }
-  std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  bool ok_ = false;
-};
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS commands(
@@ -78,61 +40,51 @@ Rejection reject(const Command& command, RejectCode code, std::string reason) {
 }  // namespace
 
 CommandStore::CommandStore(const std::string& db_path) {
-  if (sqlite3_open(db_path.c_str(), &db_) != SQLITE_OK) {
-    std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw std::runtime_error(fmt::format("command store {}: {}", db_path, message));
-  }
-  sqlite3_busy_timeout(db_, 5000);
+  storage::Connection::Options options;
+  options.path = db_path;
+  options.busy_timeout = std::chrono::milliseconds(5000);
   // FULL: a command is answered "accepted" only once it is on disk.
-  if (!exec("PRAGMA journal_mode=WAL") || !exec("PRAGMA synchronous=FULL") || !exec(kSchema)) {
-    std::string message = sqlite3_errmsg(db_);
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw std::runtime_error(fmt::format("command store {}: {}", db_path, message));
-  }
+  options.synchronous = "FULL";
+  options.setup.emplace_back(kSchema);
+  if (auto status = db_.open(options); !status)
+    throw std::runtime_error(fmt::format("command store {}: {}", db_path, status.message));
 }
 
-CommandStore::~CommandStore() { sqlite3_close(db_); }
-
-bool CommandStore::exec(const char* sql) {
-  const auto changes_before = sqlite3_total_changes64(db_);
-  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-  core::note_sqlite_result(db_, nullptr, sql, rc, changes_before);
-  return rc == SQLITE_OK;
-}
+CommandStore::~CommandStore() = default;
 
 std::optional<OrderRow> CommandStore::order(const std::string& order_id) {
-  Statement st(db_, "SELECT order_id, state, station, pick_list FROM orders WHERE order_id = ?");
-  if (!st.ok()) return std::nullopt;
+  storage::Statement st;
+  if (!db_.prepare("SELECT order_id, state, station, pick_list FROM orders WHERE order_id = ?", st)) return std::nullopt;
   st.bind(1, order_id);
-  if (st.step() != SQLITE_ROW) return std::nullopt;
-  return OrderRow{st.text(0), st.text(1), st.text(2), st.text(3)};
+  if (!st.step().row()) return std::nullopt;
+  return OrderRow{st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3)};
 }
 
 std::int64_t CommandStore::command_count() {
-  Statement st(db_, "SELECT COUNT(*) FROM commands");
-  if (!st.ok() || st.step() != SQLITE_ROW) return -1;
-  return st.int64(0);
+  std::int64_t count = -1;
+  if (!db_.query_int("SELECT COUNT(*) FROM commands", count)) return -1;
+  return count;
 }
 
 Reply CommandStore::submit(const Command& command, std::int64_t now_unix_ms) {
-  auto storage_failure = [&](const char* what) {
-    const std::string message = sqlite3_errmsg(db_);
-    exec("ROLLBACK");
+  storage::Transaction transaction(db_);
+  auto storage_failure = [&](const char* what, const storage::Status& status) {
+    const std::string& message = status.message;
+    transaction.rollback();
     spdlog::error("command={} store failed during {}: {}", command.id, what, message);
     return rejected_reply(reject(command, RejectCode::storage_error,
                                  fmt::format("the gateway could not store the command ({}); retry later", message)));
   };
-  if (!exec("BEGIN IMMEDIATE")) return storage_failure("begin");
+  if (auto status = transaction.begin(storage::Transaction::Mode::immediate); !status)
+    return storage_failure("begin", status);
 
   {
-    Statement seen(db_, "SELECT 1 FROM commands WHERE id = ?");
-    if (!seen.ok()) return storage_failure("lookup");
+    storage::Statement seen;
+    if (auto status = db_.prepare("SELECT 1 FROM commands WHERE id = ?", seen); !status)
+      return storage_failure("lookup", status);
     seen.bind(1, command.id);
-    if (seen.step() == SQLITE_ROW) {
-      exec("ROLLBACK");
+    if (seen.step().row()) {
+      transaction.rollback();
       return accepted_reply(command, true);
     }
   }
@@ -191,26 +143,27 @@ Reply CommandStore::submit(const Command& command, std::int64_t now_unix_ms) {
     }
   }
   if (rejection) {
-    exec("ROLLBACK");
+    transaction.rollback();
     return rejected_reply(*rejection);
   }
 
   {
-    Statement insert(db_, "INSERT INTO commands(id, type, order_id, received_unix_ms, payload) VALUES(?, ?, ?, ?, ?)");
-    if (!insert.ok()) return storage_failure("insert");
-    insert.bind(1, command.id).bind(2, std::string(to_string(command.type))).bind(3, command.order_id);
+    storage::Statement insert;
+    if (auto status = db_.prepare("INSERT INTO commands(id, type, order_id, received_unix_ms, payload) VALUES(?, ?, ?, ?, ?)", insert); !status)
+      return storage_failure("insert", status);
+    insert.bind(1, command.id).bind(2, to_string(command.type)).bind(3, command.order_id);
     insert.bind(4, now_unix_ms).bind(5, command.payload);
-    if (insert.step() != SQLITE_DONE) return storage_failure("insert");
+    if (auto status = insert.step(); status.code != SQLITE_DONE) return storage_failure("insert", status);
   }
   if (effect_sql != nullptr) {
-    Statement effect(db_, effect_sql);
-    if (!effect.ok()) return storage_failure("order update");
+    storage::Statement effect;
+    if (auto status = db_.prepare(effect_sql, effect); !status) return storage_failure("order update", status);
     effect.bind(1, command.order_id);
     effect.bind(2, command.type == CommandType::pick_list ? command.station : new_state);
     effect.bind(3, command.data_json).bind(4, now_unix_ms).bind(5, command.id);
-    if (effect.step() != SQLITE_DONE) return storage_failure("order update");
+    if (auto status = effect.step(); status.code != SQLITE_DONE) return storage_failure("order update", status);
   }
-  if (!exec("COMMIT")) return storage_failure("commit");
+  if (auto status = transaction.commit(); !status) return storage_failure("commit", status);
   return accepted_reply(command, false);
 }
 

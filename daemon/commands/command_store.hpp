@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 
-struct sqlite3;
+#include "daemon/storage/sqlite.hpp"
 
 namespace wedge::commands {
 
@@ -44,8 +44,7 @@ class CommandStore {
   std::int64_t command_count();
 
  private:
-  bool exec(const char* sql);
-  sqlite3* db_ = nullptr;
+  storage::Connection db_;
 };
 
 }  // namespace wedge::commands

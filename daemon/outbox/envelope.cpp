@@ -1,22 +1,21 @@
 #include "daemon/outbox/envelope.hpp"
 
-#include "daemon/core/rfc3339.hpp"
-
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/uuid/uuid_io.hpp>
 
+#include "daemon/core/rfc3339.hpp"
 
 namespace wedge::outbox {
 
 std::string UuidGenerator::next() { return boost::uuids::to_string(generator_()); }
 
-EnvelopeResult build_envelope(const EnvelopeFields& fields) {
+core::Result<std::string> build_envelope(const EnvelopeFields& fields) {
   boost::system::error_code ec;
   boost::json::value data = boost::json::parse(fields.data_json, ec);
-  if (ec) return {false, {}, "data is not valid JSON: " + ec.message()};
-  if (!data.is_object()) return {false, {}, "data is not a JSON object"};
+  if (ec) return core::fail(core::Errc::invalid_argument, "data is not valid JSON: " + ec.message());
+  if (!data.is_object()) return core::fail(core::Errc::invalid_argument, "data is not a JSON object");
 
   boost::json::object envelope;
   envelope.reserve(7);
@@ -35,7 +34,7 @@ EnvelopeResult build_envelope(const EnvelopeFields& fields) {
     envelope["order_id"] = fields.order_id;
   }
   envelope["data"] = std::move(data);
-  return {true, boost::json::serialize(envelope), {}};
+  return boost::json::serialize(envelope);
 }
 
 }  // namespace wedge::outbox

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/core/result.hpp"
+
 namespace wedge::outbox {
 
 
@@ -33,12 +35,7 @@ struct EnvelopeFields {
   std::string_view data_json;  // must parse as a JSON object
 };
 
-struct [[nodiscard]] EnvelopeResult {
-  bool ok = false;
-  std::string json;    // the serialised envelope when ok
-  std::string reason;  // why not, when !ok
-};
-
-EnvelopeResult build_envelope(const EnvelopeFields& fields);
+// The serialised envelope, or invalid_argument with the reason (data is not a JSON object).
+core::Result<std::string> build_envelope(const EnvelopeFields& fields);
 
 }  // namespace wedge::outbox

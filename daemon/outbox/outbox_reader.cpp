@@ -2,30 +2,31 @@
 
 namespace wedge::outbox {
 
-sqlite::Status OutboxReader::open(const StoreOptions& options) {
-  if (auto status = db_.open(options.path, false, options.vfs); !status) return status;
-  auto fail = [this](sqlite::Status status) {
-    close();
-    return status;
-  };
-  if (auto status = db_.exec("PRAGMA busy_timeout=5000; PRAGMA query_only=1"); !status) {
-    return fail(status);
-  }
+storage::Status OutboxReader::open(const StoreOptions& options) {
+  storage::Connection::Options open_options;
+  open_options.path = options.path;
+  open_options.create = false;
+  open_options.vfs = options.vfs;
+  open_options.busy_timeout = std::chrono::milliseconds(5000);
+  open_options.journal = storage::Connection::Journal::keep;  // the writer set WAL
+  open_options.setup.push_back("PRAGMA query_only=1");
+  if (auto status = db_.open(open_options); !status) return status;
   if (auto status =
           db_.prepare("SELECT seq, id, topic, type, payload, created FROM events WHERE seq > ? "
                       "ORDER BY seq LIMIT ?",
                       select_);
       !status) {
-    return fail(status);
+    close();
+    return status;
   }
   return {};
 }
 
-sqlite::Status OutboxReader::read_after(std::int64_t after_seq, std::size_t limit,
+storage::Status OutboxReader::read_after(std::int64_t after_seq, std::size_t limit,
                                         std::vector<StoredEvent>& out) {
   select_.bind(1, after_seq);
   select_.bind(2, static_cast<std::int64_t>(limit));
-  sqlite::Status status;
+  storage::Status status;
   while (true) {
     status = select_.step();
     if (status.code != SQLITE_ROW) break;
@@ -39,7 +40,7 @@ sqlite::Status OutboxReader::read_after(std::int64_t after_seq, std::size_t limi
     out.push_back(std::move(event));
   }
   select_.reset();
-  return status.ok() ? sqlite::Status{} : status;
+  return status.ok() ? storage::Status{} : status;
 }
 
 }  // namespace wedge::outbox

@@ -8,7 +8,7 @@
 
 #include "daemon/outbox/outbox.hpp"
 #include "daemon/outbox/outbox_store.hpp"
-#include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/storage/sqlite.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -18,19 +18,19 @@ namespace wedge::outbox {
 class OutboxReader {
  public:
   // The writer must have opened the file (and created the schema) first.
-  sqlite::Status open(const StoreOptions& options);
+  storage::Status open(const StoreOptions& options);
   void close() {
     select_ = {};
     db_.close();
   }
 
   // Appends to `out` at most `limit` events with seq > `after_seq`, in seq order.
-  sqlite::Status read_after(std::int64_t after_seq, std::size_t limit,
+  storage::Status read_after(std::int64_t after_seq, std::size_t limit,
                             std::vector<StoredEvent>& out);
 
  private:
-  sqlite::Connection db_;
-  sqlite::Statement select_;
+  storage::Connection db_;
+  storage::Statement select_;
 };
 
 }  // namespace wedge::outbox

@@ -20,36 +20,27 @@ constexpr const char* kSchema =
 
 }  // namespace
 
-sqlite::Status OutboxStore::open(const StoreOptions& options) {
-  if (auto status = db_.open(options.path, true, options.vfs); !status) return status;
-  auto fail = [this](sqlite::Status status) {
+storage::Status OutboxStore::open(const StoreOptions& options) {
+  storage::Connection::Options open_options;
+  open_options.path = options.path;
+  open_options.vfs = options.vfs;
+  // Another connection (our reader, or a stray sqlite3 shell) may hold a lock for a moment; the
+  // writer thread waits for it rather than fail a group commit.
+  open_options.busy_timeout = std::chrono::milliseconds(5000);
+  open_options.journal = storage::Connection::Journal::wal_required;
+  // FULL in WAL mode: every COMMIT fsyncs the WAL. NORMAL would only sync at checkpoints, and a
+  // power cut could then take back events the stations were told were accepted.
+  open_options.synchronous = "FULL";
+  // After a checkpoint the WAL is cut back to this size, so a drained backlog gives the disk back.
+  open_options.setup.push_back("PRAGMA journal_size_limit=67108864");
+  if (options.max_page_count > 0)
+    open_options.setup.push_back("PRAGMA max_page_count=" + std::to_string(options.max_page_count));
+  open_options.setup.push_back(kSchema);
+  if (auto status = db_.open(open_options); !status) return status;
+  auto fail = [this](storage::Status status) {
     close();
     return status;
   };
-  // busy_timeout first: another connection (our reader, or a stray sqlite3 shell) may hold a lock.
-  if (auto status = db_.exec("PRAGMA busy_timeout=5000"); !status) return fail(status);
-  {
-    sqlite::Statement stmt;
-    if (auto status = db_.prepare("PRAGMA journal_mode=WAL", stmt); !status) return fail(status);
-    auto status = stmt.step();
-    if (!status) return fail(status);
-    const std::string mode = status.code == SQLITE_ROW ? stmt.column_text(0) : "";
-    if (mode != "wal") {
-      return fail(sqlite::Status{SQLITE_CANTOPEN, "journal_mode=WAL refused (got '" + mode + "')"});
-    }
-  }
-  // FULL in WAL mode: every COMMIT fsyncs the WAL. NORMAL would only sync at checkpoints, and a
-  // power cut could then take back events the stations were told were accepted.
-  if (auto status = db_.exec("PRAGMA synchronous=FULL"); !status) return fail(status);
-  // After a checkpoint the WAL is cut back to this size, so a drained backlog gives the disk back.
-  if (auto status = db_.exec("PRAGMA journal_size_limit=67108864"); !status) return fail(status);
-  if (options.max_page_count > 0) {
-    if (auto status = db_.exec("PRAGMA max_page_count=" + std::to_string(options.max_page_count));
-        !status) {
-      return fail(status);
-    }
-  }
-  if (auto status = db_.exec(kSchema); !status) return fail(status);
 
   Statements s;
   if (auto status = db_.prepare(
@@ -78,13 +69,9 @@ sqlite::Status OutboxStore::open(const StoreOptions& options) {
       !status) {
     return fail(status);
   }
-  // IMMEDIATE takes the write lock at BEGIN, so a busy database fails there and not halfway
-  // through.
-  if (auto status = db_.prepare("BEGIN IMMEDIATE", s.begin); !status) return fail(status);
-  if (auto status = db_.prepare("COMMIT", s.commit); !status) return fail(status);
   statements_ = std::move(s);
-  checkpointer_ = std::make_unique<sqlite::WalCheckpointer>(
-      sqlite::WalCheckpointer::Options{options.path, options.vfs, "outbox"});
+  checkpointer_ = std::make_unique<storage::WalCheckpointer>(
+      storage::WalCheckpointer::Options{options.path, options.vfs, "outbox"});
   if (auto status = checkpointer_->attach(db_); !status) {
     spdlog::warn("outbox: WAL checkpoints stay inside the commits: {}", status.message);
     checkpointer_.reset();
@@ -92,7 +79,7 @@ sqlite::Status OutboxStore::open(const StoreOptions& options) {
   return {};
 }
 
-sqlite::Status OutboxStore::load_state(StoreState& state) {
+storage::Status OutboxStore::load_state(StoreState& state) {
   std::int64_t max_seq = 0;
   std::int64_t meta_seq = 0;
   if (auto status = db_.query_int("SELECT COALESCE(max(seq), 0) FROM events", max_seq); !status) {
@@ -105,7 +92,7 @@ sqlite::Status OutboxStore::load_state(StoreState& state) {
   }
   state.next_seq = std::max(max_seq, meta_seq) + 1;
   // length() of a BLOB reads only the record header, so this is one pass over the leaf pages.
-  sqlite::Statement stmt;
+  storage::Statement stmt;
   if (auto status =
           db_.prepare("SELECT count(*), COALESCE(sum(length(payload)), 0) FROM events", stmt);
       !status) {
@@ -123,7 +110,8 @@ CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
                                   const std::vector<SeqRange>& acks) {
   CommitOutcome outcome;
   if (rows.empty() && acks.empty()) return outcome;
-  rollback();  // a transaction left open by an earlier, interrupted cycle would swallow this one
+  // A transaction left open by an earlier, interrupted cycle would swallow this one.
+  if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
   // A delete-only transaction need not reach the disk before we go on: losing it in a power cut
   // only means those events are published again, which at-least-once delivery already allows. So
   // it commits without its own fsync (WAL + synchronous=NORMAL); the next append's FULL commit
@@ -134,19 +122,21 @@ CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
   // so stepping a prepared one again changes nothing.)
   if (deletes_only) (void)db_.exec("PRAGMA synchronous=NORMAL");
   struct RestoreFull {
-    sqlite::Connection& db;
+    storage::Connection& db;
     bool active;
     ~RestoreFull() {
       if (active) (void)db.exec("PRAGMA synchronous=FULL");
     }
   } restore_full{db_, deletes_only};
-  if (auto status = run(statements_.begin); !status) {
-    rollback();
+  // IMMEDIATE takes the write lock at BEGIN, so a busy database fails there and not halfway
+  // through. All or nothing: leaving this scope without commit() rolls it back.
+  storage::Transaction transaction(db_);
+  if (auto status = transaction.begin(storage::Transaction::Mode::immediate); !status) {
     outcome.status = status;
     return outcome;
   }
-  auto abort = [&](sqlite::Status status) {
-    rollback();
+  auto abort = [&](storage::Status status) {
+    transaction.rollback();
     outcome.status = std::move(status);
     outcome.deleted_events = 0;
     outcome.deleted_bytes = 0;
@@ -160,16 +150,12 @@ CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
     insert.bind(4, row.type);
     insert.bind_blob(5, row.payload);
     insert.bind(6, row.created_unix_ms);
-    auto status = insert.step();
-    insert.reset();
-    if (!status) return abort(status);
+    if (auto status = insert.run(); !status) return abort(status);
   }
   if (!rows.empty()) {
     auto& set_last_seq = statements_.set_last_seq;
     set_last_seq.bind(1, rows.back().seq);
-    auto status = set_last_seq.step();
-    set_last_seq.reset();
-    if (!status) return abort(status);
+    if (auto status = set_last_seq.run(); !status) return abort(status);
   }
   for (const auto& [first, last] : acks) {
     // Count what goes, for the in-memory stats; inside the transaction, so it is exact.
@@ -186,32 +172,18 @@ CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
     auto& remove = statements_.remove;
     remove.bind(1, first);
     remove.bind(2, last);
-    status = remove.step();
-    remove.reset();
-    if (!status) return abort(status);
+    if (status = remove.run(); !status) return abort(status);
   }
-  if (auto status = run(statements_.commit); !status) return abort(status);
+  if (auto status = transaction.commit(); !status) return abort(status);
   return outcome;
 }
 
-sqlite::Status OutboxStore::run(sqlite::Statement& statement) {
-  auto status = statement.step();
-  statement.reset();
-  return status;
-}
-
-sqlite::Status OutboxStore::oldest(std::int64_t& unix_ms) {
+storage::Status OutboxStore::oldest(std::int64_t& unix_ms) {
   auto& stmt = statements_.oldest;
   auto status = stmt.step();
   unix_ms = status.code == SQLITE_ROW ? stmt.column_int(0) : 0;
   stmt.reset();
-  return status.ok() ? sqlite::Status{} : status;
-}
-
-void OutboxStore::rollback() {
-  // SQLite may already have rolled back by itself (after SQLITE_FULL or an I/O error); a ROLLBACK
-  // without a transaction is an error we have nothing to do about.
-  if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
+  return status.ok() ? storage::Status{} : status;
 }
 
 }  // namespace wedge::outbox

@@ -10,9 +10,10 @@
 // Checkpoints run on a WalCheckpointer thread, never inside a commit.
 #pragma once
 
+#include "daemon/outbox/outbox.hpp"
 #include "daemon/outbox/seq_ranges.hpp"
-#include "daemon/outbox/sqlite_db.hpp"
-#include "daemon/outbox/wal_checkpointer.hpp"
+#include "daemon/storage/sqlite.hpp"
+#include "daemon/storage/wal_checkpointer.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -35,17 +36,11 @@ struct StoreState {
   std::int64_t oldest_unix_ms = 0;
 };
 
-struct RowToInsert {
-  std::int64_t seq = 0;
-  std::string id;
-  std::string topic;
-  std::string type;
-  std::string payload;
-  std::int64_t created_unix_ms = 0;
-};
+// A row is stored as it is read back (payload: the serialised envelope).
+using RowToInsert = StoredEvent;
 
 struct [[nodiscard]] CommitOutcome {
-  sqlite::Status status;
+  storage::Status status;
   std::int64_t deleted_events = 0;
   std::int64_t deleted_bytes = 0;
 };
@@ -53,7 +48,7 @@ struct [[nodiscard]] CommitOutcome {
 class OutboxStore {
  public:
   // Opens or creates the file, sets the pragmas, creates the schema. Failure leaves it closed.
-  sqlite::Status open(const StoreOptions& options);
+  storage::Status open(const StoreOptions& options);
   void close() {
     statements_ = {};
     if (checkpointer_) checkpointer_->stop();
@@ -62,7 +57,7 @@ class OutboxStore {
   }
 
   // One COUNT/SUM over the table plus the meta row: the start-up state.
-  sqlite::Status load_state(StoreState& state);
+  storage::Status load_state(StoreState& state);
 
   // One transaction (BEGIN IMMEDIATE ... COMMIT, one WAL fsync): inserts `rows` (seqs assigned by
   // the caller), raises meta.last_seq to the last of them, deletes the `acks` seq ranges (one range
@@ -71,26 +66,20 @@ class OutboxStore {
   CommitOutcome commit(const std::vector<RowToInsert>& rows, const std::vector<SeqRange>& acks);
 
   // Creation time of the lowest seq stored, 0 when empty. A primary-key lookup, not a scan.
-  sqlite::Status oldest(std::int64_t& unix_ms);
+  storage::Status oldest(std::int64_t& unix_ms);
 
  private:
-  void rollback();
-
   struct Statements {
-    sqlite::Statement insert;
-    sqlite::Statement set_last_seq;
-    sqlite::Statement measure;
-    sqlite::Statement remove;
-    sqlite::Statement oldest;
-    // Prepared once: sqlite3_exec would parse them again on every commit.
-    sqlite::Statement begin;
-    sqlite::Statement commit;
+    storage::Statement insert;
+    storage::Statement set_last_seq;
+    storage::Statement measure;
+    storage::Statement remove;
+    storage::Statement oldest;
   };
-  sqlite::Status run(sqlite::Statement& statement);
 
-  sqlite::Connection db_;
+  storage::Connection db_;
   Statements statements_;
-  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
+  std::unique_ptr<storage::WalCheckpointer> checkpointer_;
 };
 
 }  // namespace wedge::outbox

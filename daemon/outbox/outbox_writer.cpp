@@ -159,15 +159,15 @@ CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector
     result.id = uuids_.next();
     auto envelope = build_envelope(EnvelopeFields{result.id, seq, event.ts_unix_ms, event.type,
                                                   event.station, event.order_id, event.data_json});
-    if (!envelope.ok) {
+    if (!envelope) {
       result.error = OutboxError::invalid;
-      result.reason = "event " + event.type + " not stored: " + envelope.reason;
+      result.reason = "event " + event.type + " not stored: " + envelope.reason();
       continue;
     }
     result.seq = seq++;
-    inserted_bytes += static_cast<std::int64_t>(envelope.json.size());
-    rows.push_back(RowToInsert{result.seq, result.id, event.topic, event.type,
-                               std::move(envelope.json), event.ts_unix_ms});
+    inserted_bytes += static_cast<std::int64_t>(envelope->size());
+    rows.push_back(RowToInsert{result.seq, result.id, event.topic, event.type, std::move(*envelope),
+                               event.ts_unix_ms});
   }
 
   const bool was_empty = state_.depth == 0;
@@ -175,7 +175,7 @@ CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector
   if (!outcome.status) {
     ++storage_errors_;
     report.storage_failed = true;
-    report.storage_reason = sqlite::code_name(outcome.status.code) + ": " + outcome.status.message;
+    report.storage_reason = storage::code_name(outcome.status.code) + ": " + outcome.status.message;
     spdlog::error("outbox: commit of {} events and {} acks failed: {}", rows.size(), acks.size(),
                   report.storage_reason);
     for (auto& result : report.appends) {
@@ -242,7 +242,7 @@ void OutboxWriter::retry_acks_alone(CommitReport& report, std::vector<SeqRange> 
     if (!report.storage_failed) {
       report.storage_failed = true;
       report.storage_reason =
-          sqlite::code_name(outcome.status.code) + ": " + outcome.status.message;
+          storage::code_name(outcome.status.code) + ": " + outcome.status.message;
     }
     for (const auto& range : acks) retry_acks_.insert(range);
     return;

@@ -5,12 +5,14 @@
 #include <boost/uuid/uuid_io.hpp>
 
 #include <fmt/format.h>
+
+#include "daemon/print/print_db.hpp"
+#include "daemon/storage/sqlite.hpp"
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <vector>
 
-#include "daemon/print/print_db.hpp"
 
 namespace wedge::print {
 
@@ -52,7 +54,7 @@ JobState parse_state(std::string_view text) {
   return JobState::queued;
 }
 
-JobInfo read_job(const PrintDb::Statement& st, std::int64_t* next_attempt = nullptr) {
+JobInfo read_job(const storage::Statement& st, std::int64_t* next_attempt = nullptr) {
   JobInfo job;
   job.id = st.column_text(0);
   job.printer_id = st.column_text(1);
@@ -91,7 +93,7 @@ struct PrintQueue::Lane {
 
 PrintQueue::PrintQueue(asio::any_io_executor loop, QueueOptions options)
     : loop_(loop), options_(std::move(options)) {
-  db_ = std::make_unique<PrintDb>(options_.db_path, kSchema);
+  db_ = open_print_db(options_.db_path, kSchema);
 }
 
 PrintQueue::~PrintQueue() {
@@ -114,7 +116,7 @@ void PrintQueue::start() {
   // Jobs caught between "sending" and "printed" by a crash: at most once (see header).
   std::vector<JobInfo> interrupted;
   {
-    auto st = db_->prepare(fmt::format("SELECT {} FROM print_job WHERE state='sending' ORDER BY seq",
+    auto st = db_->statement(fmt::format("SELECT {} FROM print_job WHERE state='sending' ORDER BY seq",
                                        kColumns));
     while (st.step().code == SQLITE_ROW) interrupted.push_back(read_job(st));
   }
@@ -127,7 +129,7 @@ void PrintQueue::start() {
   // Jobs for a printer that is no longer configured would wait forever.
   std::vector<JobInfo> orphans;
   {
-    auto st = db_->prepare(fmt::format("SELECT {} FROM print_job WHERE state='queued' ORDER BY seq",
+    auto st = db_->statement(fmt::format("SELECT {} FROM print_job WHERE state='queued' ORDER BY seq",
                                        kColumns));
     while (st.step().code == SQLITE_ROW) {
       auto job = read_job(st);
@@ -138,7 +140,7 @@ void PrintQueue::start() {
     finish(job, JobState::failed,
            fmt::format("printer '{}' is not configured any more", job.printer_id), job.attempts);
 
-  auto purge = db_->prepare(
+  auto purge = db_->statement(
       "DELETE FROM print_job WHERE state IN ('printed','failed') AND finished_unix_ms < ?");
   purge.bind(1, now - options_.keep_history.count());
   if (auto st = purge.step(); !st) spdlog::error("print queue: purging history: {}", st.message);
@@ -165,7 +167,7 @@ EnqueueResult PrintQueue::enqueue(NewJob job) {
     return {{}, fmt::format("print queue full ({} jobs waiting)", options_.max_queued_jobs)};
   if (job.id.empty()) job.id = boost::uuids::to_string(boost::uuids::random_generator()());
 
-  auto insert = db_->prepare(
+  auto insert = db_->statement(
       "INSERT INTO print_job(id, printer_id, order_id, zpl, state, created_unix_ms, reprint_of) "
       "VALUES (?,?,?,?,'queued',?,?)");
   insert.bind(1, job.id).bind(2, job.printer_id).bind(3, job.order_id).bind(4, job.zpl);
@@ -194,21 +196,21 @@ EnqueueResult PrintQueue::reprint(std::string_view job_id) {
   NewJob copy{{}, original->printer_id, original->order_id, original->zpl};
   auto result = enqueue(std::move(copy));
   if (!result) return result;
-  auto mark = db_->prepare("UPDATE print_job SET reprint_of=? WHERE id=?");
+  auto mark = db_->statement("UPDATE print_job SET reprint_of=? WHERE id=?");
   mark.bind(1, original->id).bind(2, result.id);
   if (auto st = mark.step(); !st) spdlog::error("print queue: marking reprint: {}", st.message);
   return result;
 }
 
 std::optional<JobInfo> PrintQueue::find(std::string_view job_id) {
-  auto st = db_->prepare(fmt::format("SELECT {} FROM print_job WHERE id=?", kColumns));
+  auto st = db_->statement(fmt::format("SELECT {} FROM print_job WHERE id=?", kColumns));
   st.bind(1, job_id);
   if (st.step().code != SQLITE_ROW) return std::nullopt;
   return read_job(st);
 }
 
 std::int64_t PrintQueue::count(JobState state) {
-  auto st = db_->prepare("SELECT COUNT(*) FROM print_job WHERE state=?");
+  auto st = db_->statement("SELECT COUNT(*) FROM print_job WHERE state=?");
   st.bind(1, to_string(state));
   if (st.step().code != SQLITE_ROW) return 0;
   return st.column_int(0);
@@ -240,7 +242,7 @@ void PrintQueue::kick(Lane& lane) {
   }
   const auto& printer_id = lane.printer->id();
   // Oldest unfinished job first: labels come out in the order they were asked for.
-  auto select = db_->prepare(fmt::format(
+  auto select = db_->statement(fmt::format(
       "SELECT {} FROM print_job WHERE printer_id=? AND state='queued' ORDER BY seq LIMIT 1",
       kColumns));
   select.bind(1, printer_id);
@@ -273,7 +275,7 @@ void PrintQueue::kick(Lane& lane) {
   lane.waiting_reason.clear();
 
   // Committed before the first byte leaves: this row is what makes the crash case at most once.
-  auto mark = db_->prepare("UPDATE print_job SET state='sending' WHERE id=? AND state='queued'");
+  auto mark = db_->statement("UPDATE print_job SET state='sending' WHERE id=? AND state='queued'");
   mark.bind(1, job.id);
   if (auto st = mark.step(); !st) {
     spdlog::error("printer={} job={} cannot be marked sending: {}", printer_id, job.id, st.message);
@@ -302,7 +304,7 @@ void PrintQueue::on_result(Lane& lane, const std::string& job_id,
              result.error == drivers::PrintError::busy) {
     // Nothing was sent: back to the queue without using up an attempt.
     spdlog::info("printer={} job={} not sent: {}", printer_id, job_id, result.reason);
-    auto st = db_->prepare(
+    auto st = db_->statement(
         "UPDATE print_job SET state='queued', last_error=?, next_attempt_unix_ms=? WHERE id=?");
     st.bind(1, result.reason).bind(2, now_unix_ms() + options_.printer_wait_poll.count());
     st.bind(3, job_id);
@@ -316,7 +318,7 @@ void PrintQueue::on_result(Lane& lane, const std::string& job_id,
       const auto delay = retry_delay(attempts);
       spdlog::warn("printer={} job={} attempt {} failed, retry in {} ms: {}", printer_id, job_id,
                    attempts, delay.count(), result.reason);
-      auto st = db_->prepare(
+      auto st = db_->statement(
           "UPDATE print_job SET state='queued', attempts=?, last_error=?, next_attempt_unix_ms=? "
           "WHERE id=?");
       st.bind(1, std::int64_t{attempts}).bind(2, result.reason);
@@ -329,7 +331,7 @@ void PrintQueue::on_result(Lane& lane, const std::string& job_id,
 
 void PrintQueue::finish(const JobInfo& job, JobState state, const std::string& reason,
                         int attempts) {
-  auto st = db_->prepare(
+  auto st = db_->statement(
       "UPDATE print_job SET state=?, last_error=?, attempts=?, finished_unix_ms=? WHERE id=?");
   st.bind(1, to_string(state)).bind(2, reason).bind(3, std::int64_t{attempts});
   st.bind(4, now_unix_ms()).bind(5, job.id);

@@ -40,9 +40,11 @@
 
 #include "drivers/printer/printer.hpp"
 
-namespace wedge::print {
+namespace wedge::storage {
+class Connection;
+}  // namespace wedge::storage
 
-class PrintDb;
+namespace wedge::print {
 
 inline constexpr std::string_view kInterruptedReason =
     "interrupted: the daemon stopped while sending this job; not resent to avoid a duplicate "
@@ -135,7 +137,7 @@ class PrintQueue {
 
   boost::asio::any_io_executor loop_;
   QueueOptions options_;
-  std::unique_ptr<PrintDb> db_;
+  std::unique_ptr<storage::Connection> db_;
   std::map<std::string, std::unique_ptr<Lane>, std::less<>> lanes_;
   OutcomeHandler outcome_handler_;
   bool started_ = false;

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "daemon/print/print_db.hpp"
+#include "daemon/storage/sqlite.hpp"
+
 #include <stdexcept>
 
-#include "daemon/print/print_db.hpp"
 
 namespace wedge::print {
 namespace {
@@ -56,7 +58,7 @@ SsccGenerator::SsccGenerator(SsccOptions options) : options_(std::move(options))
   const auto& prefix = options_.company_prefix;
   serial_limit_ = 1;
   for (std::size_t i = 0; i < 16 - prefix.size(); ++i) serial_limit_ *= 10;
-  db_ = std::make_unique<PrintDb>(options_.db_path, kSchema);
+  db_ = open_print_db(options_.db_path, kSchema);
 }
 
 SsccGenerator::~SsccGenerator() = default;
@@ -64,17 +66,18 @@ SsccGenerator::~SsccGenerator() = default;
 SsccResult SsccGenerator::next() {
   // IMMEDIATE: take the write lock before reading, so that two processes sharing the file (a
   // misconfiguration, but possible) still never read the same serial.
-  if (auto st = db_->exec("BEGIN IMMEDIATE"); !st)
+  storage::Transaction transaction(*db_);
+  if (auto st = transaction.begin(storage::Transaction::Mode::immediate); !st)
     return {{}, "SSCC counter: " + st.message};
-  auto fail = [this](std::string message) {
-    (void)db_->exec("ROLLBACK");
+  auto fail = [&transaction](std::string message) {
+    transaction.rollback();
     return SsccResult{{}, std::move(message)};
   };
-  auto insert = db_->prepare(
+  auto insert = db_->statement(
       "INSERT OR IGNORE INTO sscc_serial(company_prefix, extension, next_serial) VALUES (?,?,1)");
   insert.bind(1, options_.company_prefix).bind(2, std::int64_t{options_.extension_digit});
   if (auto st = insert.step(); !st) return fail("SSCC counter: " + st.message);
-  auto select = db_->prepare(
+  auto select = db_->statement(
       "SELECT next_serial FROM sscc_serial WHERE company_prefix=? AND extension=?");
   select.bind(1, options_.company_prefix).bind(2, std::int64_t{options_.extension_digit});
   if (auto st = select.step(); st.code != SQLITE_ROW) return fail("SSCC counter: " + st.message);
@@ -82,11 +85,11 @@ SsccResult SsccGenerator::next() {
   if (serial >= serial_limit_)
     return fail(fmt::format("SSCC serial range exhausted for prefix {} extension {}",
                             options_.company_prefix, options_.extension_digit));
-  auto update = db_->prepare(
+  auto update = db_->statement(
       "UPDATE sscc_serial SET next_serial=next_serial+1 WHERE company_prefix=? AND extension=?");
   update.bind(1, options_.company_prefix).bind(2, std::int64_t{options_.extension_digit});
   if (auto st = update.step(); !st) return fail("SSCC counter: " + st.message);
-  if (auto st = db_->exec("COMMIT"); !st) return fail("SSCC counter: " + st.message);
+  if (auto st = transaction.commit(); !st) return fail("SSCC counter: " + st.message);
 
   const auto serial_digits = 16 - options_.company_prefix.size();
   auto data = fmt::format("{}{}{:0{}}", options_.extension_digit, options_.company_prefix, serial,
@@ -96,7 +99,7 @@ SsccResult SsccGenerator::next() {
 }
 
 std::int64_t SsccGenerator::remaining() {
-  auto select = db_->prepare(
+  auto select = db_->statement(
       "SELECT next_serial FROM sscc_serial WHERE company_prefix=? AND extension=?");
   select.bind(1, options_.company_prefix).bind(2, std::int64_t{options_.extension_digit});
   if (select.step().code != SQLITE_ROW) return serial_limit_ - 1;

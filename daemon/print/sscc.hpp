@@ -14,9 +14,11 @@
 #include <string>
 #include <string_view>
 
-namespace wedge::print {
+namespace wedge::storage {
+class Connection;
+}  // namespace wedge::storage
 
-class PrintDb;
+namespace wedge::print {
 
 // Check digit for the data digits (without check): weights 3,1,3,1… from the rightmost digit
 // leftwards; (10 − sum mod 10) mod 10. Returns -1 for empty input or a non-digit.
@@ -57,7 +59,7 @@ class SsccGenerator {
  private:
   SsccOptions options_;
   std::int64_t serial_limit_ = 0;  // 10^(16 − prefix length)
-  std::unique_ptr<PrintDb> db_;
+  std::unique_ptr<storage::Connection> db_;
 };
 
 }  // namespace wedge::print

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <limits>
 
-#include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/storage/sqlite.hpp"
 
 namespace wedge::station {
 
@@ -11,11 +11,11 @@ JournalRead read_command_journal(const std::string& db_path, std::int64_t after_
   JournalRead out;
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) return out;
-  outbox::sqlite::Connection db;
+  storage::Connection db;
   auto status = db.open(db_path, false, "");
   if (status) status = db.exec("PRAGMA busy_timeout=2000;");
   if (status) status = db.query_int("SELECT COALESCE(MAX(rowid), 0) FROM commands", out.max_rowid);
-  outbox::sqlite::Statement select;
+  storage::Statement select;
   if (status) status = db.prepare("SELECT rowid, type, payload FROM commands WHERE rowid > ?1 ORDER BY rowid", select);
   if (!status) {
     out.error = db_path + ": " + status.message;
@@ -39,10 +39,10 @@ JournalRead read_command_journal(const std::string& db_path, std::int64_t after_
 bool mark_order_held_by_station(const std::string& db_path, const std::string& order_id, std::string& error) {
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) return true;  // no journal (tests without a link)
-  outbox::sqlite::Connection db;
+  storage::Connection db;
   auto status = db.open(db_path, false, "");
   if (status) status = db.exec("PRAGMA busy_timeout=2000;");
-  outbox::sqlite::Statement update;
+  storage::Statement update;
   if (status)
     status = db.prepare("UPDATE orders SET state = 'held' WHERE order_id = ?1 AND state = 'received'", update);
   if (status) {
@@ -59,19 +59,19 @@ JournalPurge purge_command_journal(const std::string& db_path, const std::string
   JournalPurge out;
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec) || !std::filesystem::exists(stations_db_path, ec)) return out;
-  outbox::sqlite::Connection db;
+  storage::Connection db;
   auto status = db.open(db_path, false, "");
   // Losing this transaction in a power cut only means doing it again: no fsync of its own.
   if (status) status = db.exec("PRAGMA busy_timeout=2000; PRAGMA synchronous=NORMAL;");
-  outbox::sqlite::Statement attach;
+  storage::Statement attach;
   if (status) status = db.prepare("ATTACH DATABASE ?1 AS st", attach);
   if (status) {
     attach.bind(1, stations_db_path);  // exists (checked above): ATTACH creates nothing
     status = attach.step();
     attach.reset();
   }
-  outbox::sqlite::Statement orders;
-  outbox::sqlite::Statement commands;
+  storage::Statement orders;
+  storage::Statement commands;
   if (status)
     status = db.prepare(
         "DELETE FROM orders WHERE rowid IN (SELECT o.rowid FROM orders o WHERE o.updated_unix_ms < ?1"
@@ -83,7 +83,7 @@ JournalPurge purge_command_journal(const std::string& db_path, const std::string
         " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = c.order_id) LIMIT ?2)",
         commands);
   // Runs one of the two deletes; the rows it removed go to `removed`.
-  auto run = [&](outbox::sqlite::Statement& del, std::int64_t& removed) {
+  auto run = [&](storage::Statement& del, std::int64_t& removed) {
     del.bind(1, cutoff_unix_ms);
     del.bind(2, limit);
     status = del.step();
@@ -102,7 +102,7 @@ JournalPurge purge_command_journal(const std::string& db_path, const std::string
   }
   // Read only: stations.db is written by the loop alone, which drops these ids itself. An id
   // marked handled meanwhile belongs to a command that is in the journal, so it is never listed.
-  outbox::sqlite::Statement stale;
+  storage::Statement stale;
   if (db.prepare("SELECT h.id FROM st.handled_commands h WHERE NOT EXISTS"
                  " (SELECT 1 FROM commands c WHERE c.id = h.id) LIMIT ?1",
                  stale)) {

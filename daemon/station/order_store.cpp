@@ -2,28 +2,30 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <stdexcept>
 
 namespace wedge::station {
 
 OrderStore::OrderStore(const std::string& db_path) {
-  auto status = db_.open(db_path, true, "");
-  if (!status) throw std::runtime_error(status.message);
-  status = db_.exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=2000;"
+  storage::Connection::Options options;
+  options.path = db_path;
+  options.synchronous = "NORMAL";
+  options.busy_timeout = std::chrono::milliseconds(2000);
+  options.setup.emplace_back(
       "CREATE TABLE IF NOT EXISTS station_orders("
       " order_id TEXT PRIMARY KEY, rank INTEGER NOT NULL, record TEXT NOT NULL,"
       " updated_unix_ms INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000),"
       " final_sscc TEXT NOT NULL DEFAULT '');"
       "CREATE TABLE IF NOT EXISTS handled_commands(id TEXT PRIMARY KEY);"
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
-  if (!status) throw std::runtime_error(db_path + ": " + status.message);
+  db_ = storage::open_or_throw(options);
   // stations.db from before ended orders left memory: the column, filled from the records once.
   std::int64_t has_column = 0;
   if (!db_.query_int("SELECT COUNT(*) FROM pragma_table_info('station_orders') WHERE name = 'final_sscc'", has_column))
     throw std::runtime_error(db_path + ": cannot read the table's columns");
   if (has_column == 0) {
-    status = db_.exec(
+    auto status = db_.exec(
         "BEGIN; ALTER TABLE station_orders ADD COLUMN final_sscc TEXT NOT NULL DEFAULT '';"
         "UPDATE station_orders SET final_sscc = COALESCE(json_extract(record, '$.label.sscc'), '')"
         " WHERE json_extract(record, '$.status') IN ('shipped', 'cancelled'); COMMIT;");
@@ -36,7 +38,7 @@ OrderStore::OrderStore(const std::string& db_path) {
   // column is set only once the order ended, and the index is partial: an entry for every order
   // would be rewritten with each save of its record, a second WAL page per scan (and an index on
   // json_extract would parse the record twice per save).
-  status = db_.exec(
+  auto status = db_.exec(
       "DROP INDEX IF EXISTS station_orders_sscc;"
       "CREATE INDEX IF NOT EXISTS station_orders_final_sscc ON station_orders(final_sscc) WHERE final_sscc <> '';");
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
@@ -54,8 +56,8 @@ OrderStore::OrderStore(const std::string& db_path) {
         "SELECT order_id FROM station_orders WHERE final_sscc = ?1 AND final_sscc <> '' LIMIT 1",
         select_sscc_);
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
-  checkpointer_ = std::make_unique<outbox::sqlite::WalCheckpointer>(
-      outbox::sqlite::WalCheckpointer::Options{db_path, "", "stations"});
+  checkpointer_ = std::make_unique<storage::WalCheckpointer>(
+      storage::WalCheckpointer::Options{db_path, "", "stations"});
   if (auto attached = checkpointer_->attach(db_); !attached) {
     spdlog::warn("stations: WAL checkpoints stay on the event loop: {}", attached.message);
     checkpointer_.reset();
@@ -150,7 +152,7 @@ std::optional<std::string> OrderStore::order_with_sscc(const std::string& sscc) 
 
 std::vector<std::string> OrderStore::final_ended_before(std::int64_t cutoff_unix_ms) {
   std::vector<std::string> out;
-  outbox::sqlite::Statement select;
+  storage::Statement select;
   // The plain column first: an order last saved after the cutoff cannot have ended before it (give
   // or take the column's whole seconds: such an order goes an hour later), so only the rows that
   // aged past the cutoff since the last purge have their JSON parsed. At 40,000 stored orders that
@@ -176,25 +178,19 @@ bool OrderStore::forget_handled(const std::vector<std::string>& command_ids, std
 
 bool OrderStore::delete_each(const char* sql, const std::vector<std::string>& keys, std::string& error) {
   if (keys.empty()) return true;
-  outbox::sqlite::Statement del;
-  auto status = db_.exec("BEGIN");
+  storage::Statement del;
+  storage::Transaction transaction(db_);
+  auto status = transaction.begin();
   if (status) status = db_.prepare(sql, del);
-  for (std::size_t i = 0; status && i < keys.size(); ++i) {
-    del.bind(1, keys[i]);
-    status = del.step();
-    del.reset();
-  }
-  if (status) status = db_.exec("COMMIT");
-  if (!status) {
-    error = status.message;
-    (void)db_.exec("ROLLBACK");
-  }
+  for (std::size_t i = 0; status && i < keys.size(); ++i) status = del.bind(1, keys[i]).run();
+  if (status) status = transaction.commit();
+  if (!status) error = status.message;
   return static_cast<bool>(status);
 }
 
 std::vector<OrderRecord> OrderStore::load_where(const std::string& where) {
   std::vector<OrderRecord> out;
-  outbox::sqlite::Statement select;
+  storage::Statement select;
   if (!db_.prepare("SELECT order_id, record FROM station_orders" + where + " ORDER BY rank", select)) return out;
   while (select.step().code == SQLITE_ROW) {
     std::string error;

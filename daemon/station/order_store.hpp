@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/outbox/sqlite_db.hpp"
-#include "daemon/outbox/wal_checkpointer.hpp"
+#include "daemon/storage/sqlite.hpp"
+#include "daemon/storage/wal_checkpointer.hpp"
 #include "daemon/station/workflow_order.hpp"
 
 namespace wedge::station {
@@ -75,14 +75,14 @@ class OrderStore {
   [[nodiscard]] bool delete_each(const char* sql, const std::vector<std::string>& keys, std::string& error);
   std::vector<OrderRecord> load_where(const std::string& where);
 
-  outbox::sqlite::Connection db_;
-  outbox::sqlite::Statement upsert_;
-  outbox::sqlite::Statement mark_handled_;
-  outbox::sqlite::Statement find_handled_;
-  outbox::sqlite::Statement select_one_;
-  outbox::sqlite::Statement select_sscc_;
+  storage::Connection db_;
+  storage::Statement upsert_;
+  storage::Statement mark_handled_;
+  storage::Statement find_handled_;
+  storage::Statement select_one_;
+  storage::Statement select_sscc_;
   // Declared last: stopped and unhooked before the statements and the connection go.
-  std::unique_ptr<outbox::sqlite::WalCheckpointer> checkpointer_;
+  std::unique_ptr<storage::WalCheckpointer> checkpointer_;
 };
 
 }  // namespace wedge::station

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "daemon/core/storage_health.hpp"
-#include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/storage/sqlite.hpp"
 #include "daemon/print/print_db.hpp"
 #include "tests/support/process.hpp"
 
@@ -27,11 +27,11 @@ const std::string kRow = std::string(2000, 'x');
 
 TEST(StorageHealth, OutboxWrapperReportsAFullDiskAndItsRecovery) {
   TempDir dir;
-  wedge::outbox::sqlite::Connection db;
+  wedge::storage::Connection db;
   ASSERT_TRUE(db.open(dir.file("stations.db"), true, ""));
   ASSERT_TRUE(db.exec("CREATE TABLE t(v TEXT)"));
   ASSERT_TRUE(db.exec("PRAGMA max_page_count=8"));
-  wedge::outbox::sqlite::Statement insert;
+  wedge::storage::Statement insert;
   ASSERT_TRUE(db.prepare("INSERT INTO t VALUES(?)", insert));
   EXPECT_EQ(failure_of("stations.db"), nullptr);
 
@@ -68,15 +68,15 @@ TEST(StorageHealth, OutboxWrapperReportsAFullDiskAndItsRecovery) {
 
 TEST(StorageHealth, PrintDbReportsAFullDiskAndItsRecovery) {
   TempDir dir;
-  wedge::print::PrintDb db(dir.file("print.db"), "CREATE TABLE IF NOT EXISTS t(v TEXT)");
-  ASSERT_TRUE(db.exec("PRAGMA max_page_count=8"));
+  auto db = wedge::print::open_print_db(dir.file("print.db"), "CREATE TABLE IF NOT EXISTS t(v TEXT)");
+  ASSERT_TRUE(db->exec("PRAGMA max_page_count=8"));
   bool full = false;
-  for (int i = 0; i < 100 && !full; ++i) full = !db.prepare("INSERT INTO t VALUES(?)").bind(1, kRow).step();
+  for (int i = 0; i < 100 && !full; ++i) full = !db->statement("INSERT INTO t VALUES(?)").bind(1, kRow).step();
   ASSERT_TRUE(full);
   ASSERT_NE(failure_of("print.db"), nullptr);
   EXPECT_EQ(failure_of("print.db")->reason, "database or disk is full");
-  ASSERT_TRUE(db.exec("PRAGMA max_page_count=1000"));
-  ASSERT_TRUE(db.prepare("INSERT INTO t VALUES(?)").bind(1, kRow).step());
+  ASSERT_TRUE(db->exec("PRAGMA max_page_count=1000"));
+  ASSERT_TRUE(db->statement("INSERT INTO t VALUES(?)").bind(1, kRow).step());
   EXPECT_EQ(failure_of("print.db"), nullptr);
 }
 

@@ -39,9 +39,9 @@ TEST(Envelope, CarriesEveryFieldInOrder) {
   const auto result = build_envelope(EnvelopeFields{"0b7c5d1e-8a1f-4c1e-9d3b-2a6f0e4c8b11", 42,
                                                     1'795'755'662'123, "pick.scan_accepted",
                                                     "pack-1", "ORD-7", R"({"sku":"A-1","qty":2})"});
-  ASSERT_TRUE(result.ok) << result.reason;
+  ASSERT_TRUE(result) << result.reason();
   EXPECT_EQ(
-      result.json,
+      *result,
       R"({"id":"0b7c5d1e-8a1f-4c1e-9d3b-2a6f0e4c8b11","seq":42,"ts":"2026-11-27T05:01:02.123Z",)"
       R"("type":"pick.scan_accepted","station":"pack-1","order_id":"ORD-7",)"
       R"("data":{"sku":"A-1","qty":2}})");
@@ -49,8 +49,8 @@ TEST(Envelope, CarriesEveryFieldInOrder) {
 
 TEST(Envelope, EmptyStationAndOrderAreNull) {
   const auto result = build_envelope(EnvelopeFields{"id", 1, 0, "gateway.started", "", "", "{}"});
-  ASSERT_TRUE(result.ok);
-  const auto value = boost::json::parse(result.json).as_object();
+  ASSERT_TRUE(result);
+  const auto value = boost::json::parse(*result).as_object();
   EXPECT_TRUE(value.at("station").is_null());
   EXPECT_TRUE(value.at("order_id").is_null());
   EXPECT_TRUE(value.at("data").as_object().empty());
@@ -59,16 +59,16 @@ TEST(Envelope, EmptyStationAndOrderAreNull) {
 TEST(Envelope, StringsAreEscaped) {
   const auto result =
       build_envelope(EnvelopeFields{"id", 1, 0, "t", "st\"a\\tion\n", "", R"({"s":"\u00e9"})"});
-  ASSERT_TRUE(result.ok);
-  const auto value = boost::json::parse(result.json).as_object();
+  ASSERT_TRUE(result);
+  const auto value = boost::json::parse(*result).as_object();
   EXPECT_EQ(value.at("station").as_string(), "st\"a\\tion\n");
 }
 
 TEST(Envelope, RejectsDataThatIsNotAJsonObject) {
   for (const char* bad : {"", "{", "[1,2]", "42", "\"x\"", "{\"a\":}", "null"}) {
     const auto result = build_envelope(EnvelopeFields{"id", 1, 0, "t", "", "", bad});
-    EXPECT_FALSE(result.ok) << bad;
-    EXPECT_FALSE(result.reason.empty()) << bad;
+    EXPECT_FALSE(result) << bad;
+    EXPECT_FALSE(result.reason().empty()) << bad;
   }
 }
 

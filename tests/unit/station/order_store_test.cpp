@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "daemon/commands/command_store.hpp"
-#include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/storage/sqlite.hpp"
 #include "daemon/station/command_journal.hpp"
 #include "daemon/station/order_store.hpp"
 #include "tests/support/process.hpp"
@@ -99,9 +99,9 @@ TEST_F(OrderStoreTest, ReadsOneOrderBackByIdOrByItsLabel) {
 TEST_F(OrderStoreTest, TheSsccLookupUsesTheIndex) {
   // Every unknown parcel scanned at a ship station asks; a day of orders must not be a table scan.
   { OrderStore store(path()); }
-  outbox::sqlite::Connection db;
+  storage::Connection db;
   ASSERT_TRUE(db.open(path(), false, ""));
-  outbox::sqlite::Statement plan;
+  storage::Statement plan;
   ASSERT_TRUE(db.prepare("EXPLAIN QUERY PLAN SELECT order_id FROM station_orders "
                          "WHERE final_sscc = ?1 AND final_sscc <> '' LIMIT 1",
                          plan));
@@ -114,7 +114,7 @@ TEST_F(OrderStoreTest, SavingAnOpenOrderWritesOnePage) {
   // The SSCC index covers ended orders only: a scan's save of an open order's record must not
   // also rewrite an index page (it did, with an index over every row: two WAL frames per save).
   OrderStore store(path());
-  outbox::sqlite::Connection db;
+  storage::Connection db;
   ASSERT_TRUE(db.open(path(), false, ""));
   ASSERT_TRUE(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   auto open = order("O-OPEN", 1, OrderStatus::active, "st1", "", 1000, 0);
@@ -123,7 +123,7 @@ TEST_F(OrderStoreTest, SavingAnOpenOrderWritesOnePage) {
     open.pick.lines[0].picked = i % 2;
     ASSERT_TRUE(store.save(open, error)) << error;
   }
-  outbox::sqlite::Statement checkpoint;
+  storage::Statement checkpoint;
   ASSERT_TRUE(db.prepare("PRAGMA wal_checkpoint(PASSIVE)", checkpoint));
   ASSERT_EQ(checkpoint.step().code, SQLITE_ROW);
   EXPECT_EQ(checkpoint.column_int(1), 10);  // WAL frames: one page per save
@@ -133,13 +133,13 @@ TEST_F(OrderStoreTest, AStoreFromBeforeTheColumnIsMigrated) {
   // stations.db as the previous version wrote it: no final_sscc column.
   const std::string old_path = dir_.file("old.db");
   {
-    outbox::sqlite::Connection db;
+    storage::Connection db;
     ASSERT_TRUE(db.open(old_path, true, ""));
     ASSERT_TRUE(db.exec(
         "PRAGMA journal_mode=WAL; CREATE TABLE station_orders(order_id TEXT PRIMARY KEY, rank INTEGER NOT NULL,"
         " record TEXT NOT NULL, updated_unix_ms INTEGER NOT NULL DEFAULT 0);"
         "CREATE INDEX station_orders_sscc ON station_orders(json_extract(record, '$.label.sscc'));"));
-    outbox::sqlite::Statement insert;
+    storage::Statement insert;
     ASSERT_TRUE(db.prepare("INSERT INTO station_orders(order_id, rank, record) VALUES(?1, ?2, ?3)", insert));
     for (const auto& r : {order("O-SHIPPED", 1, OrderStatus::shipped, "", "340000000000000011", 1000, 5000),
                           order("O-PACKING", 2, OrderStatus::active, "st1", "340000000000000028", 1000, 0)}) {

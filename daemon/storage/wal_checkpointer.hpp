@@ -24,7 +24,7 @@
 // that thread at any time in between.
 #pragma once
 
-#include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/storage/sqlite.hpp"
 
 #include <condition_variable>
 #include <cstdint>
@@ -32,7 +32,7 @@
 #include <string>
 #include <thread>
 
-namespace wedge::outbox::sqlite {
+namespace wedge::storage {
 
 class WalCheckpointer {
  public:
@@ -83,4 +83,4 @@ class WalCheckpointer {
   std::thread thread_;
 };
 
-}  // namespace wedge::outbox::sqlite
+}  // namespace wedge::storage

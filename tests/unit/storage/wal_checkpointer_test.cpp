@@ -1,7 +1,7 @@
 // WalCheckpointer against real SQLite files: checkpoints happen off the committing thread and keep
 // the WAL bounded, the backstop checkpoints inline when the thread cannot, detach restores SQLite's
 // own, and a file that is not in WAL mode is refused.
-#include "daemon/outbox/wal_checkpointer.hpp"
+#include "daemon/storage/wal_checkpointer.hpp"
 
 #include "tests/support/process.hpp"
 
@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <string>
 
-namespace wedge::outbox::sqlite {
+namespace wedge::storage {
 namespace {
 
 constexpr int kPageBytes = 4096;
@@ -97,4 +97,4 @@ TEST(WalCheckpointer, RefusesAFileNotInWalMode) {
 }
 
 }  // namespace
-}  // namespace wedge::outbox::sqlite
+}  // namespace wedge::storage

@@ -1,10 +1,11 @@
-#include "daemon/outbox/sqlite_db.hpp"
+#include "daemon/storage/sqlite.hpp"
 
+#include <stdexcept>
 #include <utility>
 
 #include "daemon/core/storage_health.hpp"
 
-namespace wedge::outbox::sqlite {
+namespace wedge::storage {
 
 Statement::~Statement() {
   if (stmt_ != nullptr) sqlite3_finalize(stmt_);
@@ -22,14 +23,27 @@ Statement& Statement::operator=(Statement&& other) noexcept {
   return *this;
 }
 
-void Statement::bind(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
-
-void Statement::bind(int index, std::string_view text) {
-  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+Statement& Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
 }
 
-void Statement::bind_blob(int index, std::string_view bytes) {
-  sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+Statement& Statement::bind(int index, std::string_view text) {
+  // An empty view may have a null data(), which SQLite would bind as NULL, not as ''.
+  sqlite3_bind_text64(stmt_, index, text.data() != nullptr ? text.data() : "", text.size(),
+                      SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  sqlite3_bind_blob64(stmt_, index, bytes.data() != nullptr ? bytes.data() : "", bytes.size(),
+                      SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
 }
 
 Status Statement::step() {
@@ -45,6 +59,12 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+Status Statement::run() {
+  auto status = step();
+  reset();
+  return status;
+}
+
 std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
 
 std::string Statement::column_text(int index) const {
@@ -55,16 +75,55 @@ std::string Statement::column_text(int index) const {
   return std::string(static_cast<const char*>(bytes), static_cast<std::size_t>(size));
 }
 
+bool Statement::column_is_null(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
 Connection::~Connection() { close(); }
 
-Connection::Connection(Connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Connection::Connection(Connection&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      begin_deferred_(std::move(other.begin_deferred_)),
+      begin_immediate_(std::move(other.begin_immediate_)),
+      commit_(std::move(other.commit_)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     close();
     db_ = std::exchange(other.db_, nullptr);
+    begin_deferred_ = std::move(other.begin_deferred_);
+    begin_immediate_ = std::move(other.begin_immediate_);
+    commit_ = std::move(other.commit_);
   }
   return *this;
+}
+
+Status Connection::open(const Options& options) {
+  if (auto status = open(options.path, options.create, options.vfs); !status) return status;
+  auto status = apply(options);
+  if (!status) close();
+  return status;
+}
+
+Status Connection::apply(const Options& options) {
+  // busy_timeout first: another connection may hold a lock while we set the journal mode.
+  sqlite3_busy_timeout(db_, static_cast<int>(options.busy_timeout.count()));
+  if (options.journal != Journal::keep) {
+    Statement mode;
+    if (auto status = prepare("PRAGMA journal_mode=WAL", mode); !status) return status;
+    auto status = mode.step();
+    if (!status) return status;
+    const std::string journal = status.row() ? mode.column_text(0) : "";
+    if (options.journal == Journal::wal_required && journal != "wal")
+      return Status{SQLITE_CANTOPEN, "journal_mode=WAL refused (got '" + journal + "')"};
+  }
+  if (!options.synchronous.empty()) {
+    if (auto status = exec("PRAGMA synchronous=" + options.synchronous); !status) return status;
+  }
+  for (const auto& sql : options.setup) {
+    if (auto status = exec(sql); !status) return status;
+  }
+  return {};
 }
 
 Status Connection::open(const std::string& path, bool create, const std::string& vfs) {
@@ -83,6 +142,9 @@ Status Connection::open(const std::string& path, bool create, const std::string&
 }
 
 void Connection::close() {
+  begin_deferred_ = {};
+  begin_immediate_ = {};
+  commit_ = {};
   if (db_ != nullptr) {
     // close_v2 defers the real close until every statement is finalized; ours are by then.
     sqlite3_close_v2(db_);
@@ -125,6 +187,62 @@ Status Connection::prepare(const std::string& sql, Statement& out) {
   return {};
 }
 
+Statement Connection::statement(std::string_view sql) {
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+  if (rc != SQLITE_OK) {
+    throw std::logic_error("prepare " + std::string(sql) + ": " +
+                           (db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
+  }
+  return Statement(db_, raw);
+}
+
+Status Transaction::begin(Mode mode) {
+  rollback();
+  auto& cached = mode == Mode::immediate ? db_->begin_immediate_ : db_->begin_deferred_;
+  if (!cached.valid()) {
+    const char* sql = mode == Mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN";
+    if (auto status = db_->prepare(sql, cached); !status) return status;
+  }
+  auto status = cached.run();
+  open_ = status.ok();
+  return status;
+}
+
+Status Transaction::commit() {
+  if (!open_) return Status{SQLITE_MISUSE, "commit without a transaction"};
+  if (!db_->commit_.valid()) {
+    if (auto status = db_->prepare("COMMIT", db_->commit_); !status) {
+      rollback();
+      return status;
+    }
+  }
+  auto status = db_->commit_.run();
+  // A failed COMMIT (SQLITE_FULL, SQLITE_IOERR) leaves the transaction open: roll it back so that
+  // the connection is usable for the next one.
+  if (!status) rollback();
+  open_ = false;
+  return status;
+}
+
+void Transaction::rollback() {
+  if (!open_) return;
+  open_ = false;
+  // SQLite may already have rolled back by itself (after SQLITE_FULL or an I/O error); a ROLLBACK
+  // without a transaction is an error we have nothing to do about.
+  if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
+}
+
+Connection open_or_throw(const Connection::Options& options) {
+  Connection db;
+  if (auto status = db.open(options); !status) {
+    // open() names the path itself when the file cannot be opened at all.
+    const bool named = status.message.rfind("open " + options.path + ":", 0) == 0;
+    throw std::runtime_error(named ? status.message : options.path + ": " + status.message);
+  }
+  return db;
+}
+
 std::string code_name(int code) {
   switch (code) {
     case SQLITE_FULL:
@@ -160,4 +278,4 @@ std::string code_name(int code) {
   return std::string("SQLITE error ") + std::to_string(code) + " (" + sqlite3_errstr(code) + ")";
 }
 
-}  // namespace wedge::outbox::sqlite
+}  // namespace wedge::storage

@@ -1,10 +1,10 @@
-#include "daemon/outbox/wal_checkpointer.hpp"
+#include "daemon/storage/wal_checkpointer.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <utility>
 
-namespace wedge::outbox::sqlite {
+namespace wedge::storage {
 
 namespace {
 
@@ -25,7 +25,7 @@ Status WalCheckpointer::attach(Connection& writer) {
   if (auto status = own_.open(options_.path, false, options_.vfs); !status) return status;
   // A connection learns that the file is in WAL mode when it first reads it; until then a
   // checkpoint through it is a silent no-op (SQLite reports -1 frames).
-  sqlite::Statement mode;
+  Statement mode;
   if (auto status = own_.prepare("PRAGMA journal_mode", mode); !status) {
     own_.close();
     return status;
@@ -127,4 +127,4 @@ void WalCheckpointer::checkpoint(sqlite3* db, const char* schema, bool is_inline
   failing_ = true;
 }
 
-}  // namespace wedge::outbox::sqlite
+}  // namespace wedge::storage
