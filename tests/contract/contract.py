@@ -13,13 +13,17 @@ document:
   - a parameter with `location: $message.payload#/<field>` must equal that payload field.
 
 Run as a program it validates a capture directory (WEDGE_CONTRACT_CAPTURE=<dir> of
-contract_payload_test): every *.jsonl file there, one {"topic","payload"} object per line.
+contract_payload_test or of the test probe, tests/integration/mqtt/probe.cpp): every *.jsonl file
+there, one {"topic","payload"[,"session_property"]} object per line; with --run it runs a test
+program with the capture on first (ctest contract_capture_<suite>).
 """
 import argparse
 import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 
 import jsonschema
 import yaml
@@ -135,26 +139,59 @@ def read_capture(directory):
     out = []
     for file in sorted(os.listdir(directory)):
         if file.endswith(".jsonl"):
-            with open(os.path.join(directory, file), encoding="utf-8") as f:
+            with open(os.path.join(directory, file), encoding="utf-8", errors="replace") as f:
                 out.extend(json.loads(line) for line in f if line.strip())
     return out
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--asyncapi", required=True, help="docs/asyncapi.yaml")
-    parser.add_argument("capture", help="a WEDGE_CONTRACT_CAPTURE directory")
-    args = parser.parse_args()
-    contract = Contract(args.asyncapi)
-    failures = 0
-    captured = read_capture(args.capture)
+def check_capture(contract, captured):
+    """Problems of a capture: each message the gateway published (the OMS's own commands, echoed
+    by the broker to a subscriber of '#', are not the gateway's and are skipped) against its
+    message, and an MQTT 5 `session` user property (when recorded) equal to the payload's."""
+    problems, checked = [], 0
     for record in captured:
-        name, _payload, errors = contract.check_text(record["topic"], record["payload"])
-        for error in errors:
-            failures += 1
-            print(f"{record['topic']} [{name}]: {error}\n    payload: {record['payload']}")
-    print(f"contract: {len(captured)} message(s) checked, {failures} problem(s)")
-    return 1 if failures or not captured else 0
+        topic = record["topic"]
+        if re.search(r"/cmd(/|$)", topic):
+            continue
+        checked += 1
+        name, payload, errors = contract.check_text(topic, record["payload"])
+        prop = record.get("session_property") or ""
+        if prop and isinstance(payload, dict) and "seq" in payload and prop != str(payload.get("session")):
+            errors = errors + [f"user property session={prop} differs from the payload's {payload.get('session')}"]
+        problems += [f"{topic} [{name}]: {e}\n    payload: {record['payload']}" for e in errors]
+    return checked, problems
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description="Check captured MQTT payloads against docs/asyncapi.yaml",
+        usage="%(prog)s --asyncapi FILE (CAPTURE_DIR | --run -- COMMAND [ARG...])",
+        epilog="With --run, the command after -- runs with WEDGE_CONTRACT_CAPTURE set to a fresh "
+               "directory (the test probe of tests/integration/mqtt records there); it must pass and "
+               "capture at least one gateway message.")
+    parser.add_argument("--asyncapi", required=True, help="docs/asyncapi.yaml")
+    parser.add_argument("capture", nargs="?", help="a WEDGE_CONTRACT_CAPTURE directory")
+    argv = sys.argv[1:]
+    command = []
+    if "--run" in argv:  # everything after it is the test program and its arguments
+        at = argv.index("--run")
+        argv, command = argv[:at], argv[at + 1:]
+        command = command[1:] if command[:1] == ["--"] else command
+    args = parser.parse_args(argv)
+    contract = Contract(args.asyncapi)
+    with tempfile.TemporaryDirectory(prefix="wedge-capture-") as scratch:
+        directory = args.capture or scratch
+        if command:
+            status = subprocess.run(command, env=dict(os.environ, WEDGE_CONTRACT_CAPTURE=directory),
+                                    check=False).returncode
+            if status != 0:
+                print(f"contract: {command[0]} failed (exit {status}); its capture is not checked")
+                return 1
+        checked, problems = check_capture(contract, read_capture(directory))
+    for problem in problems:
+        print(problem)
+    print(f"contract: {checked} gateway message(s) checked against {contract.path}, {len(problems)} problem(s)")
+    return 1 if problems or checked == 0 else 0
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -169,7 +170,9 @@ stations:
         self.proc = None
 
     def start(self):
-        env = dict(os.environ, LD_PRELOAD=self.args.disk_full_preload,
+        # Under ASan (WEDGE_SANITIZE) a preloaded library comes before the ASan runtime: allowed.
+        asan = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS", ""), "verify_asan_link_order=0"]))
+        env = dict(os.environ, LD_PRELOAD=self.args.disk_full_preload, ASAN_OPTIONS=asan,
                    WEDGE_TEST_DISK_FULL_FLAG=self.disk_full_flag,
                    WEDGE_TEST_DISK_FULL_PATH=os.path.join(self.state_dir, "commands.db"))
         self.proc = self.procs.start("wedge", [self.args.wedge, "--config", self.config],
@@ -342,6 +345,7 @@ class Run:
         self.scan("O-4", "accepted")
         self.event("label.failed", "O-4", start)
         self.send("order.cancel", {"order_id": "O-4"})
+        self.event("order.cancelled", "O-4", start)  # the reply may come before the station applied it
         self.scan("O-4", "set_aside")
 
     def refused_pick_lists(self):
@@ -489,6 +493,11 @@ def main():
     if "capture" in report:
         report["capture"].stop()
     procs.stop_all()
+    wedge_log = os.path.join(workdir, "wedge.log")
+    if not failed and os.path.exists(wedge_log):  # a WEDGE_SANITIZE build: a report fails the test
+        with open(wedge_log, errors="replace") as f:
+            if re.search(r"ERROR: (Address|Leak)Sanitizer|: runtime error: ", f.read()):
+                failed = "the daemon printed a sanitizer report (wedge.log below)"
     if failed:
         # Every peer's log (wedge, mosquitto, the simulators), its last lines, before the verdict.
         for log in sorted(glob.glob(os.path.join(workdir, "*.log"))):
