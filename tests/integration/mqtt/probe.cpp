@@ -1,10 +1,29 @@
 #include "tests/integration/mqtt/probe.hpp"
 
 #include <boost/json.hpp>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <set>
 
 namespace wedge::test {
+
+namespace {
+
+// WEDGE_CONTRACT_CAPTURE=<dir>: every message the probe receives also goes to
+// <dir>/probe-<pid>.jsonl, for tests/contract/contract.py to check against docs/asyncapi.yaml
+// (ctest contract_capture_<suite>). Called under the probe's mutex.
+void capture_for_contract(const ProbeMessage& m) {
+  static const char* const dir = std::getenv("WEDGE_CONTRACT_CAPTURE");
+  if (dir == nullptr || *dir == '\0') return;
+  std::ofstream out(std::string(dir) + "/probe-" + std::to_string(::getpid()) + ".jsonl", std::ios::app);
+  out << boost::json::serialize(boost::json::object{
+             {"topic", m.topic}, {"payload", m.payload}, {"session_property", m.session_property}})
+      << '\n';
+}
+
+}  // namespace
 
 Probe::Probe(const std::string& paho_uri, const std::string& client_id, const std::string& filter, ProbeTls tls) {
   client_ = std::make_unique<mqtt::async_client>(paho_uri, client_id, mqtt::create_options(MQTTVERSION_5), nullptr);
@@ -25,6 +44,7 @@ Probe::Probe(const std::string& paho_uri, const std::string& client_id, const st
         events_.push_back({obj.at("seq").as_int64(), id, obj.contains("session") ? obj.at("session").as_int64() : 0});
       }
     }
+    capture_for_contract(m);
     messages_.push_back(std::move(m));
   });
   // Resubscribe on every reconnect: harmless with a kept session, needed if the broker lost it.
