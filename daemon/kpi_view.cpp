@@ -6,6 +6,8 @@
 #include <limits>
 #include <map>
 
+#include "daemon/config/schema_settings.hpp"
+
 namespace wedge {
 
 namespace json = boost::json;
@@ -92,15 +94,13 @@ double nan_or(const std::optional<double>& value) {
 
 KpiTargets kpi_targets(const config::Config& config) {
   KpiTargets t;
-  try {
-    const auto& s = config.section("kpi").section("targets");
-    t.fulfilment_p90_max_s = static_cast<double>(s.get_int("fulfilment_p90_max_s"));
-    t.refused_scan_rate_max = s.get_number("refused_scan_rate_max_percent") / 100.0;
-    t.weight_mismatch_rate_max = s.get_number("weight_mismatch_rate_max_percent") / 100.0;
-    t.picks_per_hour_min = static_cast<double>(s.get_int("picks_per_hour_min"));
-  } catch (const std::exception&) {
-    // A Config built by hand (tests) has no kpi section: no targets.
-  }
+  const auto kpi = config::SchemaSettings::of(config, "kpi");
+  if (!kpi.present()) return t;  // a Config built by hand (tests) has no kpi section: no targets
+  const auto s = kpi.section("targets");
+  t.fulfilment_p90_max_s = static_cast<double>(s.get_int("fulfilment_p90_max_s"));
+  t.refused_scan_rate_max = s.get_number("refused_scan_rate_max_percent") / 100.0;
+  t.weight_mismatch_rate_max = s.get_number("weight_mismatch_rate_max_percent") / 100.0;
+  t.picks_per_hour_min = static_cast<double>(s.get_int("picks_per_hour_min"));
   return t;
 }
 

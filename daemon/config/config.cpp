@@ -16,7 +16,7 @@
 #include "daemon/config/validator.hpp"
 #include "daemon/core/listen_address.hpp"
 #include "daemon/mqtt/broker_uri.hpp"
-#include "daemon/http/host_check.hpp"
+#include "daemon/core/host_name.hpp"
 #include "drivers/registry.hpp"
 
 namespace wedge::config {
@@ -260,7 +260,7 @@ LoadResult parse_config(const std::string& yaml_text, const std::string& file_na
     const YAML::Node hosts = doc["http"]["allowed_hosts"];
     for (std::size_t i = 0; i < hosts.size(); ++i) {
       std::string error;
-      if (hosts[i].IsScalar() && !http::normalize_allowed_host(hosts[i].Scalar(), &error))
+      if (hosts[i].IsScalar() && !core::normalize_allowed_host(hosts[i].Scalar(), &error))
         v.error(hosts[i], fmt::format("http.allowed_hosts[{}]", i), error);
     }
   }

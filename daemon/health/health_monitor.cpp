@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <ctime>
 #include <utility>
 
+#include "daemon/core/rfc3339.hpp"
 #include "daemon/health/loop_watchdog.hpp"
 
 namespace wedge::health {
@@ -110,12 +110,10 @@ void append_health_metrics(http::PrometheusText& text, const http::HealthReport&
 }
 
 std::string iso_utc(std::int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
+  // The one RFC 3339 formatter, cut at the second: "….123Z" → "…Z" (seconds do in a reason).
+  auto text = core::format_rfc3339_ms(unix_ms);
+  text.erase(text.size() - 5, 4);
+  return text;
 }
 
 }  // namespace wedge::health

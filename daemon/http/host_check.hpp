@@ -22,15 +22,14 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/core/host_name.hpp"
 #include "daemon/http/http_options.hpp"
 #include "daemon/http/request_router.hpp"
 
 namespace wedge::http {
 
-// One http.allowed_hosts entry made comparable: a host name (letters, digits, '-', '.', lower-cased,
-// without a final dot) or an IP address (IPv6 with or without brackets; stored without them).
-// nullopt with `error` set for anything else, a port included ("gw.lan:8080").
-[[nodiscard]] std::optional<std::string> normalize_allowed_host(std::string_view entry, std::string* error);
+// The allowed_hosts entries are normalized by the shared parser (the config validator uses it too).
+using core::normalize_allowed_host;
 
 // nullopt when the request's Host is one the gateway answers to; otherwise the error response.
 [[nodiscard]] std::optional<Response> refuse_host(const Request& request, const Options& options);

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <map>
 
+#include "daemon/core/ascii.hpp"
 #include "daemon/http/host_check.hpp"
 #include "daemon/http/static_assets.hpp"
 
@@ -62,16 +63,9 @@ std::string quoted_ascii(std::string_view text) {
   return out;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool is_json_content_type(std::string_view content_type) {
   const auto semicolon = content_type.find(';');
-  std::string media = lower(content_type.substr(0, semicolon));
+  std::string media = core::lower_ascii(content_type.substr(0, semicolon));
   media.erase(std::remove(media.begin(), media.end(), ' '), media.end());
   return media == "application/json";
 }
@@ -162,7 +156,7 @@ bool RequestRouter::authorized(const Request& request, const Target& target,
   if (options_.access_token.empty()) return true;
   constexpr std::string_view kBearer = "bearer ";
   if (request.authorization.size() > kBearer.size() &&
-      lower(request.authorization.substr(0, kBearer.size())) == kBearer) {
+      core::lower_ascii(request.authorization.substr(0, kBearer.size())) == kBearer) {
     std::string_view given(request.authorization);
     given.remove_prefix(kBearer.size());
     while (!given.empty() && given.front() == ' ') given.remove_prefix(1);

@@ -4,8 +4,7 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
+#include "daemon/core/ascii.hpp"
 
 namespace wedge::mqtt {
 namespace {
@@ -71,12 +70,6 @@ std::string_view v5_reason_words(int code) {
 std::string with_code(std::string_view words, std::string_view what, int code) {
   if (words.empty()) return fmt::format("a code MQTT does not define ({} {})", what, code);
   return fmt::format("{} ({} {})", words, what, code);
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 // The reason part of an OpenSSL error line "error:0A000086:SSL routines:func:reason:file:line:",
@@ -156,7 +149,7 @@ std::string paho_connect_failure(int rc, int reason, bool mqtt5, bool tls) {
 
 std::string tls_failure(std::string_view openssl_text, long verify_result) {
   const std::string reason = openssl_reason(openssl_text);
-  const std::string text = lower(reason);
+  const std::string text = core::lower_ascii(reason);
   if (text.find("certificate verify failed") != std::string::npos) {
     if (is_unknown_ca(verify_result))
       return fmt::format("TLS: unknown CA: the broker's certificate is not signed by a CA in broker.ca_file ({})",

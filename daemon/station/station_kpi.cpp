@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "daemon/config/schema_settings.hpp"
 #include "daemon/core/rfc3339.hpp"
 #include "daemon/station/station_impl.hpp"
 
@@ -26,16 +27,9 @@ std::string string_field(const json::object& data, std::string_view key) {
 }
 
 TimeLimits limits_of(const config::StationConfig& cfg) {
-  TimeLimits limits;
-  try {
-    const auto& s = cfg.settings.section("time_limits");
-    limits.pick_s = s.get_int("pick_s");
-    limits.pack_s = s.get_int("pack_s");
-    limits.ship_s = s.get_int("ship_s");
-  } catch (const std::exception&) {
-    // Stations built by hand in tests have no time_limits section: the documented defaults.
-  }
-  return limits;
+  // Stations built by hand in tests have no time_limits section: the documented defaults.
+  const auto s = config::SchemaSettings::of(cfg).section("time_limits");
+  return TimeLimits{s.get_int("pick_s"), s.get_int("pack_s"), s.get_int("ship_s")};
 }
 
 }  // namespace

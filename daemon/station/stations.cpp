@@ -9,6 +9,7 @@
 #include <memory>
 #include <utility>
 
+#include "daemon/config/schema_settings.hpp"
 #include "daemon/print/schema.hpp"
 #include "daemon/station/station_impl.hpp"
 
@@ -18,43 +19,28 @@ namespace asio = boost::asio;
 
 namespace {
 
+// A Config built by hand (tests) has no sections: SchemaSettings reads the documented defaults.
 mqtt::Topics topics_of(const config::Config& config) {
-  std::string prefix = "wedge/v1";
-  try {
-    prefix = config.section("broker").get_string("topic_prefix");
-  } catch (const std::exception&) {
-    // No broker section (tests that build a Config by hand): the documented default prefix.
-  }
+  const auto prefix = config::SchemaSettings::of(config, "broker").get_string("topic_prefix");
   return mqtt::Topics(prefix, config.site, config.gateway);
 }
 
 std::string printing_template_dir(const config::Config& config) {
-  try {
-    return config.section("printing").get_string("template_dir");
-  } catch (const std::exception&) {
-    return "/etc/wedge/templates";
-  }
+  return config::SchemaSettings::of(config, "printing").get_string("template_dir");
 }
 
 std::unique_ptr<print::SsccGenerator> make_sscc(const config::Config& config, const std::string& state_dir) {
-  try {
-    const auto& printing = config.section("printing");
-    if (!printing.has("gs1_company_prefix")) return nullptr;
-    return std::make_unique<print::SsccGenerator>(print::sscc_options(printing, state_dir));
-  } catch (const std::logic_error&) {
-    return nullptr;  // no printing section: labels carry no SSCC
-  }
+  const auto printing = config::SchemaSettings::of(config, "printing");
+  // No printing section, or no company prefix: labels carry no SSCC.
+  if (!printing.present() || !printing.values().has("gs1_company_prefix")) return nullptr;
+  return std::make_unique<print::SsccGenerator>(print::sscc_options(printing.values(), state_dir));
 }
 
 // The overview and the /metrics summaries cover this many KPI windows (an hour of minutes).
 constexpr std::size_t kKpiWindowsKept = 60;
 
 std::chrono::milliseconds configured_kpi_interval(const config::Config& config) {
-  try {
-    return std::chrono::seconds(config.section("kpi").get_int("interval_s"));
-  } catch (const std::exception&) {
-    return std::chrono::minutes(1);  // no kpi section (tests that build a Config by hand)
-  }
+  return std::chrono::seconds(config::SchemaSettings::of(config, "kpi").get_int("interval_s"));
 }
 
 }  // namespace

@@ -161,4 +161,9 @@ TEST(HealthMonitor, StatusLineAndMetricsSayTheSame) {
   EXPECT_NE(text.text().find("wedge_health_check{check=\"broker\"} 1\n"), std::string::npos) << text.text();
 }
 
+TEST(HealthMonitor, TimesInReasonsAreRfc3339ToTheSecond) {
+  EXPECT_EQ(wedge::health::iso_utc(1'795'755'662'123), "2026-11-27T05:01:02Z");
+  EXPECT_EQ(wedge::health::iso_utc(0), "1970-01-01T00:00:00Z");
+}
+
 }  // namespace
