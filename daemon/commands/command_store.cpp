@@ -111,6 +111,16 @@ std::optional<OrderRow> CommandStore::order(const std::string& order_id) {
   return OrderRow{st.text(0), st.text(1), st.text(2), st.text(3)};
 }
 
+bool CommandStore::hold_for_station(const std::string& order_id, std::string& error) {
+  Statement update(db_, "UPDATE orders SET state = 'held' WHERE order_id = ? AND state = 'received'");
+  if (update.ok()) {
+    update.bind(1, order_id);
+    if (update.step() == SQLITE_DONE) return true;
+  }
+  error = sqlite3_errmsg(db_);
+  return false;
+}
+
 std::int64_t CommandStore::command_count() {
   Statement st(db_, "SELECT COUNT(*) FROM commands");
   if (!st.ok() || st.step() != SQLITE_ROW) return -1;
