@@ -5,7 +5,7 @@
 // the outbox::EventSink, which names its topic and appends it, and calls back on the loop once the
 // outbox has committed it — or refused it (buffer full, storage error). The station tells the
 // picker "accepted" only from inside that callback. Stations know the sink only, never the MQTT
-// link (a build check keeps daemon/mqtt headers out of daemon/station: cmake/include_rules.cmake).
+// link (a build check keeps daemon/mqtt headers out of daemon/station: cmake/WedgeIncludeRules.cmake).
 //
 // Threading: loop thread only.
 #pragma once

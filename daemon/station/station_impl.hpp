@@ -68,8 +68,8 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   using Refused = std::function<void(const outbox::AppendResult&)>;
 
   Impl(boost::asio::any_io_executor loop, const config::Config& config, DeviceSet& devices,
-       outbox::EventSink& sink, commands::CommandJournal& journal, print::PrintQueue& print_queue, const std::string& state_dir,
-       StationsOptions options);
+       outbox::EventSink& sink, commands::CommandJournal& journal, print::PrintQueue& print_queue,
+       const std::string& state_dir, StationsOptions options);
 
   core::LoopGuard loop_guard;  // the public entry points assert they run on the loop
   boost::asio::any_io_executor loop;

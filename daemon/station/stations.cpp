@@ -56,7 +56,8 @@ std::string PendingScan::text() const {
 }
 
 Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_, DeviceSet& devices_,
-                     outbox::EventSink& sink, commands::CommandJournal& journal_, print::PrintQueue& print_queue_, const std::string& state_dir,
+                     outbox::EventSink& sink, commands::CommandJournal& journal_, print::PrintQueue& print_queue_,
+                     const std::string& state_dir,
                      StationsOptions options_)
     : loop(std::move(loop_)),
       config(config_),

@@ -100,8 +100,8 @@ class Stations {
   // outlive this. Every event goes to `events` (outbox::EventSink); the stations never see the MQTT
   // link. commands.db belongs to `journal`: the stations read it at start and post their writes.
   Stations(boost::asio::any_io_executor loop, const config::Config& config, DeviceSet& devices,
-           outbox::EventSink& events, commands::CommandJournal& journal, print::PrintQueue& print_queue, const std::string& state_dir,
-           StationsOptions options = {});
+           outbox::EventSink& events, commands::CommandJournal& journal, print::PrintQueue& print_queue,
+           const std::string& state_dir, StationsOptions options = {});
   ~Stations();
   Stations(const Stations&) = delete;
   Stations& operator=(const Stations&) = delete;

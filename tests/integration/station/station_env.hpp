@@ -251,7 +251,8 @@ class StationEnv {
                              replied = true;
                              handed_on = accepted.has_value();
                              if (accepted)
-                               stations_->handle_command(*accepted, [&](const station::CommandOutcome& o) { d.outcome = o; });
+                               stations_->handle_command(*accepted,
+                                                         [&](const station::CommandOutcome& o) { d.outcome = o; });
                            });
     EXPECT_TRUE(run_until([&] { return replied && (!handed_on || d.outcome.has_value()); }))
         << "no reply or outcome for a " << type;
