@@ -21,6 +21,7 @@
 #include "daemon/health_view.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/mqtt/link.hpp"
+#include "daemon/outbox/event_sink.hpp"
 #include "daemon/outbox/outbox.hpp"
 #include "daemon/print/print_queue.hpp"
 #include "daemon/print/schema.hpp"
@@ -76,7 +77,12 @@ struct App::Impl {
         status_timer(io) {
     ensure_state_dir(config.state_dir);
     outbox.emplace(io.get_executor(), outbox_options(config));
-    link.emplace(io.get_executor(), link_options(config), *outbox, [this] { return inventory(); });
+    const auto uplink = link_options(config);
+    // commands.db has one owner: the journal's thread writes it for the link and the stations.
+    journal.emplace(io.get_executor(), config.state_dir + "/commands.db");
+    link.emplace(io.get_executor(), uplink, *outbox, *journal, [this] { return inventory(); });
+    // Everything that emits goes through the sink into the outbox; the link only reads the outbox.
+    event_sink.emplace(*outbox, mqtt::event_topic_of(mqtt::Topics(uplink.topic_prefix, uplink.site, uplink.gateway)));
     devices.emplace(io.get_executor(), config);
     print_queue.emplace(io.get_executor(),
                         print::queue_options(config.section("printing"), config.state_dir));
@@ -84,7 +90,7 @@ struct App::Impl {
       if (device.kind == "printer") print_queue->add_printer(*devices->printer(device.id));
     // Stations keep pointers into `config`: it is the start-up configuration, which a reload never
     // replaces (reload() applies what can change at run time and keeps the rest for the restart).
-    stations.emplace(io.get_executor(), config, *devices, *link, *print_queue, config.state_dir);
+    stations.emplace(io.get_executor(), config, *devices, *event_sink, *journal, *print_queue, config.state_dir);
     parts.emplace(GatewayParts{config, *outbox, *link, *devices, *print_queue, *stations});
     const auto& http_section = config.section("http");
     auto http_options = http::make_options(
@@ -132,7 +138,9 @@ struct App::Impl {
   asio::steady_timer status_timer;
   // Destroyed in reverse order: devices, then the link, then the outbox the link publishes from.
   std::optional<outbox::Outbox> outbox;
+  std::optional<commands::CommandJournal> journal;
   std::optional<mqtt::Link> link;
+  std::optional<outbox::OutboxSink> event_sink;
   std::optional<DeviceSet> devices;
   std::optional<print::PrintQueue> print_queue;
   std::optional<station::Stations> stations;

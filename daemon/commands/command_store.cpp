@@ -60,6 +60,16 @@ std::optional<OrderRow> CommandStore::order(const std::string& order_id) {
   return OrderRow{st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3)};
 }
 
+bool CommandStore::hold_for_station(const std::string& order_id, std::string& error) {
+  Statement update(db_, "UPDATE orders SET state = 'held' WHERE order_id = ? AND state = 'received'");
+  if (update.ok()) {
+    update.bind(1, order_id);
+    if (update.step() == SQLITE_DONE) return true;
+  }
+  error = sqlite3_errmsg(db_);
+  return false;
+}
+
 std::int64_t CommandStore::command_count() {
   std::int64_t count = -1;
   if (!db_.query_int("SELECT COUNT(*) FROM commands", count)) return -1;

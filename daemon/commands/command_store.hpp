@@ -10,7 +10,7 @@
 // workflow extends this table.
 //
 // Threading: one CommandStore owns one SQLite connection; every call must come from one thread at a
-// time (the MQTT link calls it from its command worker thread only; see daemon/mqtt/link.hpp).
+// time: the CommandJournal's thread (command_journal.hpp), the only writer of commands.db.
 #pragma once
 
 #include "daemon/commands/command.hpp"
@@ -39,6 +39,11 @@ class CommandStore {
 
   // Accept (store) or reject `command`. Never throws; a SQLite failure yields storage_error.
   Reply submit(const Command& command, std::int64_t now_unix_ms);
+
+  // Records that the stations put `order_id` on hold themselves (a weight mismatch), so that the
+  // OMS's order.release passes the state check (release is accepted only for held orders). Only a
+  // "received" order changes. False with `error` set when SQLite fails.
+  [[nodiscard]] bool hold_for_station(const std::string& order_id, std::string& error);
 
   std::optional<OrderRow> order(const std::string& order_id);
   std::int64_t command_count();

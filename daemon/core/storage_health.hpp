@@ -6,7 +6,7 @@
 // commits again. /healthz, /metrics and systemd's STATUS= read failures() (daemon/health/).
 //
 // One process-wide registry: the stores are opened deep inside their modules and on several threads
-// (the outbox writer, the command worker, the loop). Thread-safe; the success path costs one atomic
+// (the outbox writer, the command journal, the loop). Thread-safe; the success path costs one atomic
 // load while nothing has failed.
 #pragma once
 

@@ -1,6 +1,5 @@
 #include "daemon/mqtt/link_impl.hpp"
 
-#include "daemon/commands/command_store.hpp"
 #include "daemon/core/rfc3339.hpp"
 #include "daemon/mqtt/broker_socket.hpp"
 #include "daemon/mqtt/command_channel.hpp"
@@ -13,7 +12,6 @@
 #include "drivers/common/backoff.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -109,10 +107,10 @@ void Link::Impl::start() {
   if (started) return;
   started = true;
   std::weak_ptr<Impl> weak = weak_from_this();
+  // The only way the link hears of new events: after each commit that stored some.
   outbox.set_available_handler([weak] {
     if (auto self = weak.lock()) self->pump();
   });
-  arm_poll();
   command_channel->start();
   attempt_connect();
 }
@@ -150,18 +148,6 @@ std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t conne
     });
   });
   return fresh;
-}
-
-void Link::Impl::arm_poll() {
-  // A safety net for events appended to the outbox without wake().
-  poll_timer.expires_after(std::chrono::milliseconds(200));
-  poll_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-    if (ec) return;
-    if (auto self = weak.lock()) {
-      self->pump();
-      self->arm_poll();
-    }
-  });
 }
 
 void Link::Impl::disable_nagle() {
@@ -320,17 +306,6 @@ void Link::Impl::disconnect_done() {
   schedule_reconnect();  // (re-arms the timer: the backstop is off)
 }
 
-void Link::Impl::wake() {
-  if (pump_posted) return;
-  pump_posted = true;
-  asio::post(loop, [weak = weak_from_this()] {
-    if (auto self = weak.lock()) {
-      self->pump_posted = false;
-      self->pump();
-    }
-  });
-}
-
 void Link::Impl::pump() {
   if (!connected || stopping || pace_waiting) return;
   const auto window = static_cast<std::size_t>(options.inflight_window);
@@ -418,14 +393,10 @@ void Link::Impl::shutdown(std::chrono::milliseconds budget) {
   };
   reconnect_timer.cancel();
   pace_timer.cancel();
-  poll_timer.cancel();
   if (command_channel) command_channel->stop();
   // A command being committed finishes; queued ones are dropped unacknowledged, and the broker
   // sends them again on the next start.
-  if (command_worker) {
-    command_worker->stop();
-    command_worker->join();
-  }
+  journal.stop();
   if (!client) return;
   try {
     if (connected) {
@@ -459,20 +430,19 @@ void Link::Impl::shutdown(std::chrono::milliseconds budget) {
   listeners.release_unfinished();
 }
 
-Link::Link(asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outbox, InventoryProvider inventory) {
+Link::Link(asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outbox, commands::CommandJournal& journal,
+           InventoryProvider inventory) {
   if (auto problems = startup_problems(options); !problems.empty()) {
     std::string all;
     for (const auto& e : problems) all += (all.empty() ? "" : "; ") + e;
     throw std::runtime_error(all);
   }
-  impl_ = std::make_shared<Impl>(std::move(loop), std::move(options), outbox, std::move(inventory));
+  impl_ = std::make_shared<Impl>(std::move(loop), std::move(options), outbox, journal, std::move(inventory));
   if (!impl_->options.credentials_file.empty()) {
     auto loaded = load_credentials(impl_->options.credentials_file);
     if (!loaded.credentials) throw std::runtime_error(loaded.error);  // changed since the check above
     impl_->credentials = std::move(loaded.credentials);
   }
-  impl_->command_store = std::make_shared<commands::CommandStore>(impl_->options.state_dir + "/commands.db");
-  impl_->command_worker = std::make_unique<asio::thread_pool>(1);
   impl_->make_command_channel();
 }
 
@@ -489,15 +459,6 @@ void Link::set_command_handler(CommandHandler handler) { impl_->command_handler 
 void Link::start() { impl_->start(); }
 void Link::set_ack_observer(std::function<void(std::int64_t)> observer) { impl_->ack_observer = std::move(observer); }
 void Link::stop(std::chrono::milliseconds timeout) { impl_->stop(timeout); }
-void Link::wake() { impl_->wake(); }
-
-void Link::append(outbox::NewEvent event, outbox::Outbox::AppendHandler handler) {
-  impl_->outbox.append(std::move(event), [weak = std::weak_ptr<Impl>(impl_), handler = std::move(handler)](
-                                             const outbox::AppendResult& result) {
-    if (handler) handler(result);
-    if (auto self = weak.lock(); self && result) self->wake();
-  });
-}
 
 void Link::publish_device_status(const std::string& device_id, const std::string& state, const std::string& reason) {
   auto& entry = impl_->devices[device_id];
@@ -514,6 +475,13 @@ LinkStats Link::stats() const {
   s.session = impl_->session.current();
   s.inflight = static_cast<int>(impl_->inflight.size());
   return s;
+}
+
+std::function<std::string(const outbox::NewEvent&)> event_topic_of(Topics topics) {
+  return [topics = std::move(topics)](const outbox::NewEvent& event) {
+    return event.event_class == outbox::EventClass::telemetry ? topics.telemetry(event.station, event.type)
+                                                              : topics.event(event.station, event.type);
+  };
 }
 
 }  // namespace wedge::mqtt

@@ -2,7 +2,11 @@
 // status, and takes commands in (docs/mqtt-api.md).
 //
 // Contract
-// - Uplink: events leave the outbox only after the broker's PUBACK (outbox.ack(seq)). At most
+// - Uplink: the link reads the outbox and nothing else; producers append through an
+//   outbox::EventSink and never see the link. It drains on the outbox's available handler alone
+//   (called after every commit that stored events), on a PUBACK that frees the window, on a
+//   CONNACK and when replay pacing allows: no poll. Events leave the outbox only after the broker's
+//   PUBACK (outbox.ack(seq)). At most
 //   `inflight_window` publishes are unacknowledged. After every (re)connect the outbox is rewound
 //   and everything unacknowledged is sent again in seq order: delivery is at least once, the OMS
 //   de-duplicates by event id. Each publish carries the session number (envelope field "session",
@@ -25,20 +29,23 @@
 //   connection: the outbox rewind is the only resend, and it goes in seq order.
 // - Paho operations: each has its own self-owning listener (paho_listener.hpp); outcomes carry the
 //   connection they belong to, and those of an older connection are ignored (a PUBACK still acks).
-// - Downlink: commands on {base}/cmd/# are validated and committed (CommandStore) on a worker
-//   thread of their own, in arrival order; then, on the loop, the PUBACK goes out, the reply is
-//   published on {base}/ack and the accepted command goes to the command handler. A crash before
-//   the commit leaves the command unacknowledged at the broker, which sends it again; the store
-//   answers a known command id "accepted, duplicate" without a second effect.
+// - Downlink: commands on {base}/cmd/# go to the CommandJournal (daemon/commands/
+//   command_journal.hpp), which validates and commits them on its own thread, in arrival order;
+//   then, on the loop, the PUBACK goes out, the reply is published on {base}/ack and the accepted
+//   command goes to the command handler. A crash before the commit leaves the command
+//   unacknowledged at the broker, which sends it again; the journal answers a known command id
+//   "accepted, duplicate" and hands it on no second time. The link never touches commands.db.
 // - rebirth: republishes the retained status and every device status.
 //
 // Threading: construct, call and destroy on the loop thread; handlers run on the loop. Paho's
-// callbacks only post copies to the loop; the command store belongs to the link's worker thread.
+// callbacks only post copies to the loop; commands.db belongs to the CommandJournal's thread.
 #pragma once
 
 #include "daemon/commands/command.hpp"
+#include "daemon/commands/command_journal.hpp"
 #include "daemon/mqtt/latency_histogram.hpp"
 #include "daemon/mqtt/link_options.hpp"
+#include "daemon/mqtt/topics.hpp"
 #include "daemon/outbox/outbox.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -79,28 +86,25 @@ class Link {
   using CommandHandler = std::function<void(const commands::Command&)>;
 
   // Throws std::runtime_error on start-up errors: invalid options, a credentials file that is
-  // missing or too open, a command store that cannot be opened. `outbox` must outlive the Link.
+  // missing or too open. `outbox` and `journal` must outlive the Link.
   Link(boost::asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outbox,
-       InventoryProvider inventory);
+       commands::CommandJournal& journal, InventoryProvider inventory);
   ~Link();
   Link(const Link&) = delete;
   Link& operator=(const Link&) = delete;
 
   // Accepted commands (not rebirth, which the link handles itself), once stored.
   void set_command_handler(CommandHandler handler);
-  // Starts connecting; returns at once.
+  // Takes the outbox's available handler (the link is its only reader) and starts connecting;
+  // returns at once.
   void start();
   // Publishes the retained offline status (waiting for its PUBACK), disconnects (also ending a
   // CONNECT in progress), stops reconnecting and destroys the Paho client. Blocks the loop thread for
   // at most `budget` in all (plus a command commit already running on the worker), whatever the
-  // broker does: call at shutdown with what is left of the shutdown bound. The destructor does the
-  // same with 1 s.
+  // broker does: call at shutdown with what is left of the shutdown bound. It stops the command
+  // journal too (commands not yet committed are dropped unacknowledged: the broker sends them
+  // again). The destructor does the same with 1 s.
   void stop(std::chrono::milliseconds budget = std::chrono::seconds(2));
-
-  // Appends to the outbox and, once committed, wakes the publisher; `handler` runs on the loop.
-  void append(outbox::NewEvent event, outbox::Outbox::AppendHandler handler);
-  // Tells the publisher that the outbox has new events (when appending to the outbox directly).
-  void wake();
 
   // Retained {state, reason, since} on {base}/device/{id}/status; republished on every birth.
   void publish_device_status(const std::string& device_id, const std::string& state, const std::string& reason);
@@ -114,5 +118,10 @@ class Link {
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
+
+// The topic of an outbox event (docs/mqtt-api.md, "Topic tree"): {base}/station/{station}/event/{type}
+// for a business event, .../telemetry/{type} for telemetry, without the station levels when no
+// station is concerned. For outbox::OutboxSink.
+[[nodiscard]] std::function<std::string(const outbox::NewEvent&)> event_topic_of(Topics topics);
 
 }  // namespace wedge::mqtt

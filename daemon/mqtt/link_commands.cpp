@@ -1,5 +1,5 @@
-// The command intake of the MQTT link: the command channel, validation and commit on the command
-// worker, the PUBACK and the reply (link.hpp, "Downlink"). Link::Impl members (link_impl.hpp).
+// The command intake of the MQTT link: the command channel, validation and commit by the command
+// journal on its thread, the PUBACK and the reply (link.hpp, "Downlink"). Link::Impl members (link_impl.hpp).
 #include "daemon/mqtt/link_impl.hpp"
 
 namespace wedge::mqtt {
@@ -41,25 +41,22 @@ void Link::Impl::make_command_channel() {
       });
 }
 
-// On the loop: hand the command to the worker, which parses and commits it; back on the loop the
-// PUBACK goes out (ack), then the reply and the stations hear of it.
+// On the loop: hand the command to the journal, which parses and commits it on its thread; back on
+// the loop the PUBACK goes out (ack), then the reply and the stations hear of it.
 void Link::Impl::on_command_message(InboundMessage message, CommandChannel::Ack ack) {
   // The subscription is {base}/cmd/#, so every topic here is a command topic; on {base}/cmd itself
   // the type is "" and the command is rejected (type_mismatch or unknown_type) like any other.
-  std::string type = topics.command_type(message.topic);
-  asio::post(*command_worker, [weak = weak_from_this(), ex = loop, store = command_store, type = std::move(type),
-                               message = std::move(message), ack = std::move(ack),
-                               max_bytes = options.max_command_bytes]() mutable {
-    auto parsed = message.truncated ? commands::oversized_command(type, message.payload_bytes, max_bytes)
-                                    : commands::parse_command(type, message.payload, max_bytes);
-    commands::Reply reply = parsed ? store->submit(*parsed.command, now_unix_ms()) : commands::rejected_reply(parsed.rejection);
-    asio::post(ex, [weak, reply = std::move(reply), command = std::move(parsed.command), ack = std::move(ack)] {
-      // Stored (or rejected for good, or a storage_error the reply asks the OMS to retry): either
-      // way this message is dealt with, and holding its PUBACK back would only stall the channel.
-      ack();
-      if (auto self = weak.lock()) self->on_command(reply, command);
-    });
-  });
+  commands::IncomingCommand incoming{topics.command_type(message.topic), std::move(message.payload),
+                                     message.payload_bytes, message.truncated};
+  journal.async_submit(std::move(incoming), options.max_command_bytes,
+                       [weak = weak_from_this(), ack = std::move(ack)](const commands::Reply& reply,
+                                                                       std::optional<commands::Command> command) {
+                         // Stored (or rejected for good, or a storage_error the reply asks the OMS to
+                         // retry): either way this message is dealt with, and holding its PUBACK back
+                         // would only stall the channel.
+                         ack();
+                         if (auto self = weak.lock()) self->on_command(reply, command);
+                       });
 }
 
 void Link::Impl::on_command_channel_state(bool subscribed) {

@@ -6,7 +6,6 @@
 #include "daemon/mqtt/link.hpp"
 
 
-#include "daemon/commands/command_store.hpp"
 #include "daemon/core/rfc3339.hpp"
 #include "daemon/mqtt/broker_socket.hpp"
 #include "daemon/mqtt/command_channel.hpp"
@@ -19,7 +18,6 @@
 #include "drivers/common/backoff.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -55,10 +53,12 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
     return listeners.make(shared_from_this(), loop, handler, tag);
   }
 
-  Impl(asio::any_io_executor loop_in, LinkOptions options_in, outbox::Outbox& outbox_in, InventoryProvider inv)
+  Impl(asio::any_io_executor loop_in, LinkOptions options_in, outbox::Outbox& outbox_in,
+       commands::CommandJournal& journal_in, InventoryProvider inv)
       : loop(std::move(loop_in)),
         options(std::move(options_in)),
         outbox(outbox_in),
+        journal(journal_in),
         inventory(std::move(inv)),
         topics(options.topic_prefix, options.site, options.gateway),
         broker_address(parse_broker_uri(options.broker_uri)),
@@ -67,13 +67,13 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
         backoff(std::chrono::milliseconds(options.reconnect_min_ms),
                 std::chrono::milliseconds(options.reconnect_max_ms)),
         reconnect_timer(loop),
-        pace_timer(loop),
-        poll_timer(loop) {}
+        pace_timer(loop) {}
 
   // ---- loop-thread state -------------------------------------------------------------------------
   asio::any_io_executor loop;
   LinkOptions options;
   outbox::Outbox& outbox;
+  commands::CommandJournal& journal;  // validates and commits commands on its own thread
   InventoryProvider inventory;
   CommandHandler command_handler;
   std::function<void(std::int64_t)> ack_observer;
@@ -85,7 +85,6 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   drivers::Backoff backoff;
   asio::steady_timer reconnect_timer;
   asio::steady_timer pace_timer;
-  asio::steady_timer poll_timer;
   std::int64_t connect_attempt = 0;  // numbers CONNECTs, so a late callback of an old one is ignored
   ::mqtt::token_ptr connect_token;    // of the CONNECT in progress, if any
   std::optional<Credentials> credentials;
@@ -99,15 +98,9 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   // restart_connection() issued a DISCONNECT and waits for it to finish before reconnecting.
   bool disconnect_pending = false;
   bool paced = false;
-  bool pump_posted = false;
   bool pace_waiting = false;
   int connect_failures = 0;
   bool shut_down = false;
-  // The command journal lives on its own thread: a commit waits for the disk (synchronous=FULL),
-  // and the loop must not. Only tasks posted to command_worker touch command_store, one at a time
-  // and in arrival order, so the PUBACKs that follow them go out in PUBLISH order.
-  std::shared_ptr<commands::CommandStore> command_store;
-  std::unique_ptr<asio::thread_pool> command_worker;
   std::unique_ptr<CommandChannel> command_channel;
   // Replies to commands that came in while the Paho connection was down (the channel has its own
   // connection); they go out, oldest first, on the next CONNACK. Bounded: past kMaxUnsentReplies
@@ -139,14 +132,12 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   void restart_connection(const std::string& why);
   void on_disconnect_result(OpTag tag, OpResult result);
   void on_command(const commands::Reply& reply, std::optional<commands::Command> command);
-  void wake();
   void pump();
   void publish_event(const outbox::StoredEvent& event);
   void publish_control(const std::string& topic, const std::string& payload, bool retained);
   void publish_birth();
   void publish_device(const std::string& id, const DeviceState& state);
   std::string status_json(bool online, const char* reason);
-  void arm_poll();
   void disable_nagle();
 };
 

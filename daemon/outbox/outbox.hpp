@@ -23,8 +23,9 @@
 //   successful commit clears that alarm. What was committed before is never touched by a failure.
 // - The alarm handler gets (active, reason): active is true while the buffer is full or the last
 //   commit failed; it is called (posted) on every change of either condition.
-// - The available handler (optional) is called after each commit that stored new events, after
-//   that commit's append handlers, so the MQTT link can call next_batch() without polling.
+// - The available handler (optional, one) is called after each commit that stored new events,
+//   after that commit's append handlers. It is the MQTT link's only news of new events: the link
+//   does not poll, and producers append through an EventSink (event_sink.hpp), never the link.
 // - next_batch() reads on the loop thread through its own read-only SQLite connection (WAL: never
 //   waits for the writer), at most max_events rows per call, and none while the link is caught up
 //   with the commits reported so far.

@@ -36,24 +36,6 @@ JournalRead read_command_journal(const std::string& db_path, std::int64_t after_
   return out;
 }
 
-bool mark_order_held_by_station(const std::string& db_path, const std::string& order_id, std::string& error) {
-  std::error_code ec;
-  if (!std::filesystem::exists(db_path, ec)) return true;  // no journal (tests without a link)
-  storage::Connection db;
-  auto status = db.open(db_path, false, "");
-  if (status) status = db.exec("PRAGMA busy_timeout=2000;");
-  storage::Statement update;
-  if (status)
-    status = db.prepare("UPDATE orders SET state = 'held' WHERE order_id = ?1 AND state = 'received'", update);
-  if (status) {
-    update.bind(1, order_id);
-    status = update.step();
-    update.reset();
-  }
-  if (!status) error = db_path + ": " + status.message;
-  return static_cast<bool>(status);
-}
-
 JournalPurge purge_command_journal(const std::string& db_path, const std::string& stations_db_path,
                                    std::int64_t cutoff_unix_ms, std::int64_t limit) {
   JournalPurge out;

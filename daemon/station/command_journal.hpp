@@ -1,11 +1,11 @@
-// Reads the OMS command journal (<state_dir>/commands.db, written by commands::CommandStore on the
-// MQTT link's command worker thread) back at start-up, so that a command stored just before a
+// Reads the OMS command journal (<state_dir>/commands.db, written only on the thread of
+// commands::CommandJournal) back at start-up, so that a command stored just before a
 // crash — acknowledged to the broker but never applied to the stations — is applied now rather
 // than lost.
 //
 // Entries come in arrival order (the journal's rowid), each re-parsed from the stored message with
 // the same parser the link used. A missing file is an empty journal; an unreadable one an error.
-// Call before the link starts (the link's own connection is the only writer). Any thread.
+// Call before the link starts; reads only. Any thread.
 #pragma once
 
 #include <cstdint>
@@ -29,14 +29,6 @@ struct JournalRead {
 
 [[nodiscard]] JournalRead read_command_journal(const std::string& db_path, std::int64_t after_rowid);
 
-// Records in the journal's order table that the stations put `order_id` on hold themselves (a
-// weight mismatch), so that the OMS's order.release passes the command store's state check
-// (release is accepted only for held orders). Only a "received" order changes. Opens its own
-// connection (the link's writes are serialised by SQLite's lock; busy_timeout 2 s); rare, so the
-// loop may call it. False with `error` set when SQLite fails.
-[[nodiscard]] bool mark_order_held_by_station(const std::string& db_path, const std::string& order_id,
-                                              std::string& error);
-
 // What purge_command_journal() removed.
 struct JournalPurge {
   std::int64_t orders = 0;    // rows of the journal's order table
@@ -56,8 +48,8 @@ struct JournalPurge {
 // stations.db and stay. Afterwards a command for a forgotten order is rejected unknown_order, and
 // a reused command id counts as new (docs/mqtt-api.md). Rows past `limit` go on the next call, so
 // the lock is never held for long. Both selections go through indexes on the times (command_store).
-// Opens its own connection (busy_timeout 2 s); any thread (the stations run it hourly on a thread
-// of its own). A missing journal is nothing to do.
+// Opens its own connection (busy_timeout 2 s). Writes commands.db: run it on the CommandJournal's
+// thread only (CommandJournal::post; the stations do so hourly). A missing journal is nothing to do.
 [[nodiscard]] JournalPurge purge_command_journal(const std::string& db_path, const std::string& stations_db_path,
                                                  std::int64_t cutoff_unix_ms, std::int64_t limit);
 

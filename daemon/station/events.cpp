@@ -7,11 +7,10 @@ namespace wedge::station {
 
 namespace {
 
-outbox::NewEvent make_event(outbox::EventClass event_class, std::string topic, std::string_view station,
-                            std::string_view order_id, std::string_view type, const boost::json::object& data) {
+outbox::NewEvent make_event(outbox::EventClass event_class, std::string_view station, std::string_view order_id,
+                            std::string_view type, const boost::json::object& data) {
   outbox::NewEvent event;
   event.event_class = event_class;
-  event.topic = std::move(topic);
   event.type = std::string(type);
   event.station = std::string(station);
   event.order_id = std::string(order_id);
@@ -23,7 +22,7 @@ outbox::NewEvent make_event(outbox::EventClass event_class, std::string topic, s
 
 void EventEmitter::emit(std::string_view station, std::string_view order_id, std::string_view type,
                         const boost::json::object& data, Done done) {
-  link_.append(make_event(outbox::EventClass::business, topics_.event(station, type), station, order_id, type, data),
+  sink_.append(make_event(outbox::EventClass::business, station, order_id, type, data),
                [done = std::move(done), type = std::string(type), station = std::string(station),
                 order = std::string(order_id)](const outbox::AppendResult& result) {
                  if (!result)
@@ -35,7 +34,7 @@ void EventEmitter::emit(std::string_view station, std::string_view order_id, std
 
 void EventEmitter::emit_telemetry(std::string_view station, std::string_view type,
                                   const boost::json::object& data, Done done) {
-  link_.append(make_event(outbox::EventClass::telemetry, topics_.telemetry(station, type), station, "", type, data),
+  sink_.append(make_event(outbox::EventClass::telemetry, station, "", type, data),
                [done = std::move(done)](const outbox::AppendResult& result) {
                  if (done) done(result);
                });

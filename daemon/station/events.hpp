@@ -1,10 +1,11 @@
 // The business events of the station workflow, as they go into the outbox (docs/workflows.md lists
 // every type with its data fields; docs/mqtt-api.md the envelope).
 //
-// EventEmitter puts one event on the station's topic ({base}/station/{station}/event/{type}, or
-// {base}/event/{type} when no station is concerned) through Link::append, and calls back on the
-// loop once the outbox has committed it — or refused it (buffer full, storage error). The station
-// tells the picker "accepted" only from inside that callback.
+// EventEmitter hands one event of a station (or of the gateway, when no station is concerned) to
+// the outbox::EventSink, which names its topic and appends it, and calls back on the loop once the
+// outbox has committed it — or refused it (buffer full, storage error). The station tells the
+// picker "accepted" only from inside that callback. Stations know the sink only, never the MQTT
+// link (a build check keeps daemon/mqtt headers out of daemon/station: cmake/WedgeIncludeRules.cmake).
 //
 // Threading: loop thread only.
 #pragma once
@@ -15,8 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/mqtt/link.hpp"
-#include "daemon/mqtt/topics.hpp"
+#include "daemon/outbox/event_sink.hpp"
 #include "daemon/outbox/outbox.hpp"
 
 namespace wedge::station {
@@ -56,7 +56,8 @@ class EventEmitter {
  public:
   using Done = std::function<void(const outbox::AppendResult&)>;
 
-  EventEmitter(mqtt::Link& link, mqtt::Topics topics) : link_(link), topics_(std::move(topics)) {}
+  // `sink` must outlive the emitter.
+  explicit EventEmitter(outbox::EventSink& sink) : sink_(sink) {}
 
   // Appends one business event; `done` (may be empty) runs on the loop after the commit or refusal.
   void emit(std::string_view station, std::string_view order_id, std::string_view type,
@@ -66,11 +67,8 @@ class EventEmitter {
   void emit_telemetry(std::string_view station, std::string_view type, const boost::json::object& data,
                       Done done = {});
 
-  const mqtt::Topics& topics() const { return topics_; }
-
  private:
-  mqtt::Link& link_;
-  mqtt::Topics topics_;
+  outbox::EventSink& sink_;
 };
 
 // The picker sentence for an outbox refusal ("buffer full", "storage error").

@@ -71,11 +71,15 @@ void OrderStore::mark_handled(const std::string& command_id) {
   if (!status) spdlog::error("command={} not recorded as applied: {}", command_id, status.message);
 }
 
-bool OrderStore::handled(const std::string& command_id) {
+std::optional<bool> OrderStore::handled(const std::string& command_id, std::string& error) {
   find_handled_.bind(1, command_id);
-  const bool found = find_handled_.step().code == SQLITE_ROW;
+  const auto status = find_handled_.step();
   find_handled_.reset();
-  return found;
+  if (!status) {
+    error = status.message;
+    return std::nullopt;
+  }
+  return status.code == SQLITE_ROW;
 }
 
 std::optional<std::int64_t> OrderStore::journal_watermark() {

@@ -60,7 +60,10 @@ class OrderStore {
   // --- which OMS commands the stations applied (for the replay at start, see stations.hpp) ---
   // Records that the command with this id was applied (or refused) by the stations.
   void mark_handled(const std::string& command_id);
-  [[nodiscard]] bool handled(const std::string& command_id);
+  // Whether the command with this id was applied: true or false; empty (and `error` set) when
+  // SQLite could not answer (SQLITE_BUSY, an I/O error). A failed read is never "not applied":
+  // applying the command again would repeat its effect.
+  [[nodiscard]] std::optional<bool> handled(const std::string& command_id, std::string& error);
   // Drops these ids in one transaction; false (and `error`) when SQLite fails (none dropped). For ids
   // whose command has left the journal (purge_command_journal): no replay can meet them again.
   [[nodiscard]] bool forget_handled(const std::vector<std::string>& command_ids, std::string& error);

@@ -1,6 +1,7 @@
 // The stations' housekeeping around the command journal and stations.db: replaying commands that
 // were stored but never applied (start-up), the marks of applied commands, and the hourly purge of
-// ended orders and of commands.db (on a thread of its own; its results come back to the loop).
+// ended orders and of commands.db (on the command journal's thread, commands.db's only writer; its
+// results come back to the loop).
 // Stations::Impl members (station_impl.hpp); loop thread unless a comment says otherwise.
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -21,27 +22,37 @@ namespace asio = boost::asio;
 
 void Stations::Impl::replay_journal() {
   const auto watermark = store.journal_watermark();
-  auto journal = read_command_journal(journal_path, watermark.value_or(0));
-  if (!journal.error.empty()) {
-    spdlog::error("command journal not read, commands stored before a crash may be missing: {}", journal.error);
+  auto read = read_command_journal(journal.path(), watermark.value_or(0));
+  if (!read.error.empty()) {
+    spdlog::error("command journal not read, commands stored before a crash may be missing: {}", read.error);
     return;
   }
   if (!watermark) {
     // The first start with this stations.db: what the journal holds predates it (an upgrade) or
     // there is nothing yet. From here on every applied command is recorded.
-    store.advance_journal_watermark(journal.max_rowid);
+    store.advance_journal_watermark(read.max_rowid);
     return;
   }
   std::size_t replayed = 0;
-  for (auto& entry : journal.entries) {
-    if (store.handled(entry.command.id)) continue;
+  for (auto& entry : read.entries) {
+    std::string error;
+    const auto handled = store.handled(entry.command.id, error);
+    if (!handled) {
+      // Unknown is not "not applied": stop here, keep the watermark, and try again at the next
+      // start rather than apply a command twice.
+      spdlog::error("command={} replay stopped: stations.db cannot tell whether it was applied: {}",
+                    entry.command.id, error);
+      if (replayed > 0) spdlog::info("{} stored command(s) applied at start", replayed);
+      return;
+    }
+    if (*handled) continue;
     spdlog::warn("command={} type={} order={} was stored but not applied before the last stop: applying it now",
                  entry.command.id, commands::to_string(entry.command.type), entry.command.order_id);
     handle_command(entry.command, {});
     mark_handled(entry.command.id);
     ++replayed;
   }
-  store.advance_journal_watermark(journal.max_rowid);
+  store.advance_journal_watermark(read.max_rowid);
   if (replayed > 0) spdlog::info("{} stored command(s) applied at start", replayed);
 }
 
@@ -97,14 +108,13 @@ void Stations::Impl::purge_final_orders() {
   // At most kJournalPurgeRows of each per hour, so that a long history (a commands.db from before
   // this purge) is cleared over a few hours without holding commands.db's lock for long.
   constexpr std::int64_t kJournalPurgeRows = 10'000;
-  if (!journal_purge_running.exchange(true)) {
-    if (journal_purger.joinable()) journal_purger.join();  // the last one, finished
+  if (!journal_purge_running->exchange(true)) {
     tracking_marks = true;
     marked_during_purge.clear();
-    journal_purger = std::jthread([journal = journal_path, stations_db = stations_db_path,
-                                   cutoff = now_ms() - options.final_order_retention.count(),
-                                   done = &journal_purge_running, loop = loop, weak = weak_from_this()] {
-      auto purged = purge_command_journal(journal, stations_db, cutoff, kJournalPurgeRows);
+    journal.post([path = journal.path(), stations_db = stations_db_path,
+                  cutoff = now_ms() - options.final_order_retention.count(), done = journal_purge_running,
+                  loop = loop, weak = weak_from_this()] {
+      auto purged = purge_command_journal(path, stations_db, cutoff, kJournalPurgeRows);
       if (!purged.error.empty()) {
         spdlog::error("commands.db not purged (tried again in an hour): {}", purged.error);
       } else if (purged.orders > 0 || purged.commands > 0) {

@@ -68,8 +68,8 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   using Refused = std::function<void(const outbox::AppendResult&)>;
 
   Impl(boost::asio::any_io_executor loop, const config::Config& config, DeviceSet& devices,
-       mqtt::Link& link, print::PrintQueue& print_queue, const std::string& state_dir,
-       StationsOptions options);
+       outbox::EventSink& sink, commands::CommandJournal& journal, print::PrintQueue& print_queue,
+       const std::string& state_dir, StationsOptions options);
 
   core::LoopGuard loop_guard;  // the public entry points assert they run on the loop
   boost::asio::any_io_executor loop;
@@ -79,7 +79,7 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   EventEmitter events;
   StationsOptions options;
   OrderStore store;
-  std::string journal_path;  // <state_dir>/commands.db
+  commands::CommandJournal& journal;  // commands.db's owner: the stations only post to it
   std::string stations_db_path;  // <state_dir>/stations.db (the store's file)
   std::unique_ptr<print::SsccGenerator> sscc;
   std::string template_dir;
@@ -104,12 +104,10 @@ struct Stations::Impl : std::enable_shared_from_this<Stations::Impl> {
   // in memory; the risk check recounts every second and repairs (and logs) any difference.
   std::unordered_map<std::string, std::string> queued_index;  // order id -> its target
   std::unordered_map<std::string, std::int64_t> queued_by_target;
-  // purge_command_journal() runs on this thread, off the loop (deleting an hour of ended orders
-  // from commands.db took ~150 ms at 40,000 orders a day), one purge at a time. The thread only
-  // shares the flag, declared first so that it outlives the thread; the jthread joins when the
-  // Impl goes (or in stop()).
-  std::atomic<bool> journal_purge_running{false};
-  std::jthread journal_purger;
+  // purge_command_journal() runs on the command journal's thread, the only writer of commands.db,
+  // off the loop (deleting an hour of ended orders from commands.db took ~150 ms at 40,000 orders a
+  // day), one purge at a time. The task shares only this flag (and a weak pointer back).
+  std::shared_ptr<std::atomic<bool>> journal_purge_running = std::make_shared<std::atomic<bool>>(false);
   // Loop only. Command ids marked applied while a purge looks for marks to drop: a command id reused
   // after its first command left the journal is applied and marked again, and that new mark must
   // survive the purge's list (forget_stale_marks).

@@ -19,12 +19,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-// A Config built by hand (tests) has no sections: SchemaSettings reads the documented defaults.
-mqtt::Topics topics_of(const config::Config& config) {
-  const auto prefix = config::SchemaSettings::of(config, "broker").get_string("topic_prefix");
-  return mqtt::Topics(prefix, config.site, config.gateway);
-}
-
 std::string printing_template_dir(const config::Config& config) {
   return config::SchemaSettings::of(config, "printing").get_string("template_dir");
 }
@@ -52,16 +46,17 @@ std::string PendingScan::text() const {
 }
 
 Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_, DeviceSet& devices_,
-                     mqtt::Link& link, print::PrintQueue& print_queue_, const std::string& state_dir,
+                     outbox::EventSink& sink, commands::CommandJournal& journal_, print::PrintQueue& print_queue_,
+                     const std::string& state_dir,
                      StationsOptions options_)
     : loop(std::move(loop_)),
       config(config_),
       devices(devices_),
       print_queue(print_queue_),
-      events(link, topics_of(config_)),
+      events(sink),
       options(std::move(options_)),
       store(state_dir + "/stations.db"),
-      journal_path(state_dir + "/commands.db"),
+      journal(journal_),
       stations_db_path(state_dir + "/stations.db"),
       sscc(make_sscc(config_, state_dir)),
       template_dir(options.template_dir.empty() ? printing_template_dir(config_) : options.template_dir),
@@ -170,7 +165,6 @@ void Stations::Impl::stop() {
   risk_timer->cancel();
   purge_timer->cancel();
   evict_timer->cancel();
-  if (journal_purger.joinable()) journal_purger.join();
   for (auto& [id, st] : stations) {
     if (st.scanner) st.scanner->set_scan_handler({});
     if (st.scale) st.scale->set_reading_handler({});
@@ -471,9 +465,9 @@ Stations::Impl::Json order_position(const OrderRecord& order) {
 // --- Stations ------------------------------------------------------------------------------------
 
 Stations::Stations(asio::any_io_executor loop, const config::Config& config, DeviceSet& devices,
-                   mqtt::Link& link, print::PrintQueue& print_queue, const std::string& state_dir,
-                   StationsOptions options)
-    : impl_(std::make_shared<Impl>(std::move(loop), config, devices, link, print_queue, state_dir,
+                   outbox::EventSink& events, commands::CommandJournal& journal, print::PrintQueue& print_queue,
+                   const std::string& state_dir, StationsOptions options)
+    : impl_(std::make_shared<Impl>(std::move(loop), config, devices, events, journal, print_queue, state_dir,
                                    std::move(options))) {}
 
 Stations::~Stations() { impl_->stop(); }

@@ -7,7 +7,11 @@
 //   at which step the order was intercepted.
 // - Every command handle_command() applied is recorded in stations.db. start() applies the
 //   commands of <state_dir>/commands.db that were stored but never applied (a crash between the
-//   link's store and the stations'), in arrival order, before the link starts.
+//   journal's commit and the stations'), in arrival order, before the link starts. If stations.db
+//   cannot tell whether a command was applied (SQLITE_BUSY, I/O error), the replay stops there and
+//   is tried again at the next start: a command is never applied twice.
+// - Databases: the stations alone write stations.db, on the loop. They never write commands.db:
+//   the weight hold and the hourly purge are posted to the CommandJournal, its only writer.
 // - KPIs (kpi.hpp) are counted from committed events and published per station as station.kpi
 //   telemetry at the end of each window; an order whose step runs past its time limit gets one
 //   order.at_risk event per step.
@@ -36,9 +40,10 @@
 #include <vector>
 
 #include "daemon/commands/command.hpp"
+#include "daemon/commands/command_journal.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/devices/device_set.hpp"
-#include "daemon/mqtt/link.hpp"
+#include "daemon/outbox/event_sink.hpp"
 #include "daemon/print/print_queue.hpp"
 #include "daemon/station/gs1_date.hpp"
 #include "daemon/station/kpi.hpp"
@@ -91,10 +96,12 @@ class Stations {
   using ScanDone = std::function<void(const LastScan&)>;
 
   // Throws std::runtime_error when stations.db cannot be opened or the SSCC generator cannot be
-  // built (start-up errors). `config`, `devices`, `link` and `print_queue` must outlive this.
+  // built (start-up errors). `config`, `devices`, `events`, `journal` and `print_queue` must
+  // outlive this. Every event goes to `events` (outbox::EventSink); the stations never see the MQTT
+  // link. commands.db belongs to `journal`: the stations read it at start and post their writes.
   Stations(boost::asio::any_io_executor loop, const config::Config& config, DeviceSet& devices,
-           mqtt::Link& link, print::PrintQueue& print_queue, const std::string& state_dir,
-           StationsOptions options = {});
+           outbox::EventSink& events, commands::CommandJournal& journal, print::PrintQueue& print_queue,
+           const std::string& state_dir, StationsOptions options = {});
   ~Stations();
   Stations(const Stations&) = delete;
   Stations& operator=(const Stations&) = delete;

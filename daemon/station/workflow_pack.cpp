@@ -10,7 +10,6 @@
 
 #include "daemon/print/template_path.hpp"
 #include "daemon/station/gs1.hpp"
-#include "daemon/station/command_journal.hpp"
 #include "daemon/station/station_impl.hpp"
 
 namespace wedge::station {
@@ -239,11 +238,9 @@ void Stations::Impl::on_weight(const std::string& station, const std::string& or
            o->status = OrderStatus::held;
            o->hold_reason = "weight_mismatch";
            save(*o);
-           // The OMS releases it with order.release, which the command store only lets through
-           // for orders it knows to be held.
-           if (std::string error; !mark_order_held_by_station(journal_path, order_id, error))
-             spdlog::error("order={} weight hold not recorded in the command journal; an order.release "
-                           "will be refused: {}", order_id, error);
+           // The OMS releases it with order.release, which the command journal only lets through
+           // for orders it knows to be held; the journal's thread records the hold.
+           journal.async_hold_for_station(order_id);
            auto& s = stations.at(station);
            ++s.weigh_generation;
            Json held = order_position(*o);

@@ -156,6 +156,7 @@ struct Rig {
   boost::asio::io_context io;
   wedge::mqtt::LinkOptions options;
   std::unique_ptr<wedge::outbox::Outbox> outbox;
+  std::unique_ptr<wedge::commands::CommandJournal> journal;
   std::unique_ptr<wedge::mqtt::Link> link;
   wedge::mqtt::Topics topics{"wedge/v1", "bench", "gw1"};
 
@@ -178,7 +179,9 @@ struct Rig {
     o.max_bytes = 4LL * 1024 * 1024 * 1024;
     o.group_commit_window = commit_window;
     outbox = std::make_unique<wedge::outbox::Outbox>(io.get_executor(), o);
-    link = std::make_unique<wedge::mqtt::Link>(io.get_executor(), options, *outbox, [] { return wedge::mqtt::Inventory{}; });
+    journal = std::make_unique<wedge::commands::CommandJournal>(io.get_executor(), state_dir + "/commands.db");
+    link = std::make_unique<wedge::mqtt::Link>(io.get_executor(), options, *outbox, *journal,
+                                               [] { return wedge::mqtt::Inventory{}; });
   }
 };
 
@@ -196,7 +199,7 @@ int durable(const std::string& uri, const std::string& dir, std::int64_t events,
     while (issued < events && outstanding < 8192) {
       ++issued;
       ++outstanding;
-      rig.link->append(make_event(rig.topics, issued), [&](const wedge::outbox::AppendResult& r) {
+      rig.outbox->append(make_event(rig.topics, issued), [&](const wedge::outbox::AppendResult& r) {
         --outstanding;
         if (!r) std::fprintf(stderr, "append failed: %s\n", r.reason.c_str());
         feed();
@@ -273,7 +276,7 @@ int latency(const std::string& uri, const std::string& dir, double rate, double 
     if (issued >= total) return;
     ++issued;
     const auto t0 = Clock::now();
-    rig.link->append(make_event(rig.topics, issued), [&times, t0](const wedge::outbox::AppendResult& r) {
+    rig.outbox->append(make_event(rig.topics, issued), [&times, t0](const wedge::outbox::AppendResult& r) {
       if (!r) return;
       times[r.seq].created = t0;
       times[r.seq].committed = Clock::now();
@@ -382,7 +385,7 @@ int fill_backlog(const std::string& uri, const std::string& dir, std::int64_t ev
     while (issued < events && outstanding < 8192) {
       ++issued;
       ++outstanding;
-      rig.link->append(make_event(rig.topics, issued), [&](const wedge::outbox::AppendResult& r) {
+      rig.outbox->append(make_event(rig.topics, issued), [&](const wedge::outbox::AppendResult& r) {
         --outstanding;
         if (!r) std::fprintf(stderr, "append failed: %s\n", r.reason.c_str());
         if (++done == events) {

@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
     outbox_options.max_events = std::stoll(get("max-events", "1000000"));
     wedge::outbox::Outbox outbox(loop, outbox_options);
     const wedge::mqtt::Inventory inventory{split(get("stations", "st1")), split(get("devices", ""))};
-    wedge::mqtt::Link link(loop, options, outbox, [inventory] { return inventory; });
+    wedge::commands::CommandJournal journal(loop, options.state_dir + "/commands.db");
+    wedge::mqtt::Link link(loop, options, outbox, journal, [inventory] { return inventory; });
     link.set_command_handler([](const wedge::commands::Command& command) {
       std::printf("command %s %s %s\n", std::string(wedge::commands::to_string(command.type)).c_str(),
                   command.id.c_str(), command.order_id.c_str());
@@ -158,7 +159,7 @@ int main(int argc, char** argv) {
         event.order_id = fmt::format("O-{}", issued / 10);
         event.topic = topics.event(event.station, event.type);
         event.data_json = fmt::format(R"({{"n":{},"barcode":"0123456789012"}})", issued);
-        link.append(std::move(event), [&](const wedge::outbox::AppendResult& result) {
+        outbox.append(std::move(event), [&](const wedge::outbox::AppendResult& result) {
           --outstanding;
           if (!result) {
             // Report the first refusal of a full spell, then retry quietly until there is room.

@@ -1,9 +1,12 @@
 // The link's own figures against a real mosquitto, in process: the publish latency histogram
 // counts every PUBACK (count == acked, growing with them), events replayed after an outage land in
-// the slow buckets, and the link's own connection to the broker has Nagle turned off.
+// the slow buckets, and the link's own connection to the broker has Nagle turned off. And how the
+// link hears of new events: from the outbox's available handler alone, no poll (LinkDrain).
 #include "daemon/mqtt/link.hpp"
 #include "daemon/mqtt/topics.hpp"
+#include "daemon/outbox/event_sink.hpp"
 #include "daemon/outbox/outbox.hpp"
+#include "tests/integration/mqtt/probe.hpp"
 #include "tests/support/mosquitto.hpp"
 #include "tests/support/process.hpp"
 
@@ -39,7 +42,8 @@ class Rig {
     outbox::Options o;
     o.db_path = state_dir + "/outbox.db";
     outbox_ = std::make_unique<outbox::Outbox>(io_.get_executor(), o);
-    link_ = std::make_unique<mqtt::Link>(io_.get_executor(), options, *outbox_, [] { return mqtt::Inventory{}; });
+    journal_ = std::make_unique<commands::CommandJournal>(io_.get_executor(), state_dir + "/commands.db");
+    link_ = std::make_unique<mqtt::Link>(io_.get_executor(), options, *outbox_, *journal_, [] { return mqtt::Inventory{}; });
     link_->start();
   }
   ~Rig() {
@@ -69,7 +73,7 @@ class Rig {
       event.station = "st1";
       event.topic = topics_.event(event.station, event.type);
       event.data_json = R"({"barcode":"0123456789012"})";
-      link_->append(std::move(event), [&committed](const outbox::AppendResult& r) {
+      outbox_->append(std::move(event), [&committed](const outbox::AppendResult& r) {
         EXPECT_TRUE(r) << r.reason;
         ++committed;
       });
@@ -78,12 +82,14 @@ class Rig {
   }
 
   mqtt::LinkStats stats() const { return link_->stats(); }
+  outbox::Outbox& outbox() { return *outbox_; }
 
  private:
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{io_.get_executor()};
   mqtt::Topics topics_{"wedge/v1", "site1", "gw1"};
   std::unique_ptr<outbox::Outbox> outbox_;
+  std::unique_ptr<commands::CommandJournal> journal_;
   std::unique_ptr<mqtt::Link> link_;
 };
 
@@ -134,6 +140,51 @@ TEST(LinkMetrics, PublishLatencyCountsEveryPubackAndReplayedEventsLandHigh) {
   // The replayed three spent >= 0.3 s in the outbox: none of them is at or below 0.25 s.
   EXPECT_LE(bucket(s.publish_latency, 0.25), 12u);
   EXPECT_GE(s.publish_latency.sum_seconds(), 3 * 0.3);
+}
+
+// A producer appends through the EventSink and nothing else: the link publishes because the
+// outbox's available handler told it about the commit (link.hpp, "Uplink").
+TEST(LinkDrain, AnEventFromTheSinkIsPublishedOnTheOutboxHandler) {
+  Mosquitto broker;
+  TempDir state;
+  Probe oms(broker.paho_uri(), "oms-drain", "wedge/v1/site1/gw1/#");
+  Rig rig(broker.uri(), state.path());
+  ASSERT_TRUE(rig.run_until([&] { return rig.stats().connected; }));
+  outbox::OutboxSink sink(rig.outbox(), mqtt::event_topic_of(mqtt::Topics("wedge/v1", "site1", "gw1")));
+  outbox::NewEvent event;
+  event.type = "pick.item_picked";
+  event.station = "st1";
+  event.data_json = R"({"barcode":"0123456789012"})";
+  std::optional<outbox::AppendResult> committed;
+  sink.append(std::move(event), [&](const outbox::AppendResult& r) { committed = r; });
+  ASSERT_TRUE(rig.run_until([&] { return rig.stats().acked >= 1; }));
+  ASSERT_TRUE(committed && *committed) << (committed ? committed->reason : "no commit");
+  const auto topic = "wedge/v1/site1/gw1/station/st1/event/pick.item_picked";
+  ASSERT_TRUE(rig.run_until([&] {
+    for (const auto& m : oms.messages())
+      if (m.topic == topic) return true;
+    return false;
+  }));
+}
+
+// No poll: with the outbox's available handler taken away, a committed event is not published
+// (the old link found it within 200 ms by polling); it waits, stored, and goes out on the next
+// CONNACK's rewind, so nothing is lost.
+TEST(LinkDrain, NothingButTheOutboxHandlerWakesTheLinkAndTheEventWaitsForTheReconnect) {
+  Mosquitto broker;
+  TempDir state;
+  Rig rig(broker.uri(), state.path());
+  ASSERT_TRUE(rig.run_until([&] { return rig.stats().connected; }));
+  rig.outbox().set_available_handler({});
+  rig.append(1);
+  EXPECT_FALSE(rig.run_until([&] { return rig.stats().published > 0; }, 1s)) << "published without the handler";
+  EXPECT_EQ(rig.outbox().stats().depth, 1);
+
+  broker.stop();
+  ASSERT_TRUE(rig.run_until([&] { return !rig.stats().connected; }));
+  broker.start();
+  ASSERT_TRUE(rig.run_until([&] { return rig.stats().acked >= 1; }));
+  EXPECT_TRUE(rig.run_until([&] { return rig.outbox().stats().depth == 0; }));
 }
 
 // Whether the TCP connection from this process to 127.0.0.1:port has TCP_NODELAY set; nullopt if

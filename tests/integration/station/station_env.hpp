@@ -24,6 +24,7 @@
 #include "daemon/config/config.hpp"
 #include "daemon/devices/device_set.hpp"
 #include "daemon/mqtt/link.hpp"
+#include "daemon/outbox/event_sink.hpp"
 #include "daemon/outbox/outbox.hpp"
 #include "daemon/print/print_queue.hpp"
 #include "daemon/station/stations.hpp"
@@ -149,7 +150,9 @@ class StationEnv {
     lo.reconnect_min_ms = 50;
     lo.reconnect_max_ms = 200;
     lo.connect_timeout_s = 2;
-    link_.emplace(io_.get_executor(), lo, *outbox_, [] { return mqtt::Inventory{}; });
+    journal_.emplace(io_.get_executor(), cfg.state_dir + "/commands.db");
+    link_.emplace(io_.get_executor(), lo, *outbox_, *journal_, [] { return mqtt::Inventory{}; });
+    sink_.emplace(*outbox_, mqtt::event_topic_of(mqtt::Topics(lo.topic_prefix, lo.site, lo.gateway)));
     devices_.emplace(io_.get_executor(), cfg);
     print::QueueOptions qo;
     qo.db_path = cfg.state_dir + "/print.db";
@@ -168,7 +171,7 @@ class StationEnv {
     so.final_order_in_memory = options_.final_order_in_memory;
     so.max_pending_scans = options_.max_pending_scans;
     verdicts_.clear();  // a rebuilt Stations counts its verdicts from 0 again
-    stations_.emplace(io_.get_executor(), cfg, *devices_, *link_, *print_, cfg.state_dir, so);
+    stations_.emplace(io_.get_executor(), cfg, *devices_, *sink_, *journal_, *print_, cfg.state_dir, so);
     // Every verdict as it is shown: one scan can be followed at once by another verdict (the
     // weight's after an order scan), and scan() must report the scan's own.
     stations_->set_change_handler([this](const station::StationSnapshot& s) {
@@ -204,7 +207,9 @@ class StationEnv {
     stations_.reset();
     print_.reset();
     devices_.reset();
+    sink_.reset();
     link_.reset();
+    journal_.reset();
     outbox_.reset();
     io_.restart();
     io_.poll();
@@ -228,6 +233,30 @@ class StationEnv {
     stations_->handle_command(c, [&](const station::CommandOutcome& o) { out = o; });
     EXPECT_TRUE(run_until([&] { return out.has_value(); })) << "no outcome for " << c.id;
     return out.value_or(station::CommandOutcome{});
+  }
+
+  struct Delivery {
+    commands::Reply reply;                           // what the OMS hears on {base}/ack
+    std::optional<station::CommandOutcome> outcome;  // the stations' outcome, when handed on
+  };
+  // Delivers an OMS command as the link does: the CommandJournal validates, de-duplicates and
+  // commits it on its thread; an accepted new command then goes to the stations. Waits for both.
+  Delivery deliver(const std::string& type, const std::string& payload) {
+    Delivery d;
+    bool replied = false;
+    bool handed_on = false;
+    journal_->async_submit(commands::IncomingCommand{type, payload, payload.size(), false}, 1 << 20,
+                           [&](const commands::Reply& reply, std::optional<commands::Command> accepted) {
+                             d.reply = reply;
+                             replied = true;
+                             handed_on = accepted.has_value();
+                             if (accepted)
+                               stations_->handle_command(*accepted,
+                                                         [&](const station::CommandOutcome& o) { d.outcome = o; });
+                           });
+    EXPECT_TRUE(run_until([&] { return replied && (!handed_on || d.outcome.has_value()); }))
+        << "no reply or outcome for a " << type;
+    return d;
   }
 
   void pick_list(const std::string& order_id, const std::string& body = order_body(), const std::string& station = "st1") {
@@ -315,6 +344,7 @@ class StationEnv {
   outbox::Outbox& outbox() { return *outbox_; }
   print::PrintQueue& print_queue() { return *print_; }
   mqtt::Link& link() { return *link_; }
+  commands::CommandJournal& journal() { return *journal_; }
   PrinterSim& printer() { return *printer_; }
   SimProcess& scale_sim() { return *scale_sim_; }
   const config::Config& config() const { return *config_; }
@@ -331,7 +361,9 @@ class StationEnv {
   std::optional<config::Config> config_;
   boost::asio::io_context io_;
   std::optional<outbox::Outbox> outbox_;
+  std::optional<commands::CommandJournal> journal_;
   std::optional<mqtt::Link> link_;
+  std::optional<outbox::OutboxSink> sink_;
   std::optional<DeviceSet> devices_;
   std::optional<print::PrintQueue> print_;
   std::optional<station::Stations> stations_;

@@ -2,6 +2,7 @@
 // are applied at the next start — once, in arrival order — and the ones already applied are not
 // applied twice.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "daemon/commands/command_store.hpp"
 #include "daemon/station/command_journal.hpp"
@@ -60,8 +61,9 @@ TEST(StationReplay, StoredButUnappliedCommandsAreAppliedAtStart) {
 
 TEST(StationReplay, WeightHoldLetsTheOmsReleasePassTheCommandStore) {
   StationEnv env;
-  const std::string state = env.config().state_dir;
-  EXPECT_TRUE(env.apply(journal(state, pick_list_payload("cmd-w1", "O-W"), "pick_list")).accepted);
+  const auto received = env.deliver("pick_list", pick_list_payload("cmd-w1", "O-W"));
+  EXPECT_TRUE(received.reply.accepted) << received.reply.reason;
+  EXPECT_TRUE(received.outcome && received.outcome->accepted);
   ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-W"; }));
   env.pick_all();
   env.set_weight(900);  // 720 g expected ± 20 g
@@ -69,12 +71,60 @@ TEST(StationReplay, WeightHoldLetsTheOmsReleasePassTheCommandStore) {
   ASSERT_TRUE(env.wait_event("O-W", "weight.mismatch"));
   ASSERT_TRUE(env.wait_event("O-W", "order.held"));
   env.set_weight(725);  // repacked: the weighing resumes on release
-  // The link's store check: release is only for held orders, and this one is held by the station.
-  const auto release = journal(state, R"({"schema":1,"id":"cmd-w2","type":"order.release","order_id":"O-W"})",
-                               "order.release");
-  EXPECT_TRUE(env.apply(release).accepted);
+  // The journal's check: release is only for held orders, and this one is held by the station.
+  const auto release =
+      env.deliver("order.release", R"({"schema":1,"id":"cmd-w2","type":"order.release","order_id":"O-W"})");
+  EXPECT_TRUE(release.reply.accepted) << release.reply.reason;
+  EXPECT_TRUE(release.outcome && release.outcome->accepted);
   ASSERT_TRUE(env.wait_event("O-W", "order.released"));
   ASSERT_TRUE(env.wait_event("O-W", "weight.ok"));
+}
+
+// commands.db has one writer, the journal's thread: the loop never writes it. While another
+// process holds commands.db's write lock, the weight hold still shows and goes out at once, and
+// the journal records it once the lock is gone, so the OMS's release passes. (Before, the loop
+// wrote the hold itself: it stalled on busy_timeout for 2 s, gave up, and the release was then
+// refused as invalid_state.)
+TEST(StationReplay, TheLoopNeverWritesCommandsDbAWeightHoldWaitsForTheLockOffTheLoop) {
+  StationEnv env;
+  ASSERT_TRUE(env.deliver("pick_list", pick_list_payload("cmd-l1", "O-L")).reply.accepted);
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-L"; }));
+  env.pick_all();
+  env.set_weight(900);  // 720 g expected ± 20 g
+  sqlite3* lock = nullptr;
+  ASSERT_EQ(sqlite3_open((env.config().state_dir + "/commands.db").c_str(), &lock), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(env.scan("O-L").verdict, "accepted");
+  ASSERT_TRUE(env.wait_event("O-L", "weight.mismatch"));
+  ASSERT_TRUE(env.wait_event("O-L", "order.held"));
+  sqlite3_exec(lock, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(lock);
+  env.set_weight(725);
+  const auto release =
+      env.deliver("order.release", R"({"schema":1,"id":"cmd-l2","type":"order.release","order_id":"O-L"})");
+  EXPECT_TRUE(release.reply.accepted) << release.reply.reason;
+  ASSERT_TRUE(env.wait_event("O-L", "order.released"));
+}
+
+// The journal de-duplicates by command id: a command delivered twice, and again after a restart,
+// is answered "accepted, duplicate" and applied once.
+TEST(StationReplay, ACommandDeliveredTwiceAlsoAcrossARestartIsAppliedOnce) {
+  StationEnv env;
+  const auto payload = pick_list_payload("cmd-d1", "O-D");
+  const auto first = env.deliver("pick_list", payload);
+  EXPECT_TRUE(first.reply.accepted);
+  EXPECT_FALSE(first.reply.duplicate);
+  ASSERT_TRUE(first.outcome && first.outcome->accepted);
+  const auto again = env.deliver("pick_list", payload);
+  EXPECT_TRUE(again.reply.accepted);
+  EXPECT_TRUE(again.reply.duplicate);
+  EXPECT_FALSE(again.outcome.has_value()) << "a duplicate went to the stations";
+  env.restart();
+  const auto after_restart = env.deliver("pick_list", payload);
+  EXPECT_TRUE(after_restart.reply.accepted);
+  EXPECT_TRUE(after_restart.reply.duplicate);
+  EXPECT_FALSE(after_restart.outcome.has_value()) << "a duplicate went to the stations";
+  EXPECT_EQ(env.events_of("O-D", "order.received").size(), 1u);
 }
 
 // Three orders end at st1: O-S shipped, O-Q cancelled in the queue, O-C cancelled while being

@@ -250,7 +250,7 @@ TEST_F(OrderStoreTest, TheCommandJournalAndTheAppliedMarksForgetWhatStationsDbNo
     ASSERT_TRUE(stations.forget_handled(last.handled_to_forget, error)) << error;
     for (const auto& id : all_ids) {
       const bool gone = std::binary_search(last.handled_to_forget.begin(), last.handled_to_forget.end(), id);
-      EXPECT_EQ(stations.handled(id), !gone) << id;
+      EXPECT_EQ(stations.handled(id, error), std::optional<bool>(!gone)) << id;
     }
   }
   EXPECT_TRUE(station::purge_command_journal(journal, path(), kCutoff, 100).handled_to_forget.empty());
@@ -277,6 +277,30 @@ TEST_F(OrderStoreTest, TheCommandJournalAndTheAppliedMarksForgetWhatStationsDbNo
 
   // No journal, nothing to do.
   EXPECT_EQ(station::purge_command_journal(dir_.file("none.db"), path(), kCutoff, 10).error, "");
+}
+
+// A read that fails is not "not applied": handled() reports the error, where it used to say "no"
+// and let the replay apply the command a second time. In WAL mode no other connection can lock a
+// reader out while this one has the file open (that takes exclusive locking mode, which needs the
+// file to itself), so the read fails here the other way a read fails at run time: SQLite cannot
+// run it (the table is gone under it; SQLITE_BUSY and I/O errors take the same path).
+TEST_F(OrderStoreTest, AStationsDbThatCannotBeReadIsAnErrorNotNotApplied) {
+  OrderStore stations(path());
+  stations.mark_handled("c-applied");
+  std::string error;
+  ASSERT_EQ(stations.handled("c-applied", error), std::optional<bool>(true)) << error;
+  outbox::sqlite::Connection other;
+  ASSERT_TRUE(other.open(path(), false, ""));
+  ASSERT_TRUE(other.exec("ALTER TABLE handled_commands RENAME TO handled_elsewhere"));
+  EXPECT_EQ(stations.handled("c-applied", error), std::nullopt);
+  EXPECT_NE(error, "");
+  error.clear();
+  EXPECT_EQ(stations.handled("c-never", error), std::nullopt) << "a failed read said 'not applied'";
+  EXPECT_NE(error, "");
+  ASSERT_TRUE(other.exec("ALTER TABLE handled_elsewhere RENAME TO handled_commands"));
+  error.clear();
+  EXPECT_EQ(stations.handled("c-applied", error), std::optional<bool>(true)) << error;
+  EXPECT_EQ(stations.handled("c-never", error), std::optional<bool>(false)) << error;
 }
 
 }  // namespace
