@@ -22,15 +22,3 @@ if(WEDGE_FAST_BUILD)
     add_link_options(-fuse-ld=lld)
   endif()
 endif()
-
-# ctest runs the longest tests first when it knows how long they take (its cost data, written after
-# every run to Testing/Temporary/CTestCostData.txt). A fresh build tree (CI's clean clone) has none,
-# so it starts from the figures of a whole run kept in tests/ctest-cost-data.txt: with -j the run
-# then does not end on one long test that started last. Cases not listed there cost 0 (run last);
-# names that no longer exist are ignored. Regenerate: copy a build's CTestCostData.txt over it.
-if(WEDGE_BUILD_TESTS)
-  set(wedge_cost_data ${PROJECT_BINARY_DIR}/Testing/Temporary/CTestCostData.txt)
-  if(NOT EXISTS ${wedge_cost_data} AND EXISTS ${PROJECT_SOURCE_DIR}/tests/ctest-cost-data.txt)
-    configure_file(${PROJECT_SOURCE_DIR}/tests/ctest-cost-data.txt ${wedge_cost_data} COPYONLY)
-  endif()
-endif()
