@@ -8,7 +8,8 @@
 #     reports keep their lines, frames are inlined less, and the compiler does much less work;
 #   - lld as the linker when it is installed (scripts/setup installs it): several times faster
 #     than GNU ld on these test executables.
-# The figures behind each are in docs/operations.md ("How long CI takes and why").
+# The figures behind each are in docs/operations.md ("How long CI takes, and the knobs that keep
+# it short").
 option(WEDGE_FAST_BUILD "Line tables only, -O1 under sanitizers, lld: the fast test build" OFF)
 
 if(WEDGE_FAST_BUILD)
