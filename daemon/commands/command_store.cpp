@@ -61,12 +61,14 @@ std::optional<OrderRow> CommandStore::order(const std::string& order_id) {
 }
 
 bool CommandStore::hold_for_station(const std::string& order_id, std::string& error) {
-  Statement update(db_, "UPDATE orders SET state = 'held' WHERE order_id = ? AND state = 'received'");
-  if (update.ok()) {
+  storage::Statement update;
+  auto status = db_.prepare("UPDATE orders SET state = 'held' WHERE order_id = ? AND state = 'received'", update);
+  if (status) {
     update.bind(1, order_id);
-    if (update.step() == SQLITE_DONE) return true;
+    status = update.step();
   }
-  error = sqlite3_errmsg(db_);
+  if (status) return true;
+  error = status.message;
   return false;
 }
 

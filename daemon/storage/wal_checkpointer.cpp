@@ -67,7 +67,9 @@ std::int64_t WalCheckpointer::checkpoints() const {
 
 bool WalCheckpointer::caught_up() const {
   std::lock_guard lock(mutex_);
-  return complete_ && !wanted_;
+  // A checkpoint still running holds SQLite's checkpoint locks: a commit now could not restart the
+  // WAL, whatever the previous checkpoint achieved.
+  return complete_ && !wanted_ && !running_;
 }
 
 std::int64_t WalCheckpointer::inline_checkpoints() const {
@@ -96,8 +98,11 @@ void WalCheckpointer::run() {
       wake_.wait(lock, [this] { return wanted_ || stopping_; });
       if (stopping_) return;
       wanted_ = false;
+      running_ = true;
     }
     checkpoint(own_.handle(), nullptr, false);
+    std::lock_guard lock(mutex_);
+    running_ = false;
   }
 }
 

@@ -59,8 +59,8 @@ class WalCheckpointer {
   // Checkpoints that copied frames since attach: all of them, and those the backstop ran inline.
   std::int64_t checkpoints() const;
   std::int64_t inline_checkpoints() const;
-  // The last checkpoint copied every frame in the WAL and no new one is wanted: the next commit
-  // restarts the WAL from its beginning.
+  // The last checkpoint copied every frame in the WAL, no new one is wanted and none is running:
+  // the next commit restarts the WAL from its beginning.
   bool caught_up() const;
 
  private:
@@ -76,6 +76,7 @@ class WalCheckpointer {
   std::condition_variable wake_;
   bool wanted_ = false;    // guarded by mutex_
   bool stopping_ = false;  // guarded by mutex_
+  bool running_ = false;   // guarded by mutex_: the thread is in a checkpoint
   std::int64_t checkpoints_ = 0;         // guarded by mutex_
   std::int64_t inline_checkpoints_ = 0;  // guarded by mutex_
   bool failing_ = false;          // guarded by mutex_: the last checkpoint failed (logged once)

@@ -1,5 +1,7 @@
 #include "tests/support/printer_sim.hpp"
 
+#include "tests/support/peer_start.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -45,7 +47,7 @@ PrinterSim::PrinterSim(const std::string& script, const std::string& log_dir,
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Subprocess>(
       argv, log_dir + "/zpl-sim-" + std::to_string(port_) + ".log");
-  if (!wait_until([this] { return tcp_port_open(control_port_) && tcp_port_open(port_); }))
+  if (!wait_until_started(*process_, [this] { return tcp_port_open(control_port_) && tcp_port_open(port_); }))
     throw std::runtime_error("zpl-printer-sim did not start: " + process_->log());
   control_fd_ = connect_loopback(control_port_);
   if (control_fd_ < 0) throw std::runtime_error("cannot connect to the simulator control port");

@@ -58,7 +58,6 @@ Probe::Probe(const std::string& paho_uri, const std::string& client_id, const st
   auto builder = mqtt::connect_options_builder()
                      .mqtt_version(MQTTVERSION_5)
                      .clean_start(false)
-                     .properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, 3600}})
                      .automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(1));  // Paho C counts whole seconds
   if (!tls.ca_file.empty()) {
     mqtt::ssl_options ssl;
@@ -67,7 +66,14 @@ Probe::Probe(const std::string& paho_uri, const std::string& client_id, const st
     ssl.set_private_key(tls.key_file);
     builder.ssl(std::move(ssl));
   }
-  client_->connect(builder.finalize())->wait_for(std::chrono::seconds(10));
+  auto options = builder.finalize();
+  // Set on the finished options, not the builder: paho.mqtt.cpp 1.2.0 (Debian 12) loses builder
+  // properties when finalize() copies the options (eclipse-paho/paho.mqtt.cpp#362). Without a
+  // Session Expiry Interval the session ends with each connection: mosquitto restores it from its
+  // file after a restart but does not resume it (session present 0), and what it queued for the
+  // probe while the probe was away is gone.
+  options.set_properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, 3600}});
+  client_->connect(options)->wait_for(std::chrono::seconds(10));
   if (!client_->is_connected()) throw std::runtime_error("probe could not connect to " + paho_uri);
   client_->subscribe(filter, 1)->wait_for(std::chrono::seconds(10));
 }

@@ -60,6 +60,22 @@ std::vector<boost::json::object> statuses(const Probe& probe) {
   return out;
 }
 
+// The OMS probe's session survives a broker restart, so what the broker queued for it while it was
+// away reaches it (the restart and buffer-full cases below count on that). With the Session Expiry
+// Interval lost (paho.mqtt.cpp#362, probe.cpp) mosquitto restored the session from its file but
+// answered the probe's reconnect with "session present 0" and dropped what was queued.
+TEST(UplinkProbe, ResumesItsSessionAfterABrokerRestart) {
+  MosquittoOptions options;
+  options.log_packets = true;  // "Sending CONNACK to <client> (<session present>, <reason>)"
+  Mosquitto broker(options);
+  Probe oms(broker.paho_uri(), "oms-resume", kFilter);
+  broker.stop();
+  broker.start();
+  ASSERT_TRUE(wait_until([&] { return broker.log_lines({"Sending CONNACK to oms-resume "}) >= 2; }, 15s))
+      << broker.log();
+  EXPECT_EQ(broker.log_lines({"Sending CONNACK to oms-resume (1, 0)"}), 1u) << broker.log();
+}
+
 TEST(Uplink, BrokerRestartedTwiceMidStreamLosesNothing) {
   Mosquitto broker;
   TempDir state;

@@ -57,9 +57,10 @@ bool child_acks(std::int64_t seq) { return seq % 3 == 0; }
   }
 }
 
-// Reads "seq id" lines until `want` were read or the timeout passes.
-void read_reports(int fd, std::size_t want, std::map<std::int64_t, std::string>& reported) {
-  std::string buffer;
+// Reads "seq id" lines until `want` were read or the timeout passes. `buffer` keeps the line that a
+// read cut in two for the next call to complete: dropped, the next call took the rest of that line
+// for a line of its own (a wrong seq with a torn id), which failed the id check under load.
+void read_reports(int fd, std::size_t want, std::string& buffer, std::map<std::int64_t, std::string>& reported) {
   std::size_t got = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (got < want && std::chrono::steady_clock::now() < deadline) {
@@ -101,12 +102,13 @@ TEST(OutboxKill, SigkillMidStreamLosesNoAcknowledgedEventAndLeavesNoGap) {
     }
     ::close(fds[1]);
     const auto before = reported.size();
-    read_reports(fds[0], 3000, reported);
+    std::string buffer;  // a report line cut between the two reads below
+    read_reports(fds[0], 3000, buffer, reported);
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "child exited by itself with " << status;
-    read_reports(fds[0], 1'000'000, reported);  // whatever was still in the pipe
+    read_reports(fds[0], 1'000'000, buffer, reported);  // whatever was still in the pipe
     ::close(fds[0]);
     ASSERT_GE(reported.size(), before + 3000);
 
@@ -140,6 +142,24 @@ TEST(OutboxKill, SigkillMidStreamLosesNoAcknowledgedEventAndLeavesNoGap) {
     reported[next.seq] = next.id;
     previous_last = next.seq;
   }
+}
+
+// A report line that one read ends in the middle of is completed by the next call, not misread.
+TEST(OutboxKill, ReportLineCutBetweenTwoReadsIsReadWhole) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const std::string first = "1 id-one\n12 id-tw";
+  ASSERT_EQ(::write(fds[1], first.data(), first.size()), static_cast<ssize_t>(first.size()));
+  std::string buffer;
+  std::map<std::int64_t, std::string> reported;
+  read_reports(fds[0], 1, buffer, reported);
+  const std::string rest = "elve\n";
+  ASSERT_EQ(::write(fds[1], rest.data(), rest.size()), static_cast<ssize_t>(rest.size()));
+  ::close(fds[1]);
+  read_reports(fds[0], 1'000'000, buffer, reported);
+  ::close(fds[0]);
+  const std::map<std::int64_t, std::string> expected = {{1, "id-one"}, {12, "id-twelve"}};
+  EXPECT_EQ(reported, expected);
 }
 
 }  // namespace
