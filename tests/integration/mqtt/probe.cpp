@@ -6,8 +6,10 @@
 
 namespace wedge::test {
 
-Probe::Probe(const std::string& paho_uri, const std::string& client_id, const std::string& filter, ProbeTls tls) {
-  client_ = std::make_unique<mqtt::async_client>(paho_uri, client_id, mqtt::create_options(MQTTVERSION_5), nullptr);
+Probe::Probe(const std::string& paho_uri, const std::string& client_id, const std::string& filter, ProbeTls tls,
+             bool mqtt311) {
+  const int version = mqtt311 ? MQTTVERSION_3_1_1 : MQTTVERSION_5;
+  client_ = std::make_unique<mqtt::async_client>(paho_uri, client_id, mqtt::create_options(version), nullptr);
   client_->set_message_callback([this](mqtt::const_message_ptr msg) {
     ProbeMessage m{msg->get_topic(), msg->get_payload_str(), ""};
     const auto& props = msg->get_properties();
@@ -35,11 +37,13 @@ Probe::Probe(const std::string& paho_uri, const std::string& client_id, const st
       // The next reconnect subscribes again.
     }
   });
-  auto builder = mqtt::connect_options_builder()
-                     .mqtt_version(MQTTVERSION_5)
-                     .clean_start(false)
-                     .properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, 3600}})
-                     .automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(1));  // Paho C counts whole seconds
+  auto builder = mqtt::connect_options_builder();
+  if (mqtt311) {
+    builder.mqtt_version(MQTTVERSION_3_1_1).clean_session(false);
+  } else {
+    builder.mqtt_version(MQTTVERSION_5).clean_start(false).properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, 3600}});
+  }
+  builder.automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(1));  // Paho C counts whole seconds
   if (!tls.ca_file.empty()) {
     mqtt::ssl_options ssl;
     ssl.set_trust_store(tls.ca_file);
