@@ -400,7 +400,7 @@ void CommandChannel::Impl::fail(const std::shared_ptr<Connection>& c, const std:
   if (stopped) return;
   if (nodes.size() > 1) {
     nodes.advance();
-    spdlog::info("mqtt command channel: next broker node: {}", peer());
+    spdlog::debug("mqtt command channel: next broker node: {}", peer());
   }
   retry_timer.expires_after(backoff.next());
   retry_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {

@@ -66,7 +66,7 @@ std::string Link::Impl::status_json(bool online, const char* reason) {
     obj["devices"] = std::move(device_ids);
     obj["outbox_depth"] = outbox.stats().depth;
     obj["broker_uri"] = nodes.current().uri;
-    obj["broker_index"] = nodes.index();
+    obj["broker_index"] = static_cast<std::int64_t>(nodes.index());
   } else {
     obj["reason"] = reason;
   }
@@ -244,7 +244,8 @@ void Link::Impl::on_connect_failed(const std::string& why) {
 void Link::Impl::next_node() {
   if (nodes.size() < 2) return;
   nodes.advance();
-  spdlog::info("mqtt next broker node: {}", nodes.describe());
+  // debug: while every node is down this comes with every attempt; the warnings name the node.
+  spdlog::debug("mqtt next broker node: {}", nodes.describe());
 }
 
 void Link::Impl::on_connected() {
