@@ -76,7 +76,11 @@ json::value status_json(const GatewayParts& p) {
        json::object{{"connected", link.connected},
                     {"state", link.connected ? "connected" : "disconnected"},
                     {"session", link.session},
-                    {"commands_subscribed", link.commands_subscribed}}},
+                    {"commands_subscribed", link.commands_subscribed},
+                    {"uri", link.broker_uri},
+                    {"node_index", link.broker_index},
+                    {"commands_uri", link.commands_broker_uri},
+                    {"commands_node_index", link.commands_broker_index}}},
       {"outbox", outbox_json(p)},
       {"devices", devices_json(p)},
       {"stations", std::move(stations)},
@@ -149,6 +153,11 @@ std::string metrics_text(const GatewayParts& p) {
   t.declare("wedge_command_channel_subscribed", "gauge",
             "1 while the command channel holds its subscription to the command topics.");
   t.sample("wedge_command_channel_subscribed", std::int64_t{link.commands_subscribed ? 1 : 0});
+  t.declare("wedge_broker_node_index", "gauge",
+            "Index in broker.uris (0 = first) of the node each connection uses, or tries next while down.");
+  t.sample("wedge_broker_node_index", std::int64_t{link.broker_index}, {{"connection", "events"}, {"uri", link.broker_uri}});
+  t.sample("wedge_broker_node_index", std::int64_t{link.commands_broker_index},
+           {{"connection", "commands"}, {"uri", link.commands_broker_uri}});
   t.declare("wedge_outbox_depth", "gauge", "Events stored and not yet acknowledged by the broker.");
   t.sample("wedge_outbox_depth", out.depth);
   t.declare("wedge_outbox_bytes", "gauge", "Payload bytes stored in the outbox.");

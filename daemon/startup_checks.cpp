@@ -63,6 +63,7 @@ mqtt::LinkOptions link_options(const config::Config& config) {
   const auto& b = config.section("broker");
   mqtt::LinkOptions o;
   o.broker_uri = b.get_string("uri");
+  if (b.has("uris")) o.broker_uris = b.get_string_list("uris");
   o.client_id = b.get_string("client_id");
   o.mqtt_version = b.get_string("mqtt_version");
   o.keepalive_s = static_cast<int>(b.get_int("keepalive_s"));

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <tuple>
 
@@ -201,6 +202,35 @@ void check_stations(const YAML::Node& node, Validator& v, Config& config,
   }
 }
 
+// broker.uri, or broker.uris (the nodes of a cluster, every entry checked where it stands); the TLS
+// files serve every node, so the nodes share one scheme and ca_file needs it to be mqtts://.
+void check_broker_uris(const YAML::Node& broker, Validator& v) {
+  std::vector<std::pair<YAML::Node, std::string>> entries;  // node, path
+  if (broker["uri"] && broker["uris"]) {
+    v.error(broker["uris"], "broker.uris", "give broker.uri or broker.uris, not both");
+    return;
+  }
+  if (broker["uri"] && broker["uri"].IsScalar()) entries.emplace_back(broker["uri"], "broker.uri");
+  if (broker["uris"] && broker["uris"].IsSequence()) {
+    if (broker["uris"].size() == 0) v.error(broker["uris"], "broker.uris", "lists no broker");
+    for (std::size_t i = 0; i < broker["uris"].size(); ++i)
+      if (broker["uris"][i].IsScalar()) entries.emplace_back(broker["uris"][i], fmt::format("broker.uris[{}]", i));
+  }
+  std::optional<bool> tls;
+  for (const auto& [node, path] : entries) {
+    std::string error;
+    const auto parsed = mqtt::parse_broker_uri(node.Scalar(), &error);
+    if (!parsed) {
+      v.error(node, path, error);
+    } else if (!tls) {
+      tls = parsed->tls;
+    } else if (*tls != parsed->tls) {
+      v.error(node, path, "all nodes need the same scheme (mqtt:// or mqtts://)");
+    }
+  }
+  if (tls == false && broker["ca_file"]) v.error(broker["ca_file"], "broker.ca_file", "ca_file needs an mqtts:// uri");
+}
+
 }  // namespace
 
 LoadResult parse_config(const std::string& yaml_text, const std::string& file_name,
@@ -238,14 +268,7 @@ LoadResult parse_config(const std::string& yaml_text, const std::string& file_na
 
   // Broker URI and HTTP listen address carry ports: check their shape and range here, where the
   // position of the value is still known.
-  if (doc["broker"] && doc["broker"].IsMap() && doc["broker"]["uri"] && doc["broker"]["uri"].IsScalar()) {
-    const YAML::Node uri = doc["broker"]["uri"];
-    std::string error;
-    const auto parsed = mqtt::parse_broker_uri(uri.Scalar(), &error);
-    if (!parsed) v.error(uri, "broker.uri", error);
-    else if (!parsed->tls && doc["broker"]["ca_file"])
-      v.error(doc["broker"]["ca_file"], "broker.ca_file", "ca_file needs an mqtts:// uri");
-  }
+  if (doc["broker"] && doc["broker"].IsMap()) check_broker_uris(doc["broker"], v);
   if (doc["http"] && doc["http"].IsMap() && doc["http"]["listen"] && doc["http"]["listen"].IsScalar()) {
     const YAML::Node listen = doc["http"]["listen"];
     std::string error;

@@ -116,9 +116,10 @@ Rules that hold for every key:
     table(out, *section.schema, "");
   }
   out << R"(
-Cross-checks: `broker.uri` must be `mqtt://host[:port]` or `mqtts://host[:port]` (IPv6 in brackets,
-`mqtt://[::1]:1883`) with a port in 1..65535, 1883 or 8883 when left out; `ca_file` needs
-`mqtts://`; `cert_file` and `key_file` go together; `reconnect_min_ms` ≤ `reconnect_max_ms`;
+Cross-checks: `broker.uri` and every `broker.uris` entry must be `mqtt://host[:port]` or
+`mqtts://host[:port]` (IPv6 in brackets, `mqtt://[::1]:1883`) with a port in 1..65535, 1883 or 8883
+when left out; `broker.uri` and `broker.uris` do not go together, and the `uris` share one scheme;
+`ca_file` needs `mqtts://`; `cert_file` and `key_file` go together; `reconnect_min_ms` ≤ `reconnect_max_ms`;
 `http.listen` must be `address:port` with an IP address (or `localhost`) and a port in 1..65535,
 and any address other than loopback requires `http.access_token_file`;
 each `http.allowed_hosts` entry is a host name (letters, digits, `-`, `_`, `.`) or an IP address,

@@ -21,6 +21,13 @@ const Schema& broker_schema() {
       key_string("uri",
                  "Broker address, `mqtt://host:port` (plain) or `mqtts://host:port` (TLS 1.2+).",
                  "mqtt://127.0.0.1:1883"),
+      key_string_list("uris",
+                      "Instead of `uri`: the nodes of a broker cluster, in order, e.g. "
+                      "`[mqtt://10.0.0.11:1883, mqtt://10.0.0.12:1883]`, all `mqtt://` or all `mqtts://`. "
+                      "Both connections start on the first node and, when the connection is lost or "
+                      "refused, move to the next one (after the last the first) with the reconnect "
+                      "back-off. The node in use is in the log, the birth message, /api/v1/status and "
+                      "/metrics. Give `uri` or `uris`, not both."),
       key_string("client_id",
                  "MQTT client id of the connection that publishes; the command channel connects as "
                  "`<client_id>-cmd` (docs/mqtt-api.md, \"Connection\"). Both must be stable and unique "

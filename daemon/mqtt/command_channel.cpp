@@ -1,5 +1,6 @@
 #include "daemon/mqtt/command_channel.hpp"
 
+#include "daemon/mqtt/broker_nodes.hpp"
 #include "daemon/mqtt/refusal_reason.hpp"
 #include "daemon/mqtt/wire.hpp"
 #include "drivers/common/backoff.hpp"
@@ -76,6 +77,7 @@ struct CommandChannel::Impl : std::enable_shared_from_this<Impl> {
         options(std::move(options_in)),
         on_message(std::move(on_message_in)),
         on_state(std::move(on_state_in)),
+        nodes(options.nodes),
         resolver(loop),
         connect_timer(loop),
         ping_timer(loop),
@@ -86,6 +88,7 @@ struct CommandChannel::Impl : std::enable_shared_from_this<Impl> {
   CommandChannelOptions options;
   MessageHandler on_message;
   StateHandler on_state;
+  BrokerNodes nodes;
   std::optional<asio::ssl::context> tls;
   tcp::resolver resolver;
   asio::steady_timer connect_timer;
@@ -101,7 +104,7 @@ struct CommandChannel::Impl : std::enable_shared_from_this<Impl> {
   std::chrono::steady_clock::time_point last_rx;
   CommandChannelStats counters;
 
-  std::string peer() const { return fmt::format("{}:{}", options.host, options.port); }
+  std::string peer() const { return nodes.describe(); }
   void load_tls();
   void connect();
   void on_tcp_connected(const std::shared_ptr<Connection>& c);
@@ -136,16 +139,18 @@ void CommandChannel::Impl::load_tls() {
 
 void CommandChannel::Impl::connect() {
   if (stopped) return;
+  const BrokerUri& node = nodes.current().address;
   auto c = std::make_shared<Connection>();
   c->number = ++connection_count;
   if (tls) {
     c->secure = std::make_unique<asio::ssl::stream<tcp::socket>>(loop, *tls);
-    c->secure->set_verify_callback(asio::ssl::host_name_verification(options.host));
+    c->secure->set_verify_callback(asio::ssl::host_name_verification(node.host));
     // SNI carries a host name, never an address (RFC 6066).
     // (SSL_set_tlsext_host_name() spelled out: the macro's C cast fails -Wold-style-cast.)
-    if (!is_ip_literal(options.host)) {
+    if (!is_ip_literal(node.host)) {
+      std::string sni = node.host;  // OpenSSL copies it
       SSL_ctrl(c->secure->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-               static_cast<void*>(options.host.data()));
+               static_cast<void*>(sni.data()));
     }
   } else {
     c->plain = std::make_unique<tcp::socket>(loop);
@@ -158,7 +163,7 @@ void CommandChannel::Impl::connect() {
     if (ec || !self || self->current != c || self->phase == Phase::subscribed) return;
     self->fail(c, fmt::format("not subscribed within {} s", self->options.connect_timeout_s));
   });
-  resolver.async_resolve(options.host, std::to_string(options.port),
+  resolver.async_resolve(node.host, std::to_string(node.port),
                          [weak = weak_from_this(), c](boost::system::error_code ec, tcp::resolver::results_type results) {
                            auto self = weak.lock();
                            if (!self || self->current != c) return;
@@ -296,7 +301,7 @@ bool CommandChannel::Impl::handle(const std::shared_ptr<Connection>& c, const wi
       connect_timer.cancel();
       backoff.reset();
       failures = 0;
-      spdlog::info("mqtt subscribed to {} (command channel {})", options.filter, options.client_id);
+      spdlog::info("mqtt subscribed to {} (command channel {} on {})", options.filter, options.client_id, peer());
       if (on_state) on_state(true);
       return current == c;
     }
@@ -393,6 +398,10 @@ void CommandChannel::Impl::fail(const std::shared_ptr<Connection>& c, const std:
   }
   if (was_subscribed && on_state) on_state(false);
   if (stopped) return;
+  if (nodes.size() > 1) {
+    nodes.advance();
+    spdlog::debug("mqtt command channel: next broker node: {}", peer());
+  }
   retry_timer.expires_after(backoff.next());
   retry_timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     if (ec) return;
@@ -431,6 +440,8 @@ void CommandChannel::stop() { impl_->stop(); }
 CommandChannelStats CommandChannel::stats() const {
   CommandChannelStats s = impl_->counters;
   s.subscribed = impl_->phase == Phase::subscribed;
+  s.node_uri = impl_->nodes.current().uri;
+  s.node_index = static_cast<int>(impl_->nodes.index());
   return s;
 }
 

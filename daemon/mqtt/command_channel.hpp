@@ -26,6 +26,8 @@
 //   CONNACK or SUBACK refused, a malformed packet, a DISCONNECT from the broker, or no SUBACK within
 //   connect_timeout_s of starting to connect → the connection is closed and retried after
 //   exponential back-off with jitter (drivers::Backoff).
+// - Failover: `nodes` is the ordered broker list (broker_nodes.hpp); the channel starts on the first
+//   and moves to the next node whenever a connection ends or fails as above, before the back-off.
 // - TLS (tls = true): TLS 1.2 or later, the server certificate checked against ca_file (system CAs
 //   when empty) and the host name (or IP) of the URI, optional client certificate and key.
 // - The StateHandler hears true on every SUBACK and false when a subscribed connection ends.
@@ -42,12 +44,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace wedge::mqtt {
 
 struct CommandChannelOptions {
-  std::string host;
-  int port = 1883;
+  std::vector<std::string> nodes;  // broker URIs in order (LinkOptions::broker_nodes()), all parseable
   bool tls = false;
   std::string ca_file;
   std::string cert_file;
@@ -78,6 +80,8 @@ struct CommandChannelStats {
   std::int64_t connects = 0;   // CONNACKs accepted
   std::int64_t received = 0;   // PUBLISHes handed to the handler
   std::int64_t acked = 0;      // PUBACKs sent
+  std::string node_uri;        // the node connected to, or tried next
+  int node_index = 0;          // its index in CommandChannelOptions::nodes
 };
 
 class CommandChannel {

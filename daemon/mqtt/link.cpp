@@ -63,6 +63,8 @@ std::string Link::Impl::status_json(bool online, const char* reason) {
     obj["stations"] = std::move(stations);
     obj["devices"] = std::move(device_ids);
     obj["outbox_depth"] = outbox.stats().depth;
+    obj["broker_uri"] = nodes.current().uri;
+    obj["broker_index"] = static_cast<std::int64_t>(nodes.index());
   } else {
     obj["reason"] = reason;
   }
@@ -126,7 +128,7 @@ std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t conne
   // The outbox is the persistence and the offline buffer: Paho keeps nothing on disk and publishes
   // only while connected, so its buffer limit never binds below our own window.
   create.set_max_buffered_messages(std::max(1000, options.inflight_window * 4));
-  auto fresh = std::make_unique<::mqtt::async_client>(broker_address->paho(), options.effective_client_id(),
+  auto fresh = std::make_unique<::mqtt::async_client>(nodes.current().address.paho(), options.effective_client_id(),
                                                       create, nullptr);
   std::weak_ptr<Impl> weak = weak_from_this();
   // No message callback: this client subscribes to nothing (commands come over CommandChannel).
@@ -151,14 +153,13 @@ std::unique_ptr<::mqtt::async_client> Link::Impl::make_client(std::int64_t conne
 }
 
 void Link::Impl::disable_nagle() {
-  if (!broker_address) return;
-  const auto result = set_tcp_nodelay_to(*broker_address);
+  const auto result = set_tcp_nodelay_to(nodes.current().address);
   if (result.found > 0) {
     spdlog::debug("mqtt TCP_NODELAY set on {} of {} connection(s) to the broker", result.changed, result.found);
   } else if (!nodelay_warned) {
     nodelay_warned = true;
     spdlog::warn("mqtt connection to {} not found in /proc/self/fd: Nagle stays on, PUBACKs may come up to 40 ms late",
-                 options.broker_uri);
+                 nodes.current().uri);
   }
 }
 
@@ -220,9 +221,17 @@ void Link::Impl::on_connect_failed(const std::string& why) {
   ++connect_failures;
   // Log the first failure of an outage, then every 20th, not every attempt.
   if (connect_failures == 1 || connect_failures % 20 == 0) {
-    spdlog::warn("mqtt connect to {} failed ({}), attempt {}", options.broker_uri, why, connect_failures);
+    spdlog::warn("mqtt connect to {} failed ({}), attempt {}", nodes.describe(), why, connect_failures);
   }
+  next_node();
   schedule_reconnect();
+}
+
+void Link::Impl::next_node() {
+  if (nodes.size() < 2) return;
+  nodes.advance();
+  // debug: while every node is down this comes with every attempt; the warnings name the node.
+  spdlog::debug("mqtt next broker node: {}", nodes.describe());
 }
 
 void Link::Impl::on_connected() {
@@ -231,7 +240,7 @@ void Link::Impl::on_connected() {
   ++counters.connects;
   connect_failures = 0;
   backoff.reset();
-  spdlog::info("mqtt connected to {} session={}", options.broker_uri, session.current());
+  spdlog::info("mqtt connected to {} session={}", nodes.describe(), session.current());
   disable_nagle();
   // The birth ("online") goes out only while the command channel is subscribed, here or on its
   // SUBACK: an OMS that sends commands on seeing it would otherwise lose them at the broker when
@@ -262,7 +271,8 @@ void Link::Impl::on_connection_lost(std::int64_t connection, const std::string& 
   connected = false;
   pending.clear();
   inflight.clear();
-  spdlog::warn("mqtt connection to {} lost: {}", options.broker_uri, cause.empty() ? "no cause given" : cause);
+  spdlog::warn("mqtt connection to {} lost: {}", nodes.describe(), cause.empty() ? "no cause given" : cause);
+  next_node();
   schedule_reconnect();
 }
 
@@ -471,9 +481,14 @@ void Link::publish_device_status(const std::string& device_id, const std::string
 LinkStats Link::stats() const {
   LinkStats s = impl_->counters;
   s.connected = impl_->connected;
-  s.commands_subscribed = impl_->command_channel->stats().subscribed;
   s.session = impl_->session.current();
   s.inflight = static_cast<int>(impl_->inflight.size());
+  s.broker_uri = impl_->nodes.current().uri;
+  s.broker_index = static_cast<int>(impl_->nodes.index());
+  const auto channel = impl_->command_channel->stats();
+  s.commands_subscribed = channel.subscribed;
+  s.commands_broker_uri = channel.node_uri;
+  s.commands_broker_index = channel.node_index;
   return s;
 }
 

@@ -23,6 +23,11 @@
 // - Nagle: after every CONNACK the link sets TCP_NODELAY on Paho's socket (broker_socket.hpp); the
 //   broker must do the same on its side (mosquitto: set_tcp_nodelay true) or PUBACKs can be held
 //   back by up to 40 ms (docs/mqtt-api.md, "Connection").
+// - Failover: options.broker_nodes() is an ordered list (broker.uris). Each connection starts on
+//   the first node and, after a lost connection or a failed or refused CONNECT, moves to the next
+//   one (wrapping) before its back-off; the command channel does the same on its own
+//   (broker_nodes.hpp: why not Paho's serverURIs). The node in use is in the log, the birth
+//   ("broker_uri", "broker_index") and LinkStats.
 // - Reconnect: our own timer with exponential back-off and full jitter (drivers::Backoff), after a
 //   lost connection, a failed or timed-out CONNECT, or a DISCONNECT from an MQTT 5 broker. Each
 //   attempt uses a fresh Paho client, so Paho never resends or carries over publishes of an older
@@ -75,6 +80,11 @@ struct LinkStats {
   LatencyHistogram publish_latency;
   std::int64_t connects = 0;   // successful CONNACKs
   bool commands_subscribed = false;  // the command channel holds its subscription now
+  // The node each connection uses now, or tries next while disconnected (index into broker_nodes()).
+  std::string broker_uri;
+  int broker_index = 0;
+  std::string commands_broker_uri;
+  int commands_broker_index = 0;
   std::int64_t commands_accepted = 0;
   std::int64_t commands_rejected = 0;
   int inflight = 0;

@@ -12,11 +12,9 @@ constexpr std::size_t kMaxUnsentReplies = 1000;
 }  // namespace
 
 void Link::Impl::make_command_channel() {
-  if (!broker_address) throw std::runtime_error(fmt::format("mqtt: broker.uri '{}' names no host and port", options.broker_uri));
   CommandChannelOptions o;
-  o.host = broker_address->host;
-  o.port = broker_address->port;
-  o.tls = broker_address->tls;
+  o.nodes = options.broker_nodes();
+  o.tls = options.use_tls();
   o.ca_file = options.ca_file;
   o.cert_file = options.cert_file;
   o.key_file = options.key_file;

@@ -7,6 +7,7 @@
 
 
 #include "daemon/core/rfc3339.hpp"
+#include "daemon/mqtt/broker_nodes.hpp"
 #include "daemon/mqtt/broker_socket.hpp"
 #include "daemon/mqtt/command_channel.hpp"
 #include "daemon/mqtt/paho_listener.hpp"
@@ -61,7 +62,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
         journal(journal_in),
         inventory(std::move(inv)),
         topics(options.topic_prefix, options.site, options.gateway),
-        broker_address(parse_broker_uri(options.broker_uri)),
+        nodes(options.broker_nodes()),
         session(options.state_dir + "/mqtt-session"),
         bucket(options.replay_rate_per_s, options.replay_burst),
         backoff(std::chrono::milliseconds(options.reconnect_min_ms),
@@ -78,7 +79,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   CommandHandler command_handler;
   std::function<void(std::int64_t)> ack_observer;
   Topics topics;
-  std::optional<BrokerUri> broker_address;  // for Paho, the command channel and TCP_NODELAY
+  BrokerNodes nodes;  // the Paho connection's node now (Paho's URI, TCP_NODELAY); the channel has its own
   bool nodelay_warned = false;
   SessionCounter session;
   TokenBucket bucket;
@@ -115,6 +116,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   void stop(std::chrono::milliseconds timeout);
   void shutdown(std::chrono::milliseconds timeout);
   void schedule_reconnect();
+  void next_node();  // after a lost or refused connection: the next broker node (broker_nodes.hpp)
   void attempt_connect();
   std::unique_ptr<::mqtt::async_client> make_client(std::int64_t connection);
   ::mqtt::connect_options connect_options();

@@ -23,8 +23,12 @@ std::string LinkOptions::effective_client_id() const {
   return fmt::format("wedge-{}-{}", site, gateway);
 }
 
+std::vector<std::string> LinkOptions::broker_nodes() const {
+  return broker_uris.empty() ? std::vector<std::string>{broker_uri} : broker_uris;
+}
+
 bool LinkOptions::use_tls() const {
-  const auto uri = parse_broker_uri(broker_uri);
+  const auto uri = parse_broker_uri(broker_nodes().front());
   return uri && uri->tls;
 }
 
@@ -102,7 +106,19 @@ std::vector<std::string> startup_problems(const LinkOptions& options) {
 
 std::vector<std::string> validate(const LinkOptions& o) {
   std::vector<std::string> errors;
-  if (std::string error; !parse_broker_uri(o.broker_uri, &error)) errors.push_back("mqtt.broker.uri: " + error);
+  if (o.broker_uris.empty()) {
+    if (std::string error; !parse_broker_uri(o.broker_uri, &error)) errors.push_back("mqtt.broker.uri: " + error);
+  }
+  std::optional<bool> tls;  // of the first node that parses: the TLS settings serve every node
+  for (std::size_t i = 0; i < o.broker_uris.size(); ++i) {
+    std::string error;
+    const auto uri = parse_broker_uri(o.broker_uris[i], &error);
+    if (!uri) errors.push_back(fmt::format("mqtt.broker.uris[{}]: {}", i, error));
+    else if (!tls) tls = uri->tls;
+    else if (*tls != uri->tls)
+      errors.push_back(fmt::format("mqtt.broker.uris[{}]: all nodes need the same scheme (mqtt:// or mqtts://), got '{}'",
+                                   i, o.broker_uris[i]));
+  }
   if (o.mqtt_version != "5" && o.mqtt_version != "3.1.1") {
     errors.push_back(fmt::format("mqtt.mqtt_version: expected \"5\" or \"3.1.1\", got '{}'", o.mqtt_version));
   }

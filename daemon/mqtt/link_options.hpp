@@ -4,7 +4,7 @@
 // ranges (keepalive_s, timeouts, reconnect delays, inflight_window, …) are the config schema's
 // (daemon/config/schema.cpp, broker_schema()), checked there once and trusted here; validate()
 // reports, one sentence per key, what the link itself needs beyond them: a broker URI it can
-// parse (broker_uri.hpp), a known protocol version, topic levels, TLS files that go together. load_credentials() refuses a credentials file that
+// parse (broker_uri.hpp) for every node, all of one scheme, a known protocol version, topic levels, TLS files that go together. load_credentials() refuses a credentials file that
 // group or others may read or write, as ssh refuses a private key: the password must not leak
 // through a world-readable file; tls_file_problems() refuses a private key file the same way.
 // Functions of their arguments and the files they name; any thread.
@@ -19,6 +19,7 @@ namespace wedge::mqtt {
 
 struct LinkOptions {
   std::string broker_uri = "mqtt://127.0.0.1:1883";  // mqtt://host:port or mqtts://host:port (broker_uri.hpp)
+  std::vector<std::string> broker_uris;               // broker.uris, in order; when set, broker_uri is unused
   std::string client_id;                              // empty: "wedge-<site>-<gateway>"
   std::string mqtt_version = "5";                     // "5" or "3.1.1"
   int keepalive_s = 30;
@@ -41,6 +42,8 @@ struct LinkOptions {
   std::string version = "0.1.0";                      // daemon version, sent in the birth message
 
   std::string effective_client_id() const;
+  // The nodes both connections rotate through (broker_nodes.hpp): broker_uris, or broker_uri alone.
+  std::vector<std::string> broker_nodes() const;
   bool use_mqtt5() const { return mqtt_version == "5"; }
   bool use_tls() const;
 };

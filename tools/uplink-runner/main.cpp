@@ -30,7 +30,7 @@
 namespace {
 
 constexpr const char* kHelp = R"(usage: uplink-runner --uri URI --state-dir DIR [options]
-  --uri URI               broker, mqtt://host:port or mqtts://host:port
+  --uri URI               broker, mqtt://host:port or mqtts://host:port; a,b,c: broker.uris (failover)
   --state-dir DIR         outbox.db, commands.db and mqtt-session live here
   --site S --gateway G    topic levels (default site1 / gw1)
   --client-id ID          default wedge-<site>-<gateway>
@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
     auto loop = io.get_executor();
     wedge::mqtt::LinkOptions options;
     options.broker_uri = get("uri", "");
+    if (options.broker_uri.find(',') != std::string::npos) options.broker_uris = split(options.broker_uri);
     options.state_dir = get("state-dir", "");
     options.site = get("site", "site1");
     options.gateway = get("gateway", "gw1");

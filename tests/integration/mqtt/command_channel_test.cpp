@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace wedge::test {
 namespace {
@@ -44,10 +46,12 @@ struct Gateway {
   bool subscribed = false;
   std::unique_ptr<CommandChannel> channel;
 
-  Gateway(boost::asio::io_context& io_in, const Mosquitto& broker, std::size_t max_payload = 256 * 1024) : io(io_in) {
+  Gateway(boost::asio::io_context& io_in, const Mosquitto& broker, std::size_t max_payload = 256 * 1024)
+      : Gateway(io_in, std::vector<std::string>{broker.uri()}, max_payload) {}
+  Gateway(boost::asio::io_context& io_in, std::vector<std::string> nodes, std::size_t max_payload = 256 * 1024)
+      : io(io_in) {
     mqtt::CommandChannelOptions o;
-    o.host = "127.0.0.1";
-    o.port = broker.port();
+    o.nodes = std::move(nodes);
     o.client_id = kClientId;
     o.filter = std::string(kCommands) + "#";
     o.max_payload_bytes = max_payload;
@@ -145,6 +149,27 @@ TEST(CommandChannel, ABrokerRestartIsFollowedByANewSubscription) {
   oms.publish(std::string(kCommands) + "rebirth", "{}");
   ASSERT_TRUE(run_until(io, [&] { return gateway.messages.size() == 1; }, 10s));
   EXPECT_GE(gateway.channel->stats().connects, 2);
+}
+
+// broker.uris: the channel starts on the first node and, when that one goes, subscribes on the
+// next; commands published there arrive, and the stats name the node. Fails without failover: the
+// channel retried the first node only.
+TEST(CommandChannel, WhenItsNodeGoesTheChannelSubscribesOnTheNext) {
+  Mosquitto first;
+  Mosquitto second;
+  boost::asio::io_context io;
+  Gateway gateway(io, std::vector<std::string>{first.uri(), second.uri()});
+  ASSERT_TRUE(run_until(io, [&] { return gateway.subscribed; }, 10s));
+  EXPECT_EQ(gateway.channel->stats().node_index, 0);
+  EXPECT_EQ(gateway.channel->stats().node_uri, first.uri());
+  first.stop();
+  ASSERT_TRUE(run_until(io, [&] { return !gateway.subscribed; }, 10s));
+  ASSERT_TRUE(run_until(io, [&] { return gateway.subscribed; }, 10s));
+  EXPECT_EQ(gateway.channel->stats().node_index, 1);
+  EXPECT_EQ(gateway.channel->stats().node_uri, second.uri());
+  Probe oms(second.paho_uri(), "oms-channel", "unused/#");
+  oms.publish(std::string(kCommands) + "rebirth", "{}");
+  ASSERT_TRUE(run_until(io, [&] { return gateway.messages.size() == 1; }, 10s));
 }
 
 }  // namespace

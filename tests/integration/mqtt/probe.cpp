@@ -25,8 +25,10 @@ void capture_for_contract(const ProbeMessage& m) {
 
 }  // namespace
 
-Probe::Probe(const std::string& paho_uri, const std::string& client_id, const std::string& filter, ProbeTls tls) {
-  client_ = std::make_unique<mqtt::async_client>(paho_uri, client_id, mqtt::create_options(MQTTVERSION_5), nullptr);
+Probe::Probe(const std::string& paho_uri, const std::string& client_id, const std::string& filter, ProbeTls tls,
+             bool mqtt311) {
+  const int version = mqtt311 ? MQTTVERSION_3_1_1 : MQTTVERSION_5;
+  client_ = std::make_unique<mqtt::async_client>(paho_uri, client_id, mqtt::create_options(version), nullptr);
   client_->set_message_callback([this](mqtt::const_message_ptr msg) {
     ProbeMessage m{msg->get_topic(), msg->get_payload_str(), ""};
     const auto& props = msg->get_properties();
@@ -55,10 +57,13 @@ Probe::Probe(const std::string& paho_uri, const std::string& client_id, const st
       // The next reconnect subscribes again.
     }
   });
-  auto builder = mqtt::connect_options_builder()
-                     .mqtt_version(MQTTVERSION_5)
-                     .clean_start(false)
-                     .automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(1));  // Paho C counts whole seconds
+  auto builder = mqtt::connect_options_builder();
+  if (mqtt311) {
+    builder.mqtt_version(MQTTVERSION_3_1_1).clean_session(false);
+  } else {
+    builder.mqtt_version(MQTTVERSION_5).clean_start(false);
+  }
+  builder.automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(1));  // Paho C counts whole seconds
   if (!tls.ca_file.empty()) {
     mqtt::ssl_options ssl;
     ssl.set_trust_store(tls.ca_file);
@@ -72,7 +77,7 @@ Probe::Probe(const std::string& paho_uri, const std::string& client_id, const st
   // Session Expiry Interval the session ends with each connection: mosquitto restores it from its
   // file after a restart but does not resume it (session present 0), and what it queued for the
   // probe while the probe was away is gone.
-  options.set_properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, 3600}});
+  if (!mqtt311) options.set_properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, 3600}});
   client_->connect(options)->wait_for(std::chrono::seconds(10));
   if (!client_->is_connected()) throw std::runtime_error("probe could not connect to " + paho_uri);
   client_->subscribe(filter, 1)->wait_for(std::chrono::seconds(10));

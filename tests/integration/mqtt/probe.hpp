@@ -30,7 +30,9 @@ struct ProbeTls {
 class Probe {
  public:
   // Connects (waiting up to 10 s) and subscribes to `filter` with QoS 1; throws on failure.
-  Probe(const std::string& paho_uri, const std::string& client_id, const std::string& filter, ProbeTls tls = {});
+  // mqtt311: MQTT 3.1.1 with clean session off (RabbitMQ 3.10), instead of MQTT 5.
+  Probe(const std::string& paho_uri, const std::string& client_id, const std::string& filter, ProbeTls tls = {},
+        bool mqtt311 = false);
   ~Probe();
 
   void publish(const std::string& topic, const std::string& payload);  // QoS 1, waits for PUBACK

@@ -38,6 +38,18 @@ TEST(LinkOptions, EveryProblemIsReported) {
   EXPECT_EQ(errors[1], "mqtt.mqtt_version: expected \"5\" or \"3.1.1\", got '4'");
 }
 
+TEST(LinkOptions, EveryBrokerNodeIsCheckedAndUriIsAListOfOne) {
+  auto o = good();
+  EXPECT_EQ(o.broker_nodes(), std::vector<std::string>{o.broker_uri});
+  o.broker_uri = "http://unused:1";  // broker_uris take its place
+  o.broker_uris = {"mqtt://a:1883", "mqtt://b:0", "mqtts://c:8883"};
+  EXPECT_EQ(o.broker_nodes(), o.broker_uris);
+  const auto errors = validate(o);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "mqtt.broker.uris[1]: port '0' out of range 1..65535");
+  EXPECT_EQ(errors[1], "mqtt.broker.uris[2]: all nodes need the same scheme (mqtt:// or mqtts://), got 'mqtts://c:8883'");
+}
+
 TEST(Credentials, RefusesFilesOthersCanRead) {
   test::TempDir dir;
   const auto path = dir.file("creds");
