@@ -48,7 +48,8 @@ KeyText decode_keys(std::span<const KeyStroke> strokes, const KeyLayout& layout)
   std::string dead;  // a dead key waiting for the next character
   for (const auto& stroke : strokes) {
     if (!stroke.literal.empty()) {
-      if (!dead.empty()) return fail(result, fmt::format("dead key {} before a control code", dead), true);
+      if (!dead.empty())
+        return fail(result, fmt::format("dead key {} before a control code", dead), true);
       result.text += stroke.literal;
       continue;
     }
@@ -60,14 +61,16 @@ KeyText decode_keys(std::span<const KeyStroke> strokes, const KeyLayout& layout)
       return fail(result, fmt::format("unmapped key code {}", stroke.code), false);
     const auto& out = key->levels[level];
     if (!out.dead.empty()) {
-      if (!dead.empty()) return fail(result, fmt::format("dead key {} then dead key {}", dead, out.dead), true);
+      if (!dead.empty())
+        return fail(result, fmt::format("dead key {} then dead key {}", dead, out.dead), true);
       dead = out.dead;
       continue;
     }
     if (!dead.empty()) {
       const auto composed = layout.compose(dead, out.text);
       if (!composed)
-        return fail(result, fmt::format("dead key {} then '{}' gives no barcode character", dead, out.text),
+        return fail(result,
+                    fmt::format("dead key {} then '{}' gives no barcode character", dead, out.text),
                     true);
       result.text += *composed;
       dead.clear();
@@ -79,7 +82,9 @@ KeyText decode_keys(std::span<const KeyStroke> strokes, const KeyLayout& layout)
   }
   if (!dead.empty()) return fail(result, fmt::format("dead key {} ends the scan", dead), true);
   if (digits_at_wrong_level(strokes, layout, result.text))
-    return fail(result, "no digit in the scan, but digit-row keys at the other Shift state give digits", true);
+    return fail(result,
+                "no digit in the scan, but digit-row keys at the other Shift state give digits",
+                true);
   return result;
 }
 
@@ -92,7 +97,8 @@ std::string reject_reason(std::span<const KeyStroke> strokes, const KeyLayout& l
     if (found++ < kMaxSuggestions) clean += (clean.empty() ? "" : ", ") + other.name();
   }
   if (!result.mismatch && found == 0) return result.problem;
-  return fmt::format("{}{} with layout {}; {}", kLayoutMismatchPrefix, result.problem, layout.name(),
+  return fmt::format("{}{} with layout {}; {}", kLayoutMismatchPrefix, result.problem,
+                     layout.name(),
                      found == 0 ? "no known layout decodes them cleanly"
                                 : fmt::format("the keys decode cleanly with layout {}", clean));
 }

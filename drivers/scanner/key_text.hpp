@@ -1,5 +1,5 @@
-// KeyText: the characters a scan's key strokes give in a keyboard layout, and whether they look like
-// a layout mismatch (the scanner emulating a different keyboard from the one configured).
+// KeyText: the characters a scan's key strokes give in a keyboard layout, and whether they look
+// like a layout mismatch (the scanner emulating a different keyboard from the one configured).
 //
 // A mismatch is reported when the keys give what barcode data never holds:
 // - a character outside printable ASCII from a layout key (AZERTY "é", German "ß", "§");
@@ -40,8 +40,8 @@ inline constexpr std::string_view kLayoutMismatchPrefix = "keyboard layout misma
 
 // The reject reason for strokes that did not decode cleanly with `layout`:
 // "keyboard layout mismatch: <problem> with layout <name>; the keys decode cleanly with layout
-// <a>, <b>" (or "; no known layout decodes them cleanly") when the problem looks like a wrong layout
-// or another layout decodes them; otherwise the problem itself ("unmapped key code N").
+// <a>, <b>" (or "; no known layout decodes them cleanly") when the problem looks like a wrong
+// layout or another layout decodes them; otherwise the problem itself ("unmapped key code N").
 [[nodiscard]] std::string reject_reason(std::span<const KeyStroke> strokes, const KeyLayout& layout,
                                         const KeyText& result);
 
