@@ -2,6 +2,7 @@
 
 #include "drivers/scale/modbus_scale.hpp"
 #include "drivers/scale/mtsics_scale.hpp"
+#include "drivers/scale/toledo8217_scale.hpp"
 
 namespace wedge::drivers::scale {
 
@@ -13,6 +14,9 @@ std::unique_ptr<Scale> make_scale(boost::asio::any_io_executor loop, std::string
   if (driver == "mt-sics")
     return std::make_unique<MtSicsScale>(std::move(loop), std::move(id),
                                          MtSicsConfig::from_settings(settings));
+  if (driver == "mt8217")
+    return std::make_unique<Toledo8217Scale>(std::move(loop), std::move(id),
+                                             Toledo8217Config::from_settings(settings));
   return nullptr;
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 
 #include "drivers/common/settings.hpp"
+#include "drivers/scale/serial_line.hpp"
 
 namespace wedge::drivers::scale {
 
@@ -101,20 +102,9 @@ void MtSicsScale::connect() {
       return;  // a config error: retrying cannot help
     }
     serial_.emplace(loop_);
-    boost::system::error_code ec;
-    serial_->open(config_.path, ec);
-    using sp = asio::serial_port_base;
-    if (!ec) serial_->set_option(sp::baud_rate(static_cast<unsigned>(config_.baud)), ec);
-    if (!ec) serial_->set_option(sp::character_size(static_cast<unsigned>(config_.data_bits)), ec);
-    if (!ec)
-      serial_->set_option(sp::parity(config_.parity == 'E'   ? sp::parity::even
-                                     : config_.parity == 'O' ? sp::parity::odd
-                                                             : sp::parity::none),
-                          ec);
-    if (!ec)
-      serial_->set_option(
-          sp::stop_bits(config_.stop_bits == 2 ? sp::stop_bits::two : sp::stop_bits::one), ec);
-    if (!ec) serial_->set_option(sp::flow_control(sp::flow_control::none), ec);
+    const auto ec = open_serial_line(
+        *serial_, config_.path,
+        {config_.baud, config_.parity, config_.data_bits, config_.stop_bits});
     if (ec) {
       lose_connection(fmt::format("open {}: {}", config_.path, ec.message()));
       return;

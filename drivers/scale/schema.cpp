@@ -98,4 +98,20 @@ const Schema& mtsics_scale_schema() {
   return schema;
 }
 
+const Schema& mt8217_scale_schema() {
+  static const Schema schema = {
+      required(key_path("path", "Serial device of the scale", false)),
+      key_int("baud", "Serial line speed", 9600, 50, 115200),
+      key_choice("parity", "Serial parity (the 8217 protocol: even)", {"none", "even", "odd"},
+                 "even"),
+      key_int("data_bits", "Serial data bits (the 8217 protocol: 7)", 7, 7, 8),
+      key_int("stop_bits", "Serial stop bits", 1, 1, 2),
+      key_choice("unit", "The unit the scale sends weights in", {"kg", "lb"}, "kg"),
+      key_int("poll_interval_ms", "Time between two W requests", 500, 10, 60000),
+      key_int("response_timeout_ms", "How long to wait for the reply to W", 1000, 10, 60000),
+      key_int("reconnect_max_ms", "Longest pause between reopen attempts", 10000, 100, 600000),
+  };
+  return schema;
+}
+
 }  // namespace wedge::drivers::scale

@@ -39,25 +39,26 @@ KeyDecoder::KeyDecoder(KeyDecoderOptions options) : options_(options) {
 void KeyDecoder::reset() {
   shift_left_ = shift_right_ = ctrl_left_ = ctrl_right_ = alt_left_ = alt_right_ = false;
   alt_digits_.clear();
-  data_.clear();
+  strokes_.clear();
   length_ = 0;
   bad_key_ = -1;
   corrupt_ = false;
   dropping_ = false;
 }
 
-void KeyDecoder::push(char c) {
-  if (length_ < options_.max_length) data_.push_back(c);
+void KeyDecoder::push(KeyStroke stroke) {
+  if (length_ < options_.max_length) strokes_.push_back(std::move(stroke));
   ++length_;
 }
 
-void KeyDecoder::push_code_point(unsigned value) {
+void KeyDecoder::push_literal(unsigned value) {
+  KeyStroke stroke;
   if (value < 0x80) {
-    push(static_cast<char>(value));
+    stroke.literal = std::string(1, static_cast<char>(value));
   } else {
-    push(static_cast<char>(0xC0 | (value >> 6)));
-    push(static_cast<char>(0x80 | (value & 0x3F)));
+    stroke.literal = {static_cast<char>(0xC0 | (value >> 6)), static_cast<char>(0x80 | (value & 0x3F))};
   }
+  push(std::move(stroke));
 }
 
 Frame KeyDecoder::take_frame() {
@@ -71,9 +72,11 @@ Frame KeyDecoder::take_frame() {
     frame.too_long = true;
     frame.reject_reason = too_long_reason(length_, options_.max_length);
   } else {
-    frame.data = std::move(data_);
+    auto decoded = decode_keys(strokes_, *options_.layout);
+    if (decoded.clean()) frame.data = std::move(decoded.text);
+    else frame.reject_reason = reject_reason(strokes_, *options_.layout, decoded);
   }
-  data_.clear();
+  strokes_.clear();
   length_ = 0;
   bad_key_ = -1;
   corrupt_ = false;
@@ -94,9 +97,9 @@ void KeyDecoder::on_alt_release() {
   for (const char d : alt_digits_) value = value * 10 + static_cast<unsigned>(d - '0');
   alt_digits_.clear();
   if (value == 29) {
-    push(options_.gs_byte);
+    push_literal(static_cast<unsigned char>(options_.gs_byte));
   } else if (value >= 1 && value <= 255) {
-    push_code_point(value);
+    push_literal(value);
   } else if (bad_key_ < 0) {
     bad_key_ = kLeftAlt;
   }
@@ -107,31 +110,32 @@ std::optional<Frame> KeyDecoder::on_key_press(std::uint16_t code) {
     if (!has_partial()) return std::nullopt;
     return take_frame();
   }
-  const bool alt = alt_left_ || alt_right_;
   const bool ctrl = ctrl_left_ || ctrl_right_;
-  if (alt) {
+  if (alt_left_ || alt_right_) {
+    // Keypad digits make an Alt code with either Alt; other keys with AltGr (right Alt) are the
+    // layout's third and fourth levels, with left Alt they are no character.
     const int digit = keypad_digit(code);
     if (digit >= 0 && alt_digits_.size() < kMaxAltDigits) {
       alt_digits_.push_back(static_cast<char>('0' + digit));
-    } else if (bad_key_ < 0) {
-      bad_key_ = code;
+      return std::nullopt;
     }
-    return std::nullopt;
+    if (alt_left_ || ctrl || digit >= 0) {
+      if (bad_key_ < 0) bad_key_ = code;
+      return std::nullopt;
+    }
   }
   if (ctrl) {
-    if (code == kRightBrace) push(options_.gs_byte);
+    if (code == kRightBrace) push_literal(static_cast<unsigned char>(options_.gs_byte));
     else if (bad_key_ < 0) bad_key_ = code;
     return std::nullopt;
   }
-  const auto* key = options_.layout->find(code);
-  if (!key) {
-    if (bad_key_ < 0) bad_key_ = code;
-    return std::nullopt;
-  }
   const bool shift = shift_left_ || shift_right_;
-  const bool letter = key->normal >= 'a' && key->normal <= 'z';
-  const bool upper = letter ? (shift != caps_lock_) : shift;
-  push(upper ? key->shifted : key->normal);
+  KeyStroke stroke;
+  stroke.code = code;
+  stroke.level = static_cast<KeyLevel>((alt_right_ ? kLevelAltGr : kLevelPlain) +
+                                       (shift ? kLevelShift : kLevelPlain));
+  stroke.caps_lock = caps_lock_;
+  push(std::move(stroke));
   return std::nullopt;
 }
 

@@ -73,7 +73,11 @@ Schema make_evdev_schema() {
       key_bool("grab", "Take the device exclusively (EVIOCGRAB) so scans never reach the desktop; "
                        "false only for tests feeding a pipe",
                true),
-      key_choice("layout", "Keyboard layout the scanner emulates", {"us"}, "us"),
+      key_choice("layout",
+                 "Keyboard layout the scanner emulates (its country keyboard setting); data from "
+                 "xkb-data in drivers/scanner/layouts/. Keys that look typed on another layout are "
+                 "rejected as a layout mismatch",
+                 layout_names(), "us"),
       key_int("gs_byte", "Byte produced by Ctrl+] and by Alt+029 (GS = 29)", 29, 1, 127),
       key_bool("end_on_tab", "Tab also ends a scan (besides Enter and keypad Enter)", false),
   };

@@ -238,16 +238,46 @@ TEST(ScannerKeyDecoder, EnterAloneIsNoScanAndOtherEventTypesAreIgnored) {
   EXPECT_TRUE(keys.frames.empty());
 }
 
-TEST(ScannerKeyDecoder, UsLayoutIsComplete) {
+TEST(ScannerKeyDecoder, UsLayoutTypesEveryPrintableAsciiCharacter) {
   const auto* us = find_layout("us");
   ASSERT_NE(us, nullptr);
-  EXPECT_EQ(find_layout("de"), nullptr);
-  std::string normal, shifted;
-  for (std::uint16_t code = 0; code < 128; ++code)
-    if (const auto* key = us->find(code)) normal += key->normal, shifted += key->shifted;
-  for (char c = 0x21; c < 0x7F; ++c)
-    EXPECT_TRUE(normal.find(c) != std::string::npos || shifted.find(c) != std::string::npos)
-        << "missing " << c;
+  std::string typed;
+  for (const auto& key : us->keys()) typed += key.levels[kLevelPlain].text + key.levels[kLevelShift].text;
+  for (char c = 0x21; c < 0x7F; ++c) EXPECT_NE(typed.find(c), std::string::npos) << "missing " << c;
+}
+
+TEST(ScannerKeyDecoder, AltGrGivesTheThirdLevelAndAltGrKeypadStillMakesAltCodes) {
+  KeyDecoderOptions options;
+  options.layout = find_layout("de");
+  Keys keys(options);
+  constexpr std::uint16_t kAltGr = 100;
+  keys.key(kAltGr, 1);
+  keys.tap(16);  // AltGr+Q = @ on a German keyboard
+  keys.tap(82), keys.tap(80), keys.tap(73);  // AltGr+KP0 KP2 KP9 = GS on release
+  keys.key(kAltGr, 0);
+  keys.tap(21);  // the US "y" position is "z" on QWERTZ
+  keys.enter();
+  EXPECT_EQ(keys.last(), "@\x1d" "z");
+}
+
+TEST(ScannerKeyDecoder, DeadKeyComposesWithSpace) {
+  KeyDecoderOptions options;
+  options.layout = find_layout("us-intl");
+  Keys keys(options);
+  keys.tap(40), keys.tap(57);               // dead_acute, space → '
+  keys.shifted(40), keys.tap(57);           // dead_diaeresis, space → "
+  keys.enter();
+  EXPECT_EQ(keys.last(), "'\"");
+}
+
+TEST(ScannerKeyDecoder, WrongLayoutIsReportedAsMismatch) {
+  KeyDecoderOptions options;
+  options.layout = find_layout("fr");
+  Keys keys(options);
+  for (std::uint16_t code : {2, 11, 3}) keys.tap(code);  // a US scanner's "102": AZERTY "&àé"
+  keys.enter();
+  EXPECT_EQ(keys.last(), "!keyboard layout mismatch: '\xC3\xA0' from key code 11 with layout fr; the keys "
+                         "decode cleanly with layout us, us-intl, uk, de, de-nodeadkeys");
 }
 
 }  // namespace
