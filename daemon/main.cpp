@@ -12,6 +12,7 @@
 
 #include "daemon/app.hpp"
 #include "daemon/config/config.hpp"
+#include "daemon/config/environment.hpp"
 #include "daemon/config/reference.hpp"
 #include "daemon/core/log.hpp"
 #include "daemon/startup_checks.hpp"
@@ -19,13 +20,16 @@
 
 namespace {
 
-constexpr std::string_view kUsage = R"(Usage: wedge --config FILE          run the daemon in the foreground (systemd style)
-       wedge --check-config FILE    validate FILE and make every start-up check (files it names,
-                                    their permissions, state_dir); exit 0 if fine, else 2 with
-                                    every error
+constexpr std::string_view kUsage = R"(Usage: wedge --config [FILE]        run the daemon in the foreground (systemd style)
+       wedge --check-config [FILE]  validate FILE and its drop-ins (FILE.d/*.yaml) and make every
+                                    start-up check (files it names, their permissions, state_dir);
+                                    exit 0 if fine, else 2 with every error
        wedge --config-reference     print the configuration reference (docs/configuration.md)
        wedge --version              print the version
        wedge --help                 print this help
+
+FILE defaults to $CONFIGURATION_DIRECTORY/wedge.yaml (systemd's ConfigurationDirectory=), else
+/etc/wedge/wedge.yaml.
 
 wedge connects a warehouse station's scanners, scales, label printers and signal lights to the
 order management system over MQTT. Logs go to stderr (the journal under systemd); there is no
@@ -38,19 +42,6 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
-int check_config(const std::string& path) {
-  auto result = wedge::config::load_config(path);
-  for (const auto& error : result.errors) std::cerr << error.to_string() << "\n";
-  if (!result.config) return 2;
-  // The same checks start-up makes, so that "valid" here means the daemon starts.
-  const auto problems = wedge::startup_problems(*result.config);
-  for (const auto& problem : problems) std::cerr << path << ": " << problem << "\n";
-  if (!problems.empty()) return 2;
-  std::cout << path << ": valid (" << result.config->devices.size() << " devices, "
-            << result.config->stations.size() << " stations)\n";
-  return 0;
-}
-
 int run_daemon(const std::string& path) {
   wedge::core::init_logging();
   auto result = wedge::config::load_config(path);
@@ -59,6 +50,9 @@ int run_daemon(const std::string& path) {
     spdlog::error("refusing to start: {} configuration errors", result.errors.size());
     return 2;
   }
+  const auto& log = result.config->section("log");
+  wedge::core::init_logging(wedge::core::parse_log_level(log.get_string("level")).value_or(spdlog::level::info),
+                            wedge::core::parse_log_target(log.get_string("target")).value_or(wedge::core::LogTarget::automatic));
   if (const auto problems = wedge::startup_problems(*result.config); !problems.empty()) {
     for (const auto& problem : problems) spdlog::error("start-up: {}", problem);
     spdlog::critical("refusing to start: {} start-up problems (wedge --check-config {} lists them)",
@@ -92,8 +86,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "--config" || command == "--check-config") {
-    if (argc != 3) return usage_error(std::string(command) + " needs exactly one FILE");
-    return command == "--config" ? run_daemon(argv[2]) : check_config(argv[2]);
+    if (argc > 3) return usage_error(std::string(command) + " takes one FILE at most");
+    const std::string path = argc == 3 ? argv[2] : wedge::config::default_config_file();
+    return command == "--config" ? run_daemon(path) : wedge::check_config_command(path, std::cout, std::cerr);
   }
   return usage_error("unknown option '" + std::string(command) + "'");
 }

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <ostream>
 
+#include "daemon/config/environment.hpp"
 #include "daemon/http/http_options.hpp"
 #include "daemon/print/schema.hpp"
 #include "daemon/print/sscc.hpp"
@@ -77,6 +79,10 @@ mqtt::LinkOptions link_options(const config::Config& config) {
   o.cert_file = b.get_string_or("cert_file", "");
   o.key_file = b.get_string_or("key_file", "");
   o.credentials_file = b.get_string_or("credentials_file", "");
+  // A systemd credential is a file in the directory systemd made for this run of the service.
+  // Without $CREDENTIALS_DIRECTORY, startup_problems() says so.
+  if (const auto name = b.get_string("credential"); !name.empty())
+    if (const auto dir = config::credentials_directory()) o.credentials_file = (fs::path(*dir) / name).string();
   o.max_command_bytes = static_cast<std::size_t>(b.get_int("max_command_bytes"));
   o.replay_rate_per_s = static_cast<double>(b.get_int("replay_rate_per_s"));
   o.replay_burst = static_cast<int>(b.get_int("replay_burst"));
@@ -90,6 +96,12 @@ mqtt::LinkOptions link_options(const config::Config& config) {
 std::vector<std::string> startup_problems(const config::Config& config) {
   std::vector<std::string> problems;
   check_state_dir(config.state_dir, problems);
+  if (const auto name = config.section("broker").get_string("credential");
+      !name.empty() && !config::credentials_directory())
+    problems.push_back(fmt::format(
+        "broker.credential {}: $CREDENTIALS_DIRECTORY is not set; run wedge from its unit "
+        "(LoadCredential=) or use broker.credentials_file",
+        name));
   for (auto& problem : mqtt::startup_problems(link_options(config))) problems.push_back(std::move(problem));
   const auto& http_section = config.section("http");
   const auto http_options =
@@ -101,6 +113,21 @@ std::vector<std::string> startup_problems(const config::Config& config) {
     if (auto problem = print::sscc_options_problem(print::sscc_options(printing, config.state_dir)))
       problems.push_back(*problem);
   return problems;
+}
+
+int check_config_command(const std::string& path, std::ostream& out, std::ostream& err) {
+  auto result = config::load_config(path);
+  for (const auto& error : result.errors) err << error.to_string() << "\n";
+  if (!result.config) return 2;
+  // The same checks start-up makes, so that "valid" here means the daemon starts.
+  const auto problems = startup_problems(*result.config);
+  for (const auto& problem : problems) err << path << ": " << problem << "\n";
+  if (!problems.empty()) return 2;
+  out << path << ": valid (" << result.config->devices.size() << " devices, " << result.config->stations.size()
+      << " stations";
+  if (!result.config->dropins.empty()) out << ", " << result.config->dropins.size() << " drop-ins";
+  out << ")\n";
+  return 0;
 }
 
 }  // namespace wedge

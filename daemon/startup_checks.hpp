@@ -12,6 +12,7 @@
 // Reads the file system only; call before the App exists, on any thread.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,10 @@ namespace wedge {
 
 // Every problem that would stop start-up, one sentence each; empty when start-up can go on.
 [[nodiscard]] std::vector<std::string> startup_problems(const config::Config& config);
+
+// `wedge --check-config FILE` and `wedgectl check-config FILE`: loads FILE with its drop-ins, prints
+// every configuration error and start-up problem to `err` and returns 2, or prints
+// "FILE: valid (…)" to `out` and returns 0.
+[[nodiscard]] int check_config_command(const std::string& path, std::ostream& out, std::ostream& err);
 
 }  // namespace wedge

@@ -13,7 +13,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "daemon/config/environment.hpp"
 #include "daemon/config/schema.hpp"
+#include "daemon/config/sources.hpp"
 #include "daemon/config/validator.hpp"
 #include "daemon/core/listen_address.hpp"
 #include "daemon/mqtt/broker_uri.hpp"
@@ -231,31 +233,27 @@ void check_broker_uris(const YAML::Node& broker, Validator& v) {
   if (tls == false && broker["ca_file"]) v.error(broker["ca_file"], "broker.ca_file", "ca_file needs an mqtts:// uri");
 }
 
-}  // namespace
-
-LoadResult parse_config(const std::string& yaml_text, const std::string& file_name,
-                        const std::string& base_dir) {
+LoadResult parse_sources(const std::vector<SourceText>& sources, const std::string& base_dir) {
   LoadResult result;
+  MergedDocument merged(sources);
+  if (!merged.ok()) {
+    result.errors = std::move(merged.errors());
+    return result;
+  }
+  const std::string& file_name = sources.front().file;
+  YAML::Node doc = merged.root();
   Validator v(file_name, base_dir);
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    result.errors.push_back({file_name, e.mark.line + 1, e.mark.column + 1, "(yaml)", e.msg});
-    return result;
-  }
-  if (!doc.IsMap()) {
-    result.errors.push_back({file_name, 1, 1, "(top)", "expected a map of settings, got " + describe(doc)});
-    return result;
-  }
+  if (sources.size() > 1) v.set_file_of([&merged](const YAML::Node& node) { return merged.file_of(node); });
 
   Config config;
   config.file = file_name;
+  for (std::size_t i = 1; i < sources.size(); ++i) config.dropins.push_back(sources[i].file);
   drivers::Schema top;
   top.push_back(drivers::key_path("state_dir",
                                   "Directory for SQLite files (outbox, commands, print queue). "
-                                  "Under systemd: /var/lib/wedge (StateDirectory=).",
-                                  false, "/var/lib/wedge"));
+                                  "When not set: `$STATE_DIRECTORY` (systemd's StateDirectory=, "
+                                  "/var/lib/wedge in the packaged unit), else the default.",
+                                  false, std::string(kDefaultStateDir)));
   for (const auto& section : top_level_sections())
     top.push_back(drivers::key_section(section.name, section.description, *section.schema));
   config.root = v.check_map(doc, top, "", {"site", "gateway", "devices", "stations"});
@@ -265,6 +263,13 @@ LoadResult parse_config(const std::string& yaml_text, const std::string& file_na
     else v.check_identifier(doc[key], key, *target);
   }
   if (config.root.has("state_dir")) config.state_dir = config.root.get_string("state_dir");
+  // A state_dir in the file wins over systemd's, which wins over the built-in default.
+  if (!doc["state_dir"] || doc["state_dir"].IsNull()) {
+    if (const auto from_systemd = state_directory()) {
+      config.state_dir = *from_systemd;
+      config.root.set("state_dir", *from_systemd);
+    }
+  }
 
   // Broker URI and HTTP listen address carry ports: check their shape and range here, where the
   // position of the value is still known.
@@ -293,6 +298,14 @@ LoadResult parse_config(const std::string& yaml_text, const std::string& file_na
         broker.get_int("reconnect_min_ms") > broker.get_int("reconnect_max_ms"))
       v.error(doc["broker"]["reconnect_min_ms"] ? doc["broker"]["reconnect_min_ms"] : doc,
               "broker.reconnect_min_ms", "must not exceed broker.reconnect_max_ms");
+    const YAML::Node credential = doc["broker"] ? doc["broker"]["credential"] : YAML::Node();
+    if (credential && credential.IsScalar() && !credential.Scalar().empty()) {
+      const std::string& name = credential.Scalar();
+      if (name.find('/') != std::string::npos || name == "." || name == "..")
+        v.error(credential, "broker.credential", "expected a credential name (no '/'), got " + describe(credential));
+      else if (doc["broker"]["credentials_file"])
+        v.error(credential, "broker.credential", "give broker.credential or broker.credentials_file, not both");
+    }
     if (doc["broker"] && doc["broker"]["key_file"] && !doc["broker"]["cert_file"])
       v.error(doc["broker"]["key_file"], "broker.key_file", "key_file needs cert_file");
     if (doc["broker"] && doc["broker"]["cert_file"] && !doc["broker"]["key_file"])
@@ -305,13 +318,22 @@ LoadResult parse_config(const std::string& yaml_text, const std::string& file_na
   check_stations(doc["stations"], v, config, device_kinds);
 
   result.errors = std::move(v.errors());
-  // Report in file order, as a compiler does; checks run section by section.
+  // Report in file order (main file, then the drop-ins), as a compiler does; checks run section by
+  // section.
   std::stable_sort(result.errors.begin(), result.errors.end(),
-                   [](const ConfigError& a, const ConfigError& b) {
-                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   [&merged](const ConfigError& a, const ConfigError& b) {
+                     return std::tuple(merged.rank_of(a.file), a.line, a.column) <
+                            std::tuple(merged.rank_of(b.file), b.line, b.column);
                    });
   if (result.errors.empty()) result.config = std::move(config);
   return result;
+}
+
+}  // namespace
+
+LoadResult parse_config(const std::string& yaml_text, const std::string& file_name,
+                        const std::string& base_dir) {
+  return parse_sources({{file_name, yaml_text}}, base_dir);
 }
 
 LoadResult load_config(const std::string& path) {
@@ -323,8 +345,18 @@ LoadResult load_config(const std::string& path) {
   }
   std::stringstream text;
   text << in.rdbuf();
+  auto dropins = read_dropins(path);
+  if (!dropins.errors.empty()) {
+    LoadResult result;
+    result.errors = std::move(dropins.errors);
+    return result;
+  }
+  std::vector<SourceText> sources = {{path, text.str()}};
+  for (auto& dropin : dropins.files) sources.push_back(std::move(dropin));
+  // Relative paths resolve against the main file's directory, in drop-ins too: a drop-in says what
+  // the main file would have said.
   const auto base = std::filesystem::path(path).parent_path().string();
-  return parse_config(text.str(), path, base.empty() ? "." : base);
+  return parse_sources(sources, base.empty() ? "." : base);
 }
 
 }  // namespace wedge::config

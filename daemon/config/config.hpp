@@ -49,6 +49,7 @@ struct StationConfig {
 
 struct Config {
   std::string file;        // the path it was loaded from
+  std::vector<std::string> dropins;  // the drop-ins merged over it, in order (daemon/config/sources.hpp)
   std::string site;
   std::string gateway;
   std::string state_dir;
@@ -66,10 +67,14 @@ struct LoadResult {
   std::vector<ConfigError> errors;
 };
 
-// Reads and validates `path`. Relative paths inside the file are resolved against its directory.
+// Reads `path` and its drop-ins (`path`.d/*.yaml, merged in lexical order: daemon/config/sources.hpp)
+// and validates the result; each error names the file that holds the value. Relative paths inside
+// the file and its drop-ins are resolved against the main file's directory. A state_dir not set in
+// them defaults to $STATE_DIRECTORY, else /var/lib/wedge (daemon/config/environment.hpp).
 LoadResult load_config(const std::string& path);
 
-// Validates YAML text as if it were the file `file_name` in directory `base_dir` (for tests).
+// Validates YAML text as if it were the file `file_name` in directory `base_dir`, without drop-ins
+// (for tests).
 LoadResult parse_config(const std::string& yaml_text, const std::string& file_name,
                         const std::string& base_dir);
 

@@ -12,6 +12,13 @@ const Schema& log_schema() {
   static const Schema schema = {
       key_choice("level", "Least severe message logged. `debug` logs every scan and publish.",
                  {"trace", "debug", "info", "warn", "error"}, "info"),
+      key_choice("target",
+                 "`journal`: each line goes to journald natively with its tags as fields "
+                 "(`journalctl STATION=pack-1`, docs/operations.md, \"Journal fields\"). `stderr`: "
+                 "plain lines (with `<N>` priority prefixes when stderr is the journal). `auto`: "
+                 "`journal` when systemd connected stderr to the journal ($JOURNAL_STREAM), else "
+                 "`stderr`. Applied at start.",
+                 {"auto", "stderr", "journal"}, "auto"),
   };
   return schema;
 }
@@ -65,6 +72,14 @@ const Schema& broker_schema() {
                "not be readable or writable by group or others (chmod 600; wedge refuses to start "
                "otherwise, as ssh does).",
                true),
+      key_string("credential",
+                 "Name of a systemd credential holding the same `username=` / `password=` lines as "
+                 "credentials_file, read from `$CREDENTIALS_DIRECTORY/<name>`: the packaged unit "
+                 "loads every file of /etc/wedge/credentials/ with `LoadCredential=wedge:...`, so "
+                 "/etc/wedge/credentials/broker is `wedge_broker` (docs/operations.md, \"Broker "
+                 "credentials\"). systemd makes the copy readable by the service alone, so no mode "
+                 "check applies. Use this or credentials_file, not both.",
+                 ""),
       key_int("max_command_bytes", "Commands larger than this are rejected unread.", 262144,
               1024, 16777216),
       key_int("replay_rate_per_s",

@@ -61,7 +61,9 @@ void Validator::error(const YAML::Mark& at, const std::string& path, const std::
 }
 
 void Validator::error(const YAML::Node& at, const std::string& path, const std::string& message) {
-  error(at.Mark(), path, message);
+  if (!file_of_) return error(at.Mark(), path, message);
+  const YAML::Mark mark = at.Mark();
+  errors_.push_back({file_of_(at), mark.line + 1, mark.column + 1, path, message});
 }
 
 void Validator::error_nowhere(const std::string& path, const std::string& message) {

@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ class Validator {
   bool check_identifier(const YAML::Node& node, const std::string& path, std::string& out);
   bool check_string(const YAML::Node& node, const std::string& path, std::string& out);
 
+  // The file a node came from, when the document was merged from several (sources.hpp); without
+  // one, every error names the file given to the constructor.
+  void set_file_of(std::function<std::string(const YAML::Node&)> file_of) { file_of_ = std::move(file_of); }
+
   void error(const YAML::Node& at, const std::string& path, const std::string& message);
   void error(const YAML::Mark& at, const std::string& path, const std::string& message);
   void error_nowhere(const std::string& path, const std::string& message);
@@ -42,6 +47,7 @@ class Validator {
                    drivers::Settings& out);
   std::string file_;
   std::string base_dir_;
+  std::function<std::string(const YAML::Node&)> file_of_;
   std::vector<ConfigError> errors_;
 };
 

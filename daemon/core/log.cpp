@@ -1,5 +1,7 @@
 #include "daemon/core/log.hpp"
 
+#include "daemon/core/journal_fields.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,7 +10,14 @@
 #include <memory>
 #include <string>
 
+#include <systemd/sd-journal.h>
+
+#include <mutex>
+#include <string_view>
+#include <vector>
+
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -16,22 +25,23 @@ namespace wedge::core {
 
 namespace {
 
+char syslog_priority(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+    case spdlog::level::debug: return '7';
+    case spdlog::level::warn: return '4';
+    case spdlog::level::err: return '3';
+    case spdlog::level::critical: return '2';
+    default: return '6';
+  }
+}
+
 // `<N>` syslog priority for journald, which strips it and files the line at that priority.
 class JournalPriorityFlag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    char priority = '6';
-    switch (msg.level) {
-      case spdlog::level::trace:
-      case spdlog::level::debug: priority = '7'; break;
-      case spdlog::level::info: priority = '6'; break;
-      case spdlog::level::warn: priority = '4'; break;
-      case spdlog::level::err: priority = '3'; break;
-      case spdlog::level::critical: priority = '2'; break;
-      default: break;
-    }
-    const char text[3] = {'<', priority, '>'};
+    const char text[3] = {'<', syslog_priority(msg.level), '>'};
     dest.append(text, text + 3);
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
@@ -39,7 +49,36 @@ class JournalPriorityFlag final : public spdlog::custom_flag_formatter {
   }
 };
 
+// Each line as one native journal entry, its tags as fields. spdlog serialises calls (the mutex).
+class JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    const std::string_view text(msg.payload.data(), msg.payload.size());
+    std::vector<std::string> fields = {
+        "MESSAGE=" + std::string(text),
+        std::string("PRIORITY=") + syslog_priority(msg.level),
+        "SYSLOG_IDENTIFIER=wedge",
+    };
+    for (const auto& [name, value] : journal_fields(text)) fields.push_back(name + "=" + value);
+    std::vector<iovec> entry;
+    entry.reserve(fields.size());
+    for (auto& field : fields) entry.push_back({field.data(), field.size()});
+    if (sd_journal_sendv(entry.data(), static_cast<int>(entry.size())) < 0) {
+      // journald is away (stopped, or not there at all): the line must not be lost.
+      std::fprintf(stderr, "<%c>%.*s\n", syslog_priority(msg.level), static_cast<int>(text.size()), text.data());
+    }
+  }
+  void flush_() override {}
+};
+
 }  // namespace
+
+std::optional<LogTarget> parse_log_target(std::string_view name) {
+  if (name == "auto") return LogTarget::automatic;
+  if (name == "stderr") return LogTarget::stderr_lines;
+  if (name == "journal") return LogTarget::journal;
+  return std::nullopt;
+}
 
 bool stderr_is_journal() {
   const char* stream = std::getenv("JOURNAL_STREAM");
@@ -51,7 +90,15 @@ bool stderr_is_journal() {
   return st.st_dev == device && st.st_ino == inode;
 }
 
-void init_logging(spdlog::level::level_enum level) {
+void init_logging(spdlog::level::level_enum level, LogTarget target) {
+  const bool to_journal = target == LogTarget::journal || (target == LogTarget::automatic && stderr_is_journal());
+  if (to_journal) {
+    auto logger = std::make_shared<spdlog::logger>("wedge", std::make_shared<JournalSink>());
+    logger->set_level(level);
+    logger->flush_on(spdlog::level::trace);
+    spdlog::set_default_logger(logger);
+    return;
+  }
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   auto logger = std::make_shared<spdlog::logger>("wedge", sink);
   auto formatter = std::make_unique<spdlog::pattern_formatter>();

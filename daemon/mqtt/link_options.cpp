@@ -10,7 +10,9 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -39,13 +41,24 @@ bool valid_topic_level(const std::string& level) {
   return level.find_first_of("/+#") == std::string::npos && level.front() != '$';
 }
 
+// True for systemd's copy of a LoadCredential= file: $CREDENTIALS_DIRECTORY is the service's alone
+// (systemd.exec(5), "Credentials"), and systemd may grant the service user access with an ACL,
+// whose mask shows as group bits. The mode check is for the files a site manages itself.
+bool in_credentials_directory(const std::string& path) {
+  const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+  if (dir == nullptr || *dir == '\0') return false;
+  std::filesystem::path normal = std::filesystem::path(dir).lexically_normal();
+  if (!normal.has_filename()) normal = normal.parent_path();  // "/run/credentials/wedge.service/"
+  return std::filesystem::path(path).lexically_normal().parent_path() == normal;
+}
+
 // A file that holds a secret (password, private key) must be a regular file that only its owner
 // may read or write: what group or others can read may leak.
 std::optional<std::string> secret_file_problem(std::string_view what, const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return fmt::format("{} {}: cannot be read", what, path);
   if (!S_ISREG(st.st_mode)) return fmt::format("{} {}: not a regular file", what, path);
-  if ((st.st_mode & 077) != 0)
+  if ((st.st_mode & 077) != 0 && !in_credentials_directory(path))
     return fmt::format(
         "{} {}: permissions {:04o} are too open; it must not be readable or writable by group or others "
         "(chmod 600)",

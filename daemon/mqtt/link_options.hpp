@@ -64,7 +64,8 @@ struct CredentialsResult {
 
 // Reads `path` (lines `username=...`, `password=...`, blank lines and `#` comments allowed). Fails
 // if the file is missing, is not a regular file, is readable or writable by group or others
-// (mode & 077), or lacks a username or a (non-empty) password.
+// (mode & 077; not checked for a file directly in $CREDENTIALS_DIRECTORY, systemd's private copy of
+// a LoadCredential= file), or lacks a username or a (non-empty) password.
 CredentialsResult load_credentials(const std::string& path);
 
 // Every problem with the TLS files: each named file must be readable and hold what its key says

@@ -28,6 +28,9 @@ void EventEmitter::emit(std::string_view station, std::string_view order_id, std
                  if (!result)
                    spdlog::warn("station={} order={} event={} not stored: {} ({})", station, order, type,
                                 outbox::to_string(result.error), result.reason);
+                 else
+                   spdlog::debug("station={} order={} event_id={} event={} seq={} stored", station, order,
+                                 result.id, type, result.seq);
                  if (done) done(result);
                });
 }

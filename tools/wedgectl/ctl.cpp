@@ -8,6 +8,9 @@
 #include <sstream>
 #include <string_view>
 
+#include "daemon/config/environment.hpp"
+#include "daemon/startup_checks.hpp"
+#include "daemon/version.hpp"
 #include "tools/common/command_line.hpp"
 #include "tools/wedgectl/http_client.hpp"
 #include "tools/wedgectl/json_text.hpp"
@@ -34,6 +37,13 @@ Commands (through the gateway's HTTP API, docs/http-api.md):
   next STATION               move the station to its next order
   reprint STATION            reprint the current shipping label
 
+Commands on this machine (no gateway needed):
+  check-config [FILE]        the checks of `wedge --check-config`: FILE and its drop-ins
+                             (FILE.d/*.yaml), the files they name, state_dir; exit 0 valid,
+                             2 invalid with every error (FILE: $CONFIGURATION_DIRECTORY/wedge.yaml,
+                             else /etc/wedge/wedge.yaml)
+  --version                  print the version
+
 Options:
   --url URL          the gateway (default http://127.0.0.1:8080)
   --token-file FILE  file holding the access token (http.access_token_file)
@@ -41,7 +51,8 @@ Options:
   --timeout-ms N     give up after N ms (default 10000)
 
 Exit codes: 0 done, 1 refused or unhealthy, 2 usage, 3 unreachable, 4 access refused;
-for scan also 5 taken but needs attention, 6 no verdict in time (the scan waits at the station).
+for scan also 5 taken but needs attention, 6 no verdict in time (the scan waits at the station);
+for check-config 0 valid, 2 invalid.
 )";
 
 struct Options {
@@ -158,7 +169,7 @@ int scan_exit(const Call& call, const json::value& body, std::ostream& err) {
 int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Options options;
   tools::po::options_description flags;
-  flags.add_options()("help,h", "")("json", "")("url", tools::po::value<std::string>())(
+  flags.add_options()("help,h", "")("version", "")("json", "")("url", tools::po::value<std::string>())(
       "token-file", tools::po::value<std::string>())("timeout-ms", tools::po::value<std::string>())(
       "word", tools::po::value<std::vector<std::string>>());
   tools::po::positional_options_description words;
@@ -179,6 +190,9 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     } else if (name == "help") {
       out << kUsage;
       return kExitOk;
+    } else if (name == "version") {
+      out << "wedgectl " << kVersion << "\n";
+      return kExitOk;
     } else if (name == "json") {
       options.json_output = true;
     } else if (name == "url") {
@@ -197,6 +211,11 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (options.words.empty()) {
     err << kUsage;
     return kExitUsage;
+  }
+  if (options.words[0] == "check-config") {
+    if (options.words.size() > 2) return err << "wedgectl: usage: wedgectl check-config [FILE]\n", kExitUsage;
+    const std::string path = options.words.size() == 2 ? options.words[1] : config::default_config_file();
+    return check_config_command(path, out, err);
   }
   std::string error;
   auto call = plan(options.words, &error);

@@ -149,7 +149,10 @@ TEST(Cli, VersionHelpAndBadOptions) {
   EXPECT_EQ(run_cli({"--version"}, out), 0);
   EXPECT_EQ(out.rfind("wedge ", 0), 0u) << out;
   EXPECT_EQ(run_cli({"--help"}, out), 0);
-  EXPECT_NE(out.find("--check-config FILE"), std::string::npos);
+  EXPECT_NE(out.find("--check-config [FILE]"), std::string::npos);
+  EXPECT_NE(out.find("$CONFIGURATION_DIRECTORY/wedge.yaml"), std::string::npos);
+  EXPECT_EQ(run_cli({"--check-config", "a.yaml", "b.yaml"}, out), 2);
+  EXPECT_NE(out.find("--check-config takes one FILE at most"), std::string::npos) << out;
   EXPECT_EQ(run_cli({"--frobnicate"}, out), 2);
   EXPECT_NE(out.find("unknown option '--frobnicate'"), std::string::npos);
   EXPECT_EQ(run_cli({}, out), 2);

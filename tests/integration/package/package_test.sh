@@ -10,8 +10,12 @@
 # 4. The unit, the example config and the package agree: ExecStart's binary and --config file, the
 #    state directory (StateDirectory= / state_dir / sysusers home) and the label template directory;
 #    the packaged wedge accepts the packaged config (--check-config).
-# 5. As root with no wedge package installed: dpkg -i (user, group, state directory owned by wedge,
-#    service not enabled, no failure without a running systemd), then dpkg -P (state removed).
+# 5. lintian (--fail-on error,warning) passes the package: copyright (DEP-5), changelog.gz and the
+#    man pages (gzip -9n), deb-systemd-helper/-invoke in the maintainer scripts, no other
+#    complaint; the changelog's version is the package's.
+# 6. As root with no wedge package installed: dpkg -i (user, group, state directory owned by wedge,
+#    /etc/wedge/credentials root-only, service not enabled, no failure without a running systemd),
+#    then dpkg -P (state and credentials removed).
 #    The wedge user and group are removed again if this test created them.
 # Everything happens in a temporary directory that is removed at exit, also on failure.
 set -uo pipefail
@@ -96,6 +100,11 @@ expected_files=(
   /usr/share/doc/wedge/configuration.md
   /usr/share/doc/wedge/mqtt-api.md
   /usr/share/doc/wedge/http-api.md
+  /usr/share/doc/wedge/copyright
+  /usr/share/doc/wedge/changelog.gz
+  /usr/share/man/man8/wedge.8.gz
+  /usr/share/man/man1/wedgectl.1.gz
+  /usr/share/man/man5/wedge.yaml.5.gz
 )
 for template in "$source_dir"/config/templates/*.zpl; do
   expected_files+=("/etc/wedge/templates/$(basename "$template")")
@@ -120,7 +129,7 @@ check "Version: $version (the project version)" test "$(field Version)" = "$vers
 check "Architecture: $arch" test "$(field Architecture)" = "$arch"
 depends=$(field Depends)
 echo "Depends: $depends"
-for dep in libc6 libstdc++6 libsystemd0 libsqlite3-0 libmodbus5 libyaml-cpp 'systemd | adduser'; do
+for dep in libc6 libstdc++6 libsystemd0 libsqlite3-0 libmodbus5 libyaml-cpp adduser init-system-helpers; do
   check "Depends names $dep" grep -qF "$dep" <<<"$depends"
 done
 check "Maintainer is set" test -n "$(field Maintainer)"
@@ -137,9 +146,14 @@ done
 check "dpkg-deb -I lists conffiles" grep -qE "^ +[0-9]+ bytes, +[0-9]+ lines +conffiles" "$tmp/info"
 grep '^/etc/' "$tmp/files" >"$tmp/etc-files"
 check "conffiles = every file under /etc" diff -u "$tmp/etc-files" <(sort "$tmp/control/conffiles")
-# Commands only, not comments: enable, start or an unconditional restart would start the service.
-check "postinst never enables or starts the service" \
-  test -z "$(grep -vE '^ *#' "$tmp/control/postinst" | grep -E 'systemctl +(enable|start|restart)|deb-systemd-invoke')"
+# Commands only, not comments: start or an unconditional restart would start the service; an
+# enable outside deb-systemd-helper's "was it enabled before" would enable it on a first install
+# (step 6 checks that a first install enables nothing).
+check "postinst never starts the service" \
+  test -z "$(grep -vE '^ *#' "$tmp/control/postinst" | grep -E 'systemctl +(enable|start|restart)|deb-systemd-invoke +(start|restart)')"
+check "postinst registers the unit with deb-systemd-helper" grep -q '^ *deb-systemd-helper update-state wedge.service' "$tmp/control/postinst"
+check "postrm purges the unit's state with deb-systemd-helper" grep -q '^ *deb-systemd-helper purge wedge.service' "$tmp/control/postrm"
+check "prerm stops the service with deb-systemd-invoke" grep -q '^ *deb-systemd-invoke stop wedge.service' "$tmp/control/prerm"
 
 # --- 4. the unit, the config and the package agree -----------------------------------------------
 mkdir -p "$tmp/root"
@@ -172,7 +186,30 @@ check "the packaged wedge accepts the packaged config" \
   "$tmp/root/usr/bin/wedge" --check-config "$config"
 check "the packaged wedgectl runs (--help)" bash -c "'$tmp/root/usr/bin/wedgectl' --help >/dev/null"
 
-# --- 5. install and purge for real (root, no wedge package present) -------------------------------
+# --- 5. lintian -----------------------------------------------------------------------------------
+if command -v lintian >/dev/null; then
+  # --no-cfg: the machine's lintianrc must not change the verdict. Info tags are shown, not fatal.
+  if lintian --no-cfg --fail-on error,warning --display-info "$deb" >"$tmp/lintian.log" 2>&1; then
+    pass "lintian: no errors or warnings ($(grep -c '^[IP]: ' "$tmp/lintian.log") info tags)"
+  else
+    fail "lintian found errors or warnings:"; grep -v '^[IP]: ' "$tmp/lintian.log" >&2
+  fi
+else
+  fail "lintian is missing (scripts/setup installs it)"
+fi
+changelog_version=$(zcat "$tmp/root/usr/share/doc/wedge/changelog.gz" | sed -n '1s/^wedge (\([^)]*\)).*/\1/p')
+check "the changelog's version ($changelog_version) is the package's" test "$changelog_version" = "$version"
+check "the copyright file is DEP-5" grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
+  "$tmp/root/usr/share/doc/wedge/copyright"
+credentials=$(sed -n 's/^LoadCredential=wedge:\(.*\)$/\1/p' "$unit")
+check "the unit loads credentials from the directory the postinst makes ($credentials)" \
+  grep -q "^CREDENTIALS_DIR=$credentials\$" "$tmp/control/postinst"
+for page in man8/wedge.8 man1/wedgectl.1 man5/wedge.yaml.5; do
+  check "man $page renders without warnings" \
+    test -z "$(MANWIDTH=80 man --warnings -l "$tmp/root/usr/share/man/$page.gz" 2>&1 >/dev/null)"
+done
+
+# --- 6. install and purge for real (root, no wedge package present) -------------------------------
 install_reason=""
 if [ "$(id -u)" -ne 0 ]; then
   install_reason="not root"
@@ -203,6 +240,8 @@ else
   done
   check "/var/lib/wedge is owned by wedge:wedge, mode 750" \
     test "$(stat -c '%U:%G %a' /var/lib/wedge 2>/dev/null)" = "wedge:wedge 750"
+  check "/etc/wedge/credentials is owned by root:root, mode 700" \
+    test "$(stat -c '%U:%G %a' /etc/wedge/credentials 2>/dev/null)" = "root:root 700"
   check "/usr/bin/wedge accepts /etc/wedge/wedge.yaml" /usr/bin/wedge --check-config /etc/wedge/wedge.yaml
   check "the service is not enabled" test ! -e /etc/systemd/system/multi-user.target.wants/wedge.service
   if [ -d /run/systemd/system ]; then
@@ -219,6 +258,7 @@ else
   check "/usr/bin/wedge is gone" test ! -e /usr/bin/wedge
   check "/etc/wedge/wedge.yaml is gone" test ! -e /etc/wedge/wedge.yaml
   check "/var/lib/wedge is gone (purge)" test ! -e /var/lib/wedge
+  check "/etc/wedge/credentials is gone (purge)" test ! -e /etc/wedge/credentials
 fi
 
 echo "$((checks - failures)) of $checks checks passed"
