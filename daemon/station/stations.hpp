@@ -40,7 +40,7 @@
 #include "daemon/devices/device_set.hpp"
 #include "daemon/mqtt/link.hpp"
 #include "daemon/print/print_queue.hpp"
-#include "daemon/station/gs1_date.hpp"
+#include "daemon/gs1/gs1_date.hpp"
 #include "daemon/station/kpi.hpp"
 #include "daemon/station/station_snapshot.hpp"
 
