@@ -8,7 +8,7 @@
 #include <boost/json.hpp>
 
 #include "daemon/http/prometheus.hpp"
-#include "daemon/kpi_view.hpp"
+#include "daemon/kpi/kpi_view.hpp"
 #include "daemon/version.hpp"
 
 namespace wedge {

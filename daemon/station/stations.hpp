@@ -41,7 +41,7 @@
 #include "daemon/mqtt/link.hpp"
 #include "daemon/print/print_queue.hpp"
 #include "daemon/gs1/gs1_date.hpp"
-#include "daemon/station/kpi.hpp"
+#include "daemon/kpi/kpi.hpp"
 #include "daemon/station/station_snapshot.hpp"
 
 namespace wedge::station {

@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "daemon/gateway_view.hpp"
-#include "daemon/kpi_view.hpp"
+#include "daemon/kpi/kpi_view.hpp"
 #include "tests/integration/station/station_env.hpp"
 
 namespace wedge::test {

@@ -1,4 +1,4 @@
-#include "daemon/kpi_view.hpp"
+#include "daemon/kpi/kpi_view.hpp"
 
 #include <boost/json.hpp>
 
