@@ -1,19 +1,20 @@
 // The stations' KPIs as the engineer and the floor lead see them: rows against the site's targets
-// (kpi.targets in the config) for /api/v1/status and the overview page, and the station figures
-// of GET /metrics (docs/http-api.md lists both).
+// (kpi.targets in the config), each with its verdict (missed or not). The rows are what
+// /api/v1/status and the overview page list and what wedge_kpi_target_missed in GET /metrics
+// reports (docs/http-api.md); the rendering lives in daemon/views/kpi_metrics.hpp.
 //
-// Rows and summaries cover the last hour of KPI windows (KpiTracker::recent); counters count since
-// the daemon started. A KPI without data in the period has the value null and never misses its
-// target. Loop thread only; reads live state when called.
+// Rows cover the last hour of KPI windows (KpiTracker::recent). A KPI without data in the period
+// has no value and never misses its target. Pure functions of the tracker and the targets; loop
+// thread only (the tracker is the stations' live one).
 #pragma once
 
-#include <boost/json/array.hpp>
-
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "daemon/config/config.hpp"
-#include "daemon/http/prometheus.hpp"
-#include "daemon/station/stations.hpp"
+#include "daemon/kpi/kpi.hpp"
 
 namespace wedge {
 
@@ -26,12 +27,27 @@ struct KpiTargets {
 
 KpiTargets kpi_targets(const config::Config& config);
 
-// One object per KPI: {name, label, station?, reason?, step?, value, target, unit, missed}.
-boost::json::array kpi_rows(const station::Stations& stations, const KpiTargets& targets,
-                            std::int64_t now_unix_ms);
+// One KPI of the site or of one station against its target.
+struct KpiRow {
+  std::string name;
+  std::string label;
+  std::string station;  // empty = site
+  std::string reason;
+  std::string step;
+  std::optional<double> value;
+  std::optional<double> target;  // empty = no target
+  bool target_is_min = false;     // the value must reach the target (else: must not exceed it)
+  std::string unit;               // "s", "ratio", "count", "per_hour"
 
-// The wedge_station_* families and wedge_kpi_target_missed.
-void append_kpi_metrics(http::PrometheusText& text, const station::Stations& stations,
-                        const KpiTargets& targets, std::int64_t now_unix_ms);
+  // The verdict: the value is on the wrong side of the target (never without both).
+  [[nodiscard]] bool missed() const {
+    if (!value || !target) return false;
+    return target_is_min ? *value < *target : *value > *target;
+  }
+};
+
+// The site's rows first, then each station's (stations without data in the period have none).
+[[nodiscard]] std::vector<KpiRow> kpi_rows(const station::KpiTracker& kpis, const KpiTargets& targets,
+                                           std::int64_t now_unix_ms);
 
 }  // namespace wedge
