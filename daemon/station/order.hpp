@@ -18,7 +18,7 @@
 
 #include <boost/json/value.hpp>
 
-#include "daemon/station/gs1_date.hpp"
+#include "daemon/gs1/gs1_date.hpp"
 
 namespace wedge::station {
 

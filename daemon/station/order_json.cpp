@@ -8,8 +8,8 @@
 #include <set>
 
 #include "daemon/print/template_path.hpp"
-#include "daemon/station/gs1.hpp"
-#include "daemon/station/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
 #include "daemon/station/order.hpp"
 
 namespace wedge::station {

@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/station/gs1.hpp"
+#include "daemon/gs1/gs1.hpp"
 #include "daemon/station/order.hpp"
 
 namespace wedge::station {

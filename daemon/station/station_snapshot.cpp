@@ -15,6 +15,11 @@ json::value text_or_null(const std::string& text) {
 }
 }  // namespace
 
+bool not_recorded(const LastScan& verdict) {
+  return verdict.verdict == "refused" && (verdict.code == "buffer full" || verdict.code == "storage error" ||
+                                          verdict.code == "shutting down");
+}
+
 json::object station_snapshot_json(const StationSnapshot& s) {
   json::object o;
   o["station"] = s.station;

@@ -62,4 +62,13 @@ struct StationSnapshot {
 
 [[nodiscard]] boost::json::object station_snapshot_json(const StationSnapshot& snapshot);
 
+// People count order lines from 1 ("Line 1"); the workflow counts from 0 (NextLine::line,
+// Stations::declare_short). The screens and the HTTP API show and take the people's numbers.
+[[nodiscard]] constexpr int line_number(int line_index) { return line_index + 1; }
+[[nodiscard]] constexpr int line_index(int line_number) { return line_number - 1; }
+
+// The verdict says the scan's event could not be stored (the outbox was full, failed or closing):
+// the scan was not recorded at all, which is no refusal of the barcode itself.
+[[nodiscard]] bool not_recorded(const LastScan& verdict);
+
 }  // namespace wedge::station

@@ -45,8 +45,8 @@
 #include "daemon/devices/device_set.hpp"
 #include "daemon/outbox/event_sink.hpp"
 #include "daemon/print/print_queue.hpp"
-#include "daemon/station/gs1_date.hpp"
-#include "daemon/station/kpi.hpp"
+#include "daemon/gs1/gs1_date.hpp"
+#include "daemon/kpi/kpi.hpp"
 #include "daemon/station/station_snapshot.hpp"
 
 namespace wedge::station {

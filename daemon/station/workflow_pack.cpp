@@ -9,7 +9,7 @@
 #include <cmath>
 
 #include "daemon/print/template_path.hpp"
-#include "daemon/station/gs1.hpp"
+#include "daemon/gs1/gs1.hpp"
 #include "daemon/station/station_impl.hpp"
 
 namespace wedge::station {

@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/station/gs1.hpp"
-#include "daemon/station/gs1_dictionary.hpp"
-#include "daemon/station/gs1_digital_link.hpp"
+#include "daemon/gs1/gs1.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1_digital_link.hpp"
 
 namespace {
 

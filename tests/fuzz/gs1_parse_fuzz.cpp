@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "daemon/station/gs1.hpp"
-#include "daemon/station/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
 #include "daemon/station/scan_check.hpp"
 
 namespace {

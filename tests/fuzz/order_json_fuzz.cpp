@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "daemon/station/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
 #include "daemon/station/order.hpp"
 
 namespace {

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/gateway_view.hpp"
+#include "daemon/views/gateway_view.hpp"
 #include "daemon/http/http_server.hpp"
 #include "tests/integration/http/http_test_client.hpp"
 #include "tests/integration/station/station_env.hpp"

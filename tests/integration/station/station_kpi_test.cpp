@@ -5,8 +5,8 @@
 
 #include <chrono>
 
-#include "daemon/gateway_view.hpp"
-#include "daemon/kpi_view.hpp"
+#include "daemon/views/gateway_view.hpp"
+#include "daemon/views/kpi_metrics.hpp"
 #include "tests/integration/station/station_env.hpp"
 
 namespace wedge::test {

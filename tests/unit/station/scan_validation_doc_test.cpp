@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "daemon/station/gs1.hpp"
+#include "daemon/gs1/gs1.hpp"
 #include "daemon/station/order.hpp"
 #include "daemon/station/scan_check.hpp"
 

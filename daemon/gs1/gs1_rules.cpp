@@ -1,10 +1,10 @@
-#include "daemon/station/gs1_rules.hpp"
+#include "daemon/gs1/gs1_rules.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "daemon/station/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
 
 namespace wedge::station {
 namespace {

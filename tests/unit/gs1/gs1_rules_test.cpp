@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/station/gs1.hpp"
+#include "daemon/gs1/gs1.hpp"
 #include "daemon/station/order.hpp"
 #include "daemon/station/scan_check.hpp"
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/station/gs1.hpp"
-#include "daemon/station/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
 
 #define GS "\x1D"
 

@@ -1,5 +1,5 @@
 // Calendar dates: GS1 YYMMDD with the century rule and DD = 00, ISO dates, day arithmetic.
-#include "daemon/station/gs1_date.hpp"
+#include "daemon/gs1/gs1_date.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
 // parse_scan(): what each kind of scan yields, element by element.
-#include "daemon/station/gs1.hpp"
+#include "daemon/gs1/gs1.hpp"
 
 #include <gtest/gtest.h>
 
-#include "daemon/station/gs1_digital_link.hpp"
-#include "daemon/station/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1_digital_link.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
 
 #define GS "\x1D"
 

@@ -1,4 +1,4 @@
-#include "daemon/station/kpi.hpp"
+#include "daemon/kpi/kpi.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,11 +1,11 @@
-#include "daemon/station/gs1_digital_link.hpp"
+#include "daemon/gs1/gs1_digital_link.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 
-#include "daemon/station/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
 
 namespace wedge::station {
 namespace {

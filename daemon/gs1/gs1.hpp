@@ -37,7 +37,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/station/gs1_date.hpp"
+#include "daemon/gs1/gs1_date.hpp"
 
 namespace wedge::station {
 

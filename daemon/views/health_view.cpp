@@ -1,4 +1,4 @@
-#include "daemon/health_view.hpp"
+#include "daemon/views/health_view.hpp"
 
 #include <chrono>
 

@@ -1,4 +1,4 @@
-#include "daemon/kpi_view.hpp"
+#include "daemon/views/kpi_metrics.hpp"
 
 #include <boost/json.hpp>
 
@@ -6,7 +6,6 @@
 #include <limits>
 #include <map>
 
-#include "daemon/config/schema_settings.hpp"
 
 namespace wedge {
 
@@ -19,71 +18,16 @@ json::value value_or_null(const std::optional<double>& value) {
   return value ? json::value(std::round(*value * 10000.0) / 10000.0) : json::value(nullptr);
 }
 
-struct Row {
-  std::string name;
-  std::string label;
-  std::string station;  // empty = site
-  std::string reason;
-  std::string step;
-  std::optional<double> value;
-  std::optional<double> target;  // empty = no target
-  bool target_is_min = false;     // the value must reach the target (else: must not exceed it)
-  std::string unit;               // "s", "ratio", "count", "per_hour"
-
-  bool missed() const {
-    if (!value || !target) return false;
-    return target_is_min ? *value < *target : *value > *target;
-  }
-  json::object to_json() const {
-    json::object o{{"name", name}, {"label", label}};
-    if (!station.empty()) o["station"] = station;
-    if (!reason.empty()) o["reason"] = reason;
-    if (!step.empty()) o["step"] = step;
-    o["value"] = value_or_null(value);
-    o["target"] = target ? json::value(*target) : json::value(nullptr);
-    o["unit"] = unit;
-    o["missed"] = missed();
-    return o;
-  }
-};
-
-std::optional<double> positive(double target) {
-  return target > 0 ? std::optional<double>(target) : std::nullopt;
-}
-
-std::vector<Row> rows(const station::Stations& stations, const KpiTargets& targets, std::int64_t now) {
-  const auto& kpis = stations.kpis();
-  const KpiFigures site = kpis.recent("", now);
-  std::vector<Row> out;
-  out.push_back({"fulfilment_p90", "Fulfilment time p90 (received → shipped)", "", "", "",
-                 station::nearest_rank(site.fulfilment_seconds, 0.9), positive(targets.fulfilment_p90_max_s),
-                 false, "s"});
-  out.push_back({"refused_scan_rate", "Refused scans", "", "", "", site.refused_rate(),
-                 positive(targets.refused_scan_rate_max), false, "ratio"});
-  for (const auto& [reason, count] : site.refused)
-    out.push_back({"refused_scan_rate_by_reason", "Refused scans: " + reason, "", reason, "",
-                   static_cast<double>(count) / static_cast<double>(std::max<std::int64_t>(site.scan_count(), 1)),
-                   std::nullopt, false, "ratio"});
-  out.push_back({"weight_mismatch_rate", "Weight mismatches", "", "", "", site.mismatch_rate(),
-                 positive(targets.weight_mismatch_rate_max), false, "ratio"});
-  // Site-wide, an order is done when it shipped (the stations' "completed" counts each station's
-  // last step, so their sum would count one order at every station it passed).
-  out.push_back({"orders_shipped", "Orders shipped", "", "", "",
-                 static_cast<double>(site.fulfilment_seconds.size()), std::nullopt, false, "count"});
-  for (const auto& [step, count] : site.cancellations)
-    out.push_back({"cancellations_intercepted", "Cancellations intercepted at " + (step.empty() ? "?" : step), "",
-                   "", step, static_cast<double>(count), std::nullopt, false, "count"});
-  for (const auto& id : kpis.stations()) {
-    if (id.empty()) continue;
-    const KpiFigures f = kpis.recent(id, now);
-    if (f.scan_count() > 0)
-      out.push_back({"refused_scan_rate", "Refused scans", id, "", "", f.refused_rate(),
-                     positive(targets.refused_scan_rate_max), false, "ratio"});
-    if (f.units_picked > 0)
-      out.push_back({"picks_per_hour", "Picks per hour", id, "", "", f.picks_per_hour(),
-                     positive(targets.picks_per_hour_min), true, "per_hour"});
-  }
-  return out;
+json::object row_json(const KpiRow& row) {
+  json::object o{{"name", row.name}, {"label", row.label}};
+  if (!row.station.empty()) o["station"] = row.station;
+  if (!row.reason.empty()) o["reason"] = row.reason;
+  if (!row.step.empty()) o["step"] = row.step;
+  o["value"] = value_or_null(row.value);
+  o["target"] = row.target ? json::value(*row.target) : json::value(nullptr);
+  o["unit"] = row.unit;
+  o["missed"] = row.missed();
+  return o;
 }
 
 double nan_or(const std::optional<double>& value) {
@@ -92,21 +36,9 @@ double nan_or(const std::optional<double>& value) {
 
 }  // namespace
 
-KpiTargets kpi_targets(const config::Config& config) {
-  KpiTargets t;
-  const auto kpi = config::SchemaSettings::of(config, "kpi");
-  if (!kpi.present()) return t;  // a Config built by hand (tests) has no kpi section: no targets
-  const auto s = kpi.section("targets");
-  t.fulfilment_p90_max_s = static_cast<double>(s.get_int("fulfilment_p90_max_s"));
-  t.refused_scan_rate_max = s.get_number("refused_scan_rate_max_percent") / 100.0;
-  t.weight_mismatch_rate_max = s.get_number("weight_mismatch_rate_max_percent") / 100.0;
-  t.picks_per_hour_min = static_cast<double>(s.get_int("picks_per_hour_min"));
-  return t;
-}
-
 json::array kpi_rows(const station::Stations& stations, const KpiTargets& targets, std::int64_t now_unix_ms) {
   json::array out;
-  for (const auto& row : rows(stations, targets, now_unix_ms)) out.push_back(row.to_json());
+  for (const auto& row : kpi_rows(stations.kpis(), targets, now_unix_ms)) out.push_back(row_json(row));
   return out;
 }
 
@@ -187,7 +119,7 @@ void append_kpi_metrics(http::PrometheusText& t, const station::Stations& statio
   }
 
   t.declare("wedge_kpi_target_missed", "gauge", "1 while a KPI misses its configured target (kpi.targets).");
-  for (const auto& row : rows(stations, targets, now_unix_ms))
+  for (const auto& row : kpi_rows(kpis, targets, now_unix_ms))
     if (row.target)
       t.sample("wedge_kpi_target_missed", std::int64_t{row.missed() ? 1 : 0},
                Labels{{"kpi", row.name}, {"station", row.station}});

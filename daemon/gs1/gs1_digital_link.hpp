@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/station/gs1.hpp"
+#include "daemon/gs1/gs1.hpp"
 
 namespace wedge::station {
 

@@ -1,4 +1,4 @@
-#include "daemon/station/gs1_date.hpp"
+#include "daemon/gs1/gs1_date.hpp"
 
 #include <chrono>
 #include <cstdio>

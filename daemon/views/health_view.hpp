@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "daemon/config/config.hpp"
-#include "daemon/gateway_view.hpp"
+#include "daemon/views/gateway_view.hpp"
 #include "daemon/health/health_monitor.hpp"
 #include "daemon/health/loop_watchdog.hpp"
 

@@ -1,4 +1,4 @@
-#include "daemon/gateway_view.hpp"
+#include "daemon/views/gateway_view.hpp"
 
 #include <chrono>
 #include <memory>
@@ -8,7 +8,8 @@
 #include <boost/json.hpp>
 
 #include "daemon/http/prometheus.hpp"
-#include "daemon/kpi_view.hpp"
+#include "daemon/print/test_label.hpp"
+#include "daemon/views/kpi_metrics.hpp"
 #include "daemon/version.hpp"
 
 namespace wedge {
@@ -90,9 +91,8 @@ json::value status_json(const GatewayParts& p) {
 json::value screen_json(const GatewayParts& p, const station::StationSnapshot& s) {
   json::object o = station::station_snapshot_json(s);
   o["id"] = s.station;  // the API's and the pages' name for it (docs/http-api.md)
-  // People count order lines from 1 ("Line 1"); the station code counts from 0. The HTTP API and the
-  // screens use the people's numbers, here and in declare_short below.
-  if (s.next_line && o["next_line"].is_object()) o["next_line"].as_object()["line"] = s.next_line->line + 1;
+  if (s.next_line && o["next_line"].is_object())
+    o["next_line"].as_object()["line"] = station::line_number(s.next_line->line);
   // The fields the station screen reads, derived from the snapshot (edited in place: this runs for
   // every scan, and copying the sub-objects out and back cost as much as building them).
   auto object_at = [&o](std::string_view key) -> json::object& {
@@ -205,9 +205,7 @@ http::ActionResult scan_verdict_result(const std::string& station, const station
                     {"barcode", verdict.barcode}};
   if (verdict.verdict != "refused") return {200, std::move(body)};
   body["error"] = verdict.message;  // what wedgectl prints
-  const bool not_stored =
-      verdict.code == "buffer full" || verdict.code == "storage error" || verdict.code == "shutting down";
-  return {not_stored ? 503u : 409u, std::move(body)};
+  return {station::not_recorded(verdict) ? 503u : 409u, std::move(body)};
 }
 
 http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_executor loop,
@@ -262,7 +260,7 @@ http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_exec
     } catch (const std::exception&) {
       return reply({400, json::object{{"error", "line must be a line number, got '" + request.line + "'"}}});
     }
-    p->stations.declare_short(request.station, line - 1, request.reason,
+    p->stations.declare_short(request.station, station::line_index(line), request.reason,
                               [reply](const station::ActionResult& result) {
                                 if (result.ok)
                                   reply({200, json::object{{"ok", true}, {"result", "accepted"}, {"reason", result.reason}}});
@@ -292,10 +290,7 @@ http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_exec
   view.print_test = [p](const std::string& printer, http::Reply reply) {
     if (p->devices.printer(printer) == nullptr)
       return reply({404, json::object{{"error", "no such printer: " + printer}}});
-    auto result = p->print_queue.enqueue(print::NewJob{
-        "", printer, "",
-        "^XA^CI28^FO50,50^A0N,50,50^FDwedge test label^FS^FO50,120^A0N,30,30^FD" + printer +
-            "^FS^XZ"});
+    auto result = p->print_queue.enqueue(print::test_label_job(printer));
     if (!result) return reply({409, json::object{{"error", result.error}}});
     reply({202, json::object{{"job_id", result.id}, {"printer", printer}}});
   };

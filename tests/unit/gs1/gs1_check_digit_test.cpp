@@ -4,8 +4,8 @@
 #include <random>
 #include <string>
 
-#include "daemon/station/gs1.hpp"
-#include "daemon/station/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
 
 namespace wedge::station {
 namespace {

@@ -1,8 +1,8 @@
-#include "daemon/station/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
 
 #include <fmt/format.h>
 
-#include "daemon/station/gs1_date.hpp"
+#include "daemon/gs1/gs1_date.hpp"
 
 namespace wedge::station {
 namespace {

@@ -1,12 +1,12 @@
-#include "daemon/station/gs1.hpp"
+#include "daemon/gs1/gs1.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "daemon/station/gs1_dictionary.hpp"
-#include "daemon/station/gs1_digital_link.hpp"
-#include "daemon/station/gs1_rules.hpp"
+#include "daemon/gs1/gs1_dictionary.hpp"
+#include "daemon/gs1/gs1_digital_link.hpp"
+#include "daemon/gs1/gs1_rules.hpp"
 
 namespace wedge::station {
 namespace {
