@@ -30,6 +30,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/operati
               ${PROJECT_SOURCE_DIR}/docs/configuration.md ${PROJECT_SOURCE_DIR}/docs/mqtt-api.md
               ${PROJECT_SOURCE_DIR}/docs/http-api.md
         DESTINATION share/doc/wedge)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/grafana-dashboard.json DESTINATION share/wedge/grafana)
 
 # Every file under /etc is a conffile: an upgrade keeps the site's edits (dpkg asks when both the
 # site and the package changed one), and a purge removes them.

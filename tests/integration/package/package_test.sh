@@ -96,6 +96,7 @@ expected_files=(
   /usr/share/doc/wedge/configuration.md
   /usr/share/doc/wedge/mqtt-api.md
   /usr/share/doc/wedge/http-api.md
+  /usr/share/wedge/grafana/grafana-dashboard.json
 )
 for template in "$source_dir"/config/templates/*.zpl; do
   expected_files+=("/etc/wedge/templates/$(basename "$template")")
