@@ -96,7 +96,7 @@ TEST(TwoGateways, AnOrderPickedOnGatewayAIsRoutedByTheOmsAndPackedOnGatewayB) {
 
   const auto picked = a.scan("P1", "4006381330428");
   EXPECT_EQ(picked.status, 200) << picked.body;
-  EXPECT_TRUE(has(picked.body, R"("verdict":"accepted")")) << picked.body;
+  EXPECT_TRUE(has(picked.body, R"("result":"accepted")")) << picked.body;
 
   const int status = oms.wait(60s);
   ASSERT_NE(status, -1) << oms.log();
