@@ -32,6 +32,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/operati
               ${PROJECT_SOURCE_DIR}/docs/configuration.md ${PROJECT_SOURCE_DIR}/docs/mqtt-api.md
               ${PROJECT_SOURCE_DIR}/docs/http-api.md
         DESTINATION share/doc/wedge)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/grafana-dashboard.json DESTINATION share/wedge/grafana)
 
 # Debian policy's documentation: the DEP-5 copyright file, the changelog (a native package:
 # changelog.gz) and the man pages, compressed with gzip -9n (no name, no timestamp: the same bytes

@@ -10,6 +10,7 @@
 
 #include "daemon/core/ascii.hpp"
 #include "daemon/http/host_check.hpp"
+#include "daemon/http/prometheus_process.hpp"
 #include "daemon/http/static_assets.hpp"
 
 namespace wedge::http {
@@ -373,6 +374,7 @@ Outcome RequestRouter::metrics() const {
     }
     PrometheusText own;
     if (server_metrics_) server_metrics_(own);
+    append_process_metrics(own);
     response.body += own.text();
     response.headers.emplace_back("Cache-Control", "no-store");
     return outcome(std::move(response));

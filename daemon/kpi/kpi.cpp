@@ -177,6 +177,7 @@ void KpiTracker::step_done(const std::string& station, std::string_view step, st
   auto& sum = sums_[station][std::string(step)];
   ++sum.count;
   sum.seconds += seconds;
+  histograms_[station].steps.try_emplace(std::string(step), core::kStepBoundsSeconds).first->second.observe(seconds);
 }
 
 void KpiTracker::order_completed(const std::string& station) {
@@ -191,6 +192,11 @@ void KpiTracker::fulfilled(const std::string& station, std::int64_t duration_ms)
   auto& sum = sums_[station]["fulfilment"];
   ++sum.count;
   sum.seconds += seconds;
+  histograms_[station].fulfilment.observe(seconds);
+}
+
+void KpiTracker::verdict_latency(const std::string& station, double seconds) {
+  histograms_[station].verdict.observe(seconds);
 }
 
 void KpiTracker::cancellation_intercepted(const std::string& station, std::string_view step) {

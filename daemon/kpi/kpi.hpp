@@ -20,6 +20,8 @@
 
 #include <boost/json/object.hpp>
 
+#include "daemon/core/histogram.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -79,6 +81,8 @@ class KpiTracker {
   void fulfilled(const std::string& station, std::int64_t duration_ms);
   void cancellation_intercepted(const std::string& station, std::string_view step);
   void at_risk(const std::string& station, std::string_view step);
+  // Scan received (from the scanner, or the HTTP inject) → its verdict shown, in seconds.
+  void verdict_latency(const std::string& station, double seconds);
 
   // Ends the open window of every station at `end_unix_ms` and returns each one's figures (every
   // declared station, also when nothing happened); a new window opens at `end_unix_ms`.
@@ -95,6 +99,13 @@ class KpiTracker {
     double seconds = 0;
   };
   [[nodiscard]] const std::map<std::string, std::map<std::string, Sum>>& duration_sums() const { return sums_; }
+  // Since start, per station: the Prometheus histograms (daemon/core/histogram.hpp for the bounds).
+  struct Histograms {
+    core::Histogram verdict{core::kLatencyBoundsSeconds};
+    std::map<std::string, core::Histogram> steps;  // pick / pack / ship, kStepBoundsSeconds
+    core::Histogram fulfilment{core::kFulfilmentBoundsSeconds};
+  };
+  [[nodiscard]] const std::map<std::string, Histograms>& histograms() const { return histograms_; }
 
  private:
   struct StationWindows {
@@ -109,6 +120,7 @@ class KpiTracker {
   std::map<std::string, StationWindows> windows_;
   std::map<std::string, KpiFigures> totals_;
   std::map<std::string, std::map<std::string, Sum>> sums_;
+  std::map<std::string, Histograms> histograms_;
 };
 
 }  // namespace wedge::station

@@ -8,11 +8,13 @@
 #include <boost/json/object.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 #include <string>
@@ -33,6 +35,8 @@ struct PendingScan {
   std::string data;    // as scanned (AIM identifier stripped by the driver, or still inside)
   std::string aim_id;  // as the scanner reported it
   Stations::ScanDone done{};  // an injected scan's verdict handler (inject_scan); empty otherwise
+  // When the scanner read it (or the HTTP inject arrived): the start of scan → verdict.
+  std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
   std::string text() const;  // data without a leading AIM identifier
 };
 
@@ -51,6 +55,8 @@ struct StationRt {
   // station are processed one at a time and only that scan shows verdicts that carry a barcode
   // (weights, labels and commands show none), so show() hands it the first such verdict.
   Stations::ScanDone scan_done;
+  // When the scan being processed was received; show() observes scan → verdict once per scan.
+  std::optional<std::chrono::steady_clock::time_point> scan_received;
   std::uint64_t weigh_generation = 0;
   std::unique_ptr<boost::asio::steady_timer> retry_timer;
   LastScan last_scan;

@@ -28,8 +28,10 @@ void Stations::Impl::on_scan(StationRt& st, PendingScan scan) {
   if (st.pending.size() >= options.max_pending_scans) {
     // This refusal is this scan's verdict, not the one of the scan in process.
     auto in_process = std::exchange(st.scan_done, std::move(scan.done));
+    const auto in_process_received = std::exchange(st.scan_received, scan.received);
     refuse(st, current_order(st), scan, "busy", "Too many scans at once: wait for the light, then scan again.");
     st.scan_done = std::move(in_process);
+    st.scan_received = in_process_received;
     return;
   }
   st.pending.push_back(std::move(scan));
@@ -41,6 +43,7 @@ void Stations::Impl::drain(StationRt& st) {
     PendingScan scan = std::move(st.pending.front());
     st.pending.pop_front();
     st.scan_done = std::move(scan.done);
+    st.scan_received = scan.received;
     st.busy = process(st, scan);
     if (!st.busy) settle_scan(st);
   }

@@ -112,7 +112,7 @@ void Stations::Impl::start() {
                        "bad_scan", "The scan was not read cleanly: scan again.", event.reason);
           return;
         }
-        self->on_scan(it->second, PendingScan{event.data, event.aim_id, {}});
+        self->on_scan(it->second, PendingScan{event.data, event.aim_id, {}, event.timestamp});
       });
     if (st.scale)
       st.scale->set_reading_handler([weak, station_id](const drivers::scale::Reading& reading) {
@@ -312,6 +312,10 @@ void Stations::Impl::show(StationRt& st, std::string_view verdict, std::string c
   // Verdicts about a scan carry its barcode; the others (weight, label, short pick, commands) do
   // not — except a scan that could not be read at all, which still counts as a refused scan.
   if (!barcode.empty() || st.last_scan.code == "bad_scan") kpi.scan(st.id, verdict, st.last_scan.code);
+  if (!barcode.empty() && st.scan_received) {
+    const auto received = *std::exchange(st.scan_received, std::nullopt);
+    kpi.verdict_latency(st.id, std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
+  }
   signal(st, verdict == "accepted" ? "accepted" : verdict == "refused" ? "rejected" : "attention");
   notify(st);
   if (!barcode.empty() && st.scan_done) std::exchange(st.scan_done, {})(st.last_scan);

@@ -118,6 +118,25 @@ void append_kpi_metrics(http::PrometheusText& t, const station::Stations& statio
     t.sample("wedge_station_fulfilment_seconds_count", sum.count, Labels{{"station", id}});
   }
 
+  // Histograms: since start, cumulative buckets that add up across stations and gateways.
+  const auto& histograms = kpis.histograms();
+  auto per_station = [&t, &histograms](const char* name, const char* help,
+                                       core::Histogram station::KpiTracker::Histograms::*member) {
+    t.declare(name, "histogram", help);
+    for (const auto& [id, h] : histograms)
+      if (const auto& one = h.*member; one.count() > 0)
+        t.histogram(name, one.cumulative(), one.sum_seconds(), one.count(), Labels{{"station", id}});
+  };
+  per_station("wedge_station_scan_verdict_seconds", "Scan received (scanner or HTTP) to its verdict shown at the station.",
+              &station::KpiTracker::Histograms::verdict);
+  t.declare("wedge_station_step_seconds", "histogram", "Pick, pack and ship step durations.");
+  for (const auto& [id, h] : histograms)
+    for (const auto& [step, steps] : h.steps)
+      t.histogram("wedge_station_step_seconds", steps.cumulative(), steps.sum_seconds(), steps.count(),
+                  Labels{{"station", id}, {"step", step}});
+  per_station("wedge_station_order_fulfilment_seconds", "Order received to shipped, by shipping station.",
+              &station::KpiTracker::Histograms::fulfilment);
+
   t.declare("wedge_kpi_target_missed", "gauge", "1 while a KPI misses its configured target (kpi.targets).");
   for (const auto& row : kpi_rows(kpis, targets, now_unix_ms))
     if (row.target)

@@ -105,6 +105,7 @@ expected_files=(
   /usr/share/man/man8/wedge.8.gz
   /usr/share/man/man1/wedgectl.1.gz
   /usr/share/man/man5/wedge.yaml.5.gz
+  /usr/share/wedge/grafana/grafana-dashboard.json
 )
 for template in "$source_dir"/config/templates/*.zpl; do
   expected_files+=("/etc/wedge/templates/$(basename "$template")")

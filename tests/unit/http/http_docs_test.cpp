@@ -24,7 +24,8 @@ std::set<std::string> metric_names(const std::string& text) {
     std::string name = text.substr(start, end - start);
     start = end - 1;
     for (const std::string suffix : {"_bucket", "_sum", "_count"})
-      if (name.size() > suffix.size() && name.ends_with(suffix) && name.find("latency") != std::string::npos)
+      if (name.size() > suffix.size() && name.ends_with(suffix) &&
+          (name.find("latency") != std::string::npos || name.find("_seconds_") != std::string::npos))
         name.resize(name.size() - suffix.size());
     names.insert(name);
   }

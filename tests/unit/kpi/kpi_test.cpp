@@ -101,5 +101,32 @@ TEST(KpiTracker, RecentKeepsOnlyTheLastWindowsAndMergesStations) {
   EXPECT_EQ(k.stations(), (std::vector<std::string>{"S1", "S2"}));
 }
 
+TEST(KpiTracker, HistogramsCountStepsFulfilmentAndVerdictsInTheirBuckets) {
+  KpiTracker k(60, 0);
+  k.step_done("S1", "pick", 12'000);   // le=15
+  k.step_done("S1", "pick", 15'000);   // le=15 (a bound counts in its own bucket)
+  k.step_done("S1", "pack", 7'200'000);  // above the last bound: +Inf only
+  k.fulfilled("S1", 600'000);          // le=900
+  k.verdict_latency("S1", 0.004);      // le=0.005
+  const auto& h = k.histograms().at("S1");
+  const auto bucket = [](const core::Histogram& one, double le) {
+    for (const auto& [bound, count] : one.cumulative())
+      if (bound == le) return count;
+    ADD_FAILURE() << "no bucket " << le;
+    return std::uint64_t{0};
+  };
+  EXPECT_EQ(bucket(h.steps.at("pick"), 10), 0u);
+  EXPECT_EQ(bucket(h.steps.at("pick"), 15), 2u);
+  EXPECT_EQ(bucket(h.steps.at("pick"), 3600), 2u);
+  EXPECT_DOUBLE_EQ(h.steps.at("pick").sum_seconds(), 27);
+  EXPECT_EQ(bucket(h.steps.at("pack"), 3600), 0u);
+  EXPECT_EQ(h.steps.at("pack").count(), 1u);
+  EXPECT_EQ(bucket(h.fulfilment, 300), 0u);
+  EXPECT_EQ(bucket(h.fulfilment, 900), 1u);
+  EXPECT_EQ(bucket(h.verdict, 0.002), 0u);
+  EXPECT_EQ(bucket(h.verdict, 0.005), 1u);
+  EXPECT_EQ(h.verdict.count(), 1u);
+}
+
 }  // namespace
 }  // namespace wedge::station

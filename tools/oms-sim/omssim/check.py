@@ -1,20 +1,29 @@
 """check: every event received once and in order, per gateway (docs/mqtt-api.md "Delivery promise").
 
-Input: the messages recorded by `watch --record` / `play --record` (JSON lines {t, topic, payload}).
+Input: the messages recorded by `watch --record` / `play --record` (JSON lines {t, topic, payload,
+worker}), from one consumer or from several OMS workers sharing the stream (their records merged).
 Per gateway (site/gateway from the topic): copies are de-duplicated by envelope id (duplicates
-counted); the first copies must arrive in strictly increasing seq; the seqs must have no gap; two
-different ids must never share a seq. Returns a result dict; ok is False on any violation.
+counted); each worker's first copies must arrive in strictly increasing seq; the merged seqs must
+have no gap; two different ids must never share a seq. Across workers, arrival order is not seq
+order (a shared subscription hands consecutive events to different workers): the OMS orders a
+gateway's events by `seq`, and the check counts how many arrived before an earlier seq on another
+worker (`interleaved`) without failing. Returns a result dict; ok is False on any violation.
 """
 import json
 
 
-def load_record(path):
+def load_record(paths):
+    """One record file, or several (one per worker): their rows, merged in arrival time order."""
     rows = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                rows.append(json.loads(line))
+    for path in [paths] if isinstance(paths, str) else paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if line:
+                    row = json.loads(line)
+                    row.setdefault("worker", path)
+                    rows.append(row)
+    rows.sort(key=lambda r: r.get("t", 0))
     return rows
 
 
@@ -27,7 +36,8 @@ def check_events(rows, expect_first_seq=None, expect_last_seq=None):
         levels = topic.split("/")
         key = "/".join(levels[2:4])
         g = gateways.setdefault(key, {"ids": {}, "seqs": {}, "duplicates": 0, "out_of_order": 0,
-                                      "last_seq": None, "problems": []})
+                                      "interleaved": 0, "last_seq": None, "worker_last": {},
+                                      "workers": set(), "problems": []})
         if env["id"] in g["ids"]:
             g["duplicates"] += 1
             continue
@@ -35,9 +45,15 @@ def check_events(rows, expect_first_seq=None, expect_last_seq=None):
         if env["seq"] in g["seqs"]:
             g["problems"].append(f"seq {env['seq']} carried by two ids")
         g["seqs"][env["seq"]] = env["id"]
-        if g["last_seq"] is not None and env["seq"] <= g["last_seq"]:
+        worker = row.get("worker", "")
+        g["workers"].add(worker)
+        last = g["worker_last"].get(worker)
+        if last is not None and env["seq"] <= last:
             g["out_of_order"] += 1
-            g["problems"].append(f"seq {env['seq']} arrived after {g['last_seq']}")
+            g["problems"].append(f"seq {env['seq']} arrived after {last}" + (f" at {worker}" if worker else ""))
+        elif g["last_seq"] is not None and env["seq"] <= g["last_seq"]:
+            g["interleaved"] += 1
+        g["worker_last"][worker] = env["seq"] if last is None else max(last, env["seq"])
         g["last_seq"] = env["seq"] if g["last_seq"] is None else max(g["last_seq"], env["seq"])
     result = {"ok": True, "gateways": {}}
     for key, g in gateways.items():
@@ -50,7 +66,8 @@ def check_events(rows, expect_first_seq=None, expect_last_seq=None):
             g["problems"].append(f"{len(missing)} seq missing: {shown}")
         result["gateways"][key] = {"unique": len(seqs), "first_seq": seqs[0], "last_seq": seqs[-1],
                                    "duplicates": g["duplicates"], "missing": len(missing),
-                                   "out_of_order": g["out_of_order"], "problems": g["problems"][:20]}
+                                   "out_of_order": g["out_of_order"], "interleaved": g["interleaved"],
+                                   "workers": len(g["workers"]), "problems": g["problems"][:20]}
         if g["problems"]:
             result["ok"] = False
     if not gateways:
@@ -64,6 +81,8 @@ def print_check(result):
     for key, g in result["gateways"].items():
         verdict = "OK" if not g["problems"] else "FAILED"
         print(f"check {key}: {verdict}: {g['unique']} events (seq {g['first_seq']}..{g['last_seq']}), "
-              f"{g['duplicates']} duplicates dropped, {g['missing']} missing, {g['out_of_order']} out of order")
+              f"{g['duplicates']} duplicates dropped, {g['missing']} missing, {g['out_of_order']} out of order"
+              + (f", {g['workers']} workers ({g['interleaved']} arrived before an earlier seq on another worker;"
+                 " the OMS orders by seq)" if g["workers"] > 1 else ""))
         for p in g["problems"]:
             print(f"  - {p}")

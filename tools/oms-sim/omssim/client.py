@@ -23,8 +23,14 @@ def parse_broker(uri):
 
 class OmsClient:
     def __init__(self, broker, prefix="wedge/v1", site="+", gateway="+", client_id=None,
-                 record=None, on_event=None, on_status=None, quiet=False):
+                 record=None, on_event=None, on_status=None, quiet=False, share=None):
+        """share: an MQTT 5 shared subscription group: the event and telemetry filters become
+        $share/<share>/…, so the broker hands each event to one member of the group (the OMS
+        workers), and the client speaks MQTT 5."""
         self.prefix = prefix
+        self.share = share
+        client_id = client_id or "oms-sim-" + uuid.uuid4().hex[:8]
+        self.worker = client_id
         self.site = site
         self.gateway = gateway
         self.on_event = on_event
@@ -34,6 +40,7 @@ class OmsClient:
         self.events = {}          # id -> envelope (first copy)
         self.order = []           # ids in arrival order of first copies
         self.recv_ms = {}         # id -> arrival time (ms, time.time())
+        self.gateway_of = {}      # id -> the gateway that sent it (from the topic; not in the envelope)
         self.duplicates = 0
         self.acks = {}            # command id -> reply
         self.status = {}          # (site, gateway) -> last status
@@ -41,8 +48,12 @@ class OmsClient:
         self.connects = 0
         self.disconnects = 0
         self.record = open(record, "a", encoding="utf-8") if record else None
-        self.client = mqtt.Client(client_id=client_id or "oms-sim-" + uuid.uuid4().hex[:8],
-                                  clean_session=client_id is None, protocol=mqtt.MQTTv311)
+        if share:
+            self.client = mqtt.Client(client_id=client_id,
+                                      protocol=mqtt.MQTTv5)
+        else:
+            self.client = mqtt.Client(client_id=client_id,
+                                      clean_session=client_id is None, protocol=mqtt.MQTTv311)
         self.client.reconnect_delay_set(0.2, 1.0)
         self.client.max_queued_messages_set(0)
         self.client.on_connect = self._on_connect
@@ -73,7 +84,7 @@ class OmsClient:
     def base(self, site=None, gateway=None):
         return f"{self.prefix}/{site or self.site}/{gateway or self.gateway}"
 
-    def _on_connect(self, client, _userdata, _flags, rc):
+    def _on_connect(self, client, _userdata, _flags, rc, _properties=None):
         if rc != 0:
             return
         # Telemetry (station.kpi) shares the gateway's seq numbering with the events: a run is
@@ -84,13 +95,15 @@ class OmsClient:
                    f"{self.prefix}/{self.site}/{self.gateway}/telemetry/#",
                    f"{self.prefix}/{self.site}/{self.gateway}/status",
                    f"{self.prefix}/{self.site}/{self.gateway}/ack"]
+        if self.share:
+            filters[:4] = [f"$share/{self.share}/{f}" for f in filters[:4]]
         client.subscribe([(f, 1) for f in filters])
         with self.lock:
             self.connected = True
             self.connects += 1
             self.lock.notify_all()
 
-    def _on_disconnect(self, _client, _userdata, _rc):
+    def _on_disconnect(self, _client, _userdata, _rc, _properties=None):
         with self.lock:
             if self.connected:
                 self.disconnects += 1
@@ -105,7 +118,8 @@ class OmsClient:
         except (UnicodeDecodeError, json.JSONDecodeError):
             payload = None
         if self.record:
-            self.record.write(json.dumps({"t": now_ms, "topic": msg.topic, "payload": payload}) + "\n")
+            self.record.write(json.dumps({"t": now_ms, "topic": msg.topic, "payload": payload,
+                                          "worker": self.worker}) + "\n")
             self.record.flush()
         if not isinstance(payload, dict):
             return
@@ -132,6 +146,7 @@ class OmsClient:
             self.events[payload["id"]] = payload
             self.order.append(payload["id"])
             self.recv_ms[payload["id"]] = now_ms
+            self.gateway_of[payload["id"]] = levels[len(self.prefix.split("/")) + 1]
             self.lock.notify_all()
         if self.on_event:
             self.on_event(payload, now_ms)
@@ -141,11 +156,12 @@ class OmsClient:
         with self.lock:
             return self.lock.wait_for(predicate, timeout_s)
 
-    def find(self, etype, order_id=None):
-        """Events of a type (and order) received so far, in arrival order."""
+    def find(self, etype, order_id=None, gateway=None):
+        """Events of a type (and order, and gateway) received so far, in arrival order."""
         with self.lock:
             return [self.events[i] for i in self.order if self.events[i]["type"] == etype and
-                    (order_id is None or self.events[i].get("order_id") == order_id)]
+                    (order_id is None or self.events[i].get("order_id") == order_id) and
+                    (gateway is None or self.gateway_of[i] == gateway)]
 
     def wait_event(self, etypes, order_id, timeout_s, after=0):
         """The first event of one of etypes for order_id, the (after)th onwards, or None."""
