@@ -9,11 +9,15 @@
 
 #include <boost/json.hpp>
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace wedge::test {
 
 namespace {
+
+// The simulator's first line once both ports listen: "… listening on <host>:<port> control <port>".
+const std::string kStartLine = "zpl-printer-sim listening on ";
 
 std::string unhex(const std::string& hex) {
   std::string out;
@@ -40,14 +44,21 @@ int connect_loopback(int port) {
 
 PrinterSim::PrinterSim(const std::string& script, const std::string& log_dir,
                        std::vector<std::string> extra_args) {
-  port_ = free_tcp_port();
-  control_port_ = free_tcp_port();
-  std::vector<std::string> argv = {script, "--port", std::to_string(port_), "--control-port",
-                                   std::to_string(control_port_)};
+  // Port 0 for both: the simulator binds free ports itself and names them in its start line, so
+  // no parallel test can take a port between a lookup here and the simulator's bind.
+  static int started = 0;
+  std::vector<std::string> argv = {script, "--port", "0", "--control-port", "0"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Subprocess>(
-      argv, log_dir + "/zpl-sim-" + std::to_string(port_) + ".log");
-  if (!wait_until_started(*process_, [this] { return tcp_port_open(control_port_) && tcp_port_open(port_); }))
+      argv, log_dir + "/zpl-sim-" + std::to_string(++started) + ".log");
+  const auto ports_named = [this] {
+    const auto log = process_->log();
+    const auto at = log.find(kStartLine);
+    return at != std::string::npos &&
+           std::sscanf(log.c_str() + at + kStartLine.size(), "%*[^:]:%d control %d", &port_,
+                       &control_port_) == 2;
+  };
+  if (!wait_until_started(*process_, ports_named))
     throw std::runtime_error("zpl-printer-sim did not start: " + process_->log());
   control_fd_ = connect_loopback(control_port_);
   if (control_fd_ < 0) throw std::runtime_error("cannot connect to the simulator control port");

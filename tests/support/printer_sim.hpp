@@ -1,7 +1,7 @@
-// Test peer: the ZPL printer simulator (scripts/sim/zpl-printer-sim) on free loopback ports,
-// driven through its control port.
+// Test peer: the ZPL printer simulator (scripts/sim/zpl-printer-sim) on free loopback ports that
+// it binds itself (port 0) and names in its start line, driven through its control port.
 //
-// PrinterSim starts the script, waits until both ports accept, and offers its commands
+// PrinterSim starts the script, waits for that line (printed once both ports listen), and offers its commands
 // (set("paper-out", true), down(), up(), count(), render()). render() returns each stored label's
 // fields with ^FH hex decoded, as the simulator reports them. Test main thread only; the
 // simulator is killed by the destructor.
@@ -33,7 +33,8 @@ struct SimRender {
 class PrinterSim {
  public:
   // `script` is the simulator path (WEDGE_SOURCE_DIR "/scripts/sim/zpl-printer-sim"); the log goes
-  // to `log_dir`/zpl-sim-<port>.log. Throws std::runtime_error if it does not come up in 10 s.
+  // to `log_dir`/zpl-sim-<n>.log (n counts this process's simulators). Throws
+  // std::runtime_error if it does not come up (see wait_until_started).
   PrinterSim(const std::string& script, const std::string& log_dir,
              std::vector<std::string> extra_args = {});
   ~PrinterSim();

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <modbus/modbus.h>
+#include <netinet/in.h>
 #include <pty.h>
 #include <signal.h>
 #include <sys/select.h>
@@ -42,7 +43,7 @@ A Modbus TCP (or RTU over a pty pair) server simulating a weighing indicator or 
 common options:
   --mode scale|light      what to simulate (default scale)
   --host ADDR             listen address (default 127.0.0.1)
-  --port N                TCP port (default 1502)
+  --port N                TCP port (default 1502; 0 = a free one, named in the LISTEN line)
   --rtu-pty               serve Modbus RTU on a new pty pair instead of TCP; prints
                           "PTY /dev/pts/N" (the device path for the client) first
   --unit N                unit id answered in RTU mode (default 1; TCP answers any)
@@ -161,6 +162,20 @@ bool Simulator::listen_tcp() {
   if (listen_fd_ < 0) {
     out(std::string("ERROR listen: ") + modbus_strerror(errno));
     return false;
+  }
+  if (opt_.port == 0) {
+    // Port 0: the kernel picked a free port. Report it, and keep it for "up" after "down" (a
+    // tower comes back where it was), which re-listens through a context holding that port.
+    sockaddr_in bound{};
+    socklen_t len = sizeof bound;
+    if (::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &len) != 0) {
+      out(std::string("ERROR getsockname: ") + std::strerror(errno));
+      return false;
+    }
+    opt_.port = ntohs(bound.sin_port);
+    modbus_free(ctx_);
+    ctx_ = modbus_new_tcp(opt_.host.c_str(), opt_.port);
+    if (ctx_ == nullptr) return false;
   }
   out("LISTEN " + opt_.host + ":" + std::to_string(opt_.port));
   return true;

@@ -29,10 +29,13 @@ Settings pattern(std::vector<std::int64_t> coils, std::int64_t duration_ms, std:
 class ModbusLightTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    port_ = test::free_tcp_port();
-    sim_ = std::make_unique<test::SimProcess>(std::vector<std::string>{
-        kSim, "--mode", "light", "--port", std::to_string(port_), "--coils", "8"});
-    ASSERT_TRUE(sim_->wait_for_line("LISTEN ").has_value()) << sim_->log();
+    // Port 0: the simulator binds a free port itself and names it, so no other test can take
+    // the port between a lookup here and its bind.
+    sim_ = std::make_unique<test::SimProcess>(
+        std::vector<std::string>{kSim, "--mode", "light", "--port", "0", "--coils", "8"});
+    const auto listen = sim_->wait_for_line("LISTEN ");
+    ASSERT_TRUE(listen.has_value()) << sim_->log();
+    port_ = test::port_of(*listen);
     settings_ = test::settings_with_defaults(modbus_tcp_light_schema());
     settings_.set("host", std::string("127.0.0.1"));
     settings_.set("port", std::int64_t{port_});
@@ -83,11 +86,13 @@ TEST_F(ModbusLightTest, StartsIdleAndConnects) {
 TEST_F(ModbusLightTest, AcceptedLightsGreenThenGoesIdle) {
   start();
   ASSERT_TRUE(wait_coils("00000000"));
+  // The pattern's 300 ms run from the signal at the earliest, so the idle image can only be seen
+  // 300 ms after signal() or later, however late this thread sees either write.
+  const auto signalled = std::chrono::steady_clock::now();
   ASSERT_TRUE(light_->signal("accepted"));
   ASSERT_TRUE(wait_coils("00100000")) << sim_->log();
-  const auto lit = std::chrono::steady_clock::now();
   ASSERT_TRUE(wait_coils("00000000"));
-  EXPECT_GE(std::chrono::steady_clock::now() - lit, milliseconds(250));
+  EXPECT_GE(std::chrono::steady_clock::now() - signalled, milliseconds(300));
   const auto writes = sim_->lines("[");
   ASSERT_FALSE(writes.empty());
   EXPECT_NE(writes.back().find("(fc 15 addr 0 count 8)"), std::string::npos) << writes.back();

@@ -59,6 +59,9 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(t) << t.error;
     shipping = *t.tmpl;
   }
+  // A job counts as printed once its label has left through the socket; the simulator reads and
+  // parses it on its own thread, so checks of what it received first wait until it holds `n`.
+  bool sim_received(int n) { return test::run_until(io, [&] { return sim->count() >= n; }); }
   std::string label(const std::string& order, const std::string& sscc) {
     auto filled = shipping.fill(shipping_values(order, sscc));
     EXPECT_TRUE(filled) << filled.error;
@@ -80,6 +83,7 @@ TEST_F(PipelineTest, ShippingLabelFromTemplateReachesThePrinter) {
   ASSERT_TRUE(job) << job.error;
   ASSERT_TRUE(test::run_until(io, [&] { return d.outcomes.size() == 1; }));
   EXPECT_EQ(d.outcomes[0].state, JobState::printed) << d.outcomes[0].reason;
+  ASSERT_TRUE(sim_received(1));
   auto render = sim->render();
   ASSERT_EQ(render.labels.size(), 1u);
   std::vector<std::string> texts;
@@ -107,6 +111,7 @@ TEST_F(PipelineTest, PrinterDownJobWaitsThenPrintsExactlyOnce) {
   sim->up();
   ASSERT_TRUE(test::run_until(io, [&] { return d.outcomes.size() == 1; }));
   EXPECT_EQ(d.outcomes[0].state, JobState::printed);
+  ASSERT_TRUE(sim_received(1));
   test::run_for(io, 300ms);  // several polls later: still one label, one outcome
   EXPECT_EQ(sim->count(), 1);
   EXPECT_EQ(d.outcomes.size(), 1u);
@@ -126,6 +131,7 @@ TEST_F(PipelineTest, PaperOutHoldsJobsThenTheyPrintInOrder) {
   EXPECT_TRUE(d.outcomes.empty());
   sim->set("paper-out", false);
   ASSERT_TRUE(test::run_until(io, [&] { return d.outcomes.size() == 3; }));
+  ASSERT_TRUE(sim_received(3));
   auto render = sim->render();
   ASSERT_EQ(render.labels.size(), 3u);
   for (int i = 0; i < 3; ++i)
@@ -149,6 +155,7 @@ TEST_F(PipelineTest, DaemonKilledWithJobsQueuedPrintsEachOnceAfterRestart) {
   Daemon d(io, sim->port(), dir.file("print.db"));
   ASSERT_TRUE(test::run_until(io, [&] { return d.outcomes.size() == 3; }));
   for (const auto& o : d.outcomes) EXPECT_EQ(o.state, JobState::printed) << o.reason;
+  ASSERT_TRUE(sim_received(3));
   test::run_for(io, 300ms);
   EXPECT_EQ(sim->count(), 3);
   EXPECT_EQ(d.outcomes.size(), 3u);
@@ -165,6 +172,7 @@ TEST_F(PipelineTest, ReprintByIdPrintsTheSameLabelAgain) {
   ASSERT_TRUE(again) << again.error;
   ASSERT_TRUE(test::run_until(io, [&] { return d.outcomes.size() == 2; }));
   EXPECT_EQ(d.outcomes[1].reprint_of, "j1");
+  ASSERT_TRUE(sim_received(2));
   ASSERT_EQ(sim->count(), 2);
   EXPECT_EQ(sim->command("raw 1"), sim->command("raw 2"));
 }
@@ -184,6 +192,7 @@ TEST_F(PipelineTest, InjectionAttemptsInEveryFieldStayLiteralText) {
     ASSERT_TRUE(d.queue->enqueue({"", "label1", "o-x", filled.zpl}));
     ++expected_labels;
     ASSERT_TRUE(test::run_until(io, [&] { return d.outcomes.size() == expected_labels; }));
+    ASSERT_TRUE(sim_received(static_cast<int>(expected_labels)));
     auto render = sim->render();
     ASSERT_EQ(render.labels.size(), expected_labels) << attack;  // no extra or split label
     EXPECT_TRUE(render.control.empty()) << attack;                // no ~JR or other control
@@ -208,6 +217,7 @@ TEST_F(PipelineTest, ToteLabelInjectionStaysLiteral) {
   ASSERT_TRUE(filled) << filled.error;
   ASSERT_TRUE(d.queue->enqueue({"", "label1", "o", filled.zpl}));
   ASSERT_TRUE(test::run_until(io, [&] { return d.outcomes.size() == 1; }));
+  ASSERT_TRUE(sim_received(1));
   auto render = sim->render();
   ASSERT_EQ(render.labels.size(), 1u);
   EXPECT_TRUE(render.control.empty());

@@ -31,12 +31,13 @@ struct SimOptions {
 class ModbusScaleTest : public ::testing::Test {
  protected:
   void start_sim(const SimOptions& o) {
-    port_ = test::free_tcp_port();
+    // Port 0: the simulator binds a free port itself and names it (no lookup-then-bind race).
     sim_ = std::make_unique<test::SimProcess>(std::vector<std::string>{
-        kSim, "--mode", "scale", "--port", std::to_string(port_), "--type", o.type,
-        "--word-order", o.word_order, "--scale", std::to_string(o.scale), "--weight",
-        std::to_string(o.weight)});
-    ASSERT_TRUE(sim_->wait_for_line("LISTEN ").has_value()) << sim_->log();
+        kSim, "--mode", "scale", "--port", "0", "--type", o.type, "--word-order", o.word_order,
+        "--scale", std::to_string(o.scale), "--weight", std::to_string(o.weight)});
+    const auto listen = sim_->wait_for_line("LISTEN ");
+    ASSERT_TRUE(listen.has_value()) << sim_->log();
+    port_ = test::port_of(*listen);
   }
 
   Settings settings(const SimOptions& o, bool status_bits) {

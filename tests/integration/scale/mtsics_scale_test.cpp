@@ -286,8 +286,12 @@ TEST(MtSicsTcp, DroppedConnectionReconnects) {
   ASSERT_TRUE(sim.command("weight 11"));
   ASSERT_TRUE(test::run_until(io, [&] { return readings.back().grams == 11.0; }));
   bool closed = false;
-  for (const auto& h : health) closed = closed || h.reason == "connection closed by the scale";
-  EXPECT_TRUE(closed);
+  std::string reasons;
+  for (const auto& h : health) {
+    closed = closed || h.reason == "connection closed by the scale";
+    reasons += h.reason + "; ";
+  }
+  EXPECT_TRUE(closed) << reasons;
   scale->stop();
 }
 

@@ -58,6 +58,15 @@ class ScannerFixture : public ::testing::Test {
       return h.state == state && h.reason.find(reason_part) != std::string::npos;
     });
   }
+  // Like wait_health, but any recorded health change counts, not only the current one: a
+  // transient state (a read error before the next reconnect attempt) may be gone when polled.
+  bool wait_health_seen(drivers::HealthState state, const std::string& reason_part) {
+    return wait([&] {
+      for (const auto& h : health)
+        if (h.state == state && h.reason.find(reason_part) != std::string::npos) return true;
+      return false;
+    });
+  }
   // Runs the loop for `duration` (to show that nothing happens).
   void run_for(std::chrono::milliseconds duration) {
     wait([] { return false; }, duration);

@@ -86,14 +86,15 @@ inline commands::Command command(commands::CommandType type, const std::string& 
 class StationEnv {
  public:
   explicit StationEnv(EnvOptions options = {}) : options_(std::move(options)) {
-    scale_port_ = free_tcp_port();
-    scale_sim_ = std::make_unique<SimProcess>(std::vector<std::string>{
-        kModbusSim, "--mode", "scale", "--port", std::to_string(scale_port_), "--weight", "0"});
-    light_port_ = free_tcp_port();
+    // Port 0: each simulator binds a free port itself and names it in its LISTEN line.
+    scale_sim_ = std::make_unique<SimProcess>(
+        std::vector<std::string>{kModbusSim, "--mode", "scale", "--port", "0", "--weight", "0"});
     light_sim_ = std::make_unique<SimProcess>(
-        std::vector<std::string>{kModbusSim, "--mode", "light", "--port", std::to_string(light_port_)});
-    EXPECT_TRUE(scale_sim_->wait_for_line("LISTEN ").has_value()) << scale_sim_->log();
-    EXPECT_TRUE(light_sim_->wait_for_line("LISTEN ").has_value()) << light_sim_->log();
+        std::vector<std::string>{kModbusSim, "--mode", "light", "--port", "0"});
+    scale_port_ = port_of(scale_sim_->wait_for_line("LISTEN ").value_or(""));
+    light_port_ = port_of(light_sim_->wait_for_line("LISTEN ").value_or(""));
+    EXPECT_GT(scale_port_, 0) << scale_sim_->log();
+    EXPECT_GT(light_port_, 0) << light_sim_->log();
     printer_ = std::make_unique<PrinterSim>(kPrinterScript, dir_.path());
     std::filesystem::create_directories(dir_.file("templates"));
     std::filesystem::copy_file(std::string(WEDGE_SOURCE_DIR) + "/config/templates/shipping.zpl",
