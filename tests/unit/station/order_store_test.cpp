@@ -289,7 +289,7 @@ TEST_F(OrderStoreTest, AStationsDbThatCannotBeReadIsAnErrorNotNotApplied) {
   stations.mark_handled("c-applied");
   std::string error;
   ASSERT_EQ(stations.handled("c-applied", error), std::optional<bool>(true)) << error;
-  outbox::sqlite::Connection other;
+  storage::Connection other;
   ASSERT_TRUE(other.open(path(), false, ""));
   ASSERT_TRUE(other.exec("ALTER TABLE handled_commands RENAME TO handled_elsewhere"));
   EXPECT_EQ(stations.handled("c-applied", error), std::nullopt);
