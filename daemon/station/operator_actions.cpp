@@ -1,8 +1,8 @@
-// Operator buttons of Stations (see stations.hpp): next order and reprint label, for a station
+// OperatorActions (operator_actions.hpp): next order and reprint label, for a station
 // whose picker has no scanner at hand. Each goes through the same path as the scan it stands for.
 #include <spdlog/spdlog.h>
 
-#include "daemon/station/station_impl.hpp"
+#include "daemon/station/operator_actions.hpp"
 
 namespace wedge::station {
 
@@ -26,33 +26,36 @@ ActionResult done_with(std::string reason, std::string order_id) {
 
 }  // namespace
 
-void Stations::Impl::do_next_order(const std::string& station, Stations::ActionDone done) {
+OperatorActions::OperatorActions(StationContext& ctx, LabelStep& label, ScanInput scan)
+    : ctx_(ctx), label_(label), scan_(std::move(scan)) {}
+
+void OperatorActions::next_order(const std::string& station, Stations::ActionDone done) {
   auto reply = [&done](ActionResult r) {
     if (done) done(std::move(r));
   };
-  auto it = stations.find(station);
-  if (it == stations.end() || !running) return reply(refused("no such station", true));
+  auto it = ctx_.stations.find(station);
+  if (it == ctx_.stations.end() || !ctx_.running) return reply(refused("no such station", true));
   auto& st = it->second;
-  if (auto* order = current_order(st)) {
+  if (auto* order = ctx_.current_order(st)) {
     if (order->status == OrderStatus::active)
       return reply(refused("finish order " + order->order_id + " first (or declare its missing lines short)", false,
                            order->order_id));
     // A cancelled or held order: the same as scanning its barcode once the items are back.
     const std::string order_id = order->order_id;
-    on_scan(st, PendingScan{order_id, "", {}});
+    scan_(st, PendingScan{order_id, "", {}});
     return reply(done_with("setting order " + order_id + " aside", order_id));
   }
   if (st.has("pack")) {
     // The oldest picked order waiting for a pack station, as if its order barcode had been
     // scanned here (any pack station may pack any order by its scan).
     const OrderRecord* oldest = nullptr;
-    for (const auto& [id, order] : orders)
+    for (const auto& [id, order] : ctx_.orders)
       if (order.status == OrderStatus::active && order.step == Step::pack && order.phase == Phase::identify &&
           order.station.empty() && (!oldest || order.rank < oldest->rank))
         oldest = &order;
     if (!oldest) return reply(refused("no picked order is waiting to be packed"));
     const std::string order_id = oldest->order_id;
-    on_scan(st, PendingScan{order_id, "", {}});
+    scan_(st, PendingScan{order_id, "", {}});
     return reply(done_with("packing order " + order_id, order_id));
   }
   if (st.has("pick"))
@@ -60,17 +63,17 @@ void Stations::Impl::do_next_order(const std::string& station, Stations::ActionD
   return reply(refused("a ship station takes parcels by their scan, not from a list", true));
 }
 
-void Stations::Impl::do_reprint(const std::string& station, Stations::ActionDone done) {
+void OperatorActions::reprint(const std::string& station, Stations::ActionDone done) {
   auto reply = [&done](ActionResult r) {
     if (done) done(std::move(r));
   };
-  auto it = stations.find(station);
-  if (it == stations.end() || !running) return reply(refused("no such station", true));
+  auto it = ctx_.stations.find(station);
+  if (it == ctx_.stations.end() || !ctx_.running) return reply(refused("no such station", true));
   auto& st = it->second;
   if (!st.has("pack")) return reply(refused("this station does not print shipping labels", true));
-  auto* order = current_order(st);
+  auto* order = ctx_.current_order(st);
   if (!order || order->step != Step::pack) return reply(refused("no order is being packed here"));
-  if (order->status != OrderStatus::active) return reply(refused(blocked_message(*order), false, order->order_id));
+  if (order->status != OrderStatus::active) return reply(refused(ctx_.blocked_message(*order), false, order->order_id));
   switch (order->phase) {
     case Phase::label:
       return reply(refused("the label is still printing", false, order->order_id));
@@ -78,17 +81,17 @@ void Stations::Impl::do_reprint(const std::string& station, Stations::ActionDone
       break;
     case Phase::verify:
       // The printed label is lost or damaged: it must never be accepted on another parcel.
-      void_label(*order, "reprint");
+      label_.void_label(*order, "reprint");
       break;
     default:
       return reply(refused("the label prints after the weight check", false, order->order_id));
   }
   const std::string order_id = order->order_id;
   spdlog::info("station={} order={} label reprint requested", station, order_id);
-  show(st, "attention", "label_reprint", "Printing the label again.", "");
-  print_label(&st, *order);
-  // print_label fails at once when no label can be made (template, SSCC, queue): say so.
-  if (const auto* o = find_order(order_id); o && o->phase == Phase::label_failed)
+  ctx_.show(st, "attention", "label_reprint", "Printing the label again.", "");
+  label_.print(&st, *order);
+  // label_.print fails at once when no label can be made (template, SSCC, queue): say so.
+  if (const auto* o = ctx_.find_order(order_id); o && o->phase == Phase::label_failed)
     return reply(refused("label failed: " + o->label.error, false, order_id));
   reply(done_with("label sent to the printer", order_id));
 }

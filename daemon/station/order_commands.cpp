@@ -1,9 +1,9 @@
-// OMS commands applied to the workflow (see station_impl.hpp): pick_list, order.cancel,
-// order.hold, order.release, order.update.
+// OrderCommands (order_commands.hpp): OMS commands applied to the workflow — pick_list,
+// order.cancel, order.hold, order.release, order.update.
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "daemon/station/station_impl.hpp"
+#include "daemon/station/order_commands.hpp"
 
 namespace wedge::station {
 
@@ -48,11 +48,14 @@ std::string command_reason(const std::string& data_json) {
   return reason && reason->is_string() ? std::string(reason->as_string()) : std::string();
 }
 
-void Stations::Impl::handle_command(const commands::Command& command, Stations::CommandDone done) {
+OrderCommands::OrderCommands(StationContext& ctx, PickStep& pick, PackStep& pack, LabelStep& label)
+    : ctx_(ctx), pick_(pick), pack_(pack), label_(label) {}
+
+void OrderCommands::handle_command(const commands::Command& command, Stations::CommandDone done) {
   auto reply = [&done](CommandOutcome o) {
     if (done) done(o);
   };
-  if (!running) return reply(outcome(false, "stopped", "the stations are not running"));
+  if (!ctx_.running) return reply(outcome(false, "stopped", "the stations are not running"));
   try {
     switch (command.type) {
       case commands::CommandType::pick_list:
@@ -75,18 +78,18 @@ void Stations::Impl::handle_command(const commands::Command& command, Stations::
   }
 }
 
-void Stations::Impl::on_pick_list(const commands::Command& command, Stations::CommandDone done) {
-  if (auto* existing = find_order(command.order_id)) {
+void OrderCommands::on_pick_list(const commands::Command& command, Stations::CommandDone done) {
+  if (auto* existing = ctx_.find_order(command.order_id)) {
     if (done) done(outcome(true, "duplicate", "order already received", existing));
     return;
   }
   auto parsed = parse_pick_list_json(command.order_id, command.station, command.data_json,
-                                     PickListOptions{require_shipping});
+                                     PickListOptions{ctx_.require_shipping});
   std::string target;
   if (parsed) target = parsed.pick_list->station_group.empty() ? command.station : parsed.pick_list->station_group;
   bool has_pick = false, has_pack = false, matched = false;
-  for (const auto& [id, st] : stations)
-    if (matches(st, target)) {
+  for (const auto& [id, st] : ctx_.stations)
+    if (ctx_.matches(st, target)) {
       matched = true;
       has_pick = has_pick || st.has("pick");
       has_pack = has_pack || st.has("pack");
@@ -108,24 +111,24 @@ void Stations::Impl::on_pick_list(const commands::Command& command, Stations::Co
                                                                : parsed.issues.front().path + ": " +
                                                                      parsed.issues.front().message);
     spdlog::warn("order={} pick list refused: {}", command.order_id, reason);
-    commit(command.station, command.order_id, event::kOrderRejected, std::move(data), {});
+    ctx_.commit(command.station, command.order_id, event::kOrderRejected, std::move(data), {});
     if (done) done(outcome(false, code, reason));
     return;
   }
   OrderRecord order;
   order.order_id = command.order_id;
-  order.rank = next_rank++;
+  order.rank = ctx_.next_rank++;
   order.command_station = command.station;
   order.target = target;
   order.pick_list_json = command.data_json;
   order.pick_list = std::move(*parsed.pick_list);
   order.pick.lines.resize(order.pick_list.lines.size());
-  order.received_unix_ms = now_ms();
+  order.received_unix_ms = ctx_.now_ms();
   if (!has_pick) {
     order.step = has_pack ? Step::pack : Step::ship;
     order.phase = Phase::identify;
   }
-  save(order);
+  ctx_.save(order);
   Json data = order_position(order);
   data["command_id"] = command.id;
   data["target"] = target;
@@ -137,28 +140,28 @@ void Stations::Impl::on_pick_list(const commands::Command& command, Stations::Co
   }();
   data["expected_grams"] = order.pick_list.expected_weight_grams();
   const std::string order_id = order.order_id;
-  index_queue(orders.emplace(order_id, std::move(order)).first->second);
-  commit(command.station, order_id, event::kOrderReceived, std::move(data),
+  ctx_.queue.index(ctx_.orders.emplace(order_id, std::move(order)).first->second);
+  ctx_.commit(command.station, order_id, event::kOrderReceived, std::move(data),
          [this, order_id, done] {
-           if (done) done(outcome(true, "accepted", "order queued", find_order(order_id)));
-           assign_all();
+           if (done) done(outcome(true, "accepted", "order queued", ctx_.find_order(order_id)));
+           ctx_.assign_all();
            // Only the stations that may take it show a longer queue (notifying every station for
            // every pick list floods the screens' event streams at 50 stations).
-           if (const auto* o = find_order(order_id))
-             for (auto& [id, st] : stations)
-               if (matches(st, o->target) && st.current != order_id) notify(st);
+           if (const auto* o = ctx_.find_order(order_id))
+             for (auto& [id, st] : ctx_.stations)
+               if (ctx_.matches(st, o->target) && st.current != order_id) ctx_.notify(st);
          },
          [this, order_id, done](const outbox::AppendResult& result) {
            // Stored and queued all the same: the order must not be lost because the OMS cannot
            // hear about it yet.
            if (done) done(outcome(true, "accepted", "order queued; event not stored: " + outbox_refusal_code(result),
-                                  find_order(order_id)));
-           assign_all();
+                                  ctx_.find_order(order_id)));
+           ctx_.assign_all();
          });
 }
 
-void Stations::Impl::on_cancel_or_hold(const commands::Command& command, bool cancel, Stations::CommandDone done) {
-  auto* order = find_order(command.order_id);
+void OrderCommands::on_cancel_or_hold(const commands::Command& command, bool cancel, Stations::CommandDone done) {
+  auto* order = ctx_.find_order(command.order_id);
   if (!order) {
     if (done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
     return;
@@ -179,15 +182,15 @@ void Stations::Impl::on_cancel_or_hold(const commands::Command& command, bool ca
     data["command"] = commands::to_string(command.type);
     data["reason"] = order->status == OrderStatus::shipped ? "already_shipped" : "already_cancelled";
     data["intercepted_step"] = step;
-    commit(order->station, order->order_id, event::kOrderCommandRefused, std::move(data), {});
+    ctx_.commit(order->station, order->order_id, event::kOrderCommandRefused, std::move(data), {});
     if (done)
       done(outcome(false, order->status == OrderStatus::shipped ? "already_shipped" : "already_cancelled",
                    "order is already " + std::string(to_string(order->status)), order, step, phase));
     return;
   }
-  StationRt* st = station_of(*order);
+  StationRt* st = ctx_.station_of(*order);
   order->status = cancel ? OrderStatus::cancelled : OrderStatus::held;
-  if (cancel) order->ended_unix_ms = now_ms();
+  if (cancel) order->ended_unix_ms = ctx_.now_ms();
   if (cancel) order->cancel_reason = reason;
   else order->hold_reason = reason.empty() ? "hold" : reason;
   if (st) {
@@ -195,13 +198,13 @@ void Stations::Impl::on_cancel_or_hold(const commands::Command& command, bool ca
     st->retry_timer->cancel();
   }
   if (cancel && (order->label.state == LabelState::printed || order->label.state == LabelState::verified))
-    void_label(*order, "cancelled");
+    label_.void_label(*order, "cancelled");
   // A station keeps a cancelled order until its items are back (the operator scans the order
   // barcode); with nothing picked there is nothing to return and it moves on at once.
   const bool nothing_to_return = order->step == Step::pick && order->units_picked() == 0;
   const bool free_now = st && cancel && nothing_to_return;
   if (free_now) order->station.clear();
-  save(*order);
+  ctx_.save(*order);
   Json data = order_position(*order);
   data["command_id"] = command.id;
   data["intercepted_step"] = step;
@@ -213,27 +216,27 @@ void Stations::Impl::on_cancel_or_hold(const commands::Command& command, bool ca
   data["units_picked"] = order->units_picked();
   spdlog::info("order={} {} at step {} ({})", order->order_id, cancel ? "cancelled" : "held", step, phase);
   if (st) {
-    show(*st, "attention", cancel ? "order_cancelled" : "order_held", blocked_message(*order), "",
+    ctx_.show(*st, "attention", cancel ? "order_cancelled" : "order_held", ctx_.blocked_message(*order), "",
          order->return_locations());
-    if (free_now) free_station(*st);
+    if (free_now) ctx_.free_station(*st);
   }
   const std::string order_id = order->order_id;
-  commit(st ? st->id : order->command_station, order_id, cancel ? event::kOrderCancelled : event::kOrderHeld,
+  ctx_.commit(st ? st->id : order->command_station, order_id, cancel ? event::kOrderCancelled : event::kOrderHeld,
          std::move(data),
          [this, order_id, done, step, phase] {
-           if (done) done(outcome(true, "accepted", "order intercepted at " + step, find_order(order_id), step, phase));
+           if (done) done(outcome(true, "accepted", "order intercepted at " + step, ctx_.find_order(order_id), step, phase));
          },
          [this, order_id, done, step, phase](const outbox::AppendResult& result) {
            // The interception stands (stopping the order matters more than telling at once).
            if (done)
              done(outcome(true, "accepted", "order intercepted at " + step + "; event not stored: " +
                                                 outbox_refusal_code(result),
-                          find_order(order_id), step, phase));
+                          ctx_.find_order(order_id), step, phase));
          });
 }
 
-void Stations::Impl::on_release(const commands::Command& command, Stations::CommandDone done) {
-  auto* order = find_order(command.order_id);
+void OrderCommands::on_release(const commands::Command& command, Stations::CommandDone done) {
+  auto* order = ctx_.find_order(command.order_id);
   if (!order) {
     if (done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
     return;
@@ -247,25 +250,25 @@ void Stations::Impl::on_release(const commands::Command& command, Stations::Comm
   order->status = OrderStatus::active;
   const std::string was = order->hold_reason;
   order->hold_reason.clear();
-  save(*order);
+  ctx_.save(*order);
   Json data = order_position(*order);
   data["command_id"] = command.id;
   data["intercepted_step"] = step;
   data["reason"] = command_reason(command.data_json);
   data["held_for"] = was;
-  if (auto* st = station_of(*order); st && st->current == order->order_id) {
-    show(*st, "attention", "order_released", "Order " + order->order_id + " released: continue.", "");
-    if (order->phase == Phase::weigh) arm_weigh(*st);
+  if (auto* st = ctx_.station_of(*order); st && st->current == order->order_id) {
+    ctx_.show(*st, "attention", "order_released", "Order " + order->order_id + " released: continue.", "");
+    if (order->phase == Phase::weigh) pack_.arm_weigh(*st);
   }
   const std::string order_id = order->order_id;
-  commit(order->station.empty() ? order->command_station : order->station, order_id, event::kOrderReleased,
+  ctx_.commit(order->station.empty() ? order->command_station : order->station, order_id, event::kOrderReleased,
          std::move(data), {});
-  assign_all();
+  ctx_.assign_all();
   if (done) done(outcome(true, "accepted", "order released", order, step, phase));
 }
 
-void Stations::Impl::on_update(const commands::Command& command, Stations::CommandDone done) {
-  auto* order = find_order(command.order_id);
+void OrderCommands::on_update(const commands::Command& command, Stations::CommandDone done) {
+  auto* order = ctx_.find_order(command.order_id);
   if (!order) {
     if (done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
     return;
@@ -278,17 +281,17 @@ void Stations::Impl::on_update(const commands::Command& command, Stations::Comma
     data["command"] = commands::to_string(command.type);
     data["reason"] = order->status == OrderStatus::shipped ? "already_shipped" : "already_cancelled";
     data["intercepted_step"] = step;
-    commit(order->station, order->order_id, event::kOrderCommandRefused, std::move(data), {});
+    ctx_.commit(order->station, order->order_id, event::kOrderCommandRefused, std::move(data), {});
     if (done) done(outcome(false, std::string(data["reason"].as_string()), "order is final", order, step, phase));
     return;
   }
   auto parsed = parse_pick_list_json(command.order_id, order->command_station, command.data_json,
-                                     PickListOptions{require_shipping});
+                                     PickListOptions{ctx_.require_shipping});
   if (!parsed) {
     Json data = order_position(*order);
     data["command_id"] = command.id;
     data["issues"] = issues_json(parsed.issues);
-    commit(order->station, order->order_id, event::kOrderUpdateRejected, std::move(data), {});
+    ctx_.commit(order->station, order->order_id, event::kOrderUpdateRejected, std::move(data), {});
     if (done) done(outcome(false, "invalid_pick_list", parsed.issues.empty() ? "invalid" : parsed.issues.front().message,
                            order, step, phase));
     return;
@@ -314,33 +317,33 @@ void Stations::Impl::on_update(const commands::Command& command, Stations::Comma
   bool reprint = false;
   if (address_changed && label_out) {
     voided = order->label.sscc;
-    void_label(*order, "address_changed");
+    label_.void_label(*order, "address_changed");
     if (order->step == Step::ship) {
       order->step = Step::pack;
       order->station.clear();
     }
     reprint = true;
   }
-  save(*order);
+  ctx_.save(*order);
   Json data = order_position(*order);
   data["command_id"] = command.id;
   data["intercepted_step"] = step;
   data["address_changed"] = address_changed;
   data["label_reprinted"] = reprint;
   data["voided_sscc"] = voided;
-  StationRt* st = station_of(*order);
-  if (reprint) print_label(st, *order);
+  StationRt* st = ctx_.station_of(*order);
+  if (reprint) label_.print(st, *order);
   const std::string order_id = order->order_id;
-  commit(st ? st->id : order->command_station, order_id, event::kOrderUpdated, std::move(data), {});
+  ctx_.commit(st ? st->id : order->command_station, order_id, event::kOrderUpdated, std::move(data), {});
   if (st) {
-    show(*st, "attention", "order_updated",
+    ctx_.show(*st, "attention", "order_updated",
          reprint ? "Address changed: a new label is printing, the old one is void." : "Order updated.", "");
     if (order->step == Step::pick && order->status == OrderStatus::active && order->pick_finished() &&
         st->current == order_id)
-      complete_pick(*st, *order, {});
+      pick_.complete(*st, *order, {});
   }
   if (done) done(outcome(true, "accepted", reprint ? "order updated; label reprinted" : "order updated",
-                         find_order(order_id), step, phase));
+                         ctx_.find_order(order_id), step, phase));
 }
 
 }  // namespace wedge::station

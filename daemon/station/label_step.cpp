@@ -1,0 +1,173 @@
+// LabelStep (label_step.hpp): the shipping label of a packed order — fill the template, queue the
+// job, follow its outcome, void and reprint.
+#include "daemon/station/label_step.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/config/schema_settings.hpp"
+#include "daemon/print/schema.hpp"
+#include "daemon/print/template_path.hpp"
+
+namespace wedge::station {
+
+namespace {
+
+std::string printing_template_dir(const config::Config& config) {
+  return config::SchemaSettings::of(config, "printing").get_string("template_dir");
+}
+
+std::unique_ptr<print::SsccGenerator> make_sscc(const config::Config& config, const std::string& state_dir) {
+  const auto printing = config::SchemaSettings::of(config, "printing");
+  // No printing section, or no company prefix: labels carry no SSCC.
+  if (!printing.present() || !printing.values().has("gs1_company_prefix")) return nullptr;
+  return std::make_unique<print::SsccGenerator>(print::sscc_options(printing.values(), state_dir));
+}
+
+}  // namespace
+
+LabelStep::LabelStep(StationContext& ctx, const std::string& state_dir)
+    : ctx_(ctx),
+      sscc_(make_sscc(ctx.config, state_dir)),
+      template_dir_(ctx.options.template_dir.empty() ? printing_template_dir(ctx.config) : ctx.options.template_dir) {}
+
+void LabelStep::print(StationRt* st, OrderRecord& order) {
+  const auto& pl = order.pick_list;
+  std::string printer_id = order.label.printer_id;
+  if (st && st->cfg && !st->cfg->printer.empty()) printer_id = st->cfg->printer;
+  if (printer_id.empty()) return fail(order, "no printer for this station");
+  std::string sscc_value;
+  if (sscc_) {
+    auto next = sscc_->next();
+    if (!next) return fail(order, "no SSCC: " + next.error);
+    sscc_value = next.sscc;
+  }
+  const std::string name = pl.label_template.empty() ? "shipping" : pl.label_template;
+  auto tmpl = templates_.find(name);
+  if (tmpl == templates_.end()) {
+    const auto file = print::resolve_template_path(template_dir_, name);
+    if (!file) {
+      // Nothing is sent to the printer; the engineer fixes the folder or the OMS the name.
+      spdlog::warn("order={} label template {} refused: {}", order.order_id, name, file.error);
+      return fail(order, "label template " + name + ": " + file.error);
+    }
+    auto loaded = print::ZplTemplate::load(file.path);
+    if (!loaded) return fail(order, "label template " + name + ": " + loaded.error);
+    tmpl = templates_.emplace(name, std::move(*loaded.tmpl)).first;
+  }
+  print::FieldValues fields;
+  for (const auto& [key, value] : pl.label_fields) fields[key] = value;
+  const auto tracking_field = pl.label_fields.find("tracking");
+  const std::string tracking = tracking_field != pl.label_fields.end() ? tracking_field->second
+                               : !sscc_value.empty()                   ? sscc_value
+                                                                       : order.order_id;
+  fields["tracking"] = tracking;
+  fields["order_id"] = order.order_id;
+  fields["carrier"] = pl.carrier;
+  fields["sscc"] = sscc_value;
+  fields["station"] = st ? st->id : order.station;
+  const ShipTo ship_to = pl.ship_to.value_or(ShipTo{});
+  fields["ship_to_name"] = ship_to.name;
+  fields["ship_to_line1"] = ship_to.address_lines.size() > 0 ? ship_to.address_lines[0] : "";
+  fields["ship_to_line2"] = ship_to.address_lines.size() > 1 ? ship_to.address_lines[1] : "";
+  fields["ship_to_postcode"] = ship_to.postcode;
+  fields["ship_to_city"] = ship_to.postcode.empty() ? ship_to.city : ship_to.postcode + " " + ship_to.city;
+  fields["ship_to_country"] = ship_to.country;
+  auto filled = tmpl->second.fill(fields);
+  if (!filled) return fail(order, "label template " + name + ": " + filled.error);
+  auto job = ctx_.print_queue.enqueue({"", printer_id, order.order_id, filled.zpl});
+  if (!job) return fail(order, "print queue: " + job.error);
+  order.label.state = LabelState::printing;
+  order.label.job_id = job.id;
+  order.label.printer_id = printer_id;
+  order.label.sscc = sscc_value;
+  order.label.tracking = tracking;
+  order.label.error.clear();
+  order.phase = Phase::label;
+  ctx_.save(order);
+  spdlog::info("order={} label job={} printer={} sscc={}", order.order_id, job.id, printer_id, sscc_value);
+  if (st) ctx_.notify(*st);
+}
+
+void LabelStep::fail(OrderRecord& order, const std::string& reason) {
+  order.label.state = LabelState::failed;
+  order.label.error = reason;
+  order.phase = Phase::label_failed;
+  ctx_.save(order);
+  Json data = order_position(order);
+  data["job_id"] = order.label.job_id;
+  data["printer_id"] = order.label.printer_id;
+  data["reason"] = reason;
+  ctx_.commit(order.station, order.order_id, event::kLabelFailed, std::move(data), {});
+  if (auto* st = ctx_.station_of(order)) {
+    st->attention.clear();
+    ctx_.show(*st, "attention", "label_failed", "Label failed: " + reason, "");
+  }
+}
+
+void LabelStep::void_label(OrderRecord& order, const std::string& reason) {
+  if (order.label.sscc.empty() && order.label.job_id.empty()) return;
+  Json data = order_position(order);
+  data["job_id"] = order.label.job_id;
+  data["sscc"] = order.label.sscc;
+  data["reason"] = reason;
+  if (!order.label.sscc.empty()) order.label.voided_sscc.push_back(order.label.sscc);
+  order.label.sscc.clear();
+  order.label.job_id.clear();
+  order.label.state = LabelState::none;
+  ctx_.commit(order.station, order.order_id, event::kLabelVoided, std::move(data), {});
+}
+
+void LabelStep::on_outcome(const print::JobOutcome& outcome) {
+  OrderRecord* order = nullptr;
+  for (auto& [id, o] : ctx_.orders)
+    if (!o.label.job_id.empty() && o.label.job_id == outcome.job_id) order = &o;
+  if (!order) return;  // a job of an older (voided) label, or not a shipping label
+  const bool printed = outcome.state == print::JobState::printed;
+  if (order->status == OrderStatus::cancelled) {
+    if (printed) void_label(*order, "cancelled");
+    ctx_.save(*order);
+    return;
+  }
+  if (!printed) return fail(*order, outcome.reason);
+  const std::string order_id = order->order_id;
+  Json data = order_position(*order);
+  data["job_id"] = outcome.job_id;
+  data["printer_id"] = outcome.printer_id;
+  data["sscc"] = order->label.sscc;
+  data["tracking"] = order->label.tracking;
+  data["reprint_of"] = outcome.reprint_of;
+  data["attempts"] = outcome.attempts;
+  const std::string job_id = outcome.job_id;
+  auto apply = [this, order_id, job_id] {
+    auto* o = ctx_.find_order(order_id);
+    if (!o || o->label.job_id != job_id) return;
+    o->label.state = LabelState::printed;
+    o->phase = Phase::verify;
+    ctx_.save(*o);
+    if (auto* st = ctx_.station_of(*o)) ctx_.show(*st, "attention", "label_printed", "Scan the shipping label to verify it.", "");
+  };
+  // The label exists whether or not the event could be stored: the state follows the paper.
+  ctx_.commit(order->station, order_id, event::kLabelPrinted, std::move(data), apply,
+         [apply](const outbox::AppendResult&) { apply(); });
+}
+
+void LabelStep::resume(OrderRecord& order) {
+  if (order.label.job_id.empty()) return print(ctx_.station_of(order), order);
+  auto job = ctx_.print_queue.find(order.label.job_id);
+  if (!job) return fail(order, "print job " + order.label.job_id + " is gone");
+  if (job->state == print::JobState::printed || job->state == print::JobState::failed) {
+    print::JobOutcome outcome;
+    outcome.job_id = job->id;
+    outcome.printer_id = job->printer_id;
+    outcome.order_id = job->order_id;
+    outcome.reprint_of = job->reprint_of;
+    outcome.state = job->state;
+    outcome.reason = job->last_error;
+    outcome.attempts = job->attempts;
+    on_outcome(outcome);
+  }
+  // queued / sending: the queue reports the outcome when it is known.
+}
+
+}  // namespace wedge::station

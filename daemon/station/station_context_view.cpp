@@ -1,0 +1,100 @@
+// StationContext::build_snapshot and blocked_message (station_context.hpp): what a station shows.
+#include "daemon/station/station_context.hpp"
+
+namespace wedge::station {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+}  // namespace
+
+StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
+  StationSnapshot s;
+  s.station = st.id;
+  s.steps = st.cfg->steps;
+  s.last_scan = st.last_scan;
+  s.weight.live_grams = st.live.live_grams;
+  s.weight.stable = st.live.stable;
+  s.version = st.version;
+  s.queued_orders = queue.queued_for(st);
+  s.label_state = "none";
+  const auto it = st.current.empty() ? orders.end() : orders.find(st.current);
+  if (it == orders.end()) {
+    if (!st.attention.empty()) s.prompt = st.attention;
+    else if (st.has("pick")) s.prompt = "Waiting for an order.";
+    else if (st.has("pack")) s.prompt = "Scan an order or tote barcode.";
+    else s.prompt = "Scan a parcel to ship it.";
+    return s;
+  }
+  const auto& order = it->second;
+  s.order_id = order.order_id;
+  s.step = std::string(to_string(order.step));
+  s.phase = std::string(to_string(order.phase));
+  s.status = std::string(to_string(order.status));
+  s.lines_total = static_cast<std::int64_t>(order.pick_list.lines.size());
+  for (std::size_t i = 0; i < order.pick_list.lines.size(); ++i)
+    if (order.pick.lines[i].picked >= order.pick_list.lines[i].qty || order.short_lines.contains(static_cast<int>(i)))
+      ++s.lines_done;
+  if (int line = order.next_line(); line >= 0 && order.step == Step::pick) {
+    const auto& l = order.pick_list.lines[static_cast<std::size_t>(line)];
+    s.next_line = NextLine{line, l.sku, l.location, l.qty - order.pick.lines[static_cast<std::size_t>(line)].picked};
+  }
+  if (order.step == Step::pack) {
+    s.weight.expected_grams = order.pick_list.expected_weight_grams();
+    s.weight.allowed_deviation_grams = order.pick_list.allowed_deviation_grams();
+  }
+  s.weight.measured_grams = order.measured_grams;
+  s.label_state = std::string(to_string(order.label.state));
+  s.label_sscc = order.label.sscc;
+  s.label_error = order.label.error;
+  if (order.status != OrderStatus::active) {
+    s.prompt = blocked_message(order) + " Scan the order barcode when done.";
+  } else if (!st.attention.empty()) {
+    s.prompt = st.attention;
+  } else {
+    switch (order.phase) {
+      case Phase::picking:
+        s.prompt = s.next_line ? "Pick " + std::to_string(s.next_line->qty_left) + " x " + s.next_line->sku +
+                                     (s.next_line->location.empty() ? "" : " at " + s.next_line->location) + "."
+                               : "Picking complete.";
+        break;
+      case Phase::identify:
+        s.prompt = "Scan the order or tote barcode of " + order.order_id + ".";
+        break;
+      case Phase::weigh:
+        s.prompt = "Put the parcel on the scale.";
+        break;
+      case Phase::label:
+        s.prompt = "Printing the shipping label.";
+        break;
+      case Phase::label_failed:
+        s.prompt = "Label failed (" + order.label.error + "): scan the order barcode to print it again.";
+        break;
+      case Phase::verify:
+        s.prompt = "Scan the shipping label to verify it.";
+        break;
+      case Phase::shipped:
+        s.prompt = "Shipped.";
+        break;
+    }
+  }
+  return s;
+}
+
+std::string StationContext::blocked_message(const OrderRecord& order) const {
+  if (order.status == OrderStatus::cancelled) {
+    auto locations = order.return_locations();
+    return "cancelled – return the items to their locations" +
+           (locations.empty() ? std::string(" (nothing was picked)") : ": " + join(locations));
+  }
+  if (order.status == OrderStatus::shipped) return "already shipped";
+  return "held – put the order aside until it is released" +
+         (order.hold_reason.empty() ? std::string() : " (" + order.hold_reason + ")");
+}
+
+}  // namespace wedge::station
