@@ -29,7 +29,7 @@ const std::vector<DriverInfo>& driver_table() {
        &scale::mtsics_scale_schema()},
       {"scale", "mt8217", "Mettler Toledo retail scale, 8217 protocol (W request) over serial",
        &scale::mt8217_scale_schema()},
-      {"printer", "zpl-tcp", "Zebra ZPL label printer on raw TCP (port 9100), ~HS status",
+      {"printer", "zpl-tcp", "Zebra ZPL label printer on raw TCP (port 9100), ~HQES and ~HS status",
        &zpl_tcp_schema()},
       {"printer", "zpl-usb", "Zebra ZPL label printer through a device file (/dev/usb/lp*)",
        &zpl_usb_schema()},

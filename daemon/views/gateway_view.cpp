@@ -26,11 +26,14 @@ std::int64_t now_unix_ms() {
 
 json::object device_json(const DeviceSet::Entry& entry) {
   const auto& health = entry.device->health();
+  json::array warnings;
+  for (const auto& warning : health.warnings) warnings.emplace_back(warning);
   return json::object{{"id", entry.id},
                       {"kind", entry.kind},
                       {"driver", entry.driver},
                       {"state", drivers::to_string(health.state)},
-                      {"reason", health.reason}};
+                      {"reason", health.reason},
+                      {"warnings", std::move(warnings)}};
 }
 
 }  // namespace
@@ -186,6 +189,11 @@ std::string metrics_text(const GatewayParts& p) {
   for (const auto& entry : p.devices.all())
     t.sample("wedge_device_up",
              std::int64_t{entry.device->health().state == drivers::HealthState::connected ? 1 : 0},
+             {{"device", entry.id}, {"kind", entry.kind}});
+  t.declare("wedge_device_warnings", "gauge",
+            "Warnings the device reports now (e.g. a printer's paper near end).");
+  for (const auto& entry : p.devices.all())
+    t.sample("wedge_device_warnings", static_cast<std::int64_t>(entry.device->health().warnings.size()),
              {{"device", entry.id}, {"kind", entry.kind}});
   t.declare("wedge_device_state", "gauge", "1 for the device's current state.");
   for (const auto& entry : p.devices.all())

@@ -19,4 +19,10 @@ void Device::set_health(HealthState state, std::string reason) {
   if (health_handler_) health_handler_(health_);
 }
 
+void Device::set_warnings(std::vector<std::string> warnings) {
+  if (health_.warnings == warnings) return;
+  health_.warnings = std::move(warnings);
+  if (health_handler_) health_handler_(health_);
+}
+
 }  // namespace wedge::drivers

@@ -16,6 +16,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wedge::drivers {
 
@@ -24,14 +25,17 @@ enum class HealthState { connected, disconnected, faulted };
 std::string_view to_string(HealthState state) noexcept;
 
 // A snapshot of a device's health. `reason` is a human sentence for the engineer on call
-// ("no such file /dev/ttyACM0", "paper out"); empty when connected and well.
+// ("no such file /dev/ttyACM0", "paper out"); empty when connected and well. `warnings` are
+// conditions that do not stop the device yet but will if nobody acts ("paper near end"); any
+// state may carry them. `since` is when state or reason last changed (not the warnings).
 struct Health {
   HealthState state = HealthState::disconnected;
   std::string reason;
+  std::vector<std::string> warnings;
   std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
 
   bool operator==(const Health& other) const {
-    return state == other.state && reason == other.reason;
+    return state == other.state && reason == other.reason && warnings == other.warnings;
   }
 };
 
@@ -52,13 +56,15 @@ class Device {
   const std::string& id() const noexcept { return id_; }
   const Health& health() const noexcept { return health_; }
 
-  // Called on every change of state or reason (not on repeats of the same one).
+  // Called on every change of state, reason or warnings (not on repeats of the same one).
   void set_health_handler(HealthHandler handler) { health_handler_ = std::move(handler); }
 
  protected:
   // Drivers report here; repeated identical reports are folded so that a device that keeps failing
   // the same way does not flood the uplink with retained status messages.
   void set_health(HealthState state, std::string reason = {});
+  // Replaces the warnings; folded like set_health.
+  void set_warnings(std::vector<std::string> warnings);
 
  private:
   std::string id_;

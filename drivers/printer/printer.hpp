@@ -3,9 +3,11 @@
 // Contract
 // - async_print(zpl, handler) sends one job (normally one ^XA…^XZ format) and calls `handler`
 //   exactly once on the loop executor. Before sending, the driver asks the printer for a fresh
-//   status (~HS); a printer that cannot print (paper out, head open, …, or no reply: "not ready")
-//   is reported `faulted` with the reason and the job is refused with PrintError::not_ready —
-//   nothing was sent. Success means every byte was handed to the printer (TCP socket or device
+//   status (~HQES, then ~HS; only ~HS on a link where the printer does not answer ~HQES); a
+//   printer that cannot print (paper out, head open, …, or no reply: "not ready") is reported
+//   `faulted` with the reason and the job is refused with PrintError::not_ready — nothing was
+//   sent. ~HQES warnings (paper near end, clean printhead, …) do not hold a job back; they are in
+//   health().warnings. Success means every byte was handed to the printer (TCP socket or device
 //   file); ZPL has no per-label acknowledgement, so "printed" means "accepted by the printer".
 //   After a job the driver asks for the status again and reports `faulted` if it turned bad.
 // - One job at a time per printer: a second async_print while one is running is queued in order

@@ -7,11 +7,13 @@ void add_common(Schema& schema) {
   schema.push_back(key_int("io_timeout_ms",
                            "Longest time one label may take to be written to the printer", 5000,
                            100, 600000));
-  schema.push_back(key_int("status_interval_ms", "How often ~HS is polled while idle", 5000, 100,
-                           3600000));
+  schema.push_back(key_int("status_interval_ms",
+                           "How often the status (~HQES, then ~HS) is checked while idle", 5000,
+                           100, 3600000));
   schema.push_back(key_int("status_timeout_ms",
-                           "Wait for a ~HS reply; silence means the printer is not ready", 2000,
-                           50, 60000));
+                           "Wait for each ~HQES / ~HS reply; no ~HQES reply on a new connection "
+                           "means ask ~HS only; silence on ~HS means the printer is not ready",
+                           2000, 50, 60000));
   schema.push_back(key_int("reconnect_initial_ms", "First reconnect delay (doubles, jittered)",
                            500, 10, 600000));
   schema.push_back(key_int("reconnect_max_ms", "Longest reconnect delay", 30000, 10, 3600000));

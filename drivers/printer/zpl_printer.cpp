@@ -13,6 +13,9 @@ ZplPrinter::ZplPrinter(boost::asio::any_io_executor loop, std::string id,
   };
   callbacks.status = [this](const HsStatus& status) { set_status(status); };
   callbacks.status_unknown = [this] { clear_status(); };
+  callbacks.warnings = [this](std::vector<std::string> warnings) {
+    set_warnings(std::move(warnings));
+  };
   session_ = std::make_shared<ZplSession>(loop, std::move(id), std::move(transport), options,
                                           std::move(callbacks));
 }

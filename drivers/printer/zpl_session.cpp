@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace wedge::drivers {
 
 namespace asio = boost::asio;
@@ -13,7 +15,10 @@ using boost::system::error_code;
 
 namespace {
 constexpr std::string_view kHsCommand = "~HS";
-}
+constexpr std::string_view kHqesCommand = "~HQES";
+
+std::string_view command_of(bool hqes) { return hqes ? kHqesCommand : kHsCommand; }
+}  // namespace
 
 ZplSession::ZplSession(asio::any_io_executor loop, std::string id,
                        std::shared_ptr<ZplTransport> transport, ZplSessionOptions options,
@@ -76,6 +81,7 @@ void ZplSession::on_open(const std::string& error) {
   write_in_progress_ = false;
   ++generation_;
   rx_.clear();
+  hqes_ = HqesSupport::unknown;
   backoff_.reset();
   if (transport_->can_read()) read_loop();
   if (may_query()) {
@@ -112,8 +118,9 @@ void ZplSession::connection_lost(const std::string& reason) {
   poll_timer_.cancel();
   rx_.clear();
   if (callbacks_.status_unknown) callbacks_.status_unknown();
+  set_warnings({});
   set_health(HealthState::disconnected, reason);
-  if (query_done_) finish_query({QueryKind::disconnected, {}, reason});
+  if (query_done_) finish_query({QueryKind::disconnected, {}, {}, reason, query_step_});
   schedule_reconnect();
 }
 
@@ -138,22 +145,10 @@ void ZplSession::read_loop() {
           return;
         }
         rx_.append(read_buffer_.data(), n);
-        while (auto reply = take_hs_reply(rx_)) {
+        while (auto reply = take_status_reply(
+                   rx_, query_done_ != nullptr && query_step_ == QueryStep::hqes)) {
           ever_answered_ = true;
-          auto parsed = parse_hs_reply(*reply);
-          QueryOutcome outcome;
-          if (parsed) {
-            outcome.kind = QueryKind::ok;
-            outcome.status = *parsed.status;
-          } else {
-            outcome.kind = QueryKind::bad_reply;
-            outcome.error = parsed.error;
-          }
-          if (query_done_) {
-            finish_query(outcome);
-          } else {
-            apply(outcome);  // a late reply to a query that already timed out: still news
-          }
+          on_reply(*reply);
           if (stopped_ || gen != generation_) return;
         }
         read_loop();
@@ -195,22 +190,82 @@ void ZplSession::poll() {
   });
 }
 
+void ZplSession::on_reply(const StatusReply& reply) {
+  const bool answers_query = query_done_ != nullptr && query_step_ == (reply.kind == StatusReplyKind::hqes
+                                                                           ? QueryStep::hqes
+                                                                           : QueryStep::hs);
+  QueryOutcome outcome;
+  outcome.step = reply.kind == StatusReplyKind::hqes ? QueryStep::hqes : QueryStep::hs;
+  if (reply.kind == StatusReplyKind::hqes) {
+    // A late ~HQES answer after the fallback, or one nobody asked for: the connection stays on ~HS.
+    if (!answers_query) return;
+    hqes_ = HqesSupport::yes;
+    auto parsed = parse_hqes_reply(reply.text);
+    if (!parsed) {
+      finish_query({QueryKind::bad_reply, {}, {}, parsed.error, QueryStep::hqes});
+      return;
+    }
+    query_extended_ = parsed.status;
+    if (!hqes_error_reason(*parsed.status).empty()) {
+      // The error is the answer; a real printer may not even answer ~HS now.
+      finish_query({QueryKind::ok, std::nullopt, parsed.status, {}, QueryStep::hqes});
+      return;
+    }
+    ask(QueryStep::hs);
+    return;
+  }
+  auto parsed = parse_hs_reply(reply.text);
+  if (parsed) {
+    outcome.kind = QueryKind::ok;
+    outcome.status = *parsed.status;
+  } else {
+    outcome.kind = QueryKind::bad_reply;
+    outcome.error = parsed.error;
+  }
+  if (answers_query) {
+    outcome.extended = query_extended_;
+    finish_query(outcome);
+  } else if (query_done_ == nullptr) {
+    apply(outcome);  // a late reply to a query that already timed out: still news
+  }
+}
+
 void ZplSession::query_status(QueryHandler done) {
   query_done_ = std::move(done);
+  query_extended_.reset();
+  ask(hqes_ == HqesSupport::no ? QueryStep::hs : QueryStep::hqes);
+}
+
+void ZplSession::on_query_timeout() {
+  if (query_step_ == QueryStep::hqes && hqes_ == HqesSupport::unknown) {
+    hqes_ = HqesSupport::no;
+    spdlog::info("device={} printer gives no ~HQES reply within {} ms: asking ~HS only on this link",
+                 id_, options_.status_timeout.count());
+    set_warnings({});
+    ask(QueryStep::hs);
+    return;
+  }
+  finish_query({QueryKind::timeout, {}, {}, {}, query_step_});
+}
+
+void ZplSession::ask(QueryStep step) {
+  query_step_ = step;
+  const bool hqes = step == QueryStep::hqes;
   auto self = shared_from_this();
   const auto gen = generation_;
   query_timer_.expires_after(options_.status_timeout);
-  query_timer_.async_wait([this, self, gen](error_code ec) {
+  query_timer_.async_wait([this, self, gen, hqes](error_code ec) {
     if (ec || stopped_ || gen != generation_ || !query_done_) return;
     if (write_in_progress_) {
-      // The printer does not even take three bytes: the link is stuck, start over.
-      connection_lost(fmt::format("write ~HS to {} timed out", transport_->describe()));
+      // The printer does not even take a few bytes: the link is stuck, start over.
+      connection_lost(fmt::format("write {} to {} timed out", command_of(hqes),
+                                  transport_->describe()));
       return;
     }
-    finish_query({QueryKind::timeout, {}, {}});
+    on_query_timeout();
   });
   write_in_progress_ = true;
-  transport_->async_write(kHsCommand, [this, self, gen](error_code ec, std::size_t) {
+  transport_->async_write(command_of(hqes), [this, self, gen](error_code ec, std::size_t) {
     if (stopped_) return;
     if (gen == generation_) write_in_progress_ = false;
     if (gen != generation_) return;
@@ -225,11 +280,31 @@ void ZplSession::finish_query(const QueryOutcome& outcome) {
   if (done) done(outcome);
 }
 
+void ZplSession::set_warnings(std::vector<std::string> warnings) {
+  if (stopped_ || !callbacks_.warnings) return;
+  if (warnings != last_warnings_) {
+    for (const auto& w : warnings)
+      if (std::find(last_warnings_.begin(), last_warnings_.end(), w) == last_warnings_.end())
+        spdlog::warn("device={} printer warning: {}", id_, w);
+    last_warnings_ = warnings;
+  }
+  callbacks_.warnings(std::move(warnings));
+}
+
 std::string ZplSession::apply(const QueryOutcome& outcome) {
   switch (outcome.kind) {
     case QueryKind::ok: {
-      if (callbacks_.status) callbacks_.status(outcome.status);
-      auto reason = hs_fault_reason(outcome.status);
+      set_warnings(outcome.extended ? hqes_warnings(*outcome.extended) : std::vector<std::string>{});
+      if (outcome.extended) {
+        auto reason = hqes_error_reason(*outcome.extended);
+        if (!reason.empty()) {
+          set_health(HealthState::faulted, reason);
+          return reason;
+        }
+      }
+      if (!outcome.status) return "no ~HS status";  // not reached: ok without errors carries ~HS
+      if (callbacks_.status) callbacks_.status(*outcome.status);
+      auto reason = hs_fault_reason(*outcome.status);
       if (reason.empty()) {
         set_health(HealthState::connected, {});
       } else {
@@ -245,14 +320,16 @@ std::string ZplSession::apply(const QueryOutcome& outcome) {
       }
       // ZPL guide, ~HS: no reply comes during media out, ribbon out, head open, rewinder full
       // or head over-temperature, so silence itself is the fault.
-      auto reason = fmt::format("not ready: no ~HS reply within {} ms",
+      auto reason = fmt::format("not ready: no {} reply within {} ms",
+                                command_of(outcome.step == QueryStep::hqes),
                                 options_.status_timeout.count());
       if (callbacks_.status_unknown) callbacks_.status_unknown();
       set_health(HealthState::faulted, reason);
       return reason;
     }
     case QueryKind::bad_reply: {
-      auto reason = "unreadable ~HS reply: " + outcome.error;
+      auto reason = fmt::format("unreadable {} reply: {}",
+                                command_of(outcome.step == QueryStep::hqes), outcome.error);
       set_health(HealthState::faulted, reason);
       return reason;
     }

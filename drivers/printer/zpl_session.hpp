@@ -1,11 +1,21 @@
 // The protocol engine shared by the ZPL drivers: keeps the transport open (reconnecting with
-// back-off), polls ~HS every status_interval, runs print jobs one at a time with a status check
-// before and after, and reports health and status through callbacks.
+// back-off), polls the status every status_interval, runs print jobs one at a time with a status
+// check before and after, and reports health, status and warnings through callbacks.
+//
+// A status check asks ~HQES first (extended status: errors and warnings). An error there is the
+// fault and ends the check; otherwise ~HS follows (pause, buffer full, … which ~HQES lacks). A
+// printer that gives no ~HQES reply within status_timeout on a connection where it never answered
+// one is remembered as not speaking ~HQES for that connection: from then on only ~HS is asked
+// (as before ~HQES), until the link is opened again.
 //
 // Health it reports (reasons are exact, see docs/drivers/printer.md):
 //   disconnected  "connect 10.0.0.5:9100: Connection refused", "printer closed the connection", …
-//   faulted       hs_fault_reason() ("paper out, head open"), "not ready: no ~HS reply within
-//                 2000 ms", "unreadable ~HS reply: …"
+//   faulted       hqes_error_reason() / hs_fault_reason() ("paper out, head open"), "not ready:
+//                 no ~HS reply within 2000 ms", "not ready: no ~HQES reply within 2000 ms" (a
+//                 printer that answered ~HQES before on this link), "unreadable ~HS reply: …",
+//                 "unreadable ~HQES reply: …"
+// Warnings (hqes_warnings(), e.g. "paper near end") come from the last ~HQES reply; they are
+// cleared when the link is lost or the printer falls back to ~HS.
 //   connected     "" — or "status unknown: …" for a device file that does not answer ~HS
 //
 // Lifetime: owned through shared_ptr; every pending handler holds one, so the owner (ZplPrinter)
@@ -23,8 +33,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "drivers/common/backoff.hpp"
+#include "drivers/printer/hqes_status.hpp"
 #include "drivers/printer/printer.hpp"
 #include "drivers/printer/zpl_transport.hpp"
 
@@ -49,6 +61,7 @@ struct ZplSessionCallbacks {
   std::function<void(HealthState, std::string)> health;
   std::function<void(const HsStatus&)> status;
   std::function<void()> status_unknown;
+  std::function<void(std::vector<std::string>)> warnings;
 };
 
 class ZplSession : public std::enable_shared_from_this<ZplSession> {
@@ -67,10 +80,15 @@ class ZplSession : public std::enable_shared_from_this<ZplSession> {
     Printer::PrintHandler handler;
   };
   enum class QueryKind { ok, timeout, bad_reply, disconnected };
+  enum class QueryStep { hqes, hs };
+  // Whether this connection's printer answers ~HQES; reset on every (re)open.
+  enum class HqesSupport { unknown, yes, no };
   struct QueryOutcome {
     QueryKind kind = QueryKind::disconnected;
-    HsStatus status;
+    std::optional<HsStatus> status;       // the ~HS reply, when one was asked and parsed
+    std::optional<HqesStatus> extended;   // the ~HQES reply, when the printer speaks it
     std::string error;
+    QueryStep step = QueryStep::hs;       // which question timed out or was answered badly
   };
   using QueryHandler = std::function<void(const QueryOutcome&)>;
 
@@ -83,6 +101,10 @@ class ZplSession : public std::enable_shared_from_this<ZplSession> {
   void poll();
   bool may_query() const;
   void query_status(QueryHandler done);
+  void ask(QueryStep step);
+  void on_query_timeout();
+  void on_reply(const StatusReply& reply);
+  void set_warnings(std::vector<std::string> warnings);
   void finish_query(const QueryOutcome& outcome);
   // Applies a query outcome to health/status; returns the reason the printer cannot print
   // (empty when it can).
@@ -119,6 +141,10 @@ class ZplSession : public std::enable_shared_from_this<ZplSession> {
   std::array<char, 1024> read_buffer_{};
   std::string rx_;
   QueryHandler query_done_;
+  QueryStep query_step_ = QueryStep::hs;
+  std::optional<HqesStatus> query_extended_;  // ~HQES answer of the query in flight
+  HqesSupport hqes_ = HqesSupport::unknown;
+  std::vector<std::string> last_warnings_;    // for logging each new warning once
   std::deque<Job> jobs_;
   std::optional<Job> current_;
 };

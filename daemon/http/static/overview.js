@@ -70,7 +70,7 @@
         el("td", { text: d.id }),
         el("td", { text: text(d.kind) }),
         el("td", { class: stateClass(d.state), text: text(d.state) }),
-        el("td", { text: d.reason || "" }))));
+        el("td", { text: [d.reason, Array.isArray(d.warnings) && d.warnings.length ? "warning: " + d.warnings.join(", ") : ""].filter(Boolean).join(" – ") }))));
   }
 
   wedge.subscribe(["status", "devices", "outbox", "station/*"], (topic, data) => {

@@ -75,10 +75,13 @@
     set("label", label ? text(label.status) + (label.reason ? ": " + label.reason : "") : "–",
       label ? stateClass(label.status === "printed" || label.status === "verified" ? "ok" : label.status === "failed" ? "faulted" : "") : "");
     const list = Array.isArray(station.devices) ? station.devices : [];
-    document.getElementById("devices").replaceChildren(...list.map((d) =>
-      el("li", { class: stateClass(d.state) },
+    document.getElementById("devices").replaceChildren(...list.map((d) => {
+      // Warnings (a printer's paper near end, …) come before the fault: shown in the warn colour.
+      const warnings = Array.isArray(d.warnings) ? d.warnings.join(", ") : "";
+      return el("li", { class: warnings && d.state === "connected" ? "warn" : stateClass(d.state) },
         el("span", { class: "device-id", text: (d.kind ? d.kind + " " : "") + d.id }),
-        el("span", { text: text(d.state) + (d.reason ? " – " + d.reason : "") }))));
+        el("span", { text: text(d.state) + (d.reason ? " – " + d.reason : "") + (warnings ? " – warning: " + warnings : "") }));
+    }));
     renderScan();
     renderBanner();
   }
