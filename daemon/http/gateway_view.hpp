@@ -1,9 +1,10 @@
 // GatewayView: what the HTTP server may see of, and ask from, the rest of the daemon.
 //
 // The HTTP side never includes station, outbox, MQTT or device code: the app fills these function
-// members with lambdas over its own objects (daemon/app.cpp), and tests fill them with fakes. Every
-// member is optional: an unset query answers 501 {"error":"not available"}, an unset health check
-// counts as healthy, unset metrics add nothing.
+// members with lambdas over its own objects (daemon/views/gateway_view.cpp, called from
+// daemon/app.cpp), and tests fill them with fakes. Every member is optional: an unset query
+// answers 501 {"error":"not available"}, an unset health check counts as healthy, unset metrics
+// add nothing.
 //
 // Contract for the app
 // - Every function is called on the loop thread only, from a request handler, and must not block.

@@ -212,7 +212,7 @@ TEST(StationReplay, EndedOrdersLeaveMemoryAndAnswerAsBefore) {
 
 TEST(StationReplay, JournalIsReadAfterTheWatermarkInArrivalOrder) {
   // A gateway upgraded to this version: commands.db has history, stations.db knows no watermark
-  // (so the first start only sets it: Stations::Impl::replay_journal).
+  // (so the first start only sets it: Housekeeping::replay_journal).
   TempDir dir;
   std::filesystem::create_directories(dir.file("state"));
   journal(dir.file("state"), pick_list_payload("old-1", "O-OLD"), "pick_list");
