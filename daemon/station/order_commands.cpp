@@ -38,6 +38,15 @@ CommandOutcome outcome(bool accepted, std::string code, std::string reason, cons
   return o;
 }
 
+// The order a hold, cancel, release or update names; when no station holds it, the command is
+// answered unknown_order here and the caller stops (nullptr).
+OrderRecord* order_or_refuse(StationContext& ctx, const commands::Command& command,
+                             const Stations::CommandDone& done) {
+  auto* order = ctx.find_order(command.order_id);
+  if (!order && done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
+  return order;
+}
+
 }  // namespace
 
 std::string command_reason(const std::string& data_json) {
@@ -161,11 +170,8 @@ void OrderCommands::on_pick_list(const commands::Command& command, Stations::Com
 }
 
 void OrderCommands::on_cancel_or_hold(const commands::Command& command, bool cancel, Stations::CommandDone done) {
-  auto* order = ctx_.find_order(command.order_id);
-  if (!order) {
-    if (done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
-    return;
-  }
+  auto* order = order_or_refuse(ctx_, command, done);
+  if (!order) return;
   const std::string step = order->intercept_step();
   const std::string phase(to_string(order->phase));
   const std::string reason = command_reason(command.data_json);
@@ -236,11 +242,8 @@ void OrderCommands::on_cancel_or_hold(const commands::Command& command, bool can
 }
 
 void OrderCommands::on_release(const commands::Command& command, Stations::CommandDone done) {
-  auto* order = ctx_.find_order(command.order_id);
-  if (!order) {
-    if (done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
-    return;
-  }
+  auto* order = order_or_refuse(ctx_, command, done);
+  if (!order) return;
   const std::string step = order->intercept_step();
   const std::string phase(to_string(order->phase));
   if (order->status != OrderStatus::held) {
@@ -268,11 +271,8 @@ void OrderCommands::on_release(const commands::Command& command, Stations::Comma
 }
 
 void OrderCommands::on_update(const commands::Command& command, Stations::CommandDone done) {
-  auto* order = ctx_.find_order(command.order_id);
-  if (!order) {
-    if (done) done(outcome(false, "unknown_order", "order " + command.order_id + " is not at any station"));
-    return;
-  }
+  auto* order = order_or_refuse(ctx_, command, done);
+  if (!order) return;
   const std::string step = order->intercept_step();
   const std::string phase(to_string(order->phase));
   if (order->final()) {
