@@ -112,7 +112,7 @@ struct App::Impl {
             spdlog::info("device={} kind={} state={}", id, kind, state);
           else
             spdlog::warn("device={} kind={} state={} reason=\"{}\"", id, kind, state, health.reason);
-          link->publish_device_status(id, state, health.reason);
+          link->publish_device_status(id, state, health.reason, health.warnings);
           if (http_server) http_server->publish("devices", devices_json(*parts));
         });
     outbox->set_alarm_handler([](bool full, const std::string& reason) {

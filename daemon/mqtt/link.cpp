@@ -383,6 +383,9 @@ void Link::Impl::publish_device(const std::string& id, const DeviceState& state)
   json::object obj;
   obj["state"] = state.state;
   obj["reason"] = state.reason;
+  json::array warnings;
+  for (const auto& warning : state.warnings) warnings.emplace_back(warning);
+  obj["warnings"] = std::move(warnings);
   obj["since"] = core::format_rfc3339_ms(state.since_unix_ms);
   obj["session"] = session.current();
   publish_control(topics.device_status(id), json::serialize(obj), true);
@@ -470,11 +473,13 @@ void Link::start() { impl_->start(); }
 void Link::set_ack_observer(std::function<void(std::int64_t)> observer) { impl_->ack_observer = std::move(observer); }
 void Link::stop(std::chrono::milliseconds timeout) { impl_->stop(timeout); }
 
-void Link::publish_device_status(const std::string& device_id, const std::string& state, const std::string& reason) {
+void Link::publish_device_status(const std::string& device_id, const std::string& state, const std::string& reason,
+                                 const std::vector<std::string>& warnings) {
   auto& entry = impl_->devices[device_id];
   if (entry.state != state || entry.since_unix_ms == 0) entry.since_unix_ms = now_unix_ms();
   entry.state = state;
   entry.reason = reason;
+  entry.warnings = warnings;
   impl_->publish_device(device_id, entry);
 }
 

@@ -116,8 +116,10 @@ class Link {
   // again). The destructor does the same with 1 s.
   void stop(std::chrono::milliseconds budget = std::chrono::seconds(2));
 
-  // Retained {state, reason, since} on {base}/device/{id}/status; republished on every birth.
-  void publish_device_status(const std::string& device_id, const std::string& state, const std::string& reason);
+  // Retained {state, reason, warnings, since, session} on {base}/device/{id}/status; published again
+  // when any of state, reason or warnings changes, and on every birth. Loop thread only.
+  void publish_device_status(const std::string& device_id, const std::string& state, const std::string& reason,
+                             const std::vector<std::string>& warnings);
 
   // Called on the loop with the seq of every outbox event the broker acknowledged (metrics, bench).
   void set_ack_observer(std::function<void(std::int64_t seq)> observer);

@@ -45,6 +45,7 @@ inline std::int64_t now_unix_ms() {
 struct DeviceState {
   std::string state;
   std::string reason;
+  std::vector<std::string> warnings;
   std::int64_t since_unix_ms = 0;
 };
 

@@ -1,5 +1,6 @@
 // The daemon end to end against a real mosquitto: retained birth/death status and retained device
-// status that follows a device's health (a TCP scanner whose reader appears and vanishes).
+// status that follows a device's health (a TCP scanner whose reader appears and vanishes) and its
+// warnings (a ZPL printer simulator whose ~HQES reports paper near end).
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "tests/support/mosquitto.hpp"
+#include "tests/support/printer_sim.hpp"
 #include "tests/support/process.hpp"
 
 namespace {
@@ -107,6 +109,36 @@ TEST(DaemonUplink, RetainedStatusAndDeviceStatusFollowTheGatewayAndItsDevices) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << daemon->log();
   Subscriber after(dir, broker.port(), "wedge/v1/s1/gw1/status");
   EXPECT_TRUE(wait_until([&] { return after.saw("\"online\":false"); }, 10s)) << after.output();
+}
+
+TEST(DaemonUplink, DeviceStatusCarriesThePrintersWarningsAsTheyComeAndGo) {
+  Mosquitto broker;
+  broker.start();
+  TempDir dir;
+  wedge::test::PrinterSim printer(std::string(WEDGE_SOURCE_DIR) + "/scripts/sim/zpl-printer-sim", dir.path());
+  write_file(dir.file("wedge.yaml"),
+             "site: s1\ngateway: gw3\nstate_dir: " + dir.file("state") + "\nbroker:\n  uri: " + broker.uri() +
+                 "\nhttp:\n  listen: 127.0.0.1:" + std::to_string(wedge::test::free_tcp_port()) +
+                 "\nprinting:\n  template_dir: " + dir.path() +
+                 "\ndevices:\n  - id: label-printer\n    kind: printer\n    driver: zpl-tcp\n"
+                 "    host: 127.0.0.1\n    port: " + std::to_string(printer.port()) +
+                 "\n    status_interval_ms: 200\n");
+  Subprocess daemon({kWedge, "--config", dir.file("wedge.yaml")}, dir.file("wedge.log"));
+  Subscriber sub(dir, broker.port(), "wedge/v1/s1/gw3/device/label-printer/status");
+  ASSERT_TRUE(wait_until([&] { return sub.saw(R"("state":"connected","reason":"","warnings":[])"); }, 15s))
+      << sub.output() << daemon.log();
+
+  // ~HQES warning bit 8 = paper near end: a new retained copy with the warning, state unchanged.
+  EXPECT_EQ(printer.command("warnings 8"), "ok warnings 8");
+  ASSERT_TRUE(wait_until([&] { return sub.saw(R"("state":"connected","reason":"","warnings":["paper near end"])"); }, 10s))
+      << sub.output() << daemon.log();
+  Subscriber late(dir, broker.port(), "wedge/v1/s1/gw3/device/label-printer/status");
+  EXPECT_TRUE(wait_until([&] { return late.saw(R"("warnings":["paper near end"])"); }, 10s)) << late.output();
+
+  // The warning clears: the retained copy says so.
+  EXPECT_EQ(printer.command("warnings 0"), "ok warnings 0");
+  Subscriber cleared(dir, broker.port(), "wedge/v1/s1/gw3/device/label-printer/status");
+  EXPECT_TRUE(wait_until([&] { return cleared.saw(R"("warnings":[])"); }, 10s)) << cleared.output();
 }
 
 TEST(DaemonUplink, SigkillLeavesTheWillAsRetainedStatus) {
