@@ -17,6 +17,15 @@ void Histogram::observe(double seconds) {
   ++count_;
 }
 
+bool Histogram::restore(const std::vector<std::uint64_t>& per_bucket, double sum_seconds) {
+  if (per_bucket.size() != per_bucket_.size() || !(sum_seconds >= 0)) return false;
+  per_bucket_ = per_bucket;
+  sum_seconds_ = sum_seconds;
+  count_ = 0;
+  for (const auto n : per_bucket_) count_ += n;
+  return true;
+}
+
 std::vector<std::pair<double, std::uint64_t>> Histogram::cumulative() const {
   std::vector<std::pair<double, std::uint64_t>> out;
   out.reserve(bounds_.size());

@@ -41,6 +41,12 @@ class Histogram {
   [[nodiscard]] std::vector<std::pair<double, std::uint64_t>> cumulative() const;
   [[nodiscard]] double sum_seconds() const { return sum_seconds_; }
   [[nodiscard]] std::uint64_t count() const { return count_; }
+  // Observations per bucket (one per bound, then the one above the last bound): what a saved
+  // histogram holds (daemon/kpi/kpi_state.cpp).
+  [[nodiscard]] const std::vector<std::uint64_t>& buckets() const { return per_bucket_; }
+  // Puts back what buckets() and sum_seconds() gave; false (and nothing changed) when the number of
+  // buckets is not this histogram's.
+  [[nodiscard]] bool restore(const std::vector<std::uint64_t>& per_bucket, double sum_seconds);
 
  private:
   std::vector<double> bounds_;

@@ -77,6 +77,9 @@ struct GatewayView {
   std::function<boost::json::value()> stations;
   // GET /api/v1/stations/<id>: one snapshot, or nullopt for an unknown station (404).
   std::function<std::optional<boost::json::value>(const std::string& id)> station;
+  // GET /api/v1/kpis/trend[?station=<id>]: the last 8 hours of each KPI with its SVG chart, for
+  // the site ("") or one station; nullopt for an unknown station (404).
+  std::function<std::optional<boost::json::value>(const std::string& station)> kpi_trend;
   // GET /api/v1/outbox: {"depth","bytes","oldest_age_s","full",…}.
   std::function<boost::json::value()> outbox;
   // GET /metrics: Prometheus text exposition (version 0.0.4), every line ending in '\n'.

@@ -261,6 +261,16 @@ void RequestRouter::route_api(const Request& request, const Target& target, Done
   if (target.is({"api", "v1", "devices"})) return query(view_.devices, "devices");
   if (target.is({"api", "v1", "stations"})) return query(view_.stations, "stations");
   if (target.is({"api", "v1", "outbox"})) return query(view_.outbox, "outbox");
+  if (target.is({"api", "v1", "kpis", "trend"})) {
+    const std::string station = target.query_value("station");
+    if (!station.empty() && !valid_id(station)) return done(outcome(json_error(400, "invalid station id")));
+    if (!view_.kpi_trend) return done(outcome(json_error(501, "not available")));
+    return done(guarded("kpi trend", [&] {
+      auto trend = view_.kpi_trend(station);
+      if (!trend) return outcome(json_error(404, "no station '" + station + "'"));
+      return outcome(json_response(200, *trend));
+    }));
+  }
   if (s.size() == 4 && s[2] == "stations") {
     if (!valid_id(s[3])) return done(outcome(json_error(400, "invalid station id")));
     if (!view_.station) return done(outcome(json_error(501, "not available")));
@@ -286,6 +296,7 @@ void RequestRouter::route_action(const Request& request, const Target& target, D
   if (!station_action && !printer_action) {
     const bool readable = target.is({"api", "v1", "status"}) || target.is({"api", "v1", "devices"}) ||
                           target.is({"api", "v1", "stations"}) || target.is({"api", "v1", "outbox"}) ||
+                          target.is({"api", "v1", "kpis", "trend"}) ||
                           (s.size() == 4 && s[2] == "stations");
     if (!readable) return done(outcome(json_error(404, "not found")));
     auto response = json_error(405, "method not allowed; use GET");

@@ -152,6 +152,7 @@ KpiFigures& KpiTracker::total(const std::string& station) {
 }
 
 void KpiTracker::scan(const std::string& station, std::string_view verdict, std::string_view reason) {
+  ++revision_;
   for (auto* f : {&at(station).open, &total(station)}) {
     ++f->scans[std::string(verdict)];
     if (verdict == "refused") ++f->refused[std::string(reason)];
@@ -159,11 +160,13 @@ void KpiTracker::scan(const std::string& station, std::string_view verdict, std:
 }
 
 void KpiTracker::picked(const std::string& station, std::int64_t units) {
+  ++revision_;
   at(station).open.units_picked += units;
   total(station).units_picked += units;
 }
 
 void KpiTracker::weighed(const std::string& station, bool mismatch) {
+  ++revision_;
   for (auto* f : {&at(station).open, &total(station)}) {
     ++f->weighings;
     if (mismatch) ++f->weight_mismatches;
@@ -171,6 +174,7 @@ void KpiTracker::weighed(const std::string& station, bool mismatch) {
 }
 
 void KpiTracker::step_done(const std::string& station, std::string_view step, std::int64_t duration_ms) {
+  ++revision_;
   const double seconds = static_cast<double>(std::max<std::int64_t>(duration_ms, 0)) / 1000.0;
   at(station).open.step_seconds[std::string(step)].push_back(seconds);
   total(station);
@@ -181,11 +185,13 @@ void KpiTracker::step_done(const std::string& station, std::string_view step, st
 }
 
 void KpiTracker::order_completed(const std::string& station) {
+  ++revision_;
   ++at(station).open.orders_completed;
   ++total(station).orders_completed;
 }
 
 void KpiTracker::fulfilled(const std::string& station, std::int64_t duration_ms) {
+  ++revision_;
   const double seconds = static_cast<double>(std::max<std::int64_t>(duration_ms, 0)) / 1000.0;
   at(station).open.fulfilment_seconds.push_back(seconds);
   total(station);
@@ -196,31 +202,82 @@ void KpiTracker::fulfilled(const std::string& station, std::int64_t duration_ms)
 }
 
 void KpiTracker::verdict_latency(const std::string& station, double seconds) {
+  ++revision_;
   histograms_[station].verdict.observe(seconds);
 }
 
 void KpiTracker::cancellation_intercepted(const std::string& station, std::string_view step) {
+  ++revision_;
   ++at(station).open.cancellations[std::string(step)];
   ++total(station).cancellations[std::string(step)];
 }
 
 void KpiTracker::at_risk(const std::string& station, std::string_view step) {
+  ++revision_;
   ++at(station).open.at_risk[std::string(step)];
   ++total(station).at_risk[std::string(step)];
 }
 
 std::map<std::string, KpiFigures> KpiTracker::close_window(std::int64_t end_unix_ms) {
   std::map<std::string, KpiFigures> reports;
+  ++revision_;
   for (auto& [station, w] : windows_) {
     w.open.end_unix_ms = end_unix_ms;
     reports.emplace(station, w.open);
+    fold_into_trend(station, w.open);
     w.closed.push_back(std::move(w.open));
     while (w.closed.size() > windows_kept_) w.closed.pop_front();
     w.open = KpiFigures{};
     w.open.start_unix_ms = end_unix_ms;
   }
   window_start_ = end_unix_ms;
+  prune_trend(end_unix_ms);
   return reports;
+}
+
+void KpiTracker::fold_into_trend(const std::string& station, const KpiFigures& window) {
+  KpiFigures part = window;
+  part.step_seconds.clear();
+  const auto bucket = window.start_unix_ms / kTrendBucketMs * kTrendBucketMs;
+  auto [it, inserted] = trend_[station].try_emplace(bucket);
+  if (inserted) it->second.start_unix_ms = bucket;
+  it->second.merge(part);
+  it->second.start_unix_ms = bucket;
+  it->second.end_unix_ms = std::max(it->second.end_unix_ms, window.end_unix_ms);
+}
+
+void KpiTracker::prune_trend(std::int64_t now_unix_ms) {
+  const auto oldest = (now_unix_ms / kTrendBucketMs - static_cast<std::int64_t>(kTrendBuckets) + 1) * kTrendBucketMs;
+  for (auto& [station, buckets] : trend_) buckets.erase(buckets.begin(), buckets.lower_bound(oldest));
+}
+
+std::vector<KpiFigures> KpiTracker::trend(const std::string& station, std::int64_t now_unix_ms) const {
+  const auto last = now_unix_ms / kTrendBucketMs * kTrendBucketMs;
+  const auto first = last - static_cast<std::int64_t>(kTrendBuckets - 1) * kTrendBucketMs;
+  std::vector<KpiFigures> out(kTrendBuckets);
+  for (std::size_t i = 0; i < kTrendBuckets; ++i) {
+    out[i].start_unix_ms = first + static_cast<std::int64_t>(i) * kTrendBucketMs;
+    out[i].end_unix_ms = std::min(out[i].start_unix_ms + kTrendBucketMs, std::max(now_unix_ms, out[i].start_unix_ms));
+  }
+  const auto add = [&](std::int64_t start, const KpiFigures& figures) {
+    if (start < first || start > last) return;
+    auto& into = out[static_cast<std::size_t>((start - first) / kTrendBucketMs)];
+    const auto keep_start = into.start_unix_ms, keep_end = into.end_unix_ms;
+    into.merge(figures);
+    into.start_unix_ms = keep_start;
+    into.end_unix_ms = keep_end;
+  };
+  for (const auto& [id, buckets] : trend_) {
+    if (!station.empty() && id != station) continue;
+    for (const auto& [start, figures] : buckets) add(start, figures);
+  }
+  for (const auto& [id, w] : windows_) {
+    if (!station.empty() && id != station) continue;
+    KpiFigures open = w.open;
+    open.step_seconds.clear();
+    add(open.start_unix_ms / kTrendBucketMs * kTrendBucketMs, open);
+  }
+  return out;
 }
 
 KpiFigures KpiTracker::recent(const std::string& station, std::int64_t now_unix_ms) const {

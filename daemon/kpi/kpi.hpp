@@ -9,6 +9,9 @@
 //   - recent(): the same figures over the kept windows plus the open one (the "last hour" the
 //     overview and /metrics summaries show);
 //   - totals(): counters since the daemon started (Prometheus counters in /metrics).
+//   - trend(): the last 8 hours in 10-minute buckets (the overview's charts);
+//   - save()/restore(): everything above as JSON, so that a restart loses no figure (KpiStore
+//     keeps it in kpi.db; kpi_state.cpp).
 // Quantiles use the nearest-rank method over the durations of the period; a period without any
 // value has no quantile (null in JSON), never 0.
 //
@@ -21,6 +24,7 @@
 #include <boost/json/object.hpp>
 
 #include "daemon/core/histogram.hpp"
+#include "daemon/core/result.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -90,6 +94,26 @@ class KpiTracker {
 
   // Kept windows plus the open one, up to `now_unix_ms`; `station` empty = every station merged.
   [[nodiscard]] KpiFigures recent(const std::string& station, std::int64_t now_unix_ms) const;
+  // The trend: closed windows folded into buckets of kTrendBucketMs aligned to the epoch, the open
+  // window included, covering the kTrendBuckets buckets up to `now_unix_ms` (oldest first; a bucket
+  // without activity has zero counts). Step durations are not kept in the trend (memory: a busy
+  // site would hold every step of 8 hours); fulfilment durations are. `station` empty = all merged.
+  static constexpr std::int64_t kTrendBucketMs = 10 * 60 * 1000;
+  static constexpr std::size_t kTrendBuckets = 48;
+  [[nodiscard]] std::vector<KpiFigures> trend(const std::string& station, std::int64_t now_unix_ms) const;
+
+  // Grows with every fact and closed window: a saver compares it with the one it last saved.
+  [[nodiscard]] std::uint64_t revision() const { return revision_; }
+
+  // Everything the tracker holds (windows, totals, sums, histograms, trend) as JSON (kpi_state.cpp).
+  [[nodiscard]] boost::json::object save(std::int64_t now_unix_ms) const;
+  // Adds a saved state to this tracker, at start before any fact. The saved open window stays open
+  // when it belongs to the window of `now_unix_ms` (windows of `interval_ms`, aligned to the epoch);
+  // otherwise it is kept as closed, ending when it was saved. Windows and trend buckets too old for
+  // the kept span are dropped. An unknown version or a malformed state changes nothing.
+  [[nodiscard]] core::Status restore(const boost::json::value& saved, std::int64_t now_unix_ms,
+                                     std::int64_t interval_ms);
+
   // Running totals since start (durations not kept: see duration_sums()).
   [[nodiscard]] const std::map<std::string, KpiFigures>& totals() const { return totals_; }
   // Count and sum (seconds) of every duration since start, per station and step ("fulfilment"
@@ -121,6 +145,11 @@ class KpiTracker {
   std::map<std::string, KpiFigures> totals_;
   std::map<std::string, std::map<std::string, Sum>> sums_;
   std::map<std::string, Histograms> histograms_;
+  std::map<std::string, std::map<std::int64_t, KpiFigures>> trend_;  // station → bucket start → figures
+  std::uint64_t revision_ = 0;
+
+  void fold_into_trend(const std::string& station, const KpiFigures& window);
+  void prune_trend(std::int64_t now_unix_ms);
 };
 
 }  // namespace wedge::station

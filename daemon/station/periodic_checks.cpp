@@ -28,21 +28,66 @@ std::chrono::milliseconds configured_kpi_interval(const config::Config& config) 
 
 }  // namespace
 
-PeriodicChecks::PeriodicChecks(StationContext& ctx)
+PeriodicChecks::PeriodicChecks(StationContext& ctx, const std::string& kpi_db)
     : ctx_(ctx),
       kpi_interval_(ctx.options.kpi_interval.count() > 0 ? ctx.options.kpi_interval
                                                          : configured_kpi_interval(ctx.config)),
       kpi_timer_(ctx.loop),
-      risk_timer_(ctx.loop) {}
+      risk_timer_(ctx.loop),
+      kpi_store_(kpi_db),
+      save_timer_(ctx.loop) {}
 
 void PeriodicChecks::start() {
+  restore_kpis();
   arm_kpi_window();
+  arm_kpi_save();
   arm_risk_check();
 }
 
 void PeriodicChecks::stop() {
   kpi_timer_.cancel();
+  save_timer_.cancel();
   risk_timer_.cancel();
+  save_kpis();
+}
+
+PeriodicChecks::~PeriodicChecks() { save_kpis(); }
+
+void PeriodicChecks::restore_kpis() {
+  if (restored_) return;
+  restored_ = true;
+  auto saved = kpi_store_.load();
+  if (!saved) {
+    spdlog::error("KPI figures of earlier runs not restored: {}", saved.error().reason);
+    return;
+  }
+  if (!saved->has_value()) return;  // first start
+  if (auto status = ctx_.kpi.restore(**saved, ctx_.now_ms(), kpi_interval_.count()); !status) {
+    spdlog::error("KPI figures of earlier runs not restored: {}", status.error().reason);
+    return;
+  }
+  saved_revision_ = ctx_.kpi.revision();
+  spdlog::info("KPI figures of earlier runs restored from kpi.db");
+}
+
+void PeriodicChecks::arm_kpi_save() {
+  save_timer_.expires_after(kKpiSaveEvery);
+  save_timer_.async_wait([this, alive = ctx_.alive()](const boost::system::error_code& ec) {
+    if (ec || !alive()) return;
+    save_kpis();
+    arm_kpi_save();
+  });
+}
+
+void PeriodicChecks::save_kpis() {
+  if (!restored_ || ctx_.kpi.revision() == saved_revision_) return;
+  const auto now = ctx_.now_ms();
+  if (auto status = kpi_store_.save(ctx_.kpi.save(now), now); !status) {
+    spdlog::warn("KPI figures not saved (kept in memory, saved again in {} s): {}", kKpiSaveEvery.count(),
+                 status.error().reason);
+    return;
+  }
+  saved_revision_ = ctx_.kpi.revision();
 }
 
 void PeriodicChecks::arm_kpi_window() {
@@ -54,6 +99,7 @@ void PeriodicChecks::arm_kpi_window() {
   kpi_timer_.async_wait([this, alive = ctx_.alive()](const boost::system::error_code& ec) {
     if (ec || !alive()) return;
     publish_kpis();
+    save_kpis();
     arm_kpi_window();
   });
 }

@@ -2,12 +2,17 @@
 // closed window goes out as station.kpi telemetry; every options.at_risk_check, orders whose step
 // runs past its station's time_limits are reported once per step (order.at_risk) and the queue
 // index is recounted. Loop thread only; the timer callbacks are dropped once the context is gone.
+//
+// The KPIs survive restarts: start() restores the tracker from kpi.db (KpiStore), and the tracker
+// is saved there when a window closes, every kKpiSaveEvery while figures change, and at stop().
+// A failed save or restore is logged and the figures go on in memory.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 
+#include "daemon/kpi/kpi_store.hpp"
 #include "daemon/station/station_context.hpp"
 
 namespace wedge::station {
@@ -16,7 +21,15 @@ class PeriodicChecks {
  public:
   using Json = StationContext::Json;
 
-  explicit PeriodicChecks(StationContext& ctx);
+  // How long new KPI figures may wait in memory only (what a crash can lose of them).
+  static constexpr std::chrono::seconds kKpiSaveEvery{5};
+
+  // Opens (creating) `kpi_db`; throws std::runtime_error when it cannot (start-up).
+  PeriodicChecks(StationContext& ctx, const std::string& kpi_db);
+  // Saves figures that came in after stop() (events committed while the daemon shut down).
+  ~PeriodicChecks();
+  PeriodicChecks(const PeriodicChecks&) = delete;
+  PeriodicChecks& operator=(const PeriodicChecks&) = delete;
 
   void start();
   void stop();
@@ -24,6 +37,9 @@ class PeriodicChecks {
 
  private:
   void arm_kpi_window();
+  void restore_kpis();
+  void arm_kpi_save();
+  void save_kpis();
   void publish_kpis();
   void arm_risk_check();
   void check_time_limits();
@@ -34,6 +50,10 @@ class PeriodicChecks {
   std::chrono::milliseconds kpi_interval_;
   boost::asio::steady_timer kpi_timer_;
   boost::asio::steady_timer risk_timer_;
+  kpi::KpiStore kpi_store_;
+  boost::asio::steady_timer save_timer_;
+  std::uint64_t saved_revision_ = 0;
+  bool restored_ = false;
 };
 
 }  // namespace wedge::station

@@ -47,7 +47,7 @@ struct Stations::Impl : StationContext, std::enable_shared_from_this<Stations::I
   PackStep pack{*this, label, journal};
   ShipStep ship{*this};
   OrderCommands order_commands{*this, pick, pack, label};
-  PeriodicChecks checks{*this};
+  PeriodicChecks checks;
   OperatorActions actions{*this, label, [this](StationRt& st, PendingScan scan) { on_scan(st, std::move(scan)); }};
   Housekeeping housekeeping;
 

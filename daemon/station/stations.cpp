@@ -22,6 +22,7 @@ Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_,
       devices(devices_),
       journal(journal_),
       label(*this, state_dir),
+      checks(*this, state_dir + "/kpi.db"),
       housekeeping(*this, order_commands, journal_, state_dir + "/stations.db") {
   drain_scans = [this](StationRt& st) { drain(st); };
   for (const auto& cfg : config.stations) {

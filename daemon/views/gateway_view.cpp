@@ -10,6 +10,7 @@
 #include "daemon/http/prometheus.hpp"
 #include "daemon/print/test_label.hpp"
 #include "daemon/views/kpi_metrics.hpp"
+#include "daemon/views/kpi_trend.hpp"
 #include "daemon/version.hpp"
 
 namespace wedge {
@@ -228,6 +229,10 @@ http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_exec
     json::array out;
     for (const auto& snapshot : p->stations.snapshots()) out.push_back(screen_json(*p, snapshot));
     return json::value(std::move(out));
+  };
+  view.kpi_trend = [p](const std::string& station) -> std::optional<json::value> {
+    if (!station.empty() && !p->stations.snapshot(station)) return std::nullopt;
+    return kpi_trend_json(p->stations, kpi_targets(p->config), station, now_unix_ms());
   };
   view.station = [p](const std::string& id) -> std::optional<json::value> {
     auto snapshot = p->stations.snapshot(id);

@@ -25,6 +25,36 @@ const wedge = (() => {
     }
   }
 
+  // GET an API resource; resolves to {status, body} whatever the outcome, never throws.
+  async function get(path) {
+    const headers = {};
+    if (token) headers["Authorization"] = "Bearer " + token;
+    try {
+      const reply = await fetch(path, { headers });
+      let data = {};
+      try { data = await reply.json(); } catch (e) { data = {}; }
+      return { status: reply.status, body: data };
+    } catch (e) {
+      return { status: 0, body: { error: "no connection to the gateway" } };
+    }
+  }
+
+  // A KPI value as people read it (the same rules as the gateway's charts, daemon/views/kpi_trend):
+  // 1,471/h · 27.4 s · 12.5 min · 2.4 % · 1,204.
+  function people(value, unit) {
+    if (value === undefined || value === null || Number.isNaN(Number(value))) return "–";
+    const v = Number(value);
+    const whole = (x) => Math.round(x).toLocaleString("en-US");
+    if (unit === "per_hour") return whole(v) + "/h";
+    if (unit === "ratio") return (v * 100).toFixed(1) + " %";
+    if (unit === "s") {
+      if (Math.abs(v) >= 3600) return (v / 3600).toFixed(1) + " h";
+      if (Math.abs(v) >= 120) return (v / 60).toFixed(1) + " min";
+      return v.toFixed(1) + " s";
+    }
+    return whole(v);
+  }
+
   // Opens /events for `topics`; onEvent(topic, data) per update, onLink(true|false) on (re)connect
   // and loss. EventSource reconnects by itself (the server sends retry: 2000).
   function subscribe(topics, onEvent, onLink) {
@@ -78,5 +108,5 @@ const wedge = (() => {
     return "warn";
   }
 
-  return { token, withToken, post, subscribe, el, seconds, text, stateClass };
+  return { token, withToken, get, post, people, subscribe, el, seconds, text, stateClass };
 })();

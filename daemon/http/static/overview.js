@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { el, text, seconds, stateClass, withToken } = wedge;
+  const { el, text, seconds, stateClass, withToken, people } = wedge;
   const stations = new Map();
   let status = {};
   let outbox = null;
@@ -38,8 +38,7 @@
     const kpis = Array.isArray(status.kpis) ? status.kpis : [];
     document.getElementById("kpis-empty").hidden = kpis.length > 0;
     fillRows(document.querySelector("#kpis tbody"), kpis.map((k) => {
-      const unit = k.unit && k.unit !== "ratio" && k.unit !== "count" ? " " + k.unit : "";
-      const show = (v) => (k.unit === "ratio" && typeof v === "number" ? (v * 100).toFixed(1) + " %" : text(v) + unit);
+      const show = (v) => people(v, k.unit);
       const label = (k.label || k.name || "") + (k.station ? " (" + k.station + ")" : "");
       return el("tr", { class: k.missed ? "missed" : "" },
         el("td", { text: label }),
@@ -72,6 +71,25 @@
         el("td", { class: stateClass(d.state), text: text(d.state) }),
         el("td", { text: [d.reason, Array.isArray(d.warnings) && d.warnings.length ? "warning: " + d.warnings.join(", ") : ""].filter(Boolean).join(" – ") }))));
   }
+
+  // The last 8 hours of each site KPI, drawn by the gateway as SVG (GET /api/v1/kpis/trend),
+  // fetched again every minute: a trend is read faster than a table.
+  async function renderTrends() {
+    const reply = await wedge.get("/api/v1/kpis/trend");
+    const box = document.getElementById("trends");
+    if (reply.status !== 200 || !Array.isArray(reply.body.kpis)) {
+      document.getElementById("trends-empty").hidden = false;
+      return;
+    }
+    const parser = new DOMParser();
+    box.replaceChildren(...reply.body.kpis.map((k) => {
+      const svg = parser.parseFromString(k.svg, "image/svg+xml").documentElement;
+      return el("figure", { class: "trend", "data-kpi": k.kpi }, document.importNode(svg, true));
+    }));
+    document.getElementById("trends-empty").hidden = reply.body.kpis.length > 0;
+  }
+  renderTrends();
+  setInterval(renderTrends, 60000);
 
   wedge.subscribe(["status", "devices", "outbox", "station/*"], (topic, data) => {
     if (topic === "status") {

@@ -86,6 +86,21 @@ TEST(HttpApi, ReadEndpointsServeTheProvidersJson) {
   EXPECT_EQ(http_request(server.port(), "GET", "/api/v1/nothing").status, 404);
 }
 
+TEST(HttpApi, KpiTrendAnswersForTheSiteOrAKnownStation) {
+  ServerFixture server;
+  auto site = http_request(server.port(), "GET", "/api/v1/kpis/trend");
+  ASSERT_EQ(site.status, 200);
+  EXPECT_EQ(body_of(site).at("station"), "");
+  auto s1 = http_request(server.port(), "GET", "/api/v1/kpis/trend?station=S1");
+  ASSERT_EQ(s1.status, 200);
+  EXPECT_EQ(body_of(s1).at("station"), "S1");
+  EXPECT_EQ(http_request(server.port(), "GET", "/api/v1/kpis/trend?station=NOPE").status, 404);
+  EXPECT_EQ(http_request(server.port(), "GET", "/api/v1/kpis/trend?station=bad%20id").status, 400);
+  auto post = http_request(server.port(), "POST", "/api/v1/kpis/trend", kJson, "{}");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.headers["allow"], "GET");
+}
+
 TEST(HttpApi, MetricsAppendTheServersOwnCountersToTheProviders) {
   ServerFixture server;
   ASSERT_EQ(http_request(server.port(), "GET", "/healthz").status, 200);

@@ -1,5 +1,6 @@
 #include "tests/integration/http/server_fixture.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace wedge::test {
@@ -13,6 +14,13 @@ http::GatewayView FakeGateway::view() {
     for (const auto& s : stations.as_array())
       if (s.as_object().at("id").as_string() == id) return s;
     return std::nullopt;
+  };
+  v.kpi_trend = [this](const std::string& station) -> std::optional<json::value> {
+    const auto& list = stations.as_array();
+    const bool known = std::any_of(list.begin(), list.end(),
+                                   [&](const json::value& s) { return s.as_object().at("id").as_string() == station; });
+    if (!station.empty() && !known) return std::nullopt;
+    return json::value(json::object{{"station", station}, {"bucket_s", 600}, {"kpis", json::array{}}});
   };
   v.outbox = [this] { return outbox; };
   v.metrics = [this] { return metrics; };

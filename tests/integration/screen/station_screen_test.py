@@ -197,11 +197,15 @@ class ScannerSim:
 
 
 class Wedge:
-    def __init__(self, procs, wedge_binary, source_dir, workdir, broker_port, scanner_port):
+    """The daemon with two pick stations; `extra_config` is appended to its YAML (e.g. kpi targets).
+    start() runs it (the constructor does), stop() ends it with SIGTERM and returns its exit status."""
+
+    def __init__(self, procs, wedge_binary, source_dir, workdir, broker_port, scanner_port, extra_config=""):
+        self.procs, self.binary = procs, wedge_binary
         self.http_port = free_port()
         self.base = f"http://127.0.0.1:{self.http_port}"
         self.log = os.path.join(workdir, "wedge.log")
-        config = os.path.join(workdir, "wedge.yaml")
+        self.config = config = os.path.join(workdir, "wedge.yaml")
         os.makedirs(os.path.join(workdir, "state"))
         with open(config, "w", encoding="utf-8") as f:
             f.write(f"""site: {SITE}
@@ -244,8 +248,15 @@ stations:
   - id: {OTHER_STATION}
     steps: [pick]
     scanner: scanner-pick-2
-""")
-        self.proc = procs.start("wedge", [wedge_binary, "--config", config], self.log)
+""" + extra_config)
+        self.start()
+
+    def start(self):
+        self.proc = self.procs.start("wedge", [self.binary, "--config", self.config], self.log)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(10)
 
     def get(self, path):
         try:
@@ -338,6 +349,16 @@ def wait_scan_shown(driver, code, css, timeout_s=5):
     return entry
 
 
+def connect_oms(source_dir, broker_port, report):
+    """tools/oms-sim's client on the broker, stopped by main() at the end."""
+    sys.path.insert(0, os.path.join(source_dir, "tools/oms-sim"))
+    from omssim.client import OmsClient
+    oms = OmsClient(f"mqtt://127.0.0.1:{broker_port}", site=SITE, gateway=GATEWAY, quiet=True)
+    report["oms"] = oms
+    expect(oms.start(10), "the OMS client did not connect to mosquitto")
+    return oms
+
+
 def run(args, workdir, procs, report):
     broker = Mosquitto(procs, workdir)
     broker.start()
@@ -346,11 +367,7 @@ def run(args, workdir, procs, report):
     expect(scanner.wait_for("CONNECTED", 10), "the daemon's TCP scanner did not connect to scanner-sim")
     expect(wait_until(wedge.ready, 15, 0.1), "the daemon did not report broker and scanner connected")
 
-    sys.path.insert(0, os.path.join(args.source_dir, "tools/oms-sim"))
-    from omssim.client import OmsClient
-    oms = OmsClient(f"mqtt://127.0.0.1:{broker.port}", site=SITE, gateway=GATEWAY, quiet=True)
-    report["oms"] = oms
-    expect(oms.start(10), "the OMS client did not connect to mosquitto")
+    oms = connect_oms(args.source_dir, broker.port, report)
     items = [{"sku": f"SKU-{100 + i}", "gtins": [gtin13(133000 + 7 * i)], "qty": 1,
               "location": f"R1-{i + 1:02d}", "unit_weight_grams": 100} for i in range(5)]
     order_id = "SCREEN-1"
@@ -455,7 +472,10 @@ def run(args, workdir, procs, report):
     print(f"scanner stopped: the screen shows it disconnected after {time.monotonic() - gone:.2f} s", flush=True)
 
 
-def main():
+def main(run_test=None, title="station screen end to end", prefix="wedge-screen-test."):
+    """Runs `run_test` (default: this file's run) with the deadline, the peers' clean-up and the
+    report; overview_kpi_test.py runs its own checks through it."""
+    run_test = run_test or run
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source-dir", required=True)
     parser.add_argument("--wedge", required=True, help="the daemon binary (build dir's daemon/wedge)")
@@ -473,13 +493,13 @@ def main():
     signal.signal(signal.SIGTERM, on_terminate)
     signal.alarm(DEADLINE_S)
 
-    workdir = tempfile.mkdtemp(prefix="wedge-screen-test.")
+    workdir = tempfile.mkdtemp(prefix=prefix)
     procs = Processes()
     report = {}
     started = time.monotonic()
     failed = None
     try:
-        run(args, workdir, procs, report)
+        run_test(args, workdir, procs, report)
     except TestFailure as e:
         failed = str(e)
     except Exception as e:  # selenium, urllib, paho: report with the peers' logs, then fail
@@ -511,7 +531,7 @@ def main():
     if failed:
         print(f"FAIL: {failed}", file=sys.stderr)
         return 1
-    print(f"PASS: station screen end to end in {time.monotonic() - started:.1f} s")
+    print(f"PASS: {title} in {time.monotonic() - started:.1f} s")
     return 0
 
 

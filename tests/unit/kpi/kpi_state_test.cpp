@@ -1,0 +1,215 @@
+// KPIs that survive a restart: KpiTracker::save/restore, the 8-hour trend, and KpiStore (kpi.db, a
+// real SQLite file).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "daemon/kpi/kpi.hpp"
+#include "daemon/kpi/kpi_store.hpp"
+
+namespace wedge::station {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::int64_t kMinute = 60'000;
+constexpr std::int64_t kT0 = 1'780'000'200'000;  // a multiple of ten minutes
+
+// Two stations, two closed windows and an open one with a bit of everything.
+KpiTracker busy_tracker() {
+  KpiTracker k(60, kT0);
+  k.add_station("S1");
+  k.add_station("S2");
+  k.scan("S1", "accepted", "");
+  k.scan("S1", "refused", "wrong_item");
+  k.picked("S1", 3);
+  k.step_done("S1", "pick", 42'000);
+  k.verdict_latency("S1", 0.004);
+  (void)k.close_window(kT0 + kMinute);
+  k.weighed("S2", true);
+  k.weighed("S2", false);
+  k.step_done("S2", "pack", 65'000);
+  k.order_completed("S2");
+  k.fulfilled("S2", 600'000);
+  k.cancellation_intercepted("", "pick");
+  (void)k.close_window(kT0 + 2 * kMinute);
+  k.scan("S1", "attention", "");
+  k.picked("S1", 1);
+  k.at_risk("S2", "pack");
+  return k;
+}
+
+std::string figures(const KpiFigures& f) { return json::serialize(f.to_json()); }
+
+// Everything a reader of the tracker sees, as one string.
+std::string everything(const KpiTracker& k, std::int64_t now) {
+  std::string out;
+  for (const auto& id : k.stations()) out += id + ":" + figures(k.recent(id, now)) + "\n";
+  for (const auto& [id, total] : k.totals()) out += "total " + id + ":" + json::serialize(total.to_json()) + "\n";
+  for (const auto& [id, steps] : k.duration_sums())
+    for (const auto& [step, sum] : steps) out += "sum " + id + step + std::to_string(sum.count) + "/" + std::to_string(sum.seconds) + "\n";
+  for (const auto& [id, h] : k.histograms()) {
+    out += "verdict " + id + std::to_string(h.verdict.count()) + "/" + std::to_string(h.verdict.sum_seconds()) + "\n";
+    out += "fulfilment " + id + std::to_string(h.fulfilment.count()) + "\n";
+    for (const auto& [step, hist] : h.steps) out += "step " + id + step + std::to_string(hist.count()) + "\n";
+  }
+  for (const auto& f : k.trend("", now)) out += figures(f);
+  return out;
+}
+
+TEST(KpiState, ARestartWithinTheWindowGivesBackEveryFigure) {
+  const auto before = busy_tracker();
+  const auto now = kT0 + 2 * kMinute + 30'000;
+  const auto saved = json::parse(json::serialize(before.save(now)));  // through text, as kpi.db keeps it
+
+  KpiTracker after(60, now);
+  after.add_station("S1");
+  after.add_station("S2");
+  ASSERT_TRUE(after.restore(saved, now, kMinute)) << after.restore(saved, now, kMinute).reason();
+  EXPECT_EQ(everything(after, now), everything(before, now));
+  EXPECT_GT(after.revision(), 0u);
+
+  // The open window goes on: its report at the next close has what came before the restart.
+  after.picked("S1", 2);
+  const auto reports = after.close_window(kT0 + 3 * kMinute);
+  EXPECT_EQ(reports.at("S1").units_picked, 3);
+  EXPECT_EQ(reports.at("S1").start_unix_ms, kT0 + 2 * kMinute);
+  EXPECT_EQ(reports.at("S1").scans.at("attention"), 1);
+}
+
+TEST(KpiState, ARestartInALaterWindowKeepsTheCutWindowAsClosed) {
+  const auto before = busy_tracker();
+  const auto saved_at = kT0 + 2 * kMinute + 30'000;
+  const auto saved = before.save(saved_at);
+  const auto now = kT0 + 5 * kMinute + 10'000;
+
+  KpiTracker after(60, now);
+  ASSERT_TRUE(after.restore(saved, now, kMinute));
+  const auto s1 = after.recent("S1", now);
+  EXPECT_EQ(s1.units_picked, 4);
+  EXPECT_EQ(s1.scan_count(), 3);
+  EXPECT_EQ(after.recent("S2", now).at_risk.at("pack"), 1);
+  // Nothing is left open from before: the next window reports only what comes after the restart.
+  EXPECT_EQ(after.close_window(kT0 + 6 * kMinute).at("S1").units_picked, 0);
+  // The totals run since the first start.
+  EXPECT_EQ(after.totals().at("S1").units_picked, 4);
+  EXPECT_EQ(after.totals().at("S1").start_unix_ms, kT0);
+}
+
+TEST(KpiState, WindowsOlderThanTheKeptHourAreDroppedButTotalsAndTheTrendStay) {
+  const auto before = busy_tracker();
+  const auto saved = before.save(kT0 + 2 * kMinute + 30'000);
+  const auto now = kT0 + 3 * 60 * kMinute;  // three hours later
+
+  KpiTracker after(60, now);
+  ASSERT_TRUE(after.restore(saved, now, kMinute));
+  EXPECT_EQ(after.recent("S1", now).units_picked, 0);
+  EXPECT_EQ(after.totals().at("S1").units_picked, 4);
+  std::int64_t trend_units = 0;
+  for (const auto& bucket : after.trend("S1", now)) trend_units += bucket.units_picked;
+  EXPECT_EQ(trend_units, 4);
+  // Nine hours later the trend has forgotten it too.
+  KpiTracker later(60, kT0 + 9 * 60 * kMinute);
+  ASSERT_TRUE(later.restore(saved, kT0 + 9 * 60 * kMinute, kMinute));
+  for (const auto& bucket : later.trend("", kT0 + 9 * 60 * kMinute)) EXPECT_EQ(bucket.units_picked, 0);
+}
+
+TEST(KpiState, ADamagedOrForeignStateChangesNothing) {
+  const auto before = busy_tracker();
+  const auto now = kT0 + 2 * kMinute + 30'000;
+  auto saved = before.save(now);
+
+  auto other_version = saved;
+  other_version["version"] = 2;
+  auto missing = saved;
+  missing.erase("totals");
+  auto wrong_type = saved;
+  wrong_type["windows"].as_object()["S1"].as_object()["open"].as_object()["units_picked"] = "many";
+  auto other_bounds = saved;
+  other_bounds["histograms"].as_object()["S1"].as_object()["verdict"].as_object()["buckets"] = json::array{1, 2};
+
+  for (const auto& bad : {json::value(other_version), json::value(missing), json::value(wrong_type),
+                          json::value(other_bounds), json::value("not an object")}) {
+    KpiTracker k(60, now);
+    k.add_station("S1");
+    k.picked("S1", 7);
+    const auto revision = k.revision();
+    const auto status = k.restore(bad, now, kMinute);
+    EXPECT_FALSE(status) << json::serialize(bad).substr(0, 80);
+    EXPECT_EQ(k.revision(), revision);
+    EXPECT_EQ(k.recent("S1", now).units_picked, 7);
+    EXPECT_EQ(k.totals().at("S1").units_picked, 7);
+  }
+}
+
+TEST(KpiTrend, FoldsWindowsIntoTenMinuteBucketsOverEightHours) {
+  KpiTracker k(60, kT0);
+  k.add_station("S1");
+  k.picked("S1", 5);
+  (void)k.close_window(kT0 + kMinute);
+  k.picked("S1", 7);
+  (void)k.close_window(kT0 + 2 * kMinute);  // both windows start in the first ten minutes
+  (void)k.close_window(kT0 + 20 * kMinute);  // a quiet window from minute 2 to 20
+  k.picked("S1", 11);                         // the open window, from minute 20
+  const auto now = kT0 + 25 * kMinute;
+
+  const auto trend = k.trend("S1", now);
+  ASSERT_EQ(trend.size(), KpiTracker::kTrendBuckets);
+  EXPECT_EQ(trend.back().start_unix_ms, kT0 + 20 * kMinute);
+  EXPECT_EQ(trend.back().end_unix_ms, now);
+  EXPECT_EQ(trend.back().units_picked, 11);
+  EXPECT_EQ(trend[trend.size() - 2].units_picked, 0);
+  EXPECT_EQ(trend[trend.size() - 3].units_picked, 12);
+  EXPECT_EQ(trend[trend.size() - 3].start_unix_ms, kT0);
+  EXPECT_EQ(trend.front().start_unix_ms, kT0 + 20 * kMinute - 47 * 10 * kMinute);
+  // Picks per hour of a full bucket: 12 units in ten minutes; of the open one, 11 in five minutes.
+  EXPECT_DOUBLE_EQ(*trend[trend.size() - 3].picks_per_hour(), 72.0);
+  EXPECT_DOUBLE_EQ(*trend.back().picks_per_hour(), 132.0);
+  // Site-wide is every station merged.
+  k.picked("S2", 4);
+  EXPECT_EQ(k.trend("", now).back().units_picked, 15);
+}
+
+class KpiStoreTest : public ::testing::Test {
+ protected:
+  std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
+                               ("wedge-kpi-store-" + std::to_string(::getpid()) + "-" +
+                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  void SetUp() override { std::filesystem::create_directories(dir_); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string db() const { return (dir_ / "kpi.db").string(); }
+};
+
+TEST_F(KpiStoreTest, NothingOnAFirstStartThenWhatWasSavedLast) {
+  {
+    kpi::KpiStore store(db());
+    auto first = store.load();
+    ASSERT_TRUE(first);
+    EXPECT_FALSE(first->has_value());
+    ASSERT_TRUE(store.save(json::object{{"n", 1}}, kT0));
+    ASSERT_TRUE(store.save(json::object{{"n", 2}}, kT0 + 1));
+  }
+  kpi::KpiStore reopened(db());
+  auto loaded = reopened.load();
+  ASSERT_TRUE(loaded);
+  ASSERT_TRUE(loaded->has_value());
+  EXPECT_EQ(json::serialize(**loaded), R"({"n":2})");
+}
+
+TEST_F(KpiStoreTest, ARowThatIsNotJsonIsAnErrorNotACrash) {
+  { kpi::KpiStore store(db()); }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db().c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "INSERT INTO kpi_state VALUES(1, 0, '{broken')", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+  kpi::KpiStore store(db());
+  auto loaded = store.load();
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().reason.find("not JSON"), std::string::npos) << loaded.error().reason;
+}
+
+}  // namespace
+}  // namespace wedge::station
