@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 
 #include "daemon/core/rfc3339.hpp"
 
@@ -86,6 +87,7 @@ void KpiFigures::merge(const KpiFigures& other) {
   weight_mismatches += other.weight_mismatches;
   orders_completed += other.orders_completed;
   add_counts(cancellations, other.cancellations);
+  add_counts(cancellations_requested, other.cancellations_requested);
   add_counts(at_risk, other.at_risk);
   for (const auto& [step, values] : other.step_seconds) {
     auto& into = step_seconds[step];
@@ -120,6 +122,7 @@ json::object KpiFigures::to_json() const {
       {"weighings", weighings},
       {"weight_mismatches", weight_mismatches},
       {"cancellations_intercepted", counts_json(cancellations)},
+      {"cancellations_requested", counts_json(cancellations_requested)},
       {"orders_at_risk", counts_json(at_risk)},
       {"durations_s", std::move(durations)},
       {"fulfilment_s", durations_json(fulfilment_seconds)}};
@@ -212,6 +215,12 @@ void KpiTracker::cancellation_intercepted(const std::string& station, std::strin
   ++total(station).cancellations[std::string(step)];
 }
 
+void KpiTracker::cancellation_requested(const std::string& station, std::string_view step) {
+  ++revision_;
+  ++at(station).open.cancellations_requested[std::string(step)];
+  ++total(station).cancellations_requested[std::string(step)];
+}
+
 void KpiTracker::at_risk(const std::string& station, std::string_view step) {
   ++revision_;
   ++at(station).open.at_risk[std::string(step)];
@@ -235,7 +244,46 @@ std::map<std::string, KpiFigures> KpiTracker::close_window(std::int64_t end_unix
   return reports;
 }
 
+namespace {
+
+// Local midnight of the day `unix_ms` falls in (the gateway's TZ; a day of a DST change is 23 or 25 h).
+std::int64_t local_midnight(std::int64_t unix_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm local{};
+  localtime_r(&t, &local);
+  local.tm_hour = local.tm_min = local.tm_sec = 0;
+  local.tm_isdst = -1;
+  return static_cast<std::int64_t>(std::mktime(&local)) * 1000;
+}
+
+KpiFigures counts_only(const KpiFigures& f) {
+  KpiFigures out = f;
+  out.step_seconds.clear();
+  out.fulfilment_seconds.clear();
+  return out;
+}
+
+}  // namespace
+
+std::vector<KpiFigures> KpiTracker::days(std::int64_t now_unix_ms) const {
+  std::map<std::int64_t, KpiFigures> by_day = days_;
+  for (const auto& [id, w] : windows_) by_day[local_midnight(w.open.start_unix_ms)].merge(counts_only(w.open));
+  std::vector<KpiFigures> out;
+  std::int64_t end = now_unix_ms;
+  for (auto day_start = local_midnight(now_unix_ms); out.size() < kDaysKept; day_start = local_midnight(day_start - 1)) {
+    const auto it = by_day.find(day_start);
+    KpiFigures day = it == by_day.end() ? KpiFigures{} : it->second;
+    day.start_unix_ms = day_start;
+    day.end_unix_ms = end;
+    out.push_back(std::move(day));
+    end = day_start;
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
 void KpiTracker::fold_into_trend(const std::string& station, const KpiFigures& window) {
+  days_[local_midnight(window.start_unix_ms)].merge(counts_only(window));
   KpiFigures part = window;
   part.step_seconds.clear();
   const auto bucket = window.start_unix_ms / kTrendBucketMs * kTrendBucketMs;
@@ -249,6 +297,7 @@ void KpiTracker::fold_into_trend(const std::string& station, const KpiFigures& w
 void KpiTracker::prune_trend(std::int64_t now_unix_ms) {
   const auto oldest = (now_unix_ms / kTrendBucketMs - static_cast<std::int64_t>(kTrendBuckets) + 1) * kTrendBucketMs;
   for (auto& [station, buckets] : trend_) buckets.erase(buckets.begin(), buckets.lower_bound(oldest));
+  while (days_.size() > kDaysKept) days_.erase(days_.begin());
 }
 
 std::vector<KpiFigures> KpiTracker::trend(const std::string& station, std::int64_t now_unix_ms) const {

@@ -50,6 +50,9 @@ struct KpiFigures {
   std::int64_t weight_mismatches = 0;
   std::int64_t orders_completed = 0;
   std::map<std::string, std::int64_t> cancellations;  // cancellations intercepted, by step
+  // Cancellations the OMS asked for, by where they found the order: the intercepted ones by step,
+  // and "shipped" for those that came too late.
+  std::map<std::string, std::int64_t> cancellations_requested;
   std::map<std::string, std::int64_t> at_risk;        // order.at_risk events, by step
   std::map<std::string, std::vector<double>> step_seconds;  // pick / pack / ship durations
   std::vector<double> fulfilment_seconds;                   // order received → shipped
@@ -84,6 +87,9 @@ class KpiTracker {
   void order_completed(const std::string& station);
   void fulfilled(const std::string& station, std::int64_t duration_ms);
   void cancellation_intercepted(const std::string& station, std::string_view step);
+  // A cancellation asked for that found the order at `step` ("shipped": too late). An intercepted
+  // one is reported with both calls.
+  void cancellation_requested(const std::string& station, std::string_view step);
   void at_risk(const std::string& station, std::string_view step);
   // Scan received (from the scanner, or the HTTP inject) → its verdict shown, in seconds.
   void verdict_latency(const std::string& station, double seconds);
@@ -101,6 +107,12 @@ class KpiTracker {
   static constexpr std::int64_t kTrendBucketMs = 10 * 60 * 1000;
   static constexpr std::size_t kTrendBuckets = 48;
   [[nodiscard]] std::vector<KpiFigures> trend(const std::string& station, std::int64_t now_unix_ms) const;
+
+  // The days: every station merged, per local calendar day (the gateway's time zone), counts only
+  // (no durations), the open windows included; always kDaysKept days, today last (ending at
+  // `now_unix_ms`), oldest first, each starting at its local midnight; a quiet day has zero counts.
+  static constexpr std::size_t kDaysKept = 8;
+  [[nodiscard]] std::vector<KpiFigures> days(std::int64_t now_unix_ms) const;
 
   // Grows with every fact and closed window: a saver compares it with the one it last saved.
   [[nodiscard]] std::uint64_t revision() const { return revision_; }
@@ -146,6 +158,7 @@ class KpiTracker {
   std::map<std::string, std::map<std::string, Sum>> sums_;
   std::map<std::string, Histograms> histograms_;
   std::map<std::string, std::map<std::int64_t, KpiFigures>> trend_;  // station → bucket start → figures
+  std::map<std::int64_t, KpiFigures> days_;  // local midnight → the day's closed windows, all stations
   std::uint64_t revision_ = 0;
 
   void fold_into_trend(const std::string& station, const KpiFigures& window);

@@ -3,7 +3,7 @@
 // Layout (version 1), every map keyed by station ("" = the gateway-level bucket):
 //   {"version":1, "saved_unix_ms":…, "window_start_unix_ms":…,
 //    "windows":{id:{"open":F,"closed":[F…]}}, "totals":{id:F}, "sums":{id:{step:[count,seconds]}},
-//    "histograms":{id:{"verdict":H,"steps":{step:H},"fulfilment":H}}, "trend":{id:[F…]}}
+//    "histograms":{id:{"verdict":H,"steps":{step:H},"fulfilment":H}}, "trend":{id:[F…]}, "days":[F…]}
 // F is every field of KpiFigures (durations as arrays of seconds); H is {"buckets":[…],"sum":s}.
 // The figures are raw, not the rounded report of to_json(): a restored quantile is the same one.
 #include <boost/json.hpp>
@@ -45,6 +45,7 @@ json::object figures_state(const KpiFigures& f) {
                       {"weight_mismatches", f.weight_mismatches},
                       {"orders_completed", f.orders_completed},
                       {"cancellations", counts_state(f.cancellations)},
+                      {"cancellations_requested", counts_state(f.cancellations_requested)},
                       {"at_risk", counts_state(f.at_risk)},
                       {"step_seconds", std::move(steps)},
                       {"fulfilment_seconds", seconds_state(f.fulfilment_seconds)}};
@@ -84,6 +85,7 @@ KpiFigures figures_of(const json::value& v) {
   f.weight_mismatches = int_of(o.at("weight_mismatches"));
   f.orders_completed = int_of(o.at("orders_completed"));
   f.cancellations = counts_of(o.at("cancellations"));
+  f.cancellations_requested = counts_of(o.at("cancellations_requested"));
   f.at_risk = counts_of(o.at("at_risk"));
   for (const auto& [step, values] : o.at("step_seconds").as_object()) f.step_seconds[std::string(step)] = seconds_of(values);
   f.fulfilment_seconds = seconds_of(o.at("fulfilment_seconds"));
@@ -127,6 +129,8 @@ json::object KpiTracker::save(std::int64_t now_unix_ms) const {
                                   {"steps", std::move(steps)},
                                   {"fulfilment", histogram_state(h.fulfilment)}};
   }
+  json::array days;
+  for (const auto& [start, f] : days_) days.push_back(figures_state(f));
   json::object trend;
   for (const auto& [id, buckets] : trend_) {
     json::array list;
@@ -136,7 +140,8 @@ json::object KpiTracker::save(std::int64_t now_unix_ms) const {
   return json::object{{"version", kStateVersion},          {"saved_unix_ms", now_unix_ms},
                       {"window_start_unix_ms", window_start_}, {"windows", std::move(windows)},
                       {"totals", std::move(totals)},         {"sums", std::move(sums)},
-                      {"histograms", std::move(histograms)}, {"trend", std::move(trend)}};
+                      {"histograms", std::move(histograms)}, {"trend", std::move(trend)},
+                      {"days", std::move(days)}};
 }
 
 core::Status KpiTracker::restore(const json::value& saved, std::int64_t now_unix_ms, std::int64_t interval_ms) {
@@ -202,6 +207,12 @@ core::Status KpiTracker::restore(const json::value& saved, std::int64_t now_unix
         into.start_unix_ms = start;
         into.end_unix_ms = end;
       }
+    for (const auto& f : o.at("days").as_array()) {
+      KpiFigures day = figures_of(f);
+      const auto start = day.start_unix_ms;
+      next.days_[start].merge(day);
+      next.days_[start].start_unix_ms = start;
+    }
   } catch (const std::exception& e) {
     return core::fail(core::Errc::invalid_argument, std::string("saved KPI state is damaged: ") + e.what());
   }

@@ -37,6 +37,17 @@ std::vector<KpiRow> kpi_rows(const station::KpiTracker& kpis, const KpiTargets& 
   for (const auto& [step, count] : site.cancellations)
     out.push_back({"cancellations_intercepted", "Cancellations intercepted at " + (step.empty() ? "?" : step), "",
                    "", step, static_cast<double>(count), std::nullopt, false, "count"});
+  // Today (the gateway's local day): what the OMS asked to cancel, and what the floor stopped.
+  const auto days = kpis.days(now);
+  if (!days.empty() && !days.back().cancellations_requested.empty()) {
+    const auto& today = days.back();
+    for (const auto& [step, count] : today.cancellations_requested)
+      out.push_back({"cancellations_requested_today", "Cancellations requested today, order at " + step, "", "", step,
+                     static_cast<double>(count), std::nullopt, false, "count"});
+    for (const auto& [step, count] : today.cancellations)
+      out.push_back({"cancellations_intercepted_today", "Cancellations intercepted today at " + step, "", "", step,
+                     static_cast<double>(count), std::nullopt, false, "count"});
+  }
   for (const auto& id : kpis.stations()) {
     if (id.empty()) continue;
     const KpiFigures f = kpis.recent(id, now);

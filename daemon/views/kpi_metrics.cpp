@@ -74,6 +74,11 @@ void append_kpi_metrics(http::PrometheusText& t, const station::Stations& statio
   for (const auto& [id, f] : totals)
     for (const auto& [step, count] : f.cancellations)
       t.sample("wedge_station_cancellations_intercepted_total", count, Labels{{"station", id}, {"step", step}});
+  t.declare("wedge_station_cancellations_requested_total", "counter",
+            "Cancellations the OMS asked for, by the step they found the order in (shipped: too late).");
+  for (const auto& [id, f] : totals)
+    for (const auto& [step, count] : f.cancellations_requested)
+      t.sample("wedge_station_cancellations_requested_total", count, Labels{{"station", id}, {"step", step}});
   t.declare("wedge_station_orders_at_risk_total", "counter", "order.at_risk events, by step.");
   for (const auto& [id, f] : totals)
     for (const auto& [step, count] : f.at_risk)

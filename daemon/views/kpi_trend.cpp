@@ -28,6 +28,12 @@ std::string grouped(double value) {
   return (value < 0 && whole != 0 ? "-" : "") + out;
 }
 
+json::object counts_json(const std::map<std::string, std::int64_t>& counts) {
+  json::object out;
+  for (const auto& [key, n] : counts) out[key] = n;
+  return out;
+}
+
 std::optional<double> positive(double target) { return target > 0 ? std::optional<double>(target) : std::nullopt; }
 
 // Text for SVG: the labels are our own, but a station id or a reason could hold '<' or '&'.
@@ -162,9 +168,19 @@ json::value kpi_trend_json(const station::Stations& stations, const KpiTargets& 
                                 {"points", std::move(points)},
                                 {"svg", trend_svg(s)}});
   }
+  json::array days;
+  for (const auto& day : stations.kpis().days(now_unix_ms)) {
+    days.push_back(json::object{{"start", core::format_rfc3339_ms(day.start_unix_ms)},
+                                {"units_picked", day.units_picked},
+                                {"scans", day.scan_count()},
+                                {"refused_scans", day.refused_count()},
+                                {"cancellations_requested", counts_json(day.cancellations_requested)},
+                                {"cancellations_intercepted", counts_json(day.cancellations)}});
+  }
   return json::object{{"station", station},
                       {"bucket_s", KpiTracker::kTrendBucketMs / 1000},
-                      {"kpis", std::move(kpis)}};
+                      {"kpis", std::move(kpis)},
+                      {"days", std::move(days)}};
 }
 
 }  // namespace wedge

@@ -24,7 +24,7 @@ std::int64_t num(const boost::json::object& o, std::string_view key) {
 struct Summed {
   int windows = 0;
   std::int64_t units = 0, accepted = 0, refused = 0, weighings = 0, completed = 0;
-  std::map<std::string, std::int64_t> reasons, cancellations, at_risk;
+  std::map<std::string, std::int64_t> reasons, cancellations, requested, at_risk;
   std::int64_t pick_durations = 0, fulfilments = 0;
 };
 
@@ -41,6 +41,7 @@ Summed sum_windows(StationEnv& env, const std::string& station) {
     s.completed += num(d, "orders_completed");
     for (const auto& [k, v] : d.at("refused_by_reason").as_object()) s.reasons[k] += v.as_int64();
     for (const auto& [k, v] : d.at("cancellations_intercepted").as_object()) s.cancellations[k] += v.as_int64();
+    for (const auto& [k, v] : d.at("cancellations_requested").as_object()) s.requested[k] += v.as_int64();
     for (const auto& [k, v] : d.at("orders_at_risk").as_object()) s.at_risk[k] += v.as_int64();
     s.pick_durations += num(d.at("durations_s").at("pick").as_object(), "count");
     s.fulfilments += num(d.at("fulfilment_s").as_object(), "count");
@@ -68,12 +69,14 @@ TEST(StationKpi, WindowsCountWhatTheStationDid) {
   ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-2"; }));
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
   EXPECT_TRUE(env.apply(command(CommandType::order_cancel, "O-2", R"({"reason":"customer"})")).accepted);
+  // And one that comes after O-1 left: asked for, not intercepted.
+  EXPECT_FALSE(env.apply(command(CommandType::order_cancel, "O-1", R"({"reason":"customer"})")).accepted);
 
   // Every fact lands in exactly one window, so the windows add up to the whole run.
   Summed s;
   ASSERT_TRUE(env.run_until([&] {
     s = sum_windows(env, "st1");
-    return s.completed == 1 && s.units == 4 && s.cancellations["pick"] == 1;
+    return s.completed == 1 && s.units == 4 && s.cancellations["pick"] == 1 && s.requested["shipped"] == 1;
   }, 5s)) << "windows so far: " << s.windows;
   EXPECT_GE(s.windows, 1);
   EXPECT_EQ(s.refused, 2);
@@ -84,6 +87,8 @@ TEST(StationKpi, WindowsCountWhatTheStationDid) {
   EXPECT_EQ(s.weighings, 1);
   EXPECT_EQ(s.pick_durations, 1);
   EXPECT_EQ(s.fulfilments, 1);
+  EXPECT_EQ(s.requested, (std::map<std::string, std::int64_t>{{"pick", 1}, {"shipped", 1}}));
+  EXPECT_EQ(s.cancellations, (std::map<std::string, std::int64_t>{{"pick", 1}}));
 
   // The same figures in the status rows and /metrics text.
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -101,6 +106,17 @@ TEST(StationKpi, WindowsCountWhatTheStationDid) {
     }
   }
   EXPECT_TRUE(saw_site_rate) << boost::json::serialize(rows);
+  // Today's cancellations, requested (by where they found the order) and intercepted.
+  std::map<std::string, double> today;
+  for (const auto& row : rows) {
+    const auto& o = row.as_object();
+    const std::string name(o.at("name").as_string());
+    if (name.ends_with("_today")) today[name + "/" + std::string(o.at("step").as_string())] = o.at("value").to_number<double>();
+  }
+  EXPECT_EQ(today, (std::map<std::string, double>{{"cancellations_requested_today/pick", 1},
+                                                  {"cancellations_requested_today/shipped", 1},
+                                                  {"cancellations_intercepted_today/pick", 1}}))
+      << boost::json::serialize(rows);
   http::PrometheusText text;
   append_kpi_metrics(text, env.stations(), targets, now);
   const auto& m = text.text();
@@ -110,6 +126,8 @@ TEST(StationKpi, WindowsCountWhatTheStationDid) {
   EXPECT_NE(m.find("wedge_station_cancellations_intercepted_total{station=\"st1\",step=\"pick\"} 1\n"),
             std::string::npos) << m;
   EXPECT_NE(m.find("wedge_station_orders_completed_total{station=\"st1\"} 1\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("wedge_station_cancellations_requested_total{station=\"st1\",step=\"shipped\"} 1\n"),
+            std::string::npos) << m;
   EXPECT_NE(m.find("wedge_station_step_duration_seconds_count{station=\"st1\",step=\"pick\"} 1\n"),
             std::string::npos) << m;
   EXPECT_NE(m.find("wedge_kpi_target_missed{kpi=\"refused_scan_rate\",station=\"\"} 1\n"), std::string::npos) << m;

@@ -35,6 +35,8 @@ KpiTracker busy_tracker() {
   k.order_completed("S2");
   k.fulfilled("S2", 600'000);
   k.cancellation_intercepted("", "pick");
+  k.cancellation_requested("", "pick");
+  k.cancellation_requested("S2", "shipped");
   (void)k.close_window(kT0 + 2 * kMinute);
   k.scan("S1", "attention", "");
   k.picked("S1", 1);
@@ -57,6 +59,7 @@ std::string everything(const KpiTracker& k, std::int64_t now) {
     for (const auto& [step, hist] : h.steps) out += "step " + id + step + std::to_string(hist.count()) + "\n";
   }
   for (const auto& f : k.trend("", now)) out += figures(f);
+  for (const auto& f : k.days(now)) out += "day " + figures(f);
   return out;
 }
 
@@ -171,6 +174,28 @@ TEST(KpiTrend, FoldsWindowsIntoTenMinuteBucketsOverEightHours) {
   // Site-wide is every station merged.
   k.picked("S2", 4);
   EXPECT_EQ(k.trend("", now).back().units_picked, 15);
+}
+
+TEST(KpiDays, CountTheLocalDayAcrossStationsWithTheOpenWindows) {
+  auto k = busy_tracker();
+  const auto now = kT0 + 2 * kMinute + 30'000;
+  const auto days = k.days(now);
+  ASSERT_EQ(days.size(), KpiTracker::kDaysKept);
+  const auto& today = days.back();
+  EXPECT_LE(today.start_unix_ms, kT0);
+  EXPECT_EQ(today.end_unix_ms, now);
+  EXPECT_EQ(today.units_picked, 4);  // S1's 3 in a closed window and 1 in the open one
+  EXPECT_EQ(today.cancellations_requested, (std::map<std::string, std::int64_t>{{"pick", 1}, {"shipped", 1}}));
+  EXPECT_EQ(today.cancellations, (std::map<std::string, std::int64_t>{{"pick", 1}}));
+  EXPECT_TRUE(today.step_seconds.empty());  // counts only
+  EXPECT_EQ(days[days.size() - 2].end_unix_ms, today.start_unix_ms);
+  EXPECT_EQ(days[days.size() - 2].units_picked, 0);
+  // Three days later the day is the fourth before today; nine days later it is gone.
+  const auto later = k.days(now + 3 * 24 * 60 * kMinute);
+  ASSERT_EQ(later.size(), KpiTracker::kDaysKept);
+  EXPECT_EQ(later[later.size() - 4].units_picked, 4);
+  EXPECT_EQ(later.back().units_picked, 0);
+  for (const auto& day : k.days(now + 9 * 24 * 60 * kMinute)) EXPECT_EQ(day.units_picked, 0);
 }
 
 class KpiStoreTest : public ::testing::Test {
