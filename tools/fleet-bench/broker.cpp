@@ -48,10 +48,19 @@ std::string last_lines(const std::string& text, std::size_t count) {
 
 }  // namespace
 
-int free_loopback_port() {
+int unused_loopback_port() {
+  constexpr int kFirst = 20000, kSpan = 12000;  // 20000..31999
+  static int next = kFirst + static_cast<int>(::getpid() % 100) * 100;
   asio::io_context io;
-  tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0));
-  return probe.local_endpoint().port();
+  for (int tries = 0; tries < kSpan; ++tries) {
+    const int port = kFirst + (next++ - kFirst) % kSpan;
+    tcp::acceptor probe(io);
+    boost::system::error_code ec;
+    probe.open(tcp::v4(), ec);
+    if (!ec) probe.bind(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port)), ec);
+    if (!ec) return port;
+  }
+  throw std::runtime_error("no free loopback port in 20000..31999");
 }
 
 bool loopback_port_open(int port) {
@@ -84,7 +93,7 @@ std::string BenchBroker::start() {
 std::string BenchBroker::start_mosquitto() {
   Node node;
   node.name = "mosquitto";
-  node.mqtt_port = free_loopback_port();
+  node.mqtt_port = unused_loopback_port();
   node.dir = dir_;
   node.process = std::make_unique<station_bench::ChildProcess>();
   const passwd* pw = ::getpwuid(::geteuid());
@@ -124,7 +133,7 @@ std::string BenchBroker::start_cluster() {
   std::filesystem::create_directories(home);
   if (auto error = write_text(home + "/.erlang.cookie", "WEDGEFLEETBENCHCOOKIE"); !error.empty()) return error;
   ::chmod((home + "/.erlang.cookie").c_str(), 0400);  // Erlang refuses a cookie others can read
-  epmd_port_ = free_loopback_port();
+  epmd_port_ = unused_loopback_port();
   if (auto error = epmd_.start({options_.epmd, "-port", std::to_string(epmd_port_)}, dir_ + "/epmd.log");
       !error.empty())
     return "epmd: " + error;
@@ -133,8 +142,8 @@ std::string BenchBroker::start_cluster() {
   for (int i = 0; i < kClusterNodes; ++i) {
     Node node;
     node.name = fmt::format("fleet{}-{}@localhost", i + 1, epmd_port_);
-    node.mqtt_port = free_loopback_port();
-    node.dist_port = free_loopback_port();
+    node.mqtt_port = unused_loopback_port();
+    node.dist_port = unused_loopback_port();
     node.dir = fmt::format("{}/node{}", dir_, i + 1);
     std::filesystem::create_directories(node.dir);
     if (auto error = write_text(node.dir + "/rabbitmq.conf",

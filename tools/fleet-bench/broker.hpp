@@ -84,8 +84,11 @@ class BenchBroker {
   int ctl_runs_ = 0;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-[[nodiscard]] int free_loopback_port();
+// A TCP port on 127.0.0.1 for a child to bind: free a moment ago, and below the kernel's ephemeral
+// range (ip_local_port_range, 32768.. by default), so that no outgoing connection of the bench, the
+// gateways or another program on the machine takes it before the child binds it. Each call gives
+// another port (from a start that depends on the process id).
+[[nodiscard]] int unused_loopback_port();
 // A connection to 127.0.0.1:port succeeds.
 [[nodiscard]] bool loopback_port_open(int port);
 // Polls `ready` every 50 ms up to `timeout` (set-up only: blocks the calling thread).

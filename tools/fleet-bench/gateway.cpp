@@ -23,7 +23,7 @@ BenchGateway::BenchGateway(boost::asio::any_io_executor executor, int index, std
     p.station_id = fmt::format("st{:02d}", s + 1);
     p.device_id = fmt::format("sc{:02d}", s + 1);
     p.order_id = fmt::format("F-{}-{}", id_, p.station_id);
-    p.kind = station_bench::ScannerKind::tcp_listen;
+    p.kind = station_bench::ScannerKind::tcp_client;
     p.gtins.push_back(station_bench::gtin14(kGtinBase + std::int64_t{index} * 1000 + s));
     p.wrong_gtin = station_bench::gtin14(kGtinBase + std::int64_t{index} * 1000 + 999);
     p.qty_per_line = units;
@@ -38,7 +38,7 @@ std::string BenchGateway::start(const std::string& wedge, const std::string& bro
                               site_, id_, dir_);
   y += fmt::format("log:\n  level: {}\n", log_level);
   y += broker_yaml + fmt::format("  client_id: fleet-{}\n", id_);
-  y += fmt::format("http:\n  listen: 127.0.0.1:{}\n", free_loopback_port());
+  y += fmt::format("http:\n  listen: 127.0.0.1:{}\n", unused_loopback_port());
   y += "devices:\n";
   for (auto& scanner : scanners_) {
     if (auto error = scanner->prepare(); !error.empty()) return scanner->device_id() + ": " + error;

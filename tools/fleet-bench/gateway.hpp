@@ -2,9 +2,12 @@
 //
 // Its configuration: site `site`, gateway `gwNN`, `broker.client_id: fleet-gwNN` (the same in
 // every point, so a cluster keeps one command session per gateway rather than one per point), its
-// own state dir and HTTP port, M pick-only stations `stNN` each with a TCP scanner `scNN` in listen
-// mode (the daemon listens, the bench dials it, as a network scanner does). Each station gets one
-// order with one line long enough that it never completes during the run.
+// own state dir and HTTP port, M pick-only stations `stNN` each with a TCP scanner `scNN` in client
+// mode: the bench listens on a port it holds from the start and the daemon dials it. (In listen
+// mode the bench would dial ports that nobody holds until the daemon binds them, and with hundreds
+// of scanners retrying, a dial whose ephemeral source port equals its target connects the socket
+// to itself; it happened.) Each station gets one order with one line long enough that it never
+// completes during the run.
 // Main (loop) thread only.
 #pragma once
 
@@ -30,7 +33,7 @@ class BenchGateway {
 
   // Picks each scanner's port, writes the configuration and starts the daemon. "" or why not.
   [[nodiscard]] std::string start(const std::string& wedge, const std::string& broker_yaml, const std::string& log_level);
-  // The bench dials every scanner port (retrying until the daemon listens).
+  // The bench accepts every scanner connection from the daemon.
   void start_scanners();
   [[nodiscard]] bool scanners_connected() const;
   // SIGTERM, without waiting (stop() waits).

@@ -21,24 +21,34 @@ std::string verdict(bool ok) { return ok ? "PASS" : "MISS"; }
 
 std::string mb(std::optional<std::int64_t> kb) { return kb ? fmt::format("{:.1f}", static_cast<double>(*kb) / 1024.0) : "?"; }
 
+double mean_gateway_cpu(const PointFigures& p) {
+  double sum = 0;
+  for (const auto& g : p.per_gateway) sum += g.cpu_percent;
+  return p.per_gateway.empty() ? 0 : sum / static_cast<double>(p.per_gateway.size());
+}
+
+std::int64_t max_gateway_hwm_kb(const PointFigures& p) {
+  std::int64_t max = 0;
+  for (const auto& g : p.per_gateway) max = std::max(max, g.vm_hwm_kb.value_or(0));
+  return max;
+}
+
 // One format for the header and the rows: the columns line up.
 constexpr const char* kColumns = "{:<9} {:>3} {:>8} {:>9} {:>8} {:>8} {:>10} {:>9} {:<4} {:>6} {:>5} {:>5} {:<4} {:>11} {:>7} "
                                  "{:>11} {:<4} {:>11} {:>10}  {}";
 
 std::string table_header() {
   return fmt::format(kColumns, "broker", "N", "scans/s", "events/s", "p50 ms", "p99 ms", "fsync p99", "p99 limit", "",
-                     "lost", "dup", "gaps", "", "gw CPU% avg", "max", "gw RSS MB", "", "broker CPU%", "bench CPU%", "load");
+                     "lost", "dup", "gaps", "", "gw CPU% avg", "max", "RSS MB max", "", "broker CPU%", "bench CPU%", "load");
 }
 
 std::string table_row(const PointFigures& p) {
-  double cpu_sum = 0, cpu_max = 0;
+  double cpu_max = 0;
   std::optional<std::int64_t> hwm_max;
   for (const auto& g : p.per_gateway) {
-    cpu_sum += g.cpu_percent;
     cpu_max = std::max(cpu_max, g.cpu_percent);
     if (g.vm_hwm_kb) hwm_max = std::max(hwm_max.value_or(0), *g.vm_hwm_kb);
   }
-  const double cpu_mean = p.per_gateway.empty() ? 0 : cpu_sum / static_cast<double>(p.per_gateway.size());
   const bool probed = p.fsync && p.fsync->syncs.count() > 0;
   const auto limit = p.latency_limit_ms();
   return fmt::format(kColumns, to_string(p.broker), fmt::format("{}{}", p.gateways, p.node_killed ? "k" : ""),
@@ -46,9 +56,53 @@ std::string table_row(const PointFigures& p) {
                      fmt::format("{:.2f}", p.latency.percentile_ms(50)), fmt::format("{:.2f}", p.latency.percentile_ms(99)),
                      probed ? fmt::format("{:.2f}", p.fsync->syncs.percentile_ms(99)) : "?",
                      limit ? fmt::format("{:.1f}", *limit) : "n/a", limit ? verdict(*p.latency_ok()) : "", p.lost(),
-                     p.duplicates(), p.seq_gaps(), verdict(p.lost_ok()), fmt::format("{:.1f}", cpu_mean),
+                     p.duplicates(), p.seq_gaps(), verdict(p.lost_ok()), fmt::format("{:.1f}", mean_gateway_cpu(p)),
                      fmt::format("{:.1f}", cpu_max), mb(hwm_max), verdict(p.rss_ok()),
                      fmt::format("{:.1f}", p.broker_cpu_percent), fmt::format("{:.1f}", p.bench_cpu_percent), p.load);
+}
+
+// What a site of kSiteStations stations would need on `broker`, extrapolated linearly from the
+// run's points without a killed node: per gateway, the largest N's mean CPU and peak RSS; for the
+// broker, a fixed part and a part per event, from the line through the smallest and the largest N.
+void print_sizing(const std::vector<PointFigures>& points, BrokerKind broker) {
+  constexpr int kSiteStations = 2000;
+  const PointFigures* lo = nullptr;
+  const PointFigures* hi = nullptr;
+  for (const auto& p : points) {
+    if (p.broker != broker || p.node_killed || p.events_per_s <= 0) continue;
+    if (!lo || p.gateways < lo->gateways) lo = &p;
+    if (!hi || p.gateways > hi->gateways) hi = &p;
+  }
+  if (!hi) return;
+  const double gw_cpu = mean_gateway_cpu(*hi);  // % of a core
+  const double gw_events = hi->events_per_s / hi->gateways;
+  const double gw_mb = static_cast<double>(max_gateway_hwm_kb(*hi)) / 1024.0;
+  const double per_station_rate = hi->scans_per_s / (hi->gateways * hi->stations);
+  // 1 % of a core is 10 ms of CPU per second.
+  double broker_ms_per_event = hi->broker_cpu_percent * 10.0 / hi->events_per_s;
+  double broker_fixed = 0;
+  std::string broker_basis = fmt::format("all of the N = {} row counted per event", hi->gateways);
+  if (lo != hi && hi->events_per_s > lo->events_per_s) {
+    const double slope = (hi->broker_cpu_percent - lo->broker_cpu_percent) * 10.0 / (hi->events_per_s - lo->events_per_s);
+    const double fixed = lo->broker_cpu_percent - slope / 10.0 * lo->events_per_s;
+    // A noisy pair (the smaller N's broker busier) gives no line: then everything counts per event.
+    if (slope > 0 && fixed >= 0) {
+      broker_ms_per_event = slope;
+      broker_fixed = fixed;
+      broker_basis = fmt::format("the line through N = {} and N = {}", lo->gateways, hi->gateways);
+    }
+  }
+  const int site_gateways = (kSiteStations + hi->stations - 1) / hi->stations;
+  const double site_events = kSiteStations * per_station_rate;
+  std::printf("  %s: a gateway of %d stations used %.1f %% of a core (%.3f ms CPU per event) and at most %.1f MB at\n"
+              "    %.1f events/s (the N = %d row); the broker %.1f %% of a core fixed + %.4f ms CPU per event (%s)\n"
+              "    -> %d stations at %.2f scans/s each: %d gateways, %.0f events/s; the gateways %.2f cores and %.2f GB\n"
+              "       in all (spread over their hosts); the broker %.2f cores\n",
+              std::string(to_string(broker)).c_str(), hi->stations, gw_cpu, gw_cpu * 10.0 / gw_events, gw_mb, gw_events,
+              hi->gateways, broker_fixed, broker_ms_per_event,
+              broker_basis.c_str(),
+              kSiteStations, per_station_rate, site_gateways, site_events, site_gateways * gw_cpu / 100.0,
+              site_gateways * gw_mb / 1024.0, (broker_fixed + broker_ms_per_event / 10.0 * site_events) / 100.0);
 }
 
 }  // namespace
@@ -124,6 +178,8 @@ int print_summary(const std::vector<PointFigures>& points, double elapsed_s) {
     std::printf("%s\n", table_row(p).c_str());
     all_ok = all_ok && p.lost_ok() && p.rss_ok() && p.latency_ok().value_or(true);
   }
+  std::printf("sizing, extrapolated linearly from the figures above:\n");
+  for (const auto broker : {BrokerKind::mosquitto, BrokerKind::cluster}) print_sizing(points, broker);
   std::printf("targets: %s   the whole bench took %.0f min %.0f s\n",
               all_ok ? "all met" : "MISSED (see MISS above)", std::floor(elapsed_s / 60), std::fmod(elapsed_s, 60));
   std::fflush(stdout);
