@@ -149,8 +149,11 @@ std::string BenchBroker::start_cluster() {
     if (auto error = write_text(node.dir + "/rabbitmq.conf",
                                 fmt::format("listeners.tcp = none\nmqtt.listeners.tcp.default = 127.0.0.1:{}\n"
                                             "mqtt.allow_anonymous = true\nmqtt.durable_queue_type = quorum\n"
-                                            "log.console = true\nlog.console.level = warning\nlog.file = false\n",
-                                            node.mqtt_port));
+                                            "log.console = true\nlog.console.level = warning\nlog.file = false\n{}",
+                                            node.mqtt_port,
+                                            options_.rabbitmq_prefetch
+                                                ? fmt::format("mqtt.prefetch = {}\n", *options_.rabbitmq_prefetch)
+                                                : std::string()));
         !error.empty())
       return error;
     if (auto error = write_text(node.dir + "/enabled_plugins", "[rabbitmq_mqtt].\n"); !error.empty()) return error;

@@ -50,7 +50,7 @@ std::string_view to_string(BrokerKind kind) { return kind == BrokerKind::mosquit
 std::string fleet_usage_text() {
   return "usage: fleet-bench --wedge PATH [--brokers mosquitto,cluster] [--n 1,2,5,10,20] [--stations M]\n"
          "                   [--rate SCANS_PER_S] [--warmup S] [--seconds S] [--drain-timeout S]\n"
-         "                   [--no-kill-row] [--kill-n N] [--per-gateway] [--log-level L]\n"
+         "                   [--no-kill-row] [--kill-n N] [--per-gateway] [--log-level L] [--rabbitmq-prefetch N]\n"
          "                   [--mosquitto PATH] [--rabbitmq-bin DIR] [--epmd PATH] [--work-dir DIR] [--keep-work-dir]\n"
          "For each broker (one mosquitto; a three-node RabbitMQ cluster on loopback) and each N: starts N\n"
          "gateway daemons of M pick stations each (TCP scanners in listen mode), one pick list per station,\n"
@@ -99,7 +99,9 @@ FleetParseResult parse_fleet_options(const std::vector<std::string>& args) {
       .value("warmup", [&](const std::string& v) { o.warmup_s = number_in("warmup", v, 0, 600); })
       .value("seconds", [&](const std::string& v) { o.seconds = number_in("seconds", v, 1, 3600); })
       .value("drain-timeout", [&](const std::string& v) { o.drain_timeout_s = number_in("drain-timeout", v, 1, 600); })
-      .value("kill-n", [&](const std::string& v) { o.kill_n = integer_in("kill-n", v, 1, 99); });
+      .value("kill-n", [&](const std::string& v) { o.kill_n = integer_in("kill-n", v, 1, 99); })
+      .value("rabbitmq-prefetch",
+             [&](const std::string& v) { o.rabbitmq_prefetch = integer_in("rabbitmq-prefetch", v, 0, 65535); });
   try {
     flags.apply(args);
   } catch (const tools::po::error& e) {

@@ -29,6 +29,7 @@ struct FleetOptions {
   bool kill_row = true;      // on the cluster: one more point with a node killed mid-window
   std::optional<int> kill_n;  // its N; unset: the largest N
   std::string log_level = "info";
+  std::optional<int> rabbitmq_prefetch;  // mqtt.prefetch of the cluster's nodes; unset: RabbitMQ's default
   bool per_gateway = false;  // one line per gateway under each row
 };
 

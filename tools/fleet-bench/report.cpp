@@ -69,22 +69,24 @@ void print_sizing(const std::vector<PointFigures>& points, BrokerKind broker) {
   const PointFigures* lo = nullptr;
   const PointFigures* hi = nullptr;
   for (const auto& p : points) {
-    if (p.broker != broker || p.node_killed || p.events_per_s <= 0) continue;
+    if (p.broker != broker || p.node_killed || p.scans_per_s <= 0) continue;
     if (!lo || p.gateways < lo->gateways) lo = &p;
     if (!hi || p.gateways > hi->gateways) hi = &p;
   }
   if (!hi) return;
   const double gw_cpu = mean_gateway_cpu(*hi);  // % of a core
-  const double gw_events = hi->events_per_s / hi->gateways;
+  // Costs per event are per event the gateways made and the broker took in: one per scan (those
+  // rows lose none), whether or not the OMS kept up within the window.
+  const double gw_events = hi->scans_per_s / hi->gateways;
   const double gw_mb = static_cast<double>(max_gateway_hwm_kb(*hi)) / 1024.0;
   const double per_station_rate = hi->scans_per_s / (hi->gateways * hi->stations);
   // 1 % of a core is 10 ms of CPU per second.
-  double broker_ms_per_event = hi->broker_cpu_percent * 10.0 / hi->events_per_s;
+  double broker_ms_per_event = hi->broker_cpu_percent * 10.0 / hi->scans_per_s;
   double broker_fixed = 0;
   std::string broker_basis = fmt::format("all of the N = {} row counted per event", hi->gateways);
-  if (lo != hi && hi->events_per_s > lo->events_per_s) {
-    const double slope = (hi->broker_cpu_percent - lo->broker_cpu_percent) * 10.0 / (hi->events_per_s - lo->events_per_s);
-    const double fixed = lo->broker_cpu_percent - slope / 10.0 * lo->events_per_s;
+  if (lo != hi && hi->scans_per_s > lo->scans_per_s) {
+    const double slope = (hi->broker_cpu_percent - lo->broker_cpu_percent) * 10.0 / (hi->scans_per_s - lo->scans_per_s);
+    const double fixed = lo->broker_cpu_percent - slope / 10.0 * lo->scans_per_s;
     // A noisy pair (the smaller N's broker busier) gives no line: then everything counts per event.
     if (slope > 0 && fixed >= 0) {
       broker_ms_per_event = slope;
@@ -95,7 +97,7 @@ void print_sizing(const std::vector<PointFigures>& points, BrokerKind broker) {
   const int site_gateways = (kSiteStations + hi->stations - 1) / hi->stations;
   const double site_events = kSiteStations * per_station_rate;
   std::printf("  %s: a gateway of %d stations used %.1f %% of a core (%.3f ms CPU per event) and at most %.1f MB at\n"
-              "    %.1f events/s (the N = %d row); the broker %.1f %% of a core fixed + %.4f ms CPU per event (%s)\n"
+              "    %.1f scans/s (the N = %d row); the broker %.1f %% of a core fixed + %.4f ms CPU per event (%s)\n"
               "    -> %d stations at %.2f scans/s each: %d gateways, %.0f events/s; the gateways %.2f cores and %.2f GB\n"
               "       in all (spread over their hosts); the broker %.2f cores\n",
               std::string(to_string(broker)).c_str(), hi->stations, gw_cpu, gw_cpu * 10.0 / gw_events, gw_mb, gw_events,
