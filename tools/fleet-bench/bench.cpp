@@ -387,7 +387,10 @@ asio::awaitable<bool> FleetBench::measure(PointFigures& figures, bool kill_node)
     if (gateway_cpu[g] && end) gf.cpu_percent = percent(end->total() - gateway_cpu[g]->total(), ticks_per_s, figures.window_s);
     figures.per_gateway.push_back(std::move(gf));
   }
-  figures.broker_cpu_percent = percent(broker_->cpu_ticks_since_mark(), ticks_per_s, figures.window_s);
+  for (const auto ticks : broker_->cpu_ticks_since_mark()) {
+    figures.broker_node_cpu_percent.push_back(percent(ticks, ticks_per_s, figures.window_s));
+    figures.broker_cpu_percent += figures.broker_node_cpu_percent.back();
+  }
   if (const auto end = station_bench::read_cpu_ticks(::getpid()); bench_cpu && end)
     figures.bench_cpu_percent = percent(end->total() - bench_cpu->total(), ticks_per_s, figures.window_s);
   probe.stop();

@@ -274,10 +274,10 @@ void BenchBroker::mark_cpu() {
   for (auto& n : nodes_) n.mark = read_node(n);
 }
 
-std::int64_t BenchBroker::cpu_ticks_since_mark() {
-  std::int64_t sum = 0;
-  for (auto& n : nodes_) sum += read_node(n).total() - n.mark.total();
-  return sum;
+std::vector<std::int64_t> BenchBroker::cpu_ticks_since_mark() {
+  std::vector<std::int64_t> ticks;
+  for (auto& n : nodes_) ticks.push_back(read_node(n).total() - n.mark.total());
+  return ticks;
 }
 
 }  // namespace wedge::fleet_bench

@@ -52,8 +52,8 @@ class BenchBroker {
   // False with the reason when a node that was not killed has exited.
   [[nodiscard]] bool alive(std::string& why);
   void mark_cpu();
-  // CPU ticks of every node since mark_cpu() (a killed node: up to its kill).
-  [[nodiscard]] std::int64_t cpu_ticks_since_mark();
+  // CPU ticks of each node since mark_cpu() (a killed node: up to its kill).
+  [[nodiscard]] std::vector<std::int64_t> cpu_ticks_since_mark();
 
  private:
   struct Node {

@@ -50,7 +50,7 @@ std::string_view to_string(BrokerKind kind) { return kind == BrokerKind::mosquit
 std::string fleet_usage_text() {
   return "usage: fleet-bench --wedge PATH [--brokers mosquitto,cluster] [--n 1,2,5,10,20] [--stations M]\n"
          "                   [--rate SCANS_PER_S] [--warmup S] [--seconds S] [--drain-timeout S]\n"
-         "                   [--no-kill-row] [--kill-n N] [--per-gateway] [--log-level L] [--rabbitmq-prefetch N]\n"
+         "                   [--no-kill-row] [--kill-n N] [--no-per-gateway] [--log-level L] [--rabbitmq-prefetch N]\n"
          "                   [--mosquitto PATH] [--rabbitmq-bin DIR] [--epmd PATH] [--work-dir DIR] [--keep-work-dir]\n"
          "For each broker (one mosquitto; a three-node RabbitMQ cluster on loopback) and each N: starts N\n"
          "gateway daemons of M pick stations each (TCP scanners in listen mode), one pick list per station,\n"
@@ -58,7 +58,8 @@ std::string fleet_usage_text() {
          "window, and an OMS subscriber (QoS 1, in this process) receives the events. Prints per N: events/s\n"
          "at the OMS, scan->OMS p50/p99, the same-run fsync p99, the OMS ledger per gateway (lost,\n"
          "duplicates, seq gaps), CPU and peak RSS per gateway, the broker's and this process's CPU; on the\n"
-         "cluster one more row with node 1 killed (SIGKILL) in the middle of the window.\n"
+         "cluster one more row with node 1 killed (SIGKILL) in the middle of the window. Under each row a line\n"
+         "per gateway (--no-per-gateway: only those with something lost, duplicated or over the RSS target).\n"
          "Defaults: both brokers, N = 1,2,5,10,20, M = 25, 1 scan/s, warm-up 5 s, 20 s measured, drain 15 s,\n"
          "kill row at the largest N, log level info.\n"
          "Targets: 0 lost (and no seq gap) at every N; on mosquitto scan->OMS p99 <= 3 x fsync p99 + 5 ms\n"
@@ -73,7 +74,7 @@ FleetParseResult parse_fleet_options(const std::vector<std::string>& args) {
   flags.flag("help,h", [&] { result.help = true; })
       .flag("keep-work-dir", [&] { o.keep_work_dir = true; })
       .flag("no-kill-row", [&] { o.kill_row = false; })
-      .flag("per-gateway", [&] { o.per_gateway = true; })
+      .flag("no-per-gateway", [&] { o.per_gateway = false; })
       .value("wedge", [&](const std::string& v) { o.wedge = v; })
       .value("mosquitto", [&](const std::string& v) { o.mosquitto = v; })
       .value("rabbitmq-bin", [&](const std::string& v) { o.rabbitmq_bin = v; })

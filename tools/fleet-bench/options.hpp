@@ -30,7 +30,7 @@ struct FleetOptions {
   std::optional<int> kill_n;  // its N; unset: the largest N
   std::string log_level = "info";
   std::optional<int> rabbitmq_prefetch;  // mqtt.prefetch of the cluster's nodes; unset: RabbitMQ's default
-  bool per_gateway = false;  // one line per gateway under each row
+  bool per_gateway = true;  // one line per gateway under each row (else only those with a problem)
 };
 
 struct FleetParseResult {

@@ -159,7 +159,13 @@ void print_point(const PointFigures& p, bool per_gateway) {
                 "%.2f, max %.2f ms over %zu syncs\n",
                 p.fsync->rate_hz, p.fsync->syncs.percentile_ms(50), p.fsync->syncs.percentile_ms(99), p.fsync->syncs.max_ms(),
                 p.fsync->syncs.count());
-  std::printf("    scan->OMS max %.2f ms\n", p.latency.max_ms());
+  std::printf("    scan->OMS max %.2f ms", p.latency.max_ms());
+  if (p.broker_node_cpu_percent.size() > 1) {
+    std::printf("; broker CPU by node:");
+    for (std::size_t i = 0; i < p.broker_node_cpu_percent.size(); ++i)
+      std::printf(" %zu: %.1f%%", i + 1, p.broker_node_cpu_percent[i]);
+  }
+  std::printf("\n");
   for (const auto& g : p.per_gateway) {
     const bool notable = g.lost || g.duplicates || g.seq_gaps || g.unknown_scans || (g.vm_hwm_kb && *g.vm_hwm_kb > kRssLimitKb);
     if (!per_gateway && !notable) continue;

@@ -45,6 +45,7 @@ struct PointFigures {
   std::optional<station_bench::FsyncProbeResult> fsync;
   std::vector<GatewayFigures> per_gateway;
   double broker_cpu_percent = 0;  // all nodes, of one core
+  std::vector<double> broker_node_cpu_percent;  // each node
   double bench_cpu_percent = 0;   // this process: load generator, OMS subscriber, fsync probe
   std::int64_t send_failures = 0;
   bool drained = false;
