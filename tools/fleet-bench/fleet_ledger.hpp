@@ -1,5 +1,5 @@
 // FleetLedger: what the OMS subscriber saw of one fleet point, per gateway, the way an OMS keeps
-// its books (docs/mqtt-api.md, "Delivery"): every envelope (events and telemetry share one `seq`
+// its books (docs/mqtt-api.md, "Delivery promise"): every envelope (events and telemetry share one `seq`
 // line per gateway) is de-duplicated by `id`; a `seq` missing between 1 and the highest one seen is
 // a gap (a fresh gateway starts at seq 1); every scan the bench wrote is matched by its barcode to
 // the first pick.item_picked that names it (its receipt time), and a scan with none is lost.
