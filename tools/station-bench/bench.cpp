@@ -7,7 +7,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,6 +18,7 @@
 #include <fstream>
 #include <random>
 
+#include "tools/station-bench/bench_loop.hpp"
 #include "tools/station-bench/clock.hpp"
 #include "tools/station-bench/order_history.hpp"
 
@@ -75,30 +75,13 @@ StationBench::StationBench(Options options) : options_(std::move(options)) { fac
 StationBench::~StationBench() { shut_down(); }
 
 int StationBench::run() {
-  asio::signal_set signals(io_, SIGINT, SIGTERM);
-  signals.async_wait([this](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    std::fprintf(stderr, "station-bench: interrupted, stopping the daemon and the broker\n");
-    interrupted_ = true;
-    end_timer_.cancel();
-  });
-  int code = 1;
-  asio::co_spawn(io_, main_flow(), [&](std::exception_ptr error, int result) {
-    if (error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "station-bench: %s\n", e.what());
-      }
-      result = 1;
-    }
-    code = interrupted_ ? 130 : result;
-    signals.cancel();
-    shut_down();
-    io_.stop();
-  });
-  io_.run();
-  return code;
+  return run_bench_flow(
+      io_, "station-bench", "stopping the daemon and the broker", main_flow(),
+      [this] {
+        interrupted_ = true;
+        end_timer_.cancel();
+      },
+      [this] { shut_down(); });
 }
 
 void StationBench::shut_down() {
@@ -136,27 +119,9 @@ bool StationBench::children_alive(std::string& why) {
 
 asio::awaitable<bool> StationBench::wait_for(const std::function<bool()>& ready, std::chrono::milliseconds timeout,
                                              std::string_view what, bool report_timeout) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!ready()) {
-    std::string why;
-    if (interrupted_) co_return false;
-    if (!children_alive(why)) {
-      std::fprintf(stderr, "station-bench: while waiting for %.*s: %s\n", static_cast<int>(what.size()), what.data(),
-                   why.c_str());
-      co_return false;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      if (!report_timeout) co_return false;
-      std::fprintf(stderr, "station-bench: timed out after %lld ms waiting for %.*s\n",
-                   static_cast<long long>(timeout.count()), static_cast<int>(what.size()), what.data());
-      co_return false;
-    }
-    timer.expires_after(10ms);
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
-  co_return true;
+  co_return co_await wait_until_ready(
+      ready, timeout, what, report_timeout,
+      [this](std::string& why) { return !interrupted_ && children_alive(why); }, "station-bench");
 }
 
 std::string StationBench::start_broker() {

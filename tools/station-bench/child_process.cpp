@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <thread>
 
 namespace wedge::station_bench {
@@ -16,7 +18,8 @@ ChildProcess::~ChildProcess() {
   if (pid_ > 0 && !status_) stop(std::chrono::seconds(2));
 }
 
-std::string ChildProcess::start(const std::vector<std::string>& argv, const std::string& log_path) {
+std::string ChildProcess::start(const std::vector<std::string>& argv, const std::string& log_path,
+                                const std::vector<std::string>& extra_env) {
   if (argv.empty()) return "no program given";
   // Everything the child needs is prepared before fork: between fork and exec only
   // async-signal-safe calls are allowed (Paho's threads may exist already).
@@ -24,6 +27,18 @@ std::string ChildProcess::start(const std::vector<std::string>& argv, const std:
   args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> env_text = extra_env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const auto name = entry.substr(0, entry.find('=') + 1);
+    const bool replaced = std::any_of(extra_env.begin(), extra_env.end(),
+                                      [&](const std::string& x) { return std::string_view(x).starts_with(name); });
+    if (!replaced) env_text.emplace_back(entry);
+  }
+  std::vector<char*> env;
+  env.reserve(env_text.size() + 1);
+  for (auto& e : env_text) env.push_back(e.data());
+  env.push_back(nullptr);
   const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return "cannot open " + log_path + ": " + std::strerror(errno);
   const pid_t parent = ::getpid();
@@ -41,7 +56,7 @@ std::string ChildProcess::start(const std::vector<std::string>& argv, const std:
     if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), env.data());
     static constexpr char kMessage[] = "station-bench: exec failed\n";
     [[maybe_unused]] auto written = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
     ::_exit(127);

@@ -22,9 +22,11 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  // Starts argv[0] (a path, not looked up in PATH). Returns "" or why it could not start; an exec
-  // failure shows up as exit status 127 and a line in the log.
-  [[nodiscard]] std::string start(const std::vector<std::string>& argv, const std::string& log_path);
+  // Starts argv[0] (a path, not looked up in PATH) with the bench's environment plus `extra_env`
+  // ("NAME=value", each replacing a variable of that name). Returns "" or why it could not start;
+  // an exec failure shows up as exit status 127 and a line in the log.
+  [[nodiscard]] std::string start(const std::vector<std::string>& argv, const std::string& log_path,
+                                  const std::vector<std::string>& extra_env = {});
   pid_t pid() const { return pid_; }
   // False once the child has exited (reaped here); its status is then in exit_status().
   bool running();

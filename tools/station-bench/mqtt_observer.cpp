@@ -7,10 +7,12 @@
 
 namespace wedge::station_bench {
 
-MqttObserver::MqttObserver(boost::asio::any_io_executor loop, const std::string& uri, MessageHandler handler)
+MqttObserver::MqttObserver(boost::asio::any_io_executor loop, const std::string& uri, MessageHandler handler,
+                           const std::string& client_id)
     : loop_(std::move(loop)),
       handler_(std::move(handler)),
-      client_(std::make_unique<mqtt::async_client>(uri, "station-bench-" + std::to_string(::getpid()))) {
+      client_(std::make_unique<mqtt::async_client>(
+          uri, client_id.empty() ? "station-bench-" + std::to_string(::getpid()) : client_id)) {
   std::weak_ptr<bool> alive = alive_;
   client_->set_message_callback([this, alive](mqtt::const_message_ptr message) {
     const std::int64_t received_ns = mono_ns();

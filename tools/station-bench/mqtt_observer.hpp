@@ -26,8 +26,9 @@ class MqttObserver {
  public:
   using MessageHandler = std::function<void(const std::string& topic, const std::string& payload, std::int64_t received_ns)>;
 
-  // `uri` as Paho takes it: tcp://127.0.0.1:1883.
-  MqttObserver(boost::asio::any_io_executor loop, const std::string& uri, MessageHandler handler);
+  // `uri` as Paho takes it: tcp://127.0.0.1:1883. `client_id` empty: station-bench-<pid>.
+  MqttObserver(boost::asio::any_io_executor loop, const std::string& uri, MessageHandler handler,
+               const std::string& client_id = "");
   ~MqttObserver();
   MqttObserver(const MqttObserver&) = delete;
   MqttObserver& operator=(const MqttObserver&) = delete;

@@ -19,6 +19,9 @@ struct CpuTicks {
 };
 
 [[nodiscard]] std::optional<CpuTicks> read_cpu_ticks(pid_t pid);
+// The sum over every process of process group `pgid` (a broker that runs as a script and its
+// children, e.g. a RabbitMQ node); nullopt when the group has no process left.
+[[nodiscard]] std::optional<CpuTicks> read_group_cpu_ticks(pid_t pgid);
 // A "Key:   123 kB" line of /proc/<pid>/status, in kB.
 [[nodiscard]] std::optional<std::int64_t> read_status_kb(pid_t pid, std::string_view key);
 [[nodiscard]] long clock_ticks_per_second();
