@@ -69,10 +69,11 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
-// The configuration of the stations that take the commands: pick stations without devices.
+// The configuration of the stations that take the commands: pick stations without devices. The
+// stations never see the broker (the link above does): its uri here only satisfies the schema.
 wedge::config::Config station_config(const wedge::mqtt::LinkOptions& options, const std::vector<std::string>& ids) {
   std::string yaml = "site: " + options.site + "\ngateway: " + options.gateway + "\nstate_dir: " + options.state_dir +
-                     "\nbroker:\n  uri: " + options.broker_uri + "\nstations:\n";
+                     "\nbroker:\n  uri: mqtt://127.0.0.1:1883\nstations:\n";
   for (const auto& id : ids) yaml += "  - {id: " + id + ", steps: [pick]}\n";
   auto loaded = wedge::config::parse_config(yaml, "uplink-runner.yaml", options.state_dir);
   if (!loaded.config) {

@@ -48,7 +48,9 @@ void deliver_all(StationEnv& env, const std::vector<Expect>& steps) {
       EXPECT_EQ(reply.code ? std::string(commands::to_string(*reply.code)) : "", step.code) << step.id;
       EXPECT_FALSE(delivery.outcome.has_value()) << step.id << ": a rejected command went to the stations";
     }
-    if (!step.reason.empty()) EXPECT_EQ(reply.reason, step.reason) << step.id;
+    if (!step.reason.empty()) {
+      EXPECT_EQ(reply.reason, step.reason) << step.id;
+    }
   }
 }
 
