@@ -116,22 +116,23 @@ std::string_view to_string(RejectCode code) noexcept {
 }
 
 ParseResult oversized_command(std::string_view topic_type, std::size_t payload_bytes, std::size_t max_bytes) {
-  ParseResult result;
-  result.rejection.type = std::string(topic_type);
-  result.rejection.code = RejectCode::too_large;
-  result.rejection.reason = fmt::format("command of {} bytes exceeds the limit of {} bytes", payload_bytes, max_bytes);
-  return result;
+  Rejection rejection;
+  rejection.type = std::string(topic_type);
+  rejection.code = RejectCode::too_large;
+  rejection.reason = fmt::format("command of {} bytes exceeds the limit of {} bytes", payload_bytes, max_bytes);
+  return rejection;
 }
 
 ParseResult parse_command(std::string_view topic_type, std::string_view payload, std::size_t max_bytes) {
   if (payload.size() > max_bytes) return oversized_command(topic_type, payload.size(), max_bytes);
-  ParseResult result;
-  auto reject = [&result](RejectCode code, std::string reason) {
-    result.rejection.code = code;
-    result.rejection.reason = std::move(reason);
-    return result;
+  // Filled in as the message is read, so that every rejection names what could be read of it.
+  Rejection rejection;
+  auto reject = [&rejection](RejectCode code, std::string reason) -> ParseResult {
+    rejection.code = code;
+    rejection.reason = std::move(reason);
+    return rejection;
   };
-  result.rejection.type = std::string(topic_type);
+  rejection.type = std::string(topic_type);
   boost::system::error_code ec;
   json::value doc = json::parse(payload, ec);
   if (ec) return reject(RejectCode::malformed_json, fmt::format("payload is not valid JSON ({})", ec.message()));
@@ -141,7 +142,7 @@ ParseResult parse_command(std::string_view topic_type, std::string_view payload,
   // Read the id first so that every later rejection can name the command it answers.
   Command command;
   if (auto fail = require_id(obj, "id", command.id)) return reject(fail->code, fail->reason);
-  result.rejection.command_id = command.id;
+  rejection.command_id = command.id;
 
   const auto* schema = obj.if_contains("schema");
   if (schema == nullptr) return reject(RejectCode::missing_field, "field 'schema' is required");
@@ -158,7 +159,7 @@ ParseResult parse_command(std::string_view topic_type, std::string_view payload,
   if (type == nullptr) return reject(RejectCode::missing_field, "field 'type' is required");
   if (!type->is_string()) return reject(RejectCode::invalid_field, "field 'type' must be a string");
   const std::string type_name(type->get_string());
-  result.rejection.type = type_name;
+  rejection.type = type_name;
   const auto parsed_type = command_type_from(type_name);
   if (!parsed_type) return reject(RejectCode::unknown_type, fmt::format("unknown command type '{}'", type_name));
   if (type_name != topic_type) {
@@ -197,8 +198,21 @@ ParseResult parse_command(std::string_view topic_type, std::string_view payload,
   }
   command.data_json = json::serialize(*data);
   command.payload = std::string(payload);
-  result.command = std::move(command);
-  return result;
+  return command;
+}
+
+Rejection order_rejection(const Command& command, const core::Error& error) {
+  Rejection rejection;
+  switch (error.code) {
+    case core::Errc::not_found: rejection.code = RejectCode::unknown_order; break;
+    case core::Errc::already_exists: rejection.code = RejectCode::order_exists; break;
+    case core::Errc::failed_precondition: rejection.code = RejectCode::invalid_state; break;
+    default: rejection.code = RejectCode::storage_error; break;
+  }
+  rejection.reason = error.reason;
+  rejection.command_id = command.id;
+  rejection.type = std::string(to_string(command.type));
+  return rejection;
 }
 
 Reply accepted_reply(const Command& command, bool duplicate) {

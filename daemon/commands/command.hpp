@@ -1,15 +1,20 @@
 // OMS commands: parsing and validation of one command message (docs/mqtt-api.md, "Commands").
 //
 // parse_command() is a pure function: it never throws, whatever the bytes, and returns either a
-// Command or a Rejection with a machine-readable code and a human sentence. Checks that need the
-// order table (unknown order, wrong state, duplicate id) live in CommandStore. reply_json() renders
-// the message published on the ack topic. Any thread.
+// Command or a Rejection with a machine-readable code and a human sentence. The duplicate-id check
+// is the CommandJournal's (commands.db); the checks that need the order's state (unknown order,
+// order exists, wrong state) are the stations' (stations.db), which answer them as a core::Status
+// that order_rejection() turns into the wire's code. reply_json() renders the message published on
+// the ack topic. Any thread.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "daemon/core/result.hpp"
 
 namespace wedge::commands {
 
@@ -53,11 +58,13 @@ struct Command {
   std::string payload;    // the message as received
 };
 
-struct ParseResult {
-  std::optional<Command> command;  // set when valid
-  Rejection rejection;             // meaningful when !command
-  explicit operator bool() const { return command.has_value(); }
-};
+// core::Result's error for boost::system::result: value() of a rejection is a programming error.
+[[noreturn]] inline void throw_exception_from_error(const Rejection& rejection, const boost::source_location&) {
+  throw std::runtime_error(std::string(to_string(rejection.code)) + ": " + rejection.reason);
+}
+
+// The command, or the Rejection that answers it (core::Result with the wire's richer error).
+using ParseResult = core::Result<Command, Rejection>;
 
 // `topic_type` is the last level(s) of the command topic ({base}/cmd/{type}).
 ParseResult parse_command(std::string_view topic_type, std::string_view payload, std::size_t max_bytes);
@@ -73,6 +80,11 @@ struct Reply {
   std::string reason;
   bool duplicate = false;          // the command id was already accepted earlier
 };
+
+// The rejection of `command` for a failed order check of the stations: not_found → unknown_order,
+// already_exists → order_exists, failed_precondition → invalid_state; any other code (the stations
+// could not read stations.db) → storage_error, which asks the OMS to retry.
+Rejection order_rejection(const Command& command, const core::Error& error);
 
 Reply accepted_reply(const Command& command, bool duplicate);
 Reply rejected_reply(const Rejection& rejection);

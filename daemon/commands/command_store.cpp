@@ -1,15 +1,18 @@
 #include "daemon/commands/command_store.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
+#include <limits>
 #include <stdexcept>
 
 namespace wedge::commands {
 
 namespace {
 
+// `orders` is the order table of the versions whose journal checked order states itself; the
+// stations own that state now (stations.db), and a stale copy here could only mislead.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS commands(
   id TEXT PRIMARY KEY,
@@ -17,24 +20,13 @@ CREATE TABLE IF NOT EXISTS commands(
   order_id TEXT,
   received_unix_ms INTEGER NOT NULL,
   payload TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS orders(
-  order_id TEXT PRIMARY KEY,
-  state TEXT NOT NULL,
-  station TEXT NOT NULL,
-  pick_list TEXT NOT NULL,
-  updated_unix_ms INTEGER NOT NULL,
-  last_command_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS commands_received ON commands(received_unix_ms);
-CREATE INDEX IF NOT EXISTS orders_updated ON orders(updated_unix_ms);
+DROP INDEX IF EXISTS orders_updated;
+DROP TABLE IF EXISTS orders;
 )sql";
 
-Rejection reject(const Command& command, RejectCode code, std::string reason) {
-  Rejection r;
-  r.code = code;
-  r.reason = std::move(reason);
-  r.command_id = command.id;
-  r.type = std::string(to_string(command.type));
-  return r;
+core::Error storage_failure(const storage::Status& status) {
+  return core::fail(status.busy() ? core::Errc::unavailable : core::Errc::internal, status.message);
 }
 
 }  // namespace
@@ -52,24 +44,30 @@ CommandStore::CommandStore(const std::string& db_path) {
 
 CommandStore::~CommandStore() = default;
 
-std::optional<OrderRow> CommandStore::order(const std::string& order_id) {
-  storage::Statement st;
-  if (!db_.prepare("SELECT order_id, state, station, pick_list FROM orders WHERE order_id = ?", st)) return std::nullopt;
-  st.bind(1, order_id);
-  if (!st.step().row()) return std::nullopt;
-  return OrderRow{st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3)};
+core::Result<bool> CommandStore::known(const std::string& command_id) {
+  storage::Statement seen;
+  if (auto status = db_.prepare("SELECT 1 FROM commands WHERE id = ?", seen); !status) return storage_failure(status);
+  seen.bind(1, command_id);
+  const auto status = seen.step();
+  if (!status) return storage_failure(status);
+  return status.row();
 }
 
-bool CommandStore::hold_for_station(const std::string& order_id, std::string& error) {
-  storage::Statement update;
-  auto status = db_.prepare("UPDATE orders SET state = 'held' WHERE order_id = ? AND state = 'received'", update);
+core::Status CommandStore::store(const Command& command, std::int64_t now_unix_ms) {
+  storage::Transaction transaction(db_);
+  auto status = transaction.begin(storage::Transaction::Mode::immediate);
+  storage::Statement insert;
+  if (status)
+    status = db_.prepare("INSERT INTO commands(id, type, order_id, received_unix_ms, payload) VALUES(?, ?, ?, ?, ?)",
+                         insert);
   if (status) {
-    update.bind(1, order_id);
-    status = update.step();
+    insert.bind(1, command.id).bind(2, to_string(command.type)).bind(3, command.order_id);
+    insert.bind(4, now_unix_ms).bind(5, command.payload);
+    status = insert.step();
   }
-  if (status) return true;
-  error = status.message;
-  return false;
+  if (status) status = transaction.commit();
+  if (!status) return storage_failure(status);
+  return {};
 }
 
 std::int64_t CommandStore::command_count() {
@@ -78,105 +76,68 @@ std::int64_t CommandStore::command_count() {
   return count;
 }
 
-Reply CommandStore::submit(const Command& command, std::int64_t now_unix_ms) {
-  storage::Transaction transaction(db_);
-  auto storage_failure = [&](const char* what, const storage::Status& status) {
-    const std::string& message = status.message;
-    transaction.rollback();
-    spdlog::error("command={} store failed during {}: {}", command.id, what, message);
-    return rejected_reply(reject(command, RejectCode::storage_error,
-                                 fmt::format("the gateway could not store the command ({}); retry later", message)));
-  };
-  if (auto status = transaction.begin(storage::Transaction::Mode::immediate); !status)
-    return storage_failure("begin", status);
-
+core::Result<JournalPurge> CommandStore::purge(const std::string& stations_db_path, std::int64_t cutoff_unix_ms,
+                                               std::int64_t limit) {
+  JournalPurge out;
+  std::error_code ec;
+  if (!std::filesystem::exists(stations_db_path, ec)) return out;
+  storage::Statement attach;
+  auto status = db_.prepare("ATTACH DATABASE ?1 AS st", attach);
+  if (status) status = attach.bind(1, stations_db_path).run();  // exists (checked above): ATTACH creates nothing
+  if (!status) return storage_failure(status);
   {
-    storage::Statement seen;
-    if (auto status = db_.prepare("SELECT 1 FROM commands WHERE id = ?", seen); !status)
-      return storage_failure("lookup", status);
-    seen.bind(1, command.id);
-    if (seen.step().row()) {
-      transaction.rollback();
-      return accepted_reply(command, true);
+    storage::Statement del;
+    storage::Transaction transaction(db_);
+    status = transaction.begin(storage::Transaction::Mode::immediate);
+    if (status)
+      status = db_.prepare(
+          "DELETE FROM commands WHERE rowid IN (SELECT c.rowid FROM commands c WHERE c.received_unix_ms < ?1"
+          " AND NOT EXISTS (SELECT 1 FROM st.station_orders s WHERE s.order_id = c.order_id) LIMIT ?2)",
+          del);
+    if (status) status = del.bind(1, cutoff_unix_ms).bind(2, limit).run();
+    if (status) out.commands = db_.changes();
+    if (status) status = transaction.commit();
+  }
+  // Read only: stations.db is written by the loop alone, which drops these ids itself. An id
+  // marked handled meanwhile belongs to a command that is in the journal, so it is never listed.
+  storage::Statement stale;
+  if (status)
+    status = db_.prepare("SELECT h.id FROM st.handled_commands h WHERE NOT EXISTS"
+                         " (SELECT 1 FROM commands c WHERE c.id = h.id) LIMIT ?1",
+                         stale);
+  if (status) {
+    stale.bind(1, limit);
+    while ((status = stale.step()).row()) out.handled_to_forget.emplace_back(stale.column_text(0));
+    stale.reset();
+  }
+  const auto detached = db_.exec("DETACH DATABASE st");
+  if (!status) return storage_failure(status);
+  if (!detached) return storage_failure(detached);
+  return out;
+}
+
+core::Result<StoredCommands> read_stored_commands(const std::string& db_path, std::int64_t after_rowid) {
+  StoredCommands out;
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec)) return out;
+  storage::Connection db;
+  auto status = db.open(db_path, false, "");
+  if (status) status = db.exec("PRAGMA busy_timeout=2000;");
+  if (status) status = db.query_int("SELECT COALESCE(MAX(rowid), 0) FROM commands", out.max_rowid);
+  storage::Statement select;
+  if (status) status = db.prepare("SELECT rowid, type, payload FROM commands WHERE rowid > ?1 ORDER BY rowid", select);
+  if (status) {
+    select.bind(1, after_rowid);
+    while ((status = select.step()).row()) {
+      // The journal holds only commands the link accepted, so they parse again; the size limit was
+      // checked on arrival and is not re-applied here.
+      auto parsed = parse_command(select.column_text(1), select.column_text(2), std::numeric_limits<std::size_t>::max());
+      if (parsed) out.entries.push_back({select.column_int(0), std::move(*parsed)});
     }
+    select.reset();
   }
-
-  std::optional<OrderRow> existing;
-  if (command.type != CommandType::rebirth) existing = order(command.order_id);
-
-  std::optional<Rejection> rejection;
-  const char* effect_sql = nullptr;
-  std::string new_state;
-  switch (command.type) {
-    case CommandType::rebirth:
-      break;
-    case CommandType::pick_list:
-      if (existing) {
-        rejection = reject(command, RejectCode::order_exists,
-                           fmt::format("order {} already exists; use order.update to change it", command.order_id));
-      }
-      effect_sql =
-          "INSERT INTO orders(order_id, state, station, pick_list, updated_unix_ms, last_command_id) "
-          "VALUES(?1, 'received', ?2, ?3, ?4, ?5)";
-      break;
-    case CommandType::order_update:
-    case CommandType::order_cancel:
-    case CommandType::order_hold:
-    case CommandType::order_release: {
-      if (!existing) {
-        rejection = reject(command, RejectCode::unknown_order,
-                           fmt::format("order {} was never received in a pick_list", command.order_id));
-        break;
-      }
-      const std::string& state = existing->state;
-      const auto type_name = to_string(command.type);
-      if (state == "cancelled") {
-        rejection = reject(command, RejectCode::invalid_state,
-                           fmt::format("order {} is cancelled; {} is not allowed", command.order_id, type_name));
-        break;
-      }
-      if (command.type == CommandType::order_hold && state == "held") {
-        rejection = reject(command, RejectCode::invalid_state, fmt::format("order {} is already on hold", command.order_id));
-        break;
-      }
-      if (command.type == CommandType::order_release && state != "held") {
-        rejection = reject(command, RejectCode::invalid_state, fmt::format("order {} is not on hold", command.order_id));
-        break;
-      }
-      if (command.type == CommandType::order_update) {
-        effect_sql = "UPDATE orders SET pick_list = ?3, updated_unix_ms = ?4, last_command_id = ?5 WHERE order_id = ?1";
-      } else {
-        new_state = command.type == CommandType::order_cancel ? "cancelled"
-                    : command.type == CommandType::order_hold ? "held"
-                                                              : "received";
-        effect_sql = "UPDATE orders SET state = ?2, updated_unix_ms = ?4, last_command_id = ?5 WHERE order_id = ?1";
-      }
-      break;
-    }
-  }
-  if (rejection) {
-    transaction.rollback();
-    return rejected_reply(*rejection);
-  }
-
-  {
-    storage::Statement insert;
-    if (auto status = db_.prepare("INSERT INTO commands(id, type, order_id, received_unix_ms, payload) VALUES(?, ?, ?, ?, ?)", insert); !status)
-      return storage_failure("insert", status);
-    insert.bind(1, command.id).bind(2, to_string(command.type)).bind(3, command.order_id);
-    insert.bind(4, now_unix_ms).bind(5, command.payload);
-    if (auto status = insert.step(); status.code != SQLITE_DONE) return storage_failure("insert", status);
-  }
-  if (effect_sql != nullptr) {
-    storage::Statement effect;
-    if (auto status = db_.prepare(effect_sql, effect); !status) return storage_failure("order update", status);
-    effect.bind(1, command.order_id);
-    effect.bind(2, command.type == CommandType::pick_list ? command.station : new_state);
-    effect.bind(3, command.data_json).bind(4, now_unix_ms).bind(5, command.id);
-    if (auto status = effect.step(); status.code != SQLITE_DONE) return storage_failure("order update", status);
-  }
-  if (auto status = transaction.commit(); !status) return storage_failure("commit", status);
-  return accepted_reply(command, false);
+  if (!status) return core::fail(core::Errc::unavailable, db_path + ": " + status.message);
+  return out;
 }
 
 }  // namespace wedge::commands

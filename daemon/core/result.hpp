@@ -57,12 +57,15 @@ inline Error fail(Errc code, std::string reason) { return Error{code, std::move(
   throw std::runtime_error(std::string(to_string(error.code)) + ": " + error.reason);
 }
 
-template <class T>
-class [[nodiscard]] Result : public boost::system::result<T, Error> {
+// E is Error everywhere but where a caller needs more than a code and a reason to answer (the OMS
+// command parser's wire rejection, commands/command.hpp); such an E needs its own
+// throw_exception_from_error beside it.
+template <class T, class E = Error>
+class [[nodiscard]] Result : public boost::system::result<T, E> {
  public:
-  using boost::system::result<T, Error>::result;
+  using boost::system::result<T, E>::result;
   // Converting constructor for the error case: `return core::fail(...)` from a function of any T.
-  Result(Error error) : boost::system::result<T, Error>(boost::system::in_place_error, std::move(error)) {}  // NOLINT
+  Result(E error) : boost::system::result<T, E>(boost::system::in_place_error, std::move(error)) {}  // NOLINT
   // "" on success: for logs that print the outcome either way.
   std::string reason() const { return this->has_error() ? this->error().reason : std::string(); }
 };

@@ -13,7 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/station/command_journal.hpp"
 #include "daemon/station/housekeeping.hpp"
 
 namespace wedge::station {
@@ -42,26 +41,25 @@ void Housekeeping::stop() {
 
 void Housekeeping::replay_journal() {
   const auto watermark = ctx_.store.journal_watermark();
-  auto read = read_command_journal(journal_.path(), watermark.value_or(0));
-  if (!read.error.empty()) {
-    spdlog::error("command journal not read, commands stored before a crash may be missing: {}", read.error);
+  auto read = journal_.read_stored(watermark.value_or(0));
+  if (!read) {
+    spdlog::error("command journal not read, commands stored before a crash may be missing: {}", read.reason());
     return;
   }
   if (!watermark) {
     // The first start with this stations.db: what the journal holds predates it (an upgrade) or
     // there is nothing yet. From here on every applied command is recorded.
-    ctx_.store.advance_journal_watermark(read.max_rowid);
+    ctx_.store.advance_journal_watermark(read->max_rowid);
     return;
   }
   std::size_t replayed = 0;
-  for (auto& entry : read.entries) {
-    std::string error;
-    const auto handled = ctx_.store.handled(entry.command.id, error);
+  for (auto& entry : read->entries) {
+    const auto handled = ctx_.store.handled(entry.command.id);
     if (!handled) {
       // Unknown is not "not applied": stop here, keep the watermark, and try again at the next
       // start rather than apply a command twice.
       spdlog::error("command={} replay stopped: stations.db cannot tell whether it was applied: {}",
-                    entry.command.id, error);
+                    entry.command.id, handled.reason());
       if (replayed > 0) spdlog::info("{} stored command(s) applied at start", replayed);
       return;
     }
@@ -72,7 +70,7 @@ void Housekeeping::replay_journal() {
     mark_handled(entry.command.id);
     ++replayed;
   }
-  ctx_.store.advance_journal_watermark(read.max_rowid);
+  ctx_.store.advance_journal_watermark(read->max_rowid);
   if (replayed > 0) spdlog::info("{} stored command(s) applied at start", replayed);
 }
 
@@ -94,9 +92,9 @@ void Housekeeping::forget_marks_from(std::shared_ptr<const std::vector<std::stri
   const auto to = std::min(ids->size(), from + kPerTurn);
   const std::vector<std::string> chunk(ids->begin() + static_cast<std::ptrdiff_t>(from),
                                        ids->begin() + static_cast<std::ptrdiff_t>(to));
-  if (std::string error; !ctx_.store.forget_handled(chunk, error)) {
+  if (auto forgotten = ctx_.store.forget_handled(chunk); !forgotten) {
     spdlog::error("{} applied-command marks not removed from stations.db (tried again in an hour): {}",
-                  ids->size() - from, error);
+                  ids->size() - from, forgotten.reason());
     return;
   }
   if (to == ids->size()) return;
@@ -115,8 +113,9 @@ void Housekeeping::purge_final_orders() {
   std::vector<std::string> purge;
   for (auto& id : ctx_.store.final_ended_before(ctx_.now_ms() - ctx_.options.final_order_retention.count()))
     if (!held_by_station(id)) purge.push_back(std::move(id));
-  if (std::string error; !ctx_.store.remove_all(purge, error)) {
-    spdlog::error("{} ended orders not removed from stations.db (tried again in an hour): {}", purge.size(), error);
+  if (auto removed = ctx_.store.remove_all(purge); !removed) {
+    spdlog::error("{} ended orders not removed from stations.db (tried again in an hour): {}", purge.size(),
+                  removed.reason());
   } else {
     for (const auto& id : purge) {
       ctx_.queue.unindex(id);
@@ -128,26 +127,25 @@ void Housekeeping::purge_final_orders() {
   // At most kJournalPurgeRows of each per hour, so that a long history (a commands.db from before
   // this purge) is cleared over a few hours without holding commands.db's lock for long.
   constexpr std::int64_t kJournalPurgeRows = 10'000;
-  if (!journal_purge_running_->exchange(true)) {
+  if (!journal_purge_running_) {
+    journal_purge_running_ = true;
     tracking_marks_ = true;
     marked_during_purge_.clear();
-    journal_.post([path = journal_.path(), stations_db = stations_db_path_,
-                  cutoff = ctx_.now_ms() - ctx_.options.final_order_retention.count(), done = journal_purge_running_,
-                  loop = ctx_.loop, this, alive = ctx_.alive()] {
-      auto purged = purge_command_journal(path, stations_db, cutoff, kJournalPurgeRows);
-      if (!purged.error.empty()) {
-        spdlog::error("commands.db not purged (tried again in an hour): {}", purged.error);
-      } else if (purged.orders > 0 || purged.commands > 0) {
-        spdlog::info("commands.db: {} ended orders and {} commands forgotten", purged.orders, purged.commands);
-      }
-      // The applied-command marks of commands that left the journal go too (on the loop, which
-      // owns stations.db's writes); else handled_commands grows with every command until a restart.
-      // `alive` is only called there, on the loop.
-      asio::post(loop, [this, alive, ids = std::move(purged.handled_to_forget)]() mutable {
-        if (alive()) forget_stale_marks(std::move(ids));
-      });
-      done->store(false);
-    });
+    journal_.async_purge(stations_db_path_, ctx_.now_ms() - ctx_.options.final_order_retention.count(),
+                         kJournalPurgeRows,
+                         [this, alive = ctx_.alive()](core::Result<commands::JournalPurge> purged) {
+                           if (!alive()) return;
+                           journal_purge_running_ = false;
+                           if (!purged) {
+                             spdlog::error("commands.db not purged (tried again in an hour): {}", purged.reason());
+                             purged = commands::JournalPurge{};
+                           } else if (purged->commands > 0) {
+                             spdlog::info("commands.db: {} commands of forgotten orders removed", purged->commands);
+                           }
+                           // The applied-command marks of commands that left the journal go too;
+                           // else handled_commands grows with every command until a restart.
+                           forget_stale_marks(std::move(purged->handled_to_forget));
+                         });
   }
   purge_timer_.expires_after(std::chrono::hours(1));
   purge_timer_.async_wait([this, alive = ctx_.alive()](const boost::system::error_code& ec) {

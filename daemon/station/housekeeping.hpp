@@ -1,14 +1,13 @@
 // The stations' housekeeping around the command journal and stations.db: at start the commands
 // stored in commands.db but never applied are applied (a crash between the two stores); the marks
 // of applied commands; hourly, ended orders past options.final_order_retention leave stations.db
-// and commands.db (the purge runs on the command journal's thread, commands.db's only writer, and
-// its result comes back to the loop); every options.final_order_in_memory, idle ended orders leave
+// and their commands leave commands.db (CommandJournal::async_purge: on the journal's thread,
+// commands.db's only writer; its result comes back to the loop); every options.final_order_in_memory, idle ended orders leave
 // memory (find_order reads them back). Loop thread unless a comment says otherwise.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
 
-#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -48,8 +47,8 @@ class Housekeeping {
   std::string stations_db_path_;       // <state_dir>/stations.db (the store's file)
   boost::asio::steady_timer purge_timer_;
   boost::asio::steady_timer evict_timer_;
-  // One journal purge at a time; shared with the task on the journal's thread.
-  std::shared_ptr<std::atomic<bool>> journal_purge_running_ = std::make_shared<std::atomic<bool>>(false);
+  // One journal purge at a time (its result comes back to the loop).
+  bool journal_purge_running_ = false;
   // Command ids marked applied while a purge looks for marks to drop: a command id reused after
   // its first command left the journal is applied and marked again, and that new mark must
   // survive the purge's list (forget_stale_marks).

@@ -71,14 +71,11 @@ void OrderStore::mark_handled(const std::string& command_id) {
   if (!status) spdlog::error("command={} not recorded as applied: {}", command_id, status.message);
 }
 
-std::optional<bool> OrderStore::handled(const std::string& command_id, std::string& error) {
+core::Result<bool> OrderStore::handled(const std::string& command_id) {
   find_handled_.bind(1, command_id);
   const auto status = find_handled_.step();
   find_handled_.reset();
-  if (!status) {
-    error = status.message;
-    return std::nullopt;
-  }
+  if (!status) return core::fail(core::Errc::unavailable, status.message);
   return status.code == SQLITE_ROW;
 }
 
@@ -100,7 +97,7 @@ void OrderStore::advance_journal_watermark(std::int64_t rowid) {
   }
 }
 
-bool OrderStore::save(const OrderRecord& record, std::string& error) {
+core::Status OrderStore::save(const OrderRecord& record) {
   upsert_.bind(1, record.order_id);
   upsert_.bind(2, record.rank);
   upsert_.bind(3, order_record_json(record));
@@ -108,11 +105,8 @@ bool OrderStore::save(const OrderRecord& record, std::string& error) {
   upsert_.bind(4, record.final() ? std::string_view(record.label.sscc) : std::string_view(""));
   auto status = upsert_.step();
   upsert_.reset();
-  if (!status) {
-    error = status.message;
-    return false;
-  }
-  return true;
+  if (!status) return core::fail(core::Errc::unavailable, status.message);
+  return {};
 }
 
 namespace {
@@ -172,24 +166,24 @@ std::vector<std::string> OrderStore::final_ended_before(std::int64_t cutoff_unix
   return out;
 }
 
-bool OrderStore::remove_all(const std::vector<std::string>& order_ids, std::string& error) {
-  return delete_each("DELETE FROM station_orders WHERE order_id = ?1", order_ids, error);
+core::Status OrderStore::remove_all(const std::vector<std::string>& order_ids) {
+  return delete_each("DELETE FROM station_orders WHERE order_id = ?1", order_ids);
 }
 
-bool OrderStore::forget_handled(const std::vector<std::string>& command_ids, std::string& error) {
-  return delete_each("DELETE FROM handled_commands WHERE id = ?1", command_ids, error);
+core::Status OrderStore::forget_handled(const std::vector<std::string>& command_ids) {
+  return delete_each("DELETE FROM handled_commands WHERE id = ?1", command_ids);
 }
 
-bool OrderStore::delete_each(const char* sql, const std::vector<std::string>& keys, std::string& error) {
-  if (keys.empty()) return true;
+core::Status OrderStore::delete_each(const char* sql, const std::vector<std::string>& keys) {
+  if (keys.empty()) return {};
   storage::Statement del;
   storage::Transaction transaction(db_);
   auto status = transaction.begin();
   if (status) status = db_.prepare(sql, del);
   for (std::size_t i = 0; status && i < keys.size(); ++i) status = del.bind(1, keys[i]).run();
   if (status) status = transaction.commit();
-  if (!status) error = status.message;
-  return static_cast<bool>(status);
+  if (!status) return core::fail(core::Errc::unavailable, status.message);
+  return {};
 }
 
 std::vector<OrderRecord> OrderStore::load_where(const std::string& where) {

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/core/result.hpp"
 #include "daemon/storage/sqlite.hpp"
 #include "daemon/storage/wal_checkpointer.hpp"
 #include "daemon/station/workflow_order.hpp"
@@ -35,8 +36,8 @@ class OrderStore {
   // Opens or creates `db_path`; throws std::runtime_error with the SQLite message (start-up error).
   explicit OrderStore(const std::string& db_path);
 
-  // Stores `record`; false (and `error` set) when SQLite fails (disk full, I/O error).
-  [[nodiscard]] bool save(const OrderRecord& record, std::string& error);
+  // Stores `record`; an error when SQLite fails (disk full, I/O error).
+  [[nodiscard]] core::Status save(const OrderRecord& record);
   // Every stored order, by rank. Rows that no longer parse are skipped and logged.
   [[nodiscard]] std::vector<OrderRecord> load_all();
   // The orders the stations keep in memory, by rank: every open one, and every shipped or cancelled
@@ -52,21 +53,21 @@ class OrderStore {
   // Shipped and cancelled orders that ended before `cutoff_unix_ms` (records from before `ended`
   // was kept count from their arrival).
   [[nodiscard]] std::vector<std::string> final_ended_before(std::int64_t cutoff_unix_ms);
-  // Forgets these orders in one transaction; false (and `error`) when SQLite fails (none forgotten).
-  [[nodiscard]] bool remove_all(const std::vector<std::string>& order_ids, std::string& error);
+  // Forgets these orders in one transaction; an error when SQLite fails (none forgotten).
+  [[nodiscard]] core::Status remove_all(const std::vector<std::string>& order_ids);
   // The largest rank stored (0 when empty).
   [[nodiscard]] std::int64_t max_rank();
 
   // --- which OMS commands the stations applied (for the replay at start, see stations.hpp) ---
   // Records that the command with this id was applied (or refused) by the stations.
   void mark_handled(const std::string& command_id);
-  // Whether the command with this id was applied: true or false; empty (and `error` set) when
+  // Whether the command with this id was applied: true or false; an error (unavailable) when
   // SQLite could not answer (SQLITE_BUSY, an I/O error). A failed read is never "not applied":
   // applying the command again would repeat its effect.
-  [[nodiscard]] std::optional<bool> handled(const std::string& command_id, std::string& error);
-  // Drops these ids in one transaction; false (and `error`) when SQLite fails (none dropped). For ids
-  // whose command has left the journal (purge_command_journal): no replay can meet them again.
-  [[nodiscard]] bool forget_handled(const std::vector<std::string>& command_ids, std::string& error);
+  [[nodiscard]] core::Result<bool> handled(const std::string& command_id);
+  // Drops these ids in one transaction; an error when SQLite fails (none dropped). For ids whose
+  // command has left the journal (commands::CommandStore::purge): no replay can meet them again.
+  [[nodiscard]] core::Status forget_handled(const std::vector<std::string>& command_ids);
   // The commands.db rowid up to which every command is known to be applied; empty before the
   // first start that read commands.db.
   [[nodiscard]] std::optional<std::int64_t> journal_watermark();
@@ -75,7 +76,7 @@ class OrderStore {
 
  private:
   // Runs `sql` (one ?1 parameter) for each key, in one transaction.
-  [[nodiscard]] bool delete_each(const char* sql, const std::vector<std::string>& keys, std::string& error);
+  [[nodiscard]] core::Status delete_each(const char* sql, const std::vector<std::string>& keys);
   std::vector<OrderRecord> load_where(const std::string& where);
 
   storage::Connection db_;

@@ -11,8 +11,7 @@ namespace wedge::station {
 
 namespace json = boost::json;
 
-PackStep::PackStep(StationContext& ctx, LabelStep& label, commands::CommandJournal& journal)
-    : ctx_(ctx), label_(label), journal_(journal) {}
+PackStep::PackStep(StationContext& ctx, LabelStep& label) : ctx_(ctx), label_(label) {}
 
 bool PackStep::scan(StationRt& st, OrderRecord& order, const PendingScan& scan) {
   auto id = ctx_.identify(scan);
@@ -166,10 +165,8 @@ void PackStep::weigh(const std::string& station, const std::string& order_id, do
            o->measured_grams = grams;
            o->status = OrderStatus::held;
            o->hold_reason = "weight_mismatch";
+           // Saved in stations.db, where the OMS's order.release finds it held (command_checks.hpp).
            ctx_.save(*o);
-           // The OMS releases it with order.release, which the command journal only lets through
-           // for orders it knows to be held; the journal's thread records the hold.
-           journal_.async_hold_for_station(order_id);
            auto& s = ctx_.stations.at(station);
            ++s.weigh_generation;
            Json held = order_position(*o);

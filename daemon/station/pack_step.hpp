@@ -18,7 +18,7 @@ class PackStep {
   using Json = StationContext::Json;
   using Identified = StationContext::Identified;
 
-  PackStep(StationContext& ctx, LabelStep& label, commands::CommandJournal& journal);
+  PackStep(StationContext& ctx, LabelStep& label);
 
   // A scan at a station packing `order`; true when it waits for a commit (finish_scan ends it).
   [[nodiscard]] bool scan(StationRt& st, OrderRecord& order, const PendingScan& scan);
@@ -34,7 +34,6 @@ class PackStep {
 
   StationContext& ctx_;
   LabelStep& label_;
-  commands::CommandJournal& journal_;  // records a station hold (weight mismatch)
 };
 
 }  // namespace wedge::station

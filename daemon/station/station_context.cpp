@@ -132,9 +132,8 @@ bool StationContext::matches(const StationRt& st, const std::string& target) con
 
 void StationContext::save(const OrderRecord& order) {
   queue.index(order);
-  std::string error;
-  if (!store.save(order, error))
-    spdlog::error("order={} progress not saved: {}", order.order_id, error);
+  if (auto saved = store.save(order); !saved)
+    spdlog::error("order={} progress not saved: {}", order.order_id, saved.reason());
 }
 
 CheckOptions StationContext::check_options(const StationRt& st) const {

@@ -39,17 +39,20 @@ struct Stations::Impl : StationContext, std::enable_shared_from_this<Stations::I
 
   core::LoopGuard loop_guard;  // the public entry points assert they run on the loop
   DeviceSet& devices;
-  commands::CommandJournal& journal;  // commands.db's owner: the stations only post to it
+  commands::CommandJournal& journal;  // commands.db's owner: the stations read it at start, post the purge
 
   // The steps (each sees only the StationContext and the steps it names).
   PickStep pick{*this};
   LabelStep label;
-  PackStep pack{*this, label, journal};
+  PackStep pack{*this, label};
   ShipStep ship{*this};
   OrderCommands order_commands{*this, pick, pack, label};
   PeriodicChecks checks;
   OperatorActions actions{*this, label, [this](StationRt& st, PendingScan scan) { on_scan(st, std::move(scan)); }};
   Housekeeping housekeeping;
+
+  // The journal's order checks (command_checks.hpp) against the orders as they are now.
+  [[nodiscard]] core::Status check_command(const commands::Command& command);
 
   // --- lifetime and devices (stations.cpp) ---
   void start();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <utility>
 
+#include "daemon/station/command_checks.hpp"
 #include "daemon/station/station_impl.hpp"
 
 namespace wedge::station {
@@ -122,6 +123,13 @@ void Stations::Impl::stop() {
   print_queue.set_outcome_handler({});
 }
 
+core::Status Stations::Impl::check_command(const commands::Command& command) {
+  // Stopped (shutting down): the command is stored unchecked and meets the checks of the command
+  // application when the next start replays it.
+  if (!running) return {};
+  return check_order_command(command, find_order(command.order_id));
+}
+
 void Stations::Impl::on_scale_reading(StationRt& st, const drivers::scale::Reading& reading) {
   const bool changed = !st.live.live_grams || std::fabs(*st.live.live_grams - reading.grams) >= 1.0 ||
                        st.live.stable != reading.stable;
@@ -136,9 +144,17 @@ Stations::Stations(asio::any_io_executor loop, const config::Config& config, Dev
                    outbox::EventSink& events, commands::CommandJournal& journal, print::PrintQueue& print_queue,
                    const std::string& state_dir, StationsOptions options)
     : impl_(std::make_shared<Impl>(std::move(loop), config, devices, events, journal, print_queue, state_dir,
-                                   std::move(options))) {}
+                                   std::move(options))) {
+  // The journal stores an order command only once the orders, which live here, allow it.
+  journal.set_order_checks([impl = impl_.get()](const commands::Command& command) {
+    return impl->check_command(command);
+  });
+}
 
-Stations::~Stations() { impl_->stop(); }
+Stations::~Stations() {
+  impl_->journal.set_order_checks({});
+  impl_->stop();
+}
 
 void Stations::start() { impl_->start(); }
 void Stations::stop() { impl_->stop(); }

@@ -10,8 +10,11 @@
 //   journal's commit and the stations'), in arrival order, before the link starts. If stations.db
 //   cannot tell whether a command was applied (SQLITE_BUSY, I/O error), the replay stops there and
 //   is tried again at the next start: a command is never applied twice.
+// - Order state lives only here (stations.db). The stations install the CommandJournal's order
+//   checks (command_checks.hpp): an OMS command for an unknown order, a pick_list for an existing
+//   one or a transition the order's state forbids is rejected before the journal stores it.
 // - Databases: the stations alone write stations.db, on the loop. They never write commands.db:
-//   the weight hold and the hourly purge are posted to the CommandJournal, its only writer.
+//   the hourly purge is posted to the CommandJournal, its only writer.
 // - KPIs (kpi.hpp) are counted from committed events and published per station as station.kpi
 //   telemetry at the end of each window; an order whose step runs past its time limit gets one
 //   order.at_risk event per step.
@@ -98,7 +101,8 @@ class Stations {
   // Throws std::runtime_error when stations.db cannot be opened or the SSCC generator cannot be
   // built (start-up errors). `config`, `devices`, `events`, `journal` and `print_queue` must
   // outlive this. Every event goes to `events` (outbox::EventSink); the stations never see the MQTT
-  // link. commands.db belongs to `journal`: the stations read it at start and post their writes.
+  // link. commands.db belongs to `journal`: the stations read it at start and post their writes;
+  // they install its order checks for their lifetime.
   Stations(boost::asio::any_io_executor loop, const config::Config& config, DeviceSet& devices,
            outbox::EventSink& events, commands::CommandJournal& journal, print::PrintQueue& print_queue,
            const std::string& state_dir, StationsOptions options = {});

@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto parsed = parse_command(topic_type, payload, kMaxBytes);
   if (parsed) {
-    const auto& command = *parsed.command;
+    const auto& command = *parsed;
     check(!command.id.empty() && to_string(command.type) == topic_type);
     check(command.payload == payload);
     boost::system::error_code ec;
@@ -50,9 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto reply = parse_reply(accepted_reply(command, false));
     check(reply.at("command_id") == json::value(command.id));
   } else {
-    check(!parsed.rejection.reason.empty());
-    const auto reply = parse_reply(rejected_reply(parsed.rejection));
-    if (!parsed.rejection.command_id.empty()) check(reply.at("command_id") == json::value(parsed.rejection.command_id));
+    check(!parsed.error().reason.empty());
+    const auto reply = parse_reply(rejected_reply(parsed.error()));
+    if (!parsed.error().command_id.empty()) check(reply.at("command_id") == json::value(parsed.error().command_id));
   }
   return 0;
 }

@@ -61,8 +61,7 @@ std::string write_order_history(const std::string& state_dir, const std::vector<
       r.label.state = station::LabelState::verified;
       r.label.sscc = with_check_digit(fmt::format("3{:07d}{:09d}", 4012345, i + 1));
       r.label.tracking = r.label.sscc;
-      std::string error;
-      if (!store.save(r, error)) return "stations.db: " + error;
+      if (auto saved = store.save(r); !saved) return "stations.db: " + saved.reason();
     }
   } catch (const std::exception& e) {
     return e.what();

@@ -5,9 +5,20 @@
 // outbox commits), and publishes them through the link. Accepted commands are printed to stdout as
 // `command <type> <id> <order_id>`; progress as `generated <n>` and `drained` lines. SIGTERM/SIGINT
 // stop it cleanly (retained offline status, clean DISCONNECT), exit code 0.
+//
+// Commands go to real stations without devices (the --stations ids, each a pick station): the
+// order state lives in their stations.db, and their order checks answer unknown_order,
+// order_exists and invalid_state as the daemon does. Their KPI windows are too long to close
+// while it runs, so the events in the outbox are the generated ones and those of the orders.
+#include "daemon/config/config.hpp"
+#include "daemon/devices/device_set.hpp"
 #include "daemon/mqtt/link.hpp"
 #include "daemon/mqtt/topics.hpp"
+#include "daemon/outbox/event_sink.hpp"
 #include "daemon/outbox/outbox.hpp"
+#include "daemon/print/print_queue.hpp"
+#include "daemon/print/schema.hpp"
+#include "daemon/station/stations.hpp"
 #include "tools/common/command_line.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -56,6 +67,21 @@ std::vector<std::string> split(const std::string& text) {
     if (!item.empty()) out.push_back(item);
   }
   return out;
+}
+
+// The configuration of the stations that take the commands: pick stations without devices. The
+// stations never see the broker (the link above does): its uri here only satisfies the schema.
+wedge::config::Config station_config(const wedge::mqtt::LinkOptions& options, const std::vector<std::string>& ids) {
+  std::string yaml = "site: " + options.site + "\ngateway: " + options.gateway + "\nstate_dir: " + options.state_dir +
+                     "\nbroker:\n  uri: mqtt://127.0.0.1:1883\nstations:\n";
+  for (const auto& id : ids) yaml += "  - {id: " + id + ", steps: [pick]}\n";
+  auto loaded = wedge::config::parse_config(yaml, "uplink-runner.yaml", options.state_dir);
+  if (!loaded.config) {
+    std::string errors;
+    for (const auto& e : loaded.errors) errors += "\n  " + e.to_string();
+    throw std::runtime_error("stations:" + errors);
+  }
+  return std::move(*loaded.config);
 }
 
 }  // namespace
@@ -129,9 +155,19 @@ int main(int argc, char** argv) {
     const wedge::mqtt::Inventory inventory{split(get("stations", "st1")), split(get("devices", ""))};
     wedge::commands::CommandJournal journal(loop, options.state_dir + "/commands.db");
     wedge::mqtt::Link link(loop, options, outbox, journal, [inventory] { return inventory; });
-    link.set_command_handler([](const wedge::commands::Command& command) {
+    const auto config = station_config(options, inventory.stations);
+    wedge::outbox::OutboxSink sink(
+        outbox, wedge::mqtt::event_topic_of(wedge::mqtt::Topics(options.topic_prefix, options.site, options.gateway)));
+    wedge::DeviceSet devices(loop, config);
+    wedge::print::PrintQueue print_queue(loop, wedge::print::queue_options(config.section("printing"), config.state_dir));
+    wedge::station::StationsOptions station_options;
+    station_options.kpi_interval = std::chrono::hours(24 * 30);
+    wedge::station::Stations stations(loop, config, devices, sink, journal, print_queue, config.state_dir,
+                                      station_options);
+    link.set_command_handler([&stations](const wedge::commands::Command& command) {
       std::printf("command %s %s %s\n", std::string(wedge::commands::to_string(command.type)).c_str(),
                   command.id.c_str(), command.order_id.c_str());
+      stations.handle_command(command);
     });
     outbox.set_alarm_handler([](bool full, const std::string& reason) {
       std::printf("alarm full=%d %s\n", full ? 1 : 0, reason.c_str());
@@ -185,6 +221,7 @@ int main(int argc, char** argv) {
         std::printf("drained\n");
         std::fflush(stdout);
         if (exit_when_drained) {
+          stations.stop();
           link.stop();
           outbox.close();
           io.stop();
@@ -197,16 +234,19 @@ int main(int argc, char** argv) {
       });
     };
 
-    std::thread signal_waiter([&io, &link, &outbox, stop_signals] {
+    std::thread signal_waiter([&io, &link, &outbox, &stations, stop_signals] {
       int sig = 0;
       sigwait(&stop_signals, &sig);
       boost::asio::post(io, [&] {
+        stations.stop();
         link.stop();
         outbox.close();
         io.stop();
       });
     });
     signal_waiter.detach();
+    stations.start();
+    print_queue.start();
     link.start();
     generate();
     std::printf("ready session=%lld\n", static_cast<long long>(link.stats().session));

@@ -5,7 +5,6 @@
 #include <sqlite3.h>
 
 #include "daemon/commands/command_store.hpp"
-#include "daemon/station/command_journal.hpp"
 #include "daemon/station/order_store.hpp"
 #include "tests/integration/station/station_env.hpp"
 
@@ -15,11 +14,11 @@ namespace {
 // Stores a command in the journal exactly as the link does on arrival.
 commands::Command journal(const std::string& state_dir, const std::string& payload, const std::string& type) {
   auto parsed = commands::parse_command(type, payload, 1 << 20);
-  EXPECT_TRUE(parsed) << parsed.rejection.reason;
+  EXPECT_TRUE(parsed) << parsed.error().reason;
   commands::CommandStore store(state_dir + "/commands.db");
-  const auto reply = store.submit(*parsed.command, 1);
-  EXPECT_TRUE(reply.accepted) << reply.reason;
-  return *parsed.command;
+  const auto stored = store.store(*parsed, 1);
+  EXPECT_TRUE(stored) << stored.reason();
+  return *parsed;
 }
 
 std::string pick_list_payload(const std::string& id, const std::string& order_id) {
@@ -80,11 +79,11 @@ TEST(StationReplay, WeightHoldLetsTheOmsReleasePassTheCommandStore) {
   ASSERT_TRUE(env.wait_event("O-W", "weight.ok"));
 }
 
-// commands.db has one writer, the journal's thread: the loop never writes it. While another
-// process holds commands.db's write lock, the weight hold still shows and goes out at once, and
-// the journal records it once the lock is gone, so the OMS's release passes. (Before, the loop
-// wrote the hold itself: it stalled on busy_timeout for 2 s, gave up, and the release was then
-// refused as invalid_state.)
+// commands.db has one writer, the journal's thread: the loop never writes it, and a weight hold is
+// order state, which lives in stations.db alone. While another process holds commands.db's write
+// lock, the weight hold still shows and goes out at once, and the OMS's release passes the
+// stations' check afterwards. (Once, the loop wrote the hold into commands.db itself: it stalled on
+// busy_timeout for 2 s, gave up, and the release was then refused as invalid_state.)
 TEST(StationReplay, TheLoopNeverWritesCommandsDbAWeightHoldWaitsForTheLockOffTheLoop) {
   StationEnv env;
   ASSERT_TRUE(env.deliver("pick_list", pick_list_payload("cmd-l1", "O-L")).reply.accepted);
@@ -218,14 +217,14 @@ TEST(StationReplay, JournalIsReadAfterTheWatermarkInArrivalOrder) {
   journal(dir.file("state"), pick_list_payload("old-1", "O-OLD"), "pick_list");
   station::OrderStore store(dir.file("state") + "/stations.db");
   EXPECT_FALSE(store.journal_watermark().has_value());
-  auto read = station::read_command_journal(dir.file("state") + "/commands.db", 0);
-  ASSERT_TRUE(read.error.empty()) << read.error;
-  ASSERT_EQ(read.entries.size(), 1u);
-  EXPECT_EQ(read.entries[0].command.id, "old-1");
-  EXPECT_EQ(read.entries[0].command.order_id, "O-OLD");
-  EXPECT_EQ(read.max_rowid, 1);
-  EXPECT_TRUE(station::read_command_journal(dir.file("state") + "/commands.db", 1).entries.empty());
-  EXPECT_TRUE(station::read_command_journal(dir.file("state") + "/absent.db", 0).entries.empty());
+  auto read = commands::read_stored_commands(dir.file("state") + "/commands.db", 0);
+  ASSERT_TRUE(read) << read.reason();
+  ASSERT_EQ(read->entries.size(), 1u);
+  EXPECT_EQ(read->entries[0].command.id, "old-1");
+  EXPECT_EQ(read->entries[0].command.order_id, "O-OLD");
+  EXPECT_EQ(read->max_rowid, 1);
+  EXPECT_TRUE(commands::read_stored_commands(dir.file("state") + "/commands.db", 1)->entries.empty());
+  EXPECT_TRUE(commands::read_stored_commands(dir.file("state") + "/absent.db", 0)->entries.empty());
 }
 
 }  // namespace

@@ -89,16 +89,16 @@ TEST(CommandParse, EveryBadCommandIsRejectedWithItsCode) {
   for (const auto& c : cases) {
     const auto result = parse_command(c.topic_type, c.payload, kMax);
     ASSERT_FALSE(result) << c.name;
-    EXPECT_EQ(to_string(result.rejection.code), to_string(c.expected)) << c.name << ": " << result.rejection.reason;
-    EXPECT_FALSE(result.rejection.reason.empty()) << c.name;
+    EXPECT_EQ(to_string(result.error().code), to_string(c.expected)) << c.name << ": " << result.error().reason;
+    EXPECT_FALSE(result.error().reason.empty()) << c.name;
   }
 }
 
 TEST(CommandParse, RejectionNamesTheCommandOnceTheIdIsKnown) {
   const auto result = parse_command("rebirth", R"({"schema":9,"id":"c-42","type":"rebirth"})", kMax);
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.rejection.command_id, "c-42");
-  EXPECT_EQ(result.rejection.code, RejectCode::unsupported_schema);
+  EXPECT_EQ(result.error().command_id, "c-42");
+  EXPECT_EQ(result.error().code, RejectCode::unsupported_schema);
 }
 
 TEST(CommandParse, AcceptsEveryCommandType) {
@@ -120,14 +120,14 @@ TEST(CommandParse, AcceptsEveryCommandType) {
   };
   for (const auto& g : good) {
     const auto result = parse_command(g.type, g.payload, kMax);
-    ASSERT_TRUE(result) << g.type << ": " << result.rejection.reason;
-    EXPECT_EQ(result.command->type, g.expected);
-    EXPECT_EQ(result.command->payload, g.payload);
+    ASSERT_TRUE(result) << g.type << ": " << result.error().reason;
+    EXPECT_EQ(result->type, g.expected);
+    EXPECT_EQ(result->payload, g.payload);
   }
   const auto pick = parse_command("pick_list", kGoodPickList, kMax);
-  EXPECT_EQ(pick.command->order_id, "O-1");
-  EXPECT_EQ(pick.command->station, "st1");
-  EXPECT_NE(pick.command->data_json.find("B-7"), std::string::npos);
+  EXPECT_EQ(pick->order_id, "O-1");
+  EXPECT_EQ(pick->station, "st1");
+  EXPECT_NE(pick->data_json.find("B-7"), std::string::npos);
 }
 
 TEST(CommandParse, ReplyJsonCarriesCodeReasonAndSession) {

@@ -11,7 +11,6 @@
 
 #include "daemon/commands/command_store.hpp"
 #include "daemon/storage/sqlite.hpp"
-#include "daemon/station/command_journal.hpp"
 #include "daemon/station/order_store.hpp"
 #include "tests/support/process.hpp"
 
@@ -59,14 +58,16 @@ class OrderStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     OrderStore store(path());
-    std::string error;
     for (const auto& r : {order("O-OPEN", 1, OrderStatus::active, "", "", 1000, 0),
                           order("O-HELD", 2, OrderStatus::held, "st2", "", 1000, 0),
                           order("O-SHIP-OLD", 3, OrderStatus::shipped, "", "340000000000000011", 1000, 5000),
                           order("O-SHIP-NEW", 4, OrderStatus::shipped, "", "340000000000000028", 1000, 9000),
                           order("O-CANCEL-AT-ST", 5, OrderStatus::cancelled, "st1", "", 1000, 4000),
                           order("O-CANCEL-LEGACY", 6, OrderStatus::cancelled, "", "", 3000, 0)})
-      ASSERT_TRUE(store.save(r, error)) << error;
+      {
+        const auto saved = store.save(r);
+        ASSERT_TRUE(saved) << saved.reason();
+      }
   }
   std::string path() const { return dir_.file("stations.db"); }
 
@@ -118,10 +119,12 @@ TEST_F(OrderStoreTest, SavingAnOpenOrderWritesOnePage) {
   ASSERT_TRUE(db.open(path(), false, ""));
   ASSERT_TRUE(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   auto open = order("O-OPEN", 1, OrderStatus::active, "st1", "", 1000, 0);
-  std::string error;
   for (int i = 1; i <= 10; ++i) {
     open.pick.lines[0].picked = i % 2;
-    ASSERT_TRUE(store.save(open, error)) << error;
+    {
+      const auto saved = store.save(open);
+      ASSERT_TRUE(saved) << saved.reason();
+    }
   }
   storage::Statement checkpoint;
   ASSERT_TRUE(db.prepare("PRAGMA wal_checkpoint(PASSIVE)", checkpoint));
@@ -170,11 +173,11 @@ TEST_F(OrderStoreTest, PurgeCandidatesAreTheEndedOrdersBeforeTheCutoff) {
   EXPECT_EQ(before(6000), (std::vector<std::string>{"O-CANCEL-AT-ST", "O-CANCEL-LEGACY", "O-SHIP-OLD"}));
   EXPECT_EQ(before(10000).size(), 4u);  // never the open or held ones
 
-  std::string error;
-  ASSERT_TRUE(store.remove_all({"O-SHIP-OLD", "O-CANCEL-LEGACY"}, error)) << error;
+  const auto removed = store.remove_all({"O-SHIP-OLD", "O-CANCEL-LEGACY"});
+  ASSERT_TRUE(removed) << removed.reason();
   EXPECT_EQ(before(10000), (std::vector<std::string>{"O-CANCEL-AT-ST", "O-SHIP-NEW"}));
   EXPECT_FALSE(store.order_with_sscc("340000000000000011"));
-  EXPECT_TRUE(store.remove_all({}, error));
+  EXPECT_TRUE(store.remove_all({}));
 }
 
 TEST_F(OrderStoreTest, AnOrderSavedAfterTheCutoffWaitsForTheNextPurge) {
@@ -184,38 +187,38 @@ TEST_F(OrderStoreTest, AnOrderSavedAfterTheCutoffWaitsForTheNextPurge) {
   auto late = order("O-LATE", 7, OrderStatus::cancelled, "", "", 1000, 2000);
   late.received_unix_ms = now_unix_ms() - 3 * 3'600'000;
   late.ended_unix_ms = now_unix_ms() - 2 * 3'600'000;
-  std::string error;
-  ASSERT_TRUE(store.save(late, error)) << error;
+  {
+    const auto saved = store.save(late);
+    ASSERT_TRUE(saved) << saved.reason();
+  }
   const auto ids = store.final_ended_before(now_unix_ms() - 3'600'000);
   EXPECT_EQ(std::find(ids.begin(), ids.end(), "O-LATE"), ids.end());
 }
 
-// commands.db keeps what it needs to check commands (the order table) and to replay them after a
-// crash; once stations.db has forgotten an ended order, so does commands.db, a bounded number of
-// rows per call.
+// commands.db keeps the commands of the orders stations.db holds (the replay and the duplicate
+// check need them) and no order state of its own; once stations.db has forgotten an order, its
+// commands go too, a bounded number of rows per call.
 TEST_F(OrderStoreTest, TheCommandJournalAndTheAppliedMarksForgetWhatStationsDbNoLongerHolds) {
-  const auto journal = dir_.file("commands.db");
-  // Times in the journal are what submit() is given: "old" before the cutoff, "new" after it.
+  // Times in the journal are what store() is given: "old" before the cutoff, "new" after it.
   constexpr std::int64_t kOld = 1000, kCutoff = 5000, kNew = 9000;
-  {
-    commands::CommandStore store(journal);
-    auto submit = [&](const std::string& type, const std::string& payload, std::int64_t at) {
-      auto parsed = commands::parse_command(type, payload, 1 << 20);
-      ASSERT_TRUE(parsed) << parsed.rejection.reason;
-      ASSERT_TRUE(store.submit(*parsed.command, at).accepted) << payload;
-    };
-    auto pick_list = [](const std::string& id, const std::string& order_id) {
-      return R"({"schema":1,"id":")" + id + R"(","type":"pick_list","order_id":")" + order_id +
-             R"(","station":"st1","data":{"lines":[{"sku":"A-1","qty":1}]}})";
-    };
-    submit("pick_list", pick_list("c-open", "O-OPEN"), kOld);     // stations.db holds it: stays
-    submit("pick_list", pick_list("c-gone1", "O-GONE1"), kOld);   // forgotten by the stations
-    submit("pick_list", pick_list("c-gone2", "O-GONE2"), kOld);
-    submit("order.hold", R"({"schema":1,"id":"c-hold","type":"order.hold","order_id":"O-GONE1"})", kOld);
-    submit("pick_list", pick_list("c-fresh", "O-FRESH"), kNew);   // too new to go, stations.db or not
-    submit("rebirth", R"({"schema":1,"id":"c-rebirth-old","type":"rebirth"})", kOld);
-    submit("rebirth", R"({"schema":1,"id":"c-rebirth-new","type":"rebirth"})", kNew);
-  }
+  commands::CommandStore journal(dir_.file("commands.db"));
+  auto submit = [&](const std::string& type, const std::string& payload, std::int64_t at) {
+    auto parsed = commands::parse_command(type, payload, 1 << 20);
+    ASSERT_TRUE(parsed) << parsed.error().reason;
+    const auto stored = journal.store(*parsed, at);
+    ASSERT_TRUE(stored) << stored.reason();
+  };
+  auto pick_list = [](const std::string& id, const std::string& order_id) {
+    return R"({"schema":1,"id":")" + id + R"(","type":"pick_list","order_id":")" + order_id +
+           R"(","station":"st1","data":{"lines":[{"sku":"A-1","qty":1}]}})";
+  };
+  submit("pick_list", pick_list("c-open", "O-OPEN"), kOld);     // stations.db holds it: stays
+  submit("pick_list", pick_list("c-gone1", "O-GONE1"), kOld);   // forgotten by the stations
+  submit("pick_list", pick_list("c-gone2", "O-GONE2"), kOld);
+  submit("order.hold", R"({"schema":1,"id":"c-hold","type":"order.hold","order_id":"O-GONE1"})", kOld);
+  submit("pick_list", pick_list("c-fresh", "O-FRESH"), kNew);   // too new to go, stations.db or not
+  submit("rebirth", R"({"schema":1,"id":"c-rebirth-old","type":"rebirth"})", kOld);
+  submit("rebirth", R"({"schema":1,"id":"c-rebirth-new","type":"rebirth"})", kNew);
   const std::vector<std::string> all_ids = {"c-open",  "c-gone1",       "c-gone2",      "c-hold",
                                              "c-fresh", "c-rebirth-old", "c-rebirth-new"};
   {
@@ -223,60 +226,49 @@ TEST_F(OrderStoreTest, TheCommandJournalAndTheAppliedMarksForgetWhatStationsDbNo
     for (const auto& id : all_ids) stations.mark_handled(id);  // every command was applied
   }
 
-  // One row of each per call at most: two calls take the two gone orders, the third finds nothing.
-  std::int64_t orders = 0, removed_commands = 0;
+  // One row per call at most: four calls take both pick lists, the hold and the old rebirth.
+  std::int64_t removed_commands = 0;
   for (int call = 0; call < 6; ++call) {
-    const auto purge = station::purge_command_journal(journal, path(), kCutoff, 1);
-    ASSERT_EQ(purge.error, "");
-    EXPECT_LE(purge.orders, 1);
-    EXPECT_LE(purge.commands, 1);
-    orders += purge.orders;
-    removed_commands += purge.commands;
+    const auto purge = journal.purge(path(), kCutoff, 1);
+    ASSERT_TRUE(purge) << purge.reason();
+    EXPECT_LE(purge->commands, 1);
+    removed_commands += purge->commands;
   }
-  EXPECT_EQ(orders, 2);
-  EXPECT_EQ(removed_commands, 4);  // both pick lists, the hold, the old rebirth
+  EXPECT_EQ(removed_commands, 4);
+  EXPECT_EQ(journal.command_count(), 3);
+  for (const auto& [id, kept] : std::vector<std::pair<std::string, bool>>{
+           {"c-open", true}, {"c-fresh", true}, {"c-rebirth-new", true}, {"c-gone1", false}, {"c-hold", false}}) {
+    const auto known = journal.known(id);
+    ASSERT_TRUE(known) << known.reason();
+    EXPECT_EQ(*known, kept) << id;
+  }
 
   // The applied-command marks of the commands that left the journal can go (the replay can never
   // meet them again); the others stay. Nothing more to purge, so only that list is news.
-  auto last = station::purge_command_journal(journal, path(), kCutoff, 100);
-  ASSERT_EQ(last.error, "");
-  EXPECT_EQ(last.commands, 0);
-  std::sort(last.handled_to_forget.begin(), last.handled_to_forget.end());
-  EXPECT_EQ(last.handled_to_forget, (std::vector<std::string>{"c-gone1", "c-gone2", "c-hold", "c-rebirth-old"}));
-  EXPECT_EQ(station::purge_command_journal(journal, path(), kCutoff, 2).handled_to_forget.size(), 2u);  // the limit
+  auto last = journal.purge(path(), kCutoff, 100);
+  ASSERT_TRUE(last) << last.reason();
+  EXPECT_EQ(last->commands, 0);
+  std::sort(last->handled_to_forget.begin(), last->handled_to_forget.end());
+  EXPECT_EQ(last->handled_to_forget, (std::vector<std::string>{"c-gone1", "c-gone2", "c-hold", "c-rebirth-old"}));
+  EXPECT_EQ(journal.purge(path(), kCutoff, 2)->handled_to_forget.size(), 2u);  // the limit
   {
     OrderStore stations(path());
-    std::string error;
-    ASSERT_TRUE(stations.forget_handled(last.handled_to_forget, error)) << error;
+    const auto forgotten = stations.forget_handled(last->handled_to_forget);
+    ASSERT_TRUE(forgotten) << forgotten.reason();
     for (const auto& id : all_ids) {
-      const bool gone = std::binary_search(last.handled_to_forget.begin(), last.handled_to_forget.end(), id);
-      EXPECT_EQ(stations.handled(id, error), std::optional<bool>(!gone)) << id;
+      const bool gone = std::binary_search(last->handled_to_forget.begin(), last->handled_to_forget.end(), id);
+      const auto handled = stations.handled(id);
+      ASSERT_TRUE(handled) << handled.reason();
+      EXPECT_EQ(*handled, !gone) << id;
     }
   }
-  EXPECT_TRUE(station::purge_command_journal(journal, path(), kCutoff, 100).handled_to_forget.empty());
+  EXPECT_TRUE(journal.purge(path(), kCutoff, 100)->handled_to_forget.empty());
 
-  commands::CommandStore store(journal);
-  EXPECT_TRUE(store.order("O-OPEN"));
-  EXPECT_TRUE(store.order("O-FRESH"));
-  EXPECT_FALSE(store.order("O-GONE1"));
-  EXPECT_FALSE(store.order("O-GONE2"));
-  EXPECT_EQ(store.command_count(), 3);
-  // A late command for a forgotten order is refused as unknown; a kept one is checked as before.
-  auto cancel = commands::parse_command(
-      "order.cancel", R"({"schema":1,"id":"c-late","type":"order.cancel","order_id":"O-GONE1"})", 1 << 20);
-  ASSERT_TRUE(cancel);
-  const auto late = store.submit(*cancel.command, kNew);
-  EXPECT_FALSE(late.accepted);
-  EXPECT_EQ(late.code, commands::RejectCode::unknown_order);
-  auto duplicate = commands::parse_command(
-      "pick_list",
-      R"({"schema":1,"id":"c-open","type":"pick_list","order_id":"O-OPEN","station":"st1","data":{"lines":[{"sku":"A-1","qty":1}]}})",
-      1 << 20);
-  ASSERT_TRUE(duplicate);
-  EXPECT_TRUE(store.submit(*duplicate.command, kNew).duplicate);
-
-  // No journal, nothing to do.
-  EXPECT_EQ(station::purge_command_journal(dir_.file("none.db"), path(), kCutoff, 10).error, "");
+  // No stations.db, nothing to do.
+  const auto none = journal.purge(dir_.file("none.db"), kCutoff, 10);
+  ASSERT_TRUE(none) << none.reason();
+  EXPECT_EQ(none->commands, 0);
+  EXPECT_EQ(journal.command_count(), 3);
 }
 
 // A read that fails is not "not applied": handled() reports the error, where it used to say "no"
@@ -287,20 +279,21 @@ TEST_F(OrderStoreTest, TheCommandJournalAndTheAppliedMarksForgetWhatStationsDbNo
 TEST_F(OrderStoreTest, AStationsDbThatCannotBeReadIsAnErrorNotNotApplied) {
   OrderStore stations(path());
   stations.mark_handled("c-applied");
-  std::string error;
-  ASSERT_EQ(stations.handled("c-applied", error), std::optional<bool>(true)) << error;
+  auto handled = [&](const std::string& id) { return stations.handled(id); };
+  ASSERT_TRUE(handled("c-applied")) << handled("c-applied").reason();
+  EXPECT_TRUE(*handled("c-applied"));
   storage::Connection other;
   ASSERT_TRUE(other.open(path(), false, ""));
   ASSERT_TRUE(other.exec("ALTER TABLE handled_commands RENAME TO handled_elsewhere"));
-  EXPECT_EQ(stations.handled("c-applied", error), std::nullopt);
-  EXPECT_NE(error, "");
-  error.clear();
-  EXPECT_EQ(stations.handled("c-never", error), std::nullopt) << "a failed read said 'not applied'";
-  EXPECT_NE(error, "");
+  EXPECT_FALSE(handled("c-applied"));
+  EXPECT_NE(handled("c-applied").reason(), "");
+  EXPECT_FALSE(handled("c-never")) << "a failed read said 'not applied'";
+  EXPECT_NE(handled("c-never").reason(), "");
   ASSERT_TRUE(other.exec("ALTER TABLE handled_elsewhere RENAME TO handled_commands"));
-  error.clear();
-  EXPECT_EQ(stations.handled("c-applied", error), std::optional<bool>(true)) << error;
-  EXPECT_EQ(stations.handled("c-never", error), std::optional<bool>(false)) << error;
+  ASSERT_TRUE(handled("c-applied")) << handled("c-applied").reason();
+  EXPECT_TRUE(*handled("c-applied"));
+  ASSERT_TRUE(handled("c-never")) << handled("c-never").reason();
+  EXPECT_FALSE(*handled("c-never"));
 }
 
 }  // namespace
