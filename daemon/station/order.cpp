@@ -25,7 +25,11 @@ double PickList::expected_weight_grams() const noexcept {
 }
 
 double PickList::allowed_deviation_grams() const noexcept {
-  return std::max(weight_tolerance_grams, expected_weight_grams() * weight_tolerance_percent / 100.0);
+  return allowed_deviation_grams(expected_weight_grams());
+}
+
+double PickList::allowed_deviation_grams(double expected_grams) const noexcept {
+  return std::max(weight_tolerance_grams, expected_grams * weight_tolerance_percent / 100.0);
 }
 
 std::string_view to_string(OrderIssueCode code) noexcept {

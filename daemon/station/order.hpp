@@ -71,6 +71,8 @@ struct PickList {
   [[nodiscard]] double expected_weight_grams() const noexcept;
   // Allowed |measured − expected|: the larger of the absolute and the percentage tolerance.
   [[nodiscard]] double allowed_deviation_grams() const noexcept;
+  // The same for another expected weight (a short pick's, station/parcel_weight.hpp).
+  [[nodiscard]] double allowed_deviation_grams(double expected_grams) const noexcept;
 };
 
 enum class OrderIssueCode {

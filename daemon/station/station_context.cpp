@@ -149,6 +149,12 @@ CheckOptions StationContext::check_options(const StationRt& st) const {
   return o;
 }
 
+ParcelWeight StationContext::expected_weight(const StationRt& st, const OrderRecord& order) const {
+  const auto& settings = st.cfg->settings;
+  const auto basis = settings.has("weight_basis") ? weight_basis_from(settings.get_string("weight_basis")) : std::nullopt;
+  return parcel_weight(order, basis.value_or(WeightBasis::picked));
+}
+
 void StationContext::signal(StationRt& st, std::string_view pattern) {
   if (st.light) st.light->signal(pattern);
 }
