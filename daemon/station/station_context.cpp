@@ -261,6 +261,7 @@ void StationContext::free_station(StationRt& st) {
   ++st.weigh_generation;
   st.retry_timer->cancel();
   st.attention.clear();
+  st.printer_fault.clear();
   assign_next(st);
   notify(st);
 }

@@ -61,6 +61,7 @@ struct StationRt {
   LastScan last_scan;
   WeightView live;        // live_grams / stable from the scale
   std::string attention;  // device trouble shown in the prompt (scale fault, no stable weight)
+  std::string printer_fault;  // what the label of this station's order waits for (print/printer_prompt.hpp)
   std::string last_order; // the order the station last finished (shown while free)
   std::int64_t version = 0;
 

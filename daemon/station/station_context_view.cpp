@@ -71,7 +71,7 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
         s.prompt = "Put the parcel on the scale.";
         break;
       case Phase::label:
-        s.prompt = "Printing the shipping label.";
+        s.prompt = st.printer_fault.empty() ? "Printing the shipping label." : st.printer_fault;
         break;
       case Phase::label_failed:
         s.prompt = "Label failed (" + order.label.error + "): scan the order barcode to print it again.";

@@ -78,6 +78,10 @@ void Stations::Impl::start() {
     auto self = weak.lock();
     if (self && self->running) self->label.on_outcome(outcome);
   });
+  print_queue.set_wait_handler([weak](const print::PrinterWait& wait) {
+    auto self = weak.lock();
+    if (self && self->running) self->label.on_wait(wait);
+  });
   // Resume: every order a station was working on becomes its current order again.
   for (auto& [order_id, order] : orders) {
     if (order.station.empty()) continue;
@@ -119,6 +123,7 @@ void Stations::Impl::stop() {
     st.pending.clear();
   }
   print_queue.set_outcome_handler({});
+  print_queue.set_wait_handler({});
 }
 
 void Stations::Impl::on_scale_reading(StationRt& st, const drivers::scale::Reading& reading) {
