@@ -37,6 +37,7 @@ void LabelStep::print(StationRt* st, OrderRecord& order) {
   std::string printer_id = order.label.printer_id;
   if (st && st->cfg && !st->cfg->printer.empty()) printer_id = st->cfg->printer;
   if (printer_id.empty()) return fail(order, "no printer for this station");
+  if (const auto* carrier = pl.carrier_label(1)) return queue(st, order, printer_id, carrier->zpl, "", carrier->tracking);
   std::string sscc_value;
   if (sscc_) {
     auto next = sscc_->next();
@@ -76,7 +77,12 @@ void LabelStep::print(StationRt* st, OrderRecord& order) {
   fields["ship_to_country"] = ship_to.country;
   auto filled = tmpl->second.fill(fields);
   if (!filled) return fail(order, "label template " + name + ": " + filled.error);
-  auto job = ctx_.print_queue.enqueue({"", printer_id, order.order_id, filled.zpl});
+  queue(st, order, printer_id, filled.zpl, sscc_value, tracking);
+}
+
+void LabelStep::queue(StationRt* st, OrderRecord& order, const std::string& printer_id, const std::string& zpl,
+                      const std::string& sscc_value, const std::string& tracking) {
+  auto job = ctx_.print_queue.enqueue({"", printer_id, order.order_id, zpl});
   if (!job) return fail(order, "print queue: " + job.error);
   order.label.state = LabelState::printing;
   order.label.job_id = job.id;
@@ -156,6 +162,7 @@ void LabelStep::on_outcome(const print::JobOutcome& outcome) {
   data["tracking"] = order->label.tracking;
   data["reprint_of"] = outcome.reprint_of;
   data["attempts"] = outcome.attempts;
+  data["carrier_label"] = order->pick_list.carrier_label(1) != nullptr;
   const std::string job_id = outcome.job_id;
   auto apply = [this, order_id, job_id] {
     auto* o = ctx_.find_order(order_id);

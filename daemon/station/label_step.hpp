@@ -1,9 +1,10 @@
-// The shipping label of a weighed order: fill the ZPL template (with an SSCC when a GS1 company
-// prefix is configured), queue the print job, follow its outcome to the verify phase, void it
-// (cancel, address change, reprint) and resume it after a restart. Emits label.printed,
-// label.failed and label.voided (docs/workflows.md); while the job waits for a printer fault the
-// station's prompt and light show the fault. Owns the SSCC generator and the loaded
-// templates. Loop thread only; the print queue reports outcomes on the loop.
+// The shipping label of a weighed order: the carrier's label from the pick list byte for byte
+// (its tracking is what the verify scan must read), else the ZPL template filled (with an SSCC when
+// a GS1 company prefix is configured); queue the print job, follow its outcome to the verify phase,
+// void it (cancel, address change, new carrier label, reprint) and resume it after a restart.
+// Emits label.printed, label.failed and label.voided (docs/workflows.md); while the job waits for a
+// printer fault the station's prompt and light show the fault. Owns the SSCC generator and the
+// loaded templates. Loop thread only; the print queue reports outcomes on the loop.
 #pragma once
 
 #include <map>
@@ -37,6 +38,9 @@ class LabelStep {
 
  private:
   OrderRecord* order_of_job(const std::string& job_id);
+  // Queues the label's ZPL (template-filled, or the carrier's byte for byte) and records it.
+  void queue(StationRt* st, OrderRecord& order, const std::string& printer_id, const std::string& zpl,
+             const std::string& sscc_value, const std::string& tracking);
 
   StationContext& ctx_;
   std::unique_ptr<print::SsccGenerator> sscc_;

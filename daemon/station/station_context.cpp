@@ -203,7 +203,16 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
     return id;
   }
   auto parsed = parse_scan(scan.data, scan.aim_id);
-  if (!parsed || parsed.scan->sscc.empty()) return id;
+  if (!parsed || parsed.scan->sscc.empty()) {
+    // A label without an SSCC (a carrier's) is known by its tracking number.
+    const std::string text = scan.text();
+    for (auto& [order_id, order] : orders)
+      if (order.label.sscc.empty() && order.label.state != LabelState::none && order.label.tracking == text) {
+        id.order = &order;
+        break;
+      }
+    return id;
+  }
   id.sscc = parsed.scan->sscc;
   for (auto& [order_id, order] : orders) {
     if (order.label.sscc == id.sscc) {
