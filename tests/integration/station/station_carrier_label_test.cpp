@@ -86,6 +86,7 @@ TEST(CarrierLabel, ALaterUpdateWithANewLabelVoidsAndReprints) {
   auto updated = env.apply(command(CommandType::order_update, "O-C2", body_with_label(zpl, "1ZNEW0000000000002")));
   ASSERT_TRUE(updated.accepted) << updated.reason;
   ASSERT_TRUE(env.wait_event("O-C2", "label.voided")) << testing::PrintToString(env.types_of("O-C2"));
+  ASSERT_TRUE(env.wait_event("O-C2", "order.updated"));
   EXPECT_EQ(env.events_of("O-C2", "label.voided").at(0).data.at("reason").as_string(), "carrier_label_changed");
   EXPECT_TRUE(env.events_of("O-C2", "order.updated").at(0).data.at("carrier_label_changed").as_bool());
   ASSERT_TRUE(env.wait_event("O-C2", "label.printed", 2));
