@@ -202,6 +202,13 @@ const Schema& station_schema() {
       key_string("group", "Station group: pick lists addressed to the group may run here.", ""),
       key_section("time_limits", "Per-step time limits (seconds) for at-risk detection.",
                   time_limits),
+      key_choice("weight_basis",
+                 "What the pack step weighs a parcel against: `picked` = packaging + Σ picked units × "
+                 "unit weight, so an order picked short ships without an OMS round trip; `ordered` = "
+                 "packaging + Σ ordered quantity × unit weight (the behaviour before issue 20: a short "
+                 "pick stops at the scale until the OMS updates and releases the order). An order not "
+                 "picked at this gateway is always weighed against its ordered weight.",
+                 {"picked", "ordered"}, "picked"),
       key_int("min_shelf_life_days",
               "Items must stay good (by their (17) expiry / (15) best-before date) this many days "
               "past the ship date, unless the pick list line sets its own minimum.",

@@ -88,7 +88,8 @@ struct PrintQueue::Lane {
   asio::steady_timer timer;
   bool in_flight = false;
   bool timer_armed = false;
-  std::string waiting_reason;  // last "printer not ready" reason logged, to log changes only
+  std::string waiting_reason;  // why the oldest job waits ("" = it does not), to report changes only
+  std::string waiting_job;     // the job that reason is about
 };
 
 PrintQueue::PrintQueue(asio::any_io_executor loop, QueueOptions options)
@@ -106,6 +107,10 @@ void PrintQueue::add_printer(drivers::Printer& printer) {
 
 void PrintQueue::set_outcome_handler(OutcomeHandler handler) {
   outcome_handler_ = std::move(handler);
+}
+
+void PrintQueue::set_wait_handler(WaitHandler handler) {
+  wait_handler_ = std::move(handler);
 }
 
 void PrintQueue::start() {
@@ -265,14 +270,11 @@ void PrintQueue::kick(Lane& lane) {
   }
   const auto& health = lane.printer->health();
   if (health.state != drivers::HealthState::connected) {
-    const auto reason = fmt::format("printer {}: {}", to_string(health.state), health.reason);
-    if (reason != lane.waiting_reason)
-      spdlog::info("printer={} job={} waits: {}", printer_id, job.id, reason);
-    lane.waiting_reason = reason;
+    note_wait(lane, job, health.reason.empty() ? std::string(to_string(health.state)) : health.reason);
     schedule(lane, options_.printer_wait_poll);
     return;
   }
-  lane.waiting_reason.clear();
+  note_wait(lane, job, {});
 
   // Committed before the first byte leaves: this row is what makes the crash case at most once.
   auto mark = db_->statement("UPDATE print_job SET state='sending' WHERE id=? AND state='queued'");
@@ -304,6 +306,7 @@ void PrintQueue::on_result(Lane& lane, const std::string& job_id,
              result.error == drivers::PrintError::busy) {
     // Nothing was sent: back to the queue without using up an attempt.
     spdlog::info("printer={} job={} not sent: {}", printer_id, job_id, result.reason);
+    note_wait(lane, *job, result.reason.empty() ? std::string(to_string(result.error)) : result.reason);
     auto st = db_->statement(
         "UPDATE print_job SET state='queued', last_error=?, next_attempt_unix_ms=? WHERE id=?");
     st.bind(1, result.reason).bind(2, now_unix_ms() + options_.printer_wait_poll.count());
@@ -327,6 +330,16 @@ void PrintQueue::on_result(Lane& lane, const std::string& job_id,
     }
   }
   if (!stopped_) schedule(lane, milliseconds(0));
+}
+
+void PrintQueue::note_wait(Lane& lane, const JobInfo& job, const std::string& reason) {
+  if (reason == lane.waiting_reason && job.id == lane.waiting_job) return;
+  if (!reason.empty())
+    spdlog::info("printer={} job={} waits: {}", job.printer_id, job.id, reason);
+  const bool report = !reason.empty() || !lane.waiting_reason.empty();
+  lane.waiting_reason = reason;
+  lane.waiting_job = job.id;
+  if (report && wait_handler_) wait_handler_({job.id, job.printer_id, job.order_id, reason});
 }
 
 void PrintQueue::finish(const JobInfo& job, JobState state, const std::string& reason,

@@ -17,6 +17,9 @@
 //   ends `failed` with reason kInterruptedReason, and an operator or the workflow reprints it by
 //   id if the label is missing. A duplicate shipping label can end up on the wrong parcel; a
 //   missing one stops the parcel at the pack station, where it is noticed.
+// - While the oldest job of a printer waits for it (a fault before any byte left: paper out, head
+//   open, unreachable), the wait handler hears the printer's reason, again whenever the reason
+//   changes, and once with an empty reason when the job is handed to the printer again.
 // - reprint(id) queues a copy of a finished (printed or failed) job as a new job whose
 //   reprint_of names the original. Finished jobs are kept for keep_history, then deleted.
 // - Bounds: at most max_queued_jobs unfinished jobs; enqueue refuses more.
@@ -101,9 +104,18 @@ struct JobOutcome {
   int attempts = 0;
 };
 
+// A job waiting for its printer; `reason` is empty when the wait is over (the job is being sent).
+struct PrinterWait {
+  std::string job_id;
+  std::string printer_id;
+  std::string order_id;
+  std::string reason;  // the printer's fault as its driver reports it ("paper out", …)
+};
+
 class PrintQueue {
  public:
   using OutcomeHandler = std::function<void(const JobOutcome&)>;
+  using WaitHandler = std::function<void(const PrinterWait&)>;
 
   // Opens (creating) the database; throws std::runtime_error if it cannot (start-up error).
   PrintQueue(boost::asio::any_io_executor loop, QueueOptions options);
@@ -114,6 +126,7 @@ class PrintQueue {
   // Registers a printer by its id. Before start().
   void add_printer(drivers::Printer& printer);
   void set_outcome_handler(OutcomeHandler handler);
+  void set_wait_handler(WaitHandler handler);
   // Resolves jobs interrupted by a crash (→ failed, reported), drops old history, starts sending.
   void start();
   // Stops sending new jobs. The result of a job already in flight is still recorded if it
@@ -133,6 +146,8 @@ class PrintQueue {
   void schedule(Lane& lane, std::chrono::milliseconds delay);
   void on_result(Lane& lane, const std::string& job_id, const drivers::PrintResult& result);
   void finish(const JobInfo& job, JobState state, const std::string& reason, int attempts);
+  // Records (and reports when it changed) why the lane's oldest job waits; "" = it no longer waits.
+  void note_wait(Lane& lane, const JobInfo& job, const std::string& reason);
   std::chrono::milliseconds retry_delay(int attempts) const;
 
   boost::asio::any_io_executor loop_;
@@ -140,6 +155,7 @@ class PrintQueue {
   std::unique_ptr<storage::Connection> db_;
   std::map<std::string, std::unique_ptr<Lane>, std::less<>> lanes_;
   OutcomeHandler outcome_handler_;
+  WaitHandler wait_handler_;
   bool started_ = false;
   bool stopped_ = false;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/config/schema_settings.hpp"
+#include "daemon/print/printer_prompt.hpp"
 #include "daemon/print/schema.hpp"
 #include "daemon/print/template_path.hpp"
 
@@ -36,6 +37,7 @@ void LabelStep::print(StationRt* st, OrderRecord& order) {
   std::string printer_id = order.label.printer_id;
   if (st && st->cfg && !st->cfg->printer.empty()) printer_id = st->cfg->printer;
   if (printer_id.empty()) return fail(order, "no printer for this station");
+  if (const auto* carrier = pl.carrier_label(1)) return queue(st, order, printer_id, carrier->zpl, "", carrier->tracking);
   std::string sscc_value;
   if (sscc_) {
     auto next = sscc_->next();
@@ -75,7 +77,12 @@ void LabelStep::print(StationRt* st, OrderRecord& order) {
   fields["ship_to_country"] = ship_to.country;
   auto filled = tmpl->second.fill(fields);
   if (!filled) return fail(order, "label template " + name + ": " + filled.error);
-  auto job = ctx_.print_queue.enqueue({"", printer_id, order.order_id, filled.zpl});
+  queue(st, order, printer_id, filled.zpl, sscc_value, tracking);
+}
+
+void LabelStep::queue(StationRt* st, OrderRecord& order, const std::string& printer_id, const std::string& zpl,
+                      const std::string& sscc_value, const std::string& tracking) {
+  auto job = ctx_.print_queue.enqueue({"", printer_id, order.order_id, zpl});
   if (!job) return fail(order, "print queue: " + job.error);
   order.label.state = LabelState::printing;
   order.label.job_id = job.id;
@@ -85,6 +92,7 @@ void LabelStep::print(StationRt* st, OrderRecord& order) {
   order.label.error.clear();
   order.phase = Phase::label;
   ctx_.save(order);
+  if (st) st->printer_fault.clear();  // a new job: the queue reports its own wait
   spdlog::info("order={} label job={} printer={} sscc={}", order.order_id, job.id, printer_id, sscc_value);
   if (st) ctx_.notify(*st);
 }
@@ -118,11 +126,27 @@ void LabelStep::void_label(OrderRecord& order, const std::string& reason) {
   ctx_.commit(order.station, order.order_id, event::kLabelVoided, std::move(data), {});
 }
 
-void LabelStep::on_outcome(const print::JobOutcome& outcome) {
-  OrderRecord* order = nullptr;
+OrderRecord* LabelStep::order_of_job(const std::string& job_id) {
   for (auto& [id, o] : ctx_.orders)
-    if (!o.label.job_id.empty() && o.label.job_id == outcome.job_id) order = &o;
+    if (!o.label.job_id.empty() && o.label.job_id == job_id) return &o;
+  return nullptr;
+}
+
+void LabelStep::on_wait(const print::PrinterWait& wait) {
+  auto* order = order_of_job(wait.job_id);
+  auto* st = order ? ctx_.station_of(*order) : nullptr;
+  if (!st || st->current != order->order_id) return;
+  std::string prompt = wait.reason.empty() ? std::string() : print::printer_fault_prompt(wait.reason);
+  if (prompt == st->printer_fault) return;
+  st->printer_fault = std::move(prompt);
+  if (!st->printer_fault.empty()) ctx_.signal(*st, "attention");
+  ctx_.notify(*st);
+}
+
+void LabelStep::on_outcome(const print::JobOutcome& outcome) {
+  OrderRecord* order = order_of_job(outcome.job_id);
   if (!order) return;  // a job of an older (voided) label, or not a shipping label
+  if (auto* st = ctx_.station_of(*order)) st->printer_fault.clear();
   const bool printed = outcome.state == print::JobState::printed;
   if (order->status == OrderStatus::cancelled) {
     if (printed) void_label(*order, "cancelled");
@@ -138,6 +162,7 @@ void LabelStep::on_outcome(const print::JobOutcome& outcome) {
   data["tracking"] = order->label.tracking;
   data["reprint_of"] = outcome.reprint_of;
   data["attempts"] = outcome.attempts;
+  data["carrier_label"] = order->pick_list.carrier_label(1) != nullptr;
   const std::string job_id = outcome.job_id;
   auto apply = [this, order_id, job_id] {
     auto* o = ctx_.find_order(order_id);

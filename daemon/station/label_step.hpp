@@ -1,8 +1,10 @@
-// The shipping label of a weighed order: fill the ZPL template (with an SSCC when a GS1 company
-// prefix is configured), queue the print job, follow its outcome to the verify phase, void it
-// (cancel, address change, reprint) and resume it after a restart. Emits label.printed,
-// label.failed and label.voided (docs/workflows.md). Owns the SSCC generator and the loaded
-// templates. Loop thread only; the print queue reports outcomes on the loop.
+// The shipping label of a weighed order: the carrier's label from the pick list byte for byte
+// (its tracking is what the verify scan must read), else the ZPL template filled (with an SSCC when
+// a GS1 company prefix is configured); queue the print job, follow its outcome to the verify phase,
+// void it (cancel, address change, new carrier label, reprint) and resume it after a restart.
+// Emits label.printed, label.failed and label.voided (docs/workflows.md); while the job waits for a
+// printer fault the station's prompt and light show the fault. Owns the SSCC generator and the
+// loaded templates. Loop thread only; the print queue reports outcomes on the loop.
 #pragma once
 
 #include <map>
@@ -29,10 +31,17 @@ class LabelStep {
   void void_label(OrderRecord& order, const std::string& reason);
   // A print job ended (the print queue's outcome handler).
   void on_outcome(const print::JobOutcome& outcome);
+  // A label job waits for its printer (or no longer does): the station's prompt and light say why.
+  void on_wait(const print::PrinterWait& wait);
   // After a restart: an order in the label phase prints, or takes its job's known outcome.
   void resume(OrderRecord& order);
 
  private:
+  OrderRecord* order_of_job(const std::string& job_id);
+  // Queues the label's ZPL (template-filled, or the carrier's byte for byte) and records it.
+  void queue(StationRt* st, OrderRecord& order, const std::string& printer_id, const std::string& zpl,
+             const std::string& sscc_value, const std::string& tracking);
+
   StationContext& ctx_;
   std::unique_ptr<print::SsccGenerator> sscc_;
   std::string template_dir_;

@@ -17,6 +17,12 @@ int PickList::line_for_sku(std::string_view sku) const noexcept {
   return -1;
 }
 
+const CarrierLabel* PickList::carrier_label(std::int64_t parcel) const noexcept {
+  for (const auto& label : carrier_labels)
+    if (label.parcel == parcel) return &label;
+  return nullptr;
+}
+
 double PickList::expected_weight_grams() const noexcept {
   double total = packaging_weight_grams;
   for (const auto& line : lines)
@@ -25,7 +31,11 @@ double PickList::expected_weight_grams() const noexcept {
 }
 
 double PickList::allowed_deviation_grams() const noexcept {
-  return std::max(weight_tolerance_grams, expected_weight_grams() * weight_tolerance_percent / 100.0);
+  return allowed_deviation_grams(expected_weight_grams());
+}
+
+double PickList::allowed_deviation_grams(double expected_grams) const noexcept {
+  return std::max(weight_tolerance_grams, expected_grams * weight_tolerance_percent / 100.0);
 }
 
 std::string_view to_string(OrderIssueCode code) noexcept {
@@ -42,6 +52,7 @@ std::string_view to_string(OrderIssueCode code) noexcept {
     case OrderIssueCode::bad_charset: return "bad_charset";
     case OrderIssueCode::unknown_field: return "unknown_field";
     case OrderIssueCode::duplicate_value: return "duplicate_value";
+    case OrderIssueCode::bad_label: return "bad_label";
   }
   return "unknown";
 }

@@ -41,6 +41,15 @@ struct OrderLine {
   bool capture_serials = false;
 };
 
+// The carrier's own label for one parcel (docs/workflows.md, "Carrier labels"): checked ZPL,
+// printed byte for byte instead of the template; the verify and ship scans read its tracking.
+struct CarrierLabel {
+  std::int64_t parcel = 1;  // 1-based; an order ships in one parcel (parcel 1)
+  std::string zpl;          // decoded from "zpl_base64" and checked (print/carrier_label.hpp)
+  std::string tracking;     // the carrier's tracking number, as its barcode reads
+  bool operator==(const CarrierLabel&) const = default;
+};
+
 // Per-step time limits of one order (seconds); empty = the station's configured limit.
 struct StepTimeLimits {
   std::optional<std::int64_t> pick_s;
@@ -62,6 +71,7 @@ struct PickList {
   double weight_tolerance_grams = 0;
   double weight_tolerance_percent = 0;
   StepTimeLimits time_limits;  // "time_limits": {"pick_s", "pack_s", "ship_s"}, each optional
+  std::vector<CarrierLabel> carrier_labels;  // "carrier_labels": at most one per parcel
 
   // Index of the line carrying this 14-digit GTIN, or -1.
   [[nodiscard]] int line_for_gtin(std::string_view gtin14) const noexcept;
@@ -71,6 +81,10 @@ struct PickList {
   [[nodiscard]] double expected_weight_grams() const noexcept;
   // Allowed |measured − expected|: the larger of the absolute and the percentage tolerance.
   [[nodiscard]] double allowed_deviation_grams() const noexcept;
+  // The carrier label of `parcel`, or nullptr (the template label prints).
+  [[nodiscard]] const CarrierLabel* carrier_label(std::int64_t parcel) const noexcept;
+  // The same for another expected weight (a short pick's, station/parcel_weight.hpp).
+  [[nodiscard]] double allowed_deviation_grams(double expected_grams) const noexcept;
 };
 
 enum class OrderIssueCode {
@@ -86,6 +100,7 @@ enum class OrderIssueCode {
   bad_charset,      // a lot with characters outside GS1 CSET 82, control characters in a text
   unknown_field,    // a field this schema does not define
   duplicate_value,  // the same SKU, GTIN or lot twice
+  bad_label,        // a carrier label that is not base64 or fails the ZPL checks
 };
 
 [[nodiscard]] std::string_view to_string(OrderIssueCode code) noexcept;
@@ -113,7 +128,9 @@ inline constexpr std::int64_t kMaxLineQty = 100000;
 inline constexpr std::size_t kMaxGtinsPerLine = 20;
 inline constexpr std::size_t kMaxLotsPerLine = 100;
 inline constexpr int kMaxShelfLifeDays = 3650;
-inline constexpr std::int64_t kMaxTimeLimitS = 604800;  // one week, as the station config allows
+inline constexpr std::int64_t kMaxTimeLimitS = 604800;
+inline constexpr std::int64_t kMaxParcels = 1;  // parcels per order
+inline constexpr std::size_t kMaxTrackingLength = 64;  // one week, as the station config allows
 
 // `order_id` and `station` come from the command envelope; `data` is its "data" member.
 [[nodiscard]] PickListValidation parse_pick_list(std::string_view order_id, std::string_view station,

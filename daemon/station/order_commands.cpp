@@ -297,6 +297,7 @@ void OrderCommands::on_update(const commands::Command& command, Stations::Comman
     return;
   }
   const bool address_changed = !same_address(order->pick_list.ship_to, parsed.pick_list->ship_to);
+  const bool carrier_label_changed = order->pick_list.carrier_labels != parsed.pick_list->carrier_labels;
   // Carry the progress over by SKU: what was picked stays picked.
   PickState carried;
   std::set<int> shorts;
@@ -315,9 +316,9 @@ void OrderCommands::on_update(const commands::Command& command, Stations::Comman
                          order->label.state == LabelState::printing;
   std::string voided;
   bool reprint = false;
-  if (address_changed && label_out) {
+  if ((address_changed || carrier_label_changed) && label_out) {
     voided = order->label.sscc;
-    label_.void_label(*order, "address_changed");
+    label_.void_label(*order, address_changed ? "address_changed" : "carrier_label_changed");
     if (order->step == Step::ship) {
       order->step = Step::pack;
       order->station.clear();
@@ -329,6 +330,7 @@ void OrderCommands::on_update(const commands::Command& command, Stations::Comman
   data["command_id"] = command.id;
   data["intercepted_step"] = step;
   data["address_changed"] = address_changed;
+  data["carrier_label_changed"] = carrier_label_changed;
   data["label_reprinted"] = reprint;
   data["voided_sscc"] = voided;
   StationRt* st = ctx_.station_of(*order);
@@ -337,7 +339,10 @@ void OrderCommands::on_update(const commands::Command& command, Stations::Comman
   ctx_.commit(st ? st->id : order->command_station, order_id, event::kOrderUpdated, std::move(data), {});
   if (st) {
     ctx_.show(*st, "attention", "order_updated",
-         reprint ? "Address changed: a new label is printing, the old one is void." : "Order updated.", "");
+         reprint ? std::string(address_changed ? "Address changed" : "New carrier label") +
+                       ": a new label is printing, the old one is void."
+                 : "Order updated.",
+         "");
     if (order->step == Step::pick && order->status == OrderStatus::active && order->pick_finished() &&
         st->current == order_id)
       pick_.complete(*st, *order, {});

@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 
+#include "daemon/print/carrier_label.hpp"
 #include "daemon/print/template_path.hpp"
 #include "daemon/gs1/gs1.hpp"
 #include "daemon/gs1/gs1_dictionary.hpp"
@@ -297,6 +298,45 @@ std::string read_label_template(Checker& check, const json::object& data, bool r
   return *name;
 }
 
+// Each carrier label is decoded and checked here, so a label the printer must not see rejects the
+// command with its reason (print/carrier_label.hpp) before the order exists.
+std::vector<CarrierLabel> read_carrier_labels(Checker& check, const json::object& data) {
+  std::vector<CarrierLabel> labels;
+  const auto* items = check.array(data, "data", "carrier_labels", false, 1, static_cast<std::size_t>(kMaxParcels));
+  if (!items) return labels;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const auto prefix = at("data.carrier_labels", i);
+    if (!check.expect((*items)[i], (*items)[i].is_object(), prefix, "an object")) continue;
+    const auto& obj = (*items)[i].get_object();
+    check.unknown_fields(obj, prefix, {"parcel", "zpl_base64", "tracking"});
+    CarrierLabel label;
+    label.parcel = check.integer(obj, prefix, "parcel", false, 1, kMaxParcels).value_or(1);
+    auto tracking = check.text(obj, prefix, "tracking", true, kMaxTrackingLength);
+    auto encoded = check.text(obj, prefix, "zpl_base64", true, (print::kMaxCarrierLabelBytes + 2) / 3 * 4);
+    if (!tracking || !encoded) continue;
+    label.tracking = std::move(*tracking);
+    auto zpl = print::decode_base64(*encoded);
+    if (!zpl) {
+      check.add(prefix + ".zpl_base64", OrderIssueCode::bad_label,
+                fmt::format("{}.zpl_base64: {}", prefix, zpl.error().reason));
+      continue;
+    }
+    if (auto checked = print::check_carrier_zpl(*zpl); !checked) {
+      check.add(prefix + ".zpl_base64", OrderIssueCode::bad_label,
+                fmt::format("{}.zpl_base64: {}", prefix, checked.error().reason));
+      continue;
+    }
+    label.zpl = std::move(*zpl);
+    if (std::any_of(labels.begin(), labels.end(), [&](const CarrierLabel& l) { return l.parcel == label.parcel; })) {
+      check.add(prefix + ".parcel", OrderIssueCode::duplicate_value,
+                fmt::format("{}.parcel {} has another carrier label", prefix, label.parcel));
+      continue;
+    }
+    labels.push_back(std::move(label));
+  }
+  return labels;
+}
+
 void check_envelope_id(Checker& check, std::string_view value, const char* path, bool required) {
   if (value.empty()) {
     if (required) check.add(path, OrderIssueCode::missing_field, fmt::format("{} is required", path));
@@ -322,7 +362,7 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
   check.unknown_fields(obj, "data",
                        {"lines", "station_group", "ship_date", "ship_to", "carrier", "label_template",
                         "label_fields", "packaging_weight_grams", "weight_tolerance_grams",
-                        "weight_tolerance_percent", "time_limits"});
+                        "weight_tolerance_percent", "time_limits", "carrier_labels"});
   pick.station_group = check.text(obj, "data", "station_group", false, kMaxIdLength).value_or("");
   check_envelope_id(check, station, "station", pick.station_group.empty());
 
@@ -351,6 +391,7 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
   pick.carrier = check.text(obj, "data", "carrier", options.require_shipping, kMaxShortText).value_or("");
   pick.label_template = read_label_template(check, obj, options.require_shipping);
   pick.label_fields = read_label_fields(check, obj);
+  pick.carrier_labels = read_carrier_labels(check, obj);
   pick.packaging_weight_grams = check.number(obj, "data", "packaging_weight_grams", false, 0, kMaxWeightGrams).value_or(0);
   pick.weight_tolerance_grams = check.number(obj, "data", "weight_tolerance_grams", false, 0, kMaxWeightGrams).value_or(0);
   pick.weight_tolerance_percent = check.number(obj, "data", "weight_tolerance_percent", false, 0, 100).value_or(0);

@@ -11,6 +11,19 @@ namespace wedge::station {
 
 namespace json = boost::json;
 
+namespace {
+
+// The weight fields of pack.started, weight.ok and weight.mismatch.
+void add_weight(StationContext::Json& data, const ParcelWeight& weight) {
+  data["expected_grams"] = weight.expected_grams;
+  data["allowed_deviation_grams"] = weight.allowed_deviation_grams;
+  data["weight_basis"] = to_string(weight.basis);
+  data["ordered_grams"] = weight.ordered_grams;
+  data["picked_grams"] = weight.picked_grams ? json::value(*weight.picked_grams) : json::value(nullptr);
+}
+
+}  // namespace
+
 PackStep::PackStep(StationContext& ctx, LabelStep& label) : ctx_(ctx), label_(label) {}
 
 bool PackStep::scan(StationRt& st, OrderRecord& order, const PendingScan& scan) {
@@ -47,8 +60,7 @@ bool PackStep::start(StationRt& st, OrderRecord& order, const PendingScan& scan)
   const std::string order_id = order.order_id;
   Json data = order_position(order);
   data["barcode"] = scan.text();
-  data["expected_grams"] = order.pick_list.expected_weight_grams();
-  data["allowed_deviation_grams"] = order.pick_list.allowed_deviation_grams();
+  add_weight(data, ctx_.expected_weight(st, order));
   ctx_.commit(station, order_id, event::kPackStarted, std::move(data),
          [this, station, order_id, scan] {
            auto& s = ctx_.stations.at(station);
@@ -119,14 +131,14 @@ void PackStep::arm_weigh(StationRt& st, std::chrono::milliseconds delay) {
 void PackStep::weigh(const std::string& station, const std::string& order_id, double grams) {
   auto* order = ctx_.find_order(order_id);
   if (!order) return;
-  const double expected = order->pick_list.expected_weight_grams();
-  const double allowed = order->pick_list.allowed_deviation_grams();
+  const auto weight = ctx_.expected_weight(ctx_.stations.at(station), *order);
+  const double expected = weight.expected_grams;
+  const double allowed = weight.allowed_deviation_grams;
   const double deviation = grams - expected;
   const bool ok = std::fabs(deviation) <= allowed;
   Json data = order_position(*order);
   data["measured_grams"] = grams;
-  data["expected_grams"] = expected;
-  data["allowed_deviation_grams"] = allowed;
+  add_weight(data, weight);
   data["deviation_grams"] = deviation;
   const auto generation = ctx_.stations.at(station).weigh_generation;
   auto still_weighing = [this, station, order_id, generation]() -> OrderRecord* {

@@ -148,6 +148,12 @@ CheckOptions StationContext::check_options(const StationRt& st) const {
   return o;
 }
 
+ParcelWeight StationContext::expected_weight(const StationRt& st, const OrderRecord& order) const {
+  const auto& settings = st.cfg->settings;
+  const auto basis = settings.has("weight_basis") ? weight_basis_from(settings.get_string("weight_basis")) : std::nullopt;
+  return parcel_weight(order, basis.value_or(WeightBasis::picked));
+}
+
 void StationContext::signal(StationRt& st, std::string_view pattern) {
   if (st.light) st.light->signal(pattern);
 }
@@ -196,7 +202,16 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
     return id;
   }
   auto parsed = parse_scan(scan.data, scan.aim_id);
-  if (!parsed || parsed.scan->sscc.empty()) return id;
+  if (!parsed || parsed.scan->sscc.empty()) {
+    // A label without an SSCC (a carrier's) is known by its tracking number.
+    const std::string text = scan.text();
+    for (auto& [order_id, order] : orders)
+      if (order.label.sscc.empty() && order.label.state != LabelState::none && order.label.tracking == text) {
+        id.order = &order;
+        break;
+      }
+    return id;
+  }
   id.sscc = parsed.scan->sscc;
   for (auto& [order_id, order] : orders) {
     if (order.label.sscc == id.sscc) {
@@ -254,6 +269,7 @@ void StationContext::free_station(StationRt& st) {
   ++st.weigh_generation;
   st.retry_timer->cancel();
   st.attention.clear();
+  st.printer_fault.clear();
   assign_next(st);
   notify(st);
 }

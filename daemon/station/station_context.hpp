@@ -24,6 +24,7 @@
 
 #include "daemon/station/events.hpp"
 #include "daemon/station/order_store.hpp"
+#include "daemon/station/parcel_weight.hpp"
 #include "daemon/station/stations.hpp"
 #include "daemon/station/workflow_order.hpp"
 
@@ -60,6 +61,7 @@ struct StationRt {
   LastScan last_scan;
   WeightView live;        // live_grams / stable from the scale
   std::string attention;  // device trouble shown in the prompt (scale fault, no stable weight)
+  std::string printer_fault;  // what the label of this station's order waits for (print/printer_prompt.hpp)
   std::string last_order; // the order the station last finished (shown while free)
   std::int64_t version = 0;
 
@@ -137,6 +139,8 @@ class StationContext {
   // Saves the order to stations.db (every change is saved as it happens) and re-indexes its queue.
   void save(const OrderRecord& order);
   [[nodiscard]] CheckOptions check_options(const StationRt& st) const;
+  // What the order's parcel should weigh at this station (its `weight_basis`, default picked).
+  [[nodiscard]] ParcelWeight expected_weight(const StationRt& st, const OrderRecord& order) const;
   [[nodiscard]] StationSnapshot build_snapshot(const StationRt& st) const;
   void notify(StationRt& st);
   void signal(StationRt& st, std::string_view pattern);

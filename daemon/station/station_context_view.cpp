@@ -45,8 +45,9 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
     s.next_line = NextLine{line, l.sku, l.location, l.qty - order.pick.lines[static_cast<std::size_t>(line)].picked};
   }
   if (order.step == Step::pack) {
-    s.weight.expected_grams = order.pick_list.expected_weight_grams();
-    s.weight.allowed_deviation_grams = order.pick_list.allowed_deviation_grams();
+    const auto weight = expected_weight(st, order);
+    s.weight.expected_grams = weight.expected_grams;
+    s.weight.allowed_deviation_grams = weight.allowed_deviation_grams;
   }
   s.weight.measured_grams = order.measured_grams;
   s.label_state = std::string(to_string(order.label.state));
@@ -70,7 +71,7 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
         s.prompt = "Put the parcel on the scale.";
         break;
       case Phase::label:
-        s.prompt = "Printing the shipping label.";
+        s.prompt = st.printer_fault.empty() ? "Printing the shipping label." : st.printer_fault;
         break;
       case Phase::label_failed:
         s.prompt = "Label failed (" + order.label.error + "): scan the order barcode to print it again.";

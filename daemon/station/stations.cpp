@@ -80,6 +80,10 @@ void Stations::Impl::start() {
     auto self = weak.lock();
     if (self && self->running) self->label.on_outcome(outcome);
   });
+  print_queue.set_wait_handler([weak](const print::PrinterWait& wait) {
+    auto self = weak.lock();
+    if (self && self->running) self->label.on_wait(wait);
+  });
   // Resume: every order a station was working on becomes its current order again.
   for (auto& [order_id, order] : orders) {
     if (order.station.empty()) continue;
@@ -121,6 +125,7 @@ void Stations::Impl::stop() {
     st.pending.clear();
   }
   print_queue.set_outcome_handler({});
+  print_queue.set_wait_handler({});
 }
 
 core::Status Stations::Impl::check_command(const commands::Command& command) {

@@ -55,7 +55,7 @@ TEST(ScanValidationDoc, EveryGs1ToleranceIsADocumentedStationOption) {
 
 TEST(ScanValidationDoc, EveryPickListReasonIsDocumented) {
   const auto doc = read_doc();
-  for (int i = 0; i <= static_cast<int>(OrderIssueCode::duplicate_value); ++i) {
+  for (int i = 0; i <= static_cast<int>(OrderIssueCode::bad_label); ++i) {
     const auto row = "| `" + std::string(to_string(static_cast<OrderIssueCode>(i))) + "` |";
     EXPECT_NE(doc.find(row), std::string::npos) << row;
   }

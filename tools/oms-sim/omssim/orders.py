@@ -50,6 +50,15 @@ def expected_grams(order):
     return d.get("packaging_weight_grams", 0) + sum(l["qty"] * l.get("unit_weight_grams", 0) for l in d["lines"])
 
 
+def packed_grams(order, pick_completed):
+    """What the parcel weighs: packaging + the units actually picked (pick.completed's lines), which
+    is what the gateway expects (a short pick ships without the OMS)."""
+    d = order["data"]
+    picked = {l["line"]: l["picked"] for l in pick_completed["data"].get("lines", [])}
+    return d.get("packaging_weight_grams", 0) + sum(picked.get(i, l["qty"]) * l.get("unit_weight_grams", 0)
+                                                    for i, l in enumerate(d["lines"]))
+
+
 def item_barcode(line, unit, expiry_days=400):
     """A unit's barcode: alternately the EAN-13 (AIM ]E0) and a GS1-128 with expiry and lot."""
     gtin = line["gtins"][0]

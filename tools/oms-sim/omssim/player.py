@@ -168,9 +168,10 @@ class Player:
 
     def pack_one(self, order):
         oid, kind = order["order_id"], self.special.get(order["order_id"])
-        if not self.wait("pick.completed", oid, 90):
+        done = self.wait("pick.completed", oid, 90)
+        if not done:
             raise RuntimeError("pick.completed never arrived")
-        grams = od.expected_grams(order)
+        grams = od.packed_grams(order, done)
         self.set_weight(grams + 400 if kind == "weight_mismatch" else grams + self.rng.randint(-5, 5))
         time.sleep(0.25)
         if kind == "paper_out":
