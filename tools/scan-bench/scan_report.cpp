@@ -92,9 +92,15 @@ int print_scan_report(const RunOptions& o, const RunResult& r) {
                 "max %.3f ms (%zu syncs)\n",
                 f.rate_hz, f.syncs.percentile_ms(50), f.syncs.percentile_ms(99), f.syncs.max_ms(), f.syncs.count());
   if (!f.error.empty()) std::printf("  the fsync probe stopped early: %s\n", f.error.c_str());
-  if (r.refused > 0) std::printf("wedge refused %zu scans (none expected)\n", r.refused);
+  std::size_t refused = 0, mismatched = 0;
+  for (const auto& [reason, n] : r.refused) {
+    std::printf("wedge refused %zu scans as %s (none expected)\n", n, reason.c_str());
+    refused += n;
+  }
+  for (const auto& round : r.rounds) mismatched += round.mismatched;
+  if (mismatched > 0) std::printf("%zu messages named another scan than the one at their place\n", mismatched);
   if (!all_received) std::printf("some scans never reached the subscriber (see the rounds above)\n");
-  const bool ok = p50_ok && p99_ok && cpu_ok && all_received && r.refused == 0;
+  const bool ok = p50_ok && p99_ok && cpu_ok && all_received && refused == 0 && mismatched == 0;
   std::printf("\nresult: %s\n", ok ? "all targets met" : all_received ? "a target was missed" : "scans went missing");
   std::fflush(stdout);
   return ok ? 0 : 3;

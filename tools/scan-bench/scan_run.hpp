@@ -7,9 +7,10 @@
 // the daemon (one pick station, one TCP scanner in listen mode) on another; one pick list pushed and
 // picking; one TCP connection from the bench to each, Nagle off; a few unmeasured warm-up scans to
 // each. Then `pairs` pairs of rounds, the order alternating (bridge wedge, wedge bridge, …) so that
-// a change in the machine's load moves both sides: a round writes `scans` GS1-128 scans (each a
-// unique `]C1 01<GTIN> 21<serial>` line, one write each) at `rate` per second to one side and waits
-// for every one at the subscriber. Per round: scan → subscriber p50/p99 (the write just before, the
+// a change in the machine's load moves both sides: a round writes `scans` GS1-128 item scans
+// (`]C1 01<GTIN>`, the order's lines in turn, one write each) at `rate` per second to one side and
+// waits for as many messages at the subscriber; the k-th message of a side answers its k-th scan
+// (one connection, one session, in order; a message naming another code is counted). Per round: scan → subscriber p50/p99 (the write just before, the
 // receipt stamped first thing in Paho's callback), the side's CPU (utime + stime of its process from
 // the first scan to the last receipt) per scan, its CPU split by thread, the load average. While the
 // rounds run, station-bench's FsyncProbe times a bare 4 KiB pwrite + fdatasync in the work dir.
@@ -21,6 +22,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +53,7 @@ struct RoundResult {
   int pair = 0;
   std::size_t sent = 0;
   std::size_t received = 0;
+  std::size_t mismatched = 0;  // arrivals naming another scan than the one at their place
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   std::int64_t cpu_ticks = 0;  // utime + stime of the side's process over the round
   ThreadTicks threads;         // the same, by thread
@@ -62,7 +65,7 @@ struct RunResult {
   std::vector<RoundResult> rounds;
   station_bench::FsyncProbeResult fsync;
   long ticks_per_s = 100;
-  std::size_t refused = 0;  // scan.refused events from wedge: none expected
+  std::map<std::string, std::size_t> refused;  // wedge's scan.refused by reason: none expected
   std::string load_start, load_end;
 };
 
