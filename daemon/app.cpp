@@ -103,7 +103,9 @@ struct App::Impl {
     gateway_health->attach(view);
     http_server.emplace(io.get_executor(), std::move(*http_options.options), std::move(view));
     stations->set_change_handler([this](const station::StationSnapshot& snapshot) {
-      http_server->publish("station/" + snapshot.station, screen_json(*parts, snapshot));
+      // The screen's JSON only when a screen listens: built for every scan, it cost the loop some
+      // 30 us per scan with nobody watching (scripts/bench scan, docs/operations.md).
+      http_server->publish_with("station/" + snapshot.station, [&] { return screen_json(*parts, snapshot); });
     });
     devices->set_health_handler(
         [this](const std::string& id, const std::string& kind, const drivers::Health& health) {

@@ -1,5 +1,7 @@
 #include "daemon/health/loop_watchdog.hpp"
 
+#include <pthread.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -73,6 +75,8 @@ void LoopWatchdog::arm() {
 }
 
 void LoopWatchdog::watch() {
+  // Named, so that per-thread CPU (/proc/<pid>/task/*/comm, top -H, scripts/bench scan) tells it apart.
+  ::pthread_setname_np(::pthread_self(), "loop-watchdog");
   // Checks a few times per stall limit: a stall is seen at most a quarter of the limit late.
   const auto check_every = std::max(milliseconds(10), options_.stall_after / 4);
   bool stalled = false;

@@ -35,12 +35,13 @@ Frame EventHub::format(std::string_view topic, const json::value& data) {
                   json::serialize(json::string_view(topic.data(), topic.size())), json::serialize(data)));
 }
 
-void EventHub::publish(std::string_view topic, const json::value& data) {
+template <class MakeFrame>
+void EventHub::fan_out(std::string_view topic, const MakeFrame& make) {
   Frame frame;
   for (auto& weak : sinks_) {
     auto sink = weak.lock();
     if (!sink || !sink->wants(topic)) continue;
-    if (!frame) frame = format(topic, data);
+    if (!frame) frame = make();
     if (!sink->push(frame)) {
       ++dropped_;
       weak.reset();
@@ -48,6 +49,14 @@ void EventHub::publish(std::string_view topic, const json::value& data) {
   }
   ++published_;
   std::erase_if(sinks_, [](const auto& weak) { return weak.expired(); });
+}
+
+void EventHub::publish(std::string_view topic, const json::value& data) {
+  fan_out(topic, [&] { return format(topic, data); });
+}
+
+void EventHub::publish_with(std::string_view topic, const std::function<json::value()>& build) {
+  fan_out(topic, [&] { return format(topic, build()); });
 }
 
 std::vector<Frame> EventHub::snapshot_frames(const std::vector<std::string>& topics) {

@@ -14,6 +14,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,6 +45,9 @@ class EventHub {
 
   void add(const std::shared_ptr<EventSink>& sink);
   void publish(std::string_view topic, const boost::json::value& data);
+  // As publish(), but `build` runs only when a stream wants the topic, and then once: a station's
+  // screen JSON changes with every scan, and most of the time no screen is open.
+  void publish_with(std::string_view topic, const std::function<boost::json::value()>& build);
   std::vector<Frame> snapshot_frames(const std::vector<std::string>& topics);
   // Closes every stream (server stop).
   void close_all();
@@ -54,6 +58,9 @@ class EventHub {
 
  private:
   Frame format(std::string_view topic, const boost::json::value& data);
+  // The frame `make()` returns, made at most once, to every sink that wants `topic`.
+  template <class MakeFrame>
+  void fan_out(std::string_view topic, const MakeFrame& make);
 
   const GatewayView& view_;
   std::vector<std::weak_ptr<EventSink>> sinks_;

@@ -102,6 +102,12 @@ void HttpServer::publish(std::string_view topic, const boost::json::value& data)
   state_->hub.publish(topic, data);
 }
 
+void HttpServer::publish_with(std::string_view topic, const std::function<boost::json::value()>& build) {
+  WEDGE_ASSERT_ON_LOOP(loop_guard_);
+  if (state_->stopped) return;
+  state_->hub.publish_with(topic, build);
+}
+
 void HttpServer::publish_if_changed(const std::string& topic, const boost::json::value& data) {
   WEDGE_ASSERT_ON_LOOP(loop_guard_);
   if (state_->stopped) return;

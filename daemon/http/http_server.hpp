@@ -27,6 +27,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -56,6 +57,8 @@ class HttpServer {
   void stop();
 
   void publish(std::string_view topic, const boost::json::value& data);
+  // As publish(), but builds the data only when a stream wants the topic (EventHub::publish_with).
+  void publish_with(std::string_view topic, const std::function<boost::json::value()>& build);
   // Publishes only when `data` differs from what was last published on `topic` through this call:
   // lets the app feed status/outbox from a timer without waking every screen each tick.
   void publish_if_changed(const std::string& topic, const boost::json::value& data);

@@ -1,6 +1,5 @@
 #include "tools/station-bench/bench.hpp"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 
 #include "tools/station-bench/bench_loop.hpp"
 #include "tools/station-bench/clock.hpp"
+#include "tools/station-bench/loopback.hpp"
 #include "tools/station-bench/order_history.hpp"
 
 namespace wedge::station_bench {
@@ -27,24 +27,11 @@ namespace wedge::station_bench {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-using tcp = asio::ip::tcp;
 
 namespace {
 
 constexpr auto kStartTimeout = 60s;
 constexpr auto kStopGrace = 6s;  // the daemon promises to stop within 5 s
-
-int free_port(asio::io_context& io) {
-  tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0));
-  return probe.local_endpoint().port();
-}
-
-bool port_open(asio::io_context& io, int port) {
-  tcp::socket s(io);
-  boost::system::error_code ec;
-  s.connect(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port)), ec);
-  return !ec;
-}
 
 std::string tail(const std::string& path, std::size_t max_lines) {
   std::ifstream in(path);
@@ -125,24 +112,16 @@ asio::awaitable<bool> StationBench::wait_for(const std::function<bool()>& ready,
 }
 
 std::string StationBench::start_broker() {
-  facts_.broker_port = free_port(io_);
-  const passwd* pw = ::getpwuid(::geteuid());
-  // Started as root, mosquitto would drop to the user "mosquitto", who cannot write into our
-  // private directory: stay who we are.
+  facts_.broker_port = free_loopback_port();
   std::ofstream conf(file("mosquitto.conf"));
-  conf << "user " << (pw ? pw->pw_name : "root") << "\n"
-       << "listener " << facts_.broker_port << " 127.0.0.1\n"
-       << "allow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_inflight_messages 0\n"
-       // Nagle off, as the deployment's broker must (docs/mqtt-api.md, "Connection").
-       << "set_tcp_nodelay true\n"
-       << "log_dest file " << file("mosquitto.log") << "\n";
+  conf << mosquitto_conf(facts_.broker_port, file("mosquitto.log"));
   conf.close();
   if (!conf) return "cannot write " + file("mosquitto.conf");
   return broker_.start({options_.mosquitto, "-c", file("mosquitto.conf")}, file("mosquitto.out"));
 }
 
 std::string StationBench::start_daemon() {
-  facts_.http_port = free_port(io_);
+  facts_.http_port = free_loopback_port();
   DaemonConfigInput in;
   in.state_dir = file("state");
   in.broker_port = facts_.broker_port;
@@ -273,7 +252,7 @@ asio::awaitable<bool> StationBench::bring_up() {
   }
 
   if (auto error = start_broker(); !error.empty()) throw std::runtime_error("mosquitto: " + error);
-  if (!co_await wait_for([&] { return port_open(io_, facts_.broker_port); }, 10s, "mosquitto to accept connections"))
+  if (!co_await wait_for([&] { return loopback_port_open(facts_.broker_port); }, 10s, "mosquitto to accept connections"))
     co_return false;
   const std::string base = topic_base();
   observer_ = std::make_unique<MqttObserver>(

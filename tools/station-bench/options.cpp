@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <string_view>
 
 namespace wedge::station_bench {
 
@@ -32,7 +33,7 @@ std::string usage_text() {
          "                     [--stations N] [--rate SCANS_PER_S] [--duration S] [--wrong-percent P]\n"
          "                     [--lines N] [--drain-timeout S] [--log-level L] [--commit-window-us N]\n"
          "                     [--seed N] [--samples FILE.csv] [--sse-quickack] [--no-fsync-probe]\n"
-         "                     [--history N] [--queued N]\n"
+         "                     [--history N] [--queued N] [--slow-disk MS]\n"
          "Starts mosquitto on a free loopback port and the daemon with N pick stations (half with serial\n"
          "scanners on pty pairs, half with TCP scanners in client and listen mode), pushes one pick list\n"
          "per station over MQTT, scans at RATE per station for S seconds and prints scan-to-feedback\n"
@@ -49,6 +50,8 @@ std::string usage_text() {
          "a gateway has after a day's work (40000: a day of this bench's 50 stations); default 0.\n"
          "--queued N: N more pick lists per station, pushed once every station picks, that wait behind\n"
          "the measured order (a wave of orders released at once); default 0.\n"
+         "--slow-disk MS: the run's fsyncs are delayed MS ms (scripts/bench scan --slow-disk preloads the delay);\n"
+         "the report then checks feedback p99 <= 2 x MS + 2 ms and that nothing was refused unexpectedly.\n"
          "Exit 0: all targets met; 3: a target missed or scans lost; 1: the run failed; 2: usage;\n"
          "130: interrupted.\n";
 }
@@ -100,6 +103,8 @@ ParseResult parse_options(const std::vector<std::string>& args) {
                                    [&](long long v) { o.history = static_cast<std::size_t>(v); }))
       .value("queued", integer_in("--queued", 0, 100'000, "0 to 100000",
                                   [&](long long v) { o.queued = static_cast<std::size_t>(v); }))
+      .value("slow-disk", number_in("--slow-disk", [](double v) { return v > 0 && v <= 1000; }, "> 0 and <= 1000 ms",
+                                    [&](double v) { o.slow_disk_ms = v; }))
       .value("seed", integer_in("--seed", 0, std::numeric_limits<long long>::max(), "a non-negative integer",
                                 [&](long long v) { o.seed = static_cast<std::uint64_t>(v); }));
   try {
@@ -116,8 +121,24 @@ ParseResult parse_options(const std::vector<std::string>& args) {
     result.error = "--wedge PATH (the daemon binary) is required";
     return result;
   }
+  if (o.slow_disk_ms > 0)
+    if (auto why = check_slow_disk(o.slow_disk_ms); !why.empty()) {
+      result.error = why;
+      return result;
+    }
   result.options = std::move(o);
   return result;
+}
+
+std::string check_slow_disk(double ms) {
+  const char* preload = std::getenv("LD_PRELOAD");
+  const char* delay = std::getenv("WEDGE_SLOW_FSYNC_MS");
+  const auto in_force = delay ? to_number(delay) : std::nullopt;
+  if (preload && std::string_view(preload).find("libwedge-slow-fsync") != std::string_view::npos && in_force &&
+      *in_force == ms)
+    return {};
+  return "--slow-disk needs LD_PRELOAD=<build>/tools/scan-bench/libwedge-slow-fsync.so and WEDGE_SLOW_FSYNC_MS set to the same "
+         "value (scripts/bench scan --slow-disk MS sets both)";
 }
 
 }  // namespace wedge::station_bench

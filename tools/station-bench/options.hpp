@@ -30,6 +30,7 @@ struct Options {
   bool fsync_probe = true;               // the bare pwrite+fdatasync baseline in the work dir
   std::size_t history = 0;               // shipped orders of the last day in stations.db at start
   std::size_t queued = 0;                // more pick lists per station, waiting behind the measured one
+  double slow_disk_ms = 0;               // the fsync delay in force (libwedge-slow-fsync.so), 0: none
 };
 
 struct ParseResult {
@@ -40,5 +41,8 @@ struct ParseResult {
 
 [[nodiscard]] ParseResult parse_options(const std::vector<std::string>& args);
 [[nodiscard]] std::string usage_text();
+// --slow-disk MS: "" when this process runs with LD_PRELOAD=…/libwedge-slow-fsync.so and
+// WEDGE_SLOW_FSYNC_MS=MS (its children inherit both), else why not.
+[[nodiscard]] std::string check_slow_disk(double ms);
 
 }  // namespace wedge::station_bench

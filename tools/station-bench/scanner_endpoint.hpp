@@ -49,6 +49,8 @@ class ScannerEndpoint {
 
   ScannerKind kind() const { return kind_; }
   const std::string& device_id() const { return device_id_; }
+  // TCP: the port the daemon dials (client mode) or listens on (listen mode); valid after prepare().
+  int port() const { return port_; }
   std::int64_t reconnects() const { return reconnects_; }
 
  private:

@@ -16,11 +16,11 @@
 // Modes with an outbox also take --commit-window-us N (the outbox's group-commit window).
 // Every mode prints one line `key=value ...` (rates in events/s, times in ms, peak_rss_kb from
 // getrusage) for the script to collect.
-#include "daemon/mqtt/broker_socket.hpp"
 #include "daemon/mqtt/link.hpp"
 #include "daemon/mqtt/topics.hpp"
 #include "daemon/outbox/outbox.hpp"
 #include "tools/common/command_line.hpp"
+#include "tools/common/paho_client.hpp"
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -74,33 +74,12 @@ const std::string kEnvelope =
     std::string(R"({"id":"8f7a2c1e-3b4d-4e5f-9a6b-7c8d9e0f1a2b","seq":123456,"ts":"2024-01-01T00:00:00.000Z","type":"pick.scan_accepted","station":"st1","order_id":"O-12345","data":)") +
     kData + R"(,"session":1})";
 
-// A connected Paho client, with TCP_NODELAY on its socket when `nodelay` (as the link sets it);
-// nullptr (after a message) when that socket cannot be found.
-std::unique_ptr<mqtt::async_client> connect_paho(const std::string& uri, const std::string& client_id, int window,
-                                                 bool nodelay) {
-  auto create = mqtt::create_options(MQTTVERSION_5);
-  create.set_max_buffered_messages(std::max(1000, window * 4));
-  // An mqtt:// or mqtts:// URI in Paho's spelling; anything else goes to Paho as written (tcp://…).
-  const auto broker = wedge::mqtt::parse_broker_uri(uri);
-  const std::string paho = broker ? broker->paho() : uri;
-  auto client = std::make_unique<mqtt::async_client>(paho, client_id, create, nullptr);
-  client->connect(mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).max_inflight(window * 2 + 16).finalize())
-      ->wait();
-  if (nodelay) {
-    if (!broker || wedge::mqtt::set_tcp_nodelay_to(*broker).found == 0) {
-      std::fprintf(stderr, "uplink-bench: no connection to %s found to set TCP_NODELAY on\n", uri.c_str());
-      return nullptr;
-    }
-  }
-  return client;
-}
-
 int raw(const std::string& uri, std::int64_t events, int window, bool nodelay) {
   // Paho's own QoS 1 rate with the same in-flight window, no disk. With `nodelay` its socket gets
   // TCP_NODELAY as the link's does (broker_socket.hpp), so that b/a compares like with like: Nagle
   // batches back-to-back publishes into fewer segments, which is worth ~15% of a saturated rate here
   // but costs up to one round trip of latency per event on a real network.
-  auto connected = connect_paho(uri, "bench-raw", window, nodelay);
+  auto connected = wedge::tools::connect_paho("uplink-bench", uri, "bench-raw", window, nodelay);
   if (!connected) return 1;
   mqtt::async_client& client = *connected;
   std::mutex mutex;
@@ -317,7 +296,7 @@ int bridge(const std::string& uri, const std::string& dir, double rate, double s
     std::fprintf(stderr, "uplink-bench: cannot open %s/bridge.log\n", dir.c_str());
     return 1;
   }
-  auto client = connect_paho(uri, "bench-bridge", window, true);
+  auto client = wedge::tools::connect_paho("uplink-bench", uri, "bench-bridge", window, true);
   if (!client) return 1;
   const auto total = static_cast<std::size_t>(rate * seconds);
   std::vector<EventTimes> times(total);

@@ -60,6 +60,36 @@ TEST(EventHub, FormatsOneSseFramePerUpdateForSubscribersOnly) {
   EXPECT_EQ(hub.published(), 2u);
 }
 
+TEST(EventHub, PublishWithBuildsTheDataOnlyWhenAStreamWantsItAndOnce) {
+  GatewayView view;
+  EventHub hub(view);
+  int builds = 0;
+  auto build = [&builds] {
+    ++builds;
+    return json::value(json::object{{"id", "S1"}});
+  };
+  hub.publish_with("station/S1", build);  // no stream at all
+  auto other = std::make_shared<FakeSink>();
+  other->topics = {"status"};
+  hub.add(other);
+  hub.publish_with("station/S1", build);  // a stream, but not for this topic
+  EXPECT_EQ(builds, 0);
+  auto s1 = std::make_shared<FakeSink>();
+  s1->topics = {"station/S1"};
+  auto all = std::make_shared<FakeSink>();
+  all->topics = {"station/*"};
+  hub.add(s1);
+  hub.add(all);
+  hub.publish_with("station/S1", build);
+  EXPECT_EQ(builds, 1);
+  ASSERT_EQ(s1->frames.size(), 1u);
+  ASSERT_EQ(all->frames.size(), 1u);
+  EXPECT_EQ(s1->frames[0], all->frames[0]);
+  EXPECT_NE(s1->frames[0].find("\"data\":{\"id\":\"S1\"}"), std::string::npos);
+  EXPECT_TRUE(other->frames.empty());
+  EXPECT_EQ(hub.published(), 3u);  // every update counts, listened to or not
+}
+
 TEST(EventHub, ASinkThatCannotKeepUpIsDroppedAndForgotten) {
   GatewayView view;
   EventHub hub(view);
