@@ -7,80 +7,53 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string>
-#include <vector>
 
-#include "tests/integration/http/http_test_client.hpp"
 #include "tests/support/mosquitto.hpp"
-#include "tests/support/notify_socket.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/wedge_daemon.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using wedge::test::http_request;
-using wedge::test::HttpReply;
-using wedge::test::Mosquitto;
-using wedge::test::NotifySocket;
-using wedge::test::Subprocess;
-using wedge::test::TempDir;
-using wedge::test::wait_until;
-using wedge::test::write_file;
+using namespace wedge::test;  // the peers and helpers of tests/support
+constexpr auto has = contains;
 
-const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
-const std::string kWedgectl = std::string(WEDGE_BINARY_DIR) + "/tools/wedgectl/wedgectl";
-
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
-
-class HealthDaemon {
+// The daemon on a disk that fills up under the outbox while a flag file exists
+// (tests/support/disk_full_preload.cpp).
+class HealthDaemon : public WedgeDaemon {
  public:
   HealthDaemon(const Mosquitto& broker, const std::string& health_yaml)
-      : port_(wedge::test::free_tcp_port()), flag_(dir_.file("disk-full")) {
-    write_file(dir_.file("wedge.yaml"),
-               "site: s1\ngateway: gw-health\nstate_dir: " + dir_.file("state") +
-                   "\nbroker:\n  uri: " + broker.uri() +
-                   "\n  reconnect_min_ms: 100\n  reconnect_max_ms: 300\nhttp:\n  listen: 127.0.0.1:" +
-                   std::to_string(port_) + "\nkpi:\n  interval_s: 1\n" + health_yaml +
-                   "stations:\n  - id: S1\n    steps: [pick]\n");
-    notify_ = std::make_unique<NotifySocket>(dir_.file("notify.sock"));
-    // The disk under the outbox fills up while the flag file exists (tests/support/disk_full_preload.cpp).
-    const char* asan = std::getenv("ASAN_OPTIONS");
-    std::vector<std::string> env = {
-        "NOTIFY_SOCKET=" + dir_.file("notify.sock"), "LD_PRELOAD=" WEDGE_DISK_FULL_PRELOAD,
-        "WEDGE_TEST_DISK_FULL_FLAG=" + flag_, "WEDGE_TEST_DISK_FULL_PATH=" + dir_.file("state/outbox.db"),
-        // The shim is loaded before the sanitizer runtime of a WEDGE_SANITIZE build.
-        std::string("ASAN_OPTIONS=") + (asan != nullptr ? std::string(asan) + ":" : "") + "verify_asan_link_order=0"};
-    process_ = std::make_unique<Subprocess>(std::vector<std::string>{kWedge, "--config", dir_.file("wedge.yaml")},
-                                            dir_.file("wedge.log"), env);
-  }
+      : WedgeDaemon(options(broker, health_yaml)) {}
 
-  HttpReply get(const std::string& target) const { return http_request(port_, "GET", target); }
-  void scan() const {
-    (void)http_request(port_, "POST", "/api/v1/stations/S1/scan", "Content-Type: application/json\r\n",
-                       R"({"code":"0109501101020917"})");
-  }
-  void fill_disk() const { write_file(flag_, "full\n"); }
-  void free_disk() const { std::remove(flag_.c_str()); }
-  NotifySocket& notify() { return *notify_; }
-  std::string log() const { return process_->log(); }
+  void scan() const { (void)WedgeDaemon::scan("S1", "0109501101020917"); }
+  void fill_disk() const { write_file(flag_path(), "full\n"); }
+  void free_disk() const { std::remove(flag_path().c_str()); }
 
   // Runs `wedgectl health`; returns its exit code, stderr and stdout in `output`.
   int wedgectl_health(std::string& output) const {
-    Subprocess ctl({kWedgectl, "--url", "http://127.0.0.1:" + std::to_string(port_), "health"},
-                   dir_.file("wedgectl.log"));
+    Subprocess ctl({wedgectl_binary(), "--url", "http://127.0.0.1:" + std::to_string(http_port()),
+                    "health"},
+                   file("wedgectl.log"));
     const int status = ctl.wait(15s);
     output = ctl.log();
     return status == -1 ? -1 : WEXITSTATUS(status);
   }
 
  private:
-  TempDir dir_;
-  int port_;
-  std::string flag_;
-  std::unique_ptr<NotifySocket> notify_;
-  std::unique_ptr<Subprocess> process_;
+  std::string flag_path() const { return file("disk-full"); }
+  static WedgeOptions options(const Mosquitto& broker, const std::string& health_yaml) {
+    WedgeOptions o("gw-health", fast_broker(broker.uri()),
+                                "kpi:\n  interval_s: 1\n" + health_yaml + "stations:\n  - id: S1\n    steps: [pick]\n");
+    o.notify = true;
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    o.env = {"LD_PRELOAD=" WEDGE_DISK_FULL_PRELOAD, "WEDGE_TEST_DISK_FULL_FLAG={dir}/disk-full",
+             "WEDGE_TEST_DISK_FULL_PATH={dir}/state/outbox.db",
+             // The shim is loaded before the sanitizer runtime of a WEDGE_SANITIZE build.
+             std::string("ASAN_OPTIONS=") + (asan != nullptr ? std::string(asan) + ":" : "") + "verify_asan_link_order=0"};
+    return o;
+  }
 };
 
 TEST(DaemonHealth, AFullDiskUnderTheOutboxIsUnhealthyWithItsReasonUntilCommitsSucceedAgain) {

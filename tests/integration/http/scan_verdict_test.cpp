@@ -17,7 +17,7 @@
 
 #include "daemon/views/gateway_view.hpp"
 #include "daemon/http/http_server.hpp"
-#include "tests/integration/http/http_test_client.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/integration/station/station_env.hpp"
 #include "tests/support/process.hpp"
 #include "tools/wedgectl/ctl.hpp"
