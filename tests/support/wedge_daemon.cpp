@@ -1,5 +1,7 @@
 #include "tests/support/wedge_daemon.hpp"
 
+#include <gtest/gtest.h>
+
 #include <string_view>
 
 namespace wedge::test {
@@ -15,6 +17,10 @@ const std::string& wedgectl_binary() {
 }
 
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+void expect_contains_all(const std::string& text, std::initializer_list<std::string> needles) {
+  for (const auto& needle : needles) EXPECT_TRUE(contains(text, needle)) << "no \"" << needle << "\" in:\n" << text;
+}
 
 std::string fast_broker(const std::string& uri, int reconnect_max_ms) {
   return "  uri: " + uri + "\n  reconnect_min_ms: 100\n  reconnect_max_ms: " + std::to_string(reconnect_max_ms) +

@@ -8,6 +8,7 @@
 #include "tests/support/notify_socket.hpp"
 #include "tests/support/process.hpp"
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -21,6 +22,8 @@ const std::string& wedgectl_binary();
 
 // True when `text` contains `needle`.
 bool contains(const std::string& text, const std::string& needle);
+// One non-fatal failure (with `text`) for each of `needles` that `text` does not contain.
+void expect_contains_all(const std::string& text, std::initializer_list<std::string> needles);
 
 // The `broker:` lines of a daemon that reconnects quickly (100 ms, at most `reconnect_max_ms`),
 // so a test that stops or restarts its broker does not wait out the production backoff.

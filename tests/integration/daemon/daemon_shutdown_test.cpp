@@ -133,11 +133,12 @@ void expect_the_restart_finds_the_outbox(const Daemon& d) {
 // A pick station with a TCP scanner (the simulator listens, the daemon's driver connects).
 struct ScannerStation {
   TempDir sim_dir;
-  int scanner_port = free_tcp_port();
-  ScannerSim scanner{kScannerScript, {"--tcp-listen", std::to_string(scanner_port)}, sim_dir};
+  ScannerSim scanner{kScannerScript, {"--tcp-listen", "0"}, sim_dir};
   std::string config() const {
+    int port = -1;
+    EXPECT_TRUE(wait_until([&] { return (port = scanner.listen_port()) > 0; })) << scanner.log();
     return "devices:\n  - id: scan-1\n    kind: scanner\n    driver: tcp\n    mode: client\n"
-           "    host: 127.0.0.1\n    port: " + std::to_string(scanner_port) +
+           "    host: 127.0.0.1\n    port: " + std::to_string(port) +
            "\n    reconnect_initial_ms: 100\n    reconnect_max_ms: 300\n"
            "stations:\n  - id: st1\n    steps: [pick]\n    scanner: scan-1\n";
   }
