@@ -302,29 +302,29 @@ void PrintQueue::on_result(Lane& lane, const std::string& job_id,
   const auto& printer_id = lane.printer->id();
   if (result) {
     finish(*job, JobState::printed, {}, job->attempts + 1);
-  } else if (result.error == drivers::PrintError::not_ready ||
-             result.error == drivers::PrintError::busy) {
+  } else if (result.error().code == drivers::PrintError::not_ready ||
+             result.error().code == drivers::PrintError::busy) {
     // Nothing was sent: back to the queue without using up an attempt.
-    spdlog::info("printer={} job={} not sent: {}", printer_id, job_id, result.reason);
-    note_wait(lane, *job, result.reason.empty() ? std::string(to_string(result.error)) : result.reason);
+    spdlog::info("printer={} job={} not sent: {}", printer_id, job_id, result.reason());
+    note_wait(lane, *job, result.reason().empty() ? std::string(to_string(result.error().code)) : result.reason());
     auto st = db_->statement(
         "UPDATE print_job SET state='queued', last_error=?, next_attempt_unix_ms=? WHERE id=?");
-    st.bind(1, result.reason).bind(2, now_unix_ms() + options_.printer_wait_poll.count());
+    st.bind(1, result.reason()).bind(2, now_unix_ms() + options_.printer_wait_poll.count());
     st.bind(3, job_id);
     if (auto s = st.step(); !s) spdlog::error("print queue: {}", s.message);
   } else {
     const int attempts = job->attempts + 1;
     if (attempts >= options_.max_attempts) {
       finish(*job, JobState::failed,
-             fmt::format("gave up after {} attempts: {}", attempts, result.reason), attempts);
+             fmt::format("gave up after {} attempts: {}", attempts, result.reason()), attempts);
     } else {
       const auto delay = retry_delay(attempts);
       spdlog::warn("printer={} job={} attempt {} failed, retry in {} ms: {}", printer_id, job_id,
-                   attempts, delay.count(), result.reason);
+                   attempts, delay.count(), result.reason());
       auto st = db_->statement(
           "UPDATE print_job SET state='queued', attempts=?, last_error=?, next_attempt_unix_ms=? "
           "WHERE id=?");
-      st.bind(1, std::int64_t{attempts}).bind(2, result.reason);
+      st.bind(1, std::int64_t{attempts}).bind(2, result.reason());
       st.bind(3, now_unix_ms() + delay.count()).bind(4, job_id);
       if (auto s = st.step(); !s) spdlog::error("print queue: {}", s.message);
     }

@@ -99,18 +99,18 @@ void PackStep::arm_weigh(StationRt& st, std::chrono::milliseconds delay) {
       if (s2.weigh_generation != generation || !order || order->status != OrderStatus::active ||
           order->phase != Phase::weigh)
         return;
-      if (!r.ok()) {
-        s2.attention = r.error == drivers::scale::ScaleError::timeout
+      if (!r) {
+        s2.attention = r.error().code == drivers::scale::ScaleError::timeout
                            ? "No stable weight yet: put the parcel on the scale and keep it still."
-                           : "Scale problem: " + r.reason;
+                           : "Scale problem: " + r.reason();
         ctx_.signal(s2, "attention");
         ctx_.notify(s2);
-        arm_weigh(s2, r.error == drivers::scale::ScaleError::timeout ? std::chrono::milliseconds(0)
-                                                                     : ctx_.options.scale_retry);
+        arm_weigh(s2, r.error().code == drivers::scale::ScaleError::timeout ? std::chrono::milliseconds(0)
+                                                                            : ctx_.options.scale_retry);
         return;
       }
       s2.attention.clear();
-      weigh(station, order->order_id, r.reading.grams);
+      weigh(station, order->order_id, r->grams);
     });
   };
   if (!st.scale) {

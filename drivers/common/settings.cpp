@@ -40,22 +40,27 @@ KeySpec key_required_string(std::string name, std::string description) {
   return required(key_string(std::move(name), std::move(description)));
 }
 
-KeySpec key_int(std::string name, std::string description, std::optional<std::int64_t> def,
-                double min, double max) {
-  auto spec = make(std::move(name), ValueType::integer, std::move(description));
+namespace {
+// A numeric key of `type` with its default (if any) and its range.
+template <class T>
+KeySpec ranged(std::string name, ValueType type, std::string description, std::optional<T> def, double min,
+               double max) {
+  auto spec = make(std::move(name), type, std::move(description));
   if (def) spec.default_value = *def;
   spec.min = min;
   spec.max = max;
   return spec;
 }
+}  // namespace
+
+KeySpec key_int(std::string name, std::string description, std::optional<std::int64_t> def,
+                double min, double max) {
+  return ranged(std::move(name), ValueType::integer, std::move(description), def, min, max);
+}
 
 KeySpec key_number(std::string name, std::string description, std::optional<double> def,
                    double min, double max) {
-  auto spec = make(std::move(name), ValueType::number, std::move(description));
-  if (def) spec.default_value = *def;
-  spec.min = min;
-  spec.max = max;
-  return spec;
+  return ranged(std::move(name), ValueType::number, std::move(description), def, min, max);
 }
 
 KeySpec key_bool(std::string name, std::string description, std::optional<bool> def) {

@@ -63,19 +63,12 @@ void ModbusLight::flush() {
   const int address = config_.coil_address;
   auto states = desired_;
   dirty_ = false;
-  auto job = [address, states](modbus_t* ctx) {
+  submit([address, states](modbus_t* ctx) -> ModbusOutcome {
     const int count = static_cast<int>(states.size());
     if (modbus_write_bits(ctx, address, count, states.data()) != count)
       return ModbusLink::failure(fmt::format("write {} coils at {}", count, address));
-    ModbusOutcome outcome;
-    outcome.ok = true;
-    return outcome;
-  };
-  in_flight_ = link_->submit(std::move(job),
-                             [this, token = std::weak_ptr<int>(token_)](ModbusOutcome outcome) {
-                               if (!token.lock()) return;
-                               on_outcome(std::move(outcome));
-                             });
+    return std::vector<std::uint16_t>{};
+  });
   if (!in_flight_) {
     dirty_ = true;
     schedule(config_.poll_interval);
@@ -85,28 +78,29 @@ void ModbusLight::flush() {
 void ModbusLight::check() {
   const int address = config_.coil_address;
   const int count = config_.coil_count;
-  auto job = [address, count](modbus_t* ctx) {
+  submit([address, count](modbus_t* ctx) -> ModbusOutcome {
     std::vector<std::uint8_t> bits(static_cast<std::size_t>(count));
     if (modbus_read_bits(ctx, address, count, bits.data()) != count)
       return ModbusLink::failure(fmt::format("read {} coils at {}", count, address));
-    ModbusOutcome outcome;
-    outcome.ok = true;
-    return outcome;
-  };
-  in_flight_ = link_->submit(std::move(job),
-                             [this, token = std::weak_ptr<int>(token_)](ModbusOutcome outcome) {
-                               if (!token.lock()) return;
-                               on_outcome(std::move(outcome));
-                             });
+    return std::vector<std::uint16_t>{};
+  });
   if (!in_flight_) schedule(config_.poll_interval);
+}
+
+void ModbusLight::submit(ModbusLink::Job job) {
+  in_flight_ = link_->submit(std::move(job), [this, token = std::weak_ptr<int>(token_)](ModbusOutcome outcome) {
+    if (!token.lock()) return;
+    on_outcome(std::move(outcome));
+  });
 }
 
 void ModbusLight::on_outcome(ModbusOutcome outcome) {
   in_flight_ = false;
-  if (!outcome.ok) {
-    if (health().state != HealthState::faulted || health().reason != outcome.reason)
-      spdlog::warn("device={} light fault: {}", id(), outcome.reason);
-    set_health(HealthState::faulted, outcome.reason);
+  if (!outcome) {
+    const auto reason = outcome.reason();
+    if (health().state != HealthState::faulted || health().reason != reason)
+      spdlog::warn("device={} light fault: {}", id(), reason);
+    set_health(HealthState::faulted, reason);
     // Whatever the tower shows now is unknown: write the image again once it answers.
     dirty_ = true;
     schedule(backoff_.next());

@@ -47,6 +47,8 @@ class ModbusLight : public Light {
  private:
   void flush();
   void check();
+  // Hands `job` to the link; in_flight_ says whether it was queued.
+  void submit(scale::ModbusLink::Job job);
   void on_outcome(scale::ModbusOutcome outcome);
   void schedule(std::chrono::milliseconds delay);
 

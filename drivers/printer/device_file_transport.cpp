@@ -1,7 +1,6 @@
 #include "drivers/printer/device_file_transport.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 
 #include <fcntl.h>
 #include <glob.h>
@@ -18,7 +17,7 @@ namespace wedge::drivers {
 namespace asio = boost::asio;
 
 DeviceFileTransport::DeviceFileTransport(asio::any_io_executor loop, std::string path_pattern)
-    : loop_(loop), pattern_(std::move(path_pattern)), descriptor_(loop) {}
+    : ZplStreamTransport(loop), loop_(loop), pattern_(std::move(path_pattern)) {}
 
 std::string DeviceFileTransport::describe() const {
   return opened_path_.empty() ? pattern_ : opened_path_;
@@ -53,7 +52,7 @@ std::string DeviceFileTransport::open_now() {
     }
   }
   boost::system::error_code ec;
-  descriptor_.assign(fd, ec);
+  stream_.assign(fd, ec);
   if (ec) {
     // Regular files cannot be watched by epoll; only character devices and ptys are supported.
     ::close(fd);
@@ -73,24 +72,9 @@ void DeviceFileTransport::async_open(OpenHandler handler) {
   });
 }
 
-void DeviceFileTransport::async_write(std::string_view data, IoHandler handler) {
-  auto self = shared_from_this();
-  asio::async_write(descriptor_, asio::buffer(data.data(), data.size()),
-                    [self, handler = std::move(handler)](boost::system::error_code ec,
-                                                         std::size_t n) { handler(ec, n); });
-}
-
-void DeviceFileTransport::async_read_some(asio::mutable_buffer buffer, IoHandler handler) {
-  auto self = shared_from_this();
-  descriptor_.async_read_some(buffer, [self, handler = std::move(handler)](
-                                          boost::system::error_code ec, std::size_t n) {
-    handler(ec, n);
-  });
-}
-
 void DeviceFileTransport::close() {
   boost::system::error_code ignored;
-  descriptor_.close(ignored);
+  stream_.close(ignored);
 }
 
 }  // namespace wedge::drivers

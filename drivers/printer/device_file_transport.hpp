@@ -17,13 +17,11 @@
 
 namespace wedge::drivers {
 
-class DeviceFileTransport final : public ZplTransport {
+class DeviceFileTransport final : public ZplStreamTransport<boost::asio::posix::stream_descriptor> {
  public:
   DeviceFileTransport(boost::asio::any_io_executor loop, std::string path_pattern);
 
   void async_open(OpenHandler handler) override;
-  void async_write(std::string_view data, IoHandler handler) override;
-  void async_read_some(boost::asio::mutable_buffer buffer, IoHandler handler) override;
   void close() override;
   bool can_read() const override { return readable_; }
   bool eof_is_disconnect() const override { return false; }
@@ -35,7 +33,6 @@ class DeviceFileTransport final : public ZplTransport {
   boost::asio::any_io_executor loop_;
   std::string pattern_;
   std::string opened_path_;
-  boost::asio::posix::stream_descriptor descriptor_;
   bool readable_ = false;
 };
 

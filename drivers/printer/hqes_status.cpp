@@ -124,28 +124,31 @@ bool looks_like_hs_line(std::string_view body) {
 
 }  // namespace
 
-HqesParseResult parse_hqes_reply(std::string_view reply) {
-  if (reply.empty() || reply.front() != kStx) return {std::nullopt, "expected STX at byte 0"};
+core::Result<HqesStatus> parse_hqes_reply(std::string_view reply) {
+  const auto malformed = [](std::string reason) {
+    return core::fail(core::Errc::invalid_argument, std::move(reason));
+  };
+  if (reply.empty() || reply.front() != kStx) return malformed("expected STX at byte 0");
   const auto etx = reply.find(kEtx, 1);
-  if (etx == std::string_view::npos) return {std::nullopt, "frame without ETX"};
+  if (etx == std::string_view::npos) return malformed("frame without ETX");
   const auto body = reply.substr(1, etx - 1);
-  if (body.find(kStx) != std::string_view::npos) return {std::nullopt, "STX inside a frame"};
+  if (body.find(kStx) != std::string_view::npos) return malformed("STX inside a frame");
   auto tail = reply.substr(etx + 1);
   if (!tail.empty() && tail.front() == '\r') tail.remove_prefix(1);
   if (!tail.empty() && tail.front() == '\n') tail.remove_prefix(1);
-  if (!tail.empty()) return {std::nullopt, "bytes after ETX"};
+  if (!tail.empty()) return malformed("bytes after ETX");
 
   const auto lines = split_lines(body);
   if (lines.empty() || lines.front() != "PRINTER STATUS")
-    return {std::nullopt, "no PRINTER STATUS line"};
+    return malformed("no PRINTER STATUS line");
   HqesStatus status;
   const auto errors = line_after(lines, "ERRORS:");
-  if (!errors) return {std::nullopt, "no ERRORS: line"};
-  if (auto bad = parse_group("ERRORS:", *errors, status.errors)) return {std::nullopt, *bad};
+  if (!errors) return malformed("no ERRORS: line");
+  if (auto bad = parse_group("ERRORS:", *errors, status.errors)) return malformed(*bad);
   const auto warnings = line_after(lines, "WARNINGS:");
-  if (!warnings) return {std::nullopt, "no WARNINGS: line"};
-  if (auto bad = parse_group("WARNINGS:", *warnings, status.warnings)) return {std::nullopt, *bad};
-  return {status, {}};
+  if (!warnings) return malformed("no WARNINGS: line");
+  if (auto bad = parse_group("WARNINGS:", *warnings, status.warnings)) return malformed(*bad);
+  return status;
 }
 
 std::string hqes_error_reason(const HqesStatus& status) {

@@ -16,6 +16,8 @@
 // Everything here is pure and thread-agnostic; bad input gives an error value, never a crash.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,16 +39,11 @@ struct HqesStatus {
   bool operator==(const HqesStatus&) const = default;
 };
 
-struct HqesParseResult {
-  std::optional<HqesStatus> status;  // set on success
-  std::string error;                 // human sentence when !status
-  explicit operator bool() const { return status.has_value(); }
-};
-
 // Parses one complete reply: one STX..ETX frame (an optional CR LF after ETX) holding the
 // "PRINTER STATUS", "ERRORS:" and "WARNINGS:" lines. Strict on the fields, lenient on spaces and
 // line terminators.
-[[nodiscard]] HqesParseResult parse_hqes_reply(std::string_view reply);
+// A malformed reply is Errc::invalid_argument with what is wrong with it.
+core::Result<HqesStatus> parse_hqes_reply(std::string_view reply);
 
 // Why the printer cannot print, joined with ", " ("paper out, head open"), using the same words
 // as hs_fault_reason() for the same conditions; empty when no error is set. Unknown bits are named

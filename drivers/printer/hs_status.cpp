@@ -40,29 +40,32 @@ bool parse_flag(std::string_view text, bool& out) {
 
 }  // namespace
 
-HsParseResult parse_hs_reply(std::string_view reply) {
+core::Result<HsStatus> parse_hs_reply(std::string_view reply) {
+  const auto malformed = [](std::string reason) {
+    return core::fail(core::Errc::invalid_argument, std::move(reason));
+  };
   std::vector<std::string_view> lines;
   std::size_t pos = 0;
   while (pos < reply.size()) {
-    if (reply[pos] != kStx) return {std::nullopt, "expected STX at byte " + std::to_string(pos)};
+    if (reply[pos] != kStx) return malformed("expected STX at byte " + std::to_string(pos));
     const auto etx = reply.find(kEtx, pos + 1);
-    if (etx == std::string_view::npos) return {std::nullopt, "frame without ETX"};
+    if (etx == std::string_view::npos) return malformed("frame without ETX");
     const auto body = reply.substr(pos + 1, etx - pos - 1);
-    if (body.find(kStx) != std::string_view::npos) return {std::nullopt, "STX inside a frame"};
+    if (body.find(kStx) != std::string_view::npos) return malformed("STX inside a frame");
     lines.push_back(body);
     pos = etx + 1;
     if (pos < reply.size() && reply[pos] == '\r') ++pos;
     if (pos < reply.size() && reply[pos] == '\n') ++pos;
   }
   if (lines.size() != 3)
-    return {std::nullopt, "expected 3 lines, got " + std::to_string(lines.size())};
+    return malformed("expected 3 lines, got " + std::to_string(lines.size()));
 
   const auto l1 = split_commas(lines[0]);
   const auto l2 = split_commas(lines[1]);
   const auto l3 = split_commas(lines[2]);
-  if (l1.size() != 12) return {std::nullopt, "line 1 has " + std::to_string(l1.size()) + " fields, expected 12"};
-  if (l2.size() != 11) return {std::nullopt, "line 2 has " + std::to_string(l2.size()) + " fields, expected 11"};
-  if (l3.size() != 2) return {std::nullopt, "line 3 has " + std::to_string(l3.size()) + " fields, expected 2"};
+  if (l1.size() != 12) return malformed("line 1 has " + std::to_string(l1.size()) + " fields, expected 12");
+  if (l2.size() != 11) return malformed("line 2 has " + std::to_string(l2.size()) + " fields, expected 11");
+  if (l3.size() != 2) return malformed("line 3 has " + std::to_string(l3.size()) + " fields, expected 2");
 
   HsStatus s;
   std::int64_t unused = 0;
@@ -72,13 +75,13 @@ HsParseResult parse_hs_reply(std::string_view reply) {
                    parse_flag(l1[7], s.partial_format) && parse_flag(l1[9], s.corrupt_ram) &&
                    parse_flag(l1[10], s.under_temperature) &&
                    parse_flag(l1[11], s.over_temperature);
-  if (!ok1) return {std::nullopt, "line 1 has a malformed field"};
+  if (!ok1) return malformed("line 1 has a malformed field");
   const bool ok2 = parse_number(l2[0], unused) && parse_flag(l2[2], s.head_open) &&
                    parse_flag(l2[3], s.ribbon_out) && parse_flag(l2[4], s.thermal_transfer) &&
                    parse_number(l2[5], s.print_mode) && parse_flag(l2[7], s.label_waiting) &&
                    parse_number(l2[8], s.labels_remaining);
-  if (!ok2) return {std::nullopt, "line 2 has a malformed field"};
-  return {s, {}};
+  if (!ok2) return malformed("line 2 has a malformed field");
+  return s;
 }
 
 std::optional<std::string> take_hs_reply(std::string& buffer) {

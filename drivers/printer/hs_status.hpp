@@ -12,6 +12,8 @@
 // Everything here is pure and thread-agnostic; bad input gives an error value, never a crash.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,16 +43,10 @@ struct HsStatus {
   bool operator==(const HsStatus&) const = default;
 };
 
-struct HsParseResult {
-  std::optional<HsStatus> status;  // set on success
-  std::string error;               // human sentence when !status
-  explicit operator bool() const { return status.has_value(); }
-};
-
 // Parses one complete reply (exactly three STX..ETX CRLF frames, nothing else). Lenient on the
 // line terminator (CRLF, LF or none after ETX) because some firmware omits it; strict on the
-// fields used.
-[[nodiscard]] HsParseResult parse_hs_reply(std::string_view reply);
+// fields used. A malformed reply is Errc::invalid_argument with what is wrong with it.
+core::Result<HsStatus> parse_hs_reply(std::string_view reply);
 
 // Stream framing: removes and returns the first complete three-frame reply from `buffer`, or
 // nullopt when none is complete yet. Bytes before the first STX (noise, echoes) are dropped, and a

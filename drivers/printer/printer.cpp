@@ -4,7 +4,6 @@ namespace wedge::drivers {
 
 std::string_view to_string(PrintError error) noexcept {
   switch (error) {
-    case PrintError::none: return "none";
     case PrintError::not_ready: return "not_ready";
     case PrintError::io: return "io";
     case PrintError::busy: return "busy";

@@ -25,13 +25,13 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/core/result.hpp"
 #include "drivers/common/device.hpp"
 #include "drivers/printer/hs_status.hpp"
 
 namespace wedge::drivers {
 
 enum class PrintError {
-  none = 0,
   not_ready,    // printer faulted or unreachable before sending: nothing was sent, safe to retry
   io,           // write failed or timed out; `bytes_sent` says how much left us
   busy,         // too many jobs waiting in the driver
@@ -40,12 +40,17 @@ enum class PrintError {
 
 std::string_view to_string(PrintError error) noexcept;
 
-struct PrintResult {
-  PrintError error = PrintError::none;
-  std::string reason;          // human sentence when error != none
-  std::size_t bytes_sent = 0;  // bytes handed to the printer; == job size on success
-  explicit operator bool() const { return error == PrintError::none; }
+// Why a job did not print, and how much of it left us anyway (io only; 0 for the others).
+struct PrintFailure : core::BasicError<PrintError> {
+  std::size_t bytes_sent = 0;
 };
+
+inline PrintFailure print_failure(PrintError code, std::string reason, std::size_t bytes_sent = 0) {
+  return PrintFailure{{code, std::move(reason)}, bytes_sent};
+}
+
+// The bytes handed to the printer (the whole job), or why it did not print.
+using PrintResult = core::Result<std::size_t, PrintFailure>;
 
 class Printer : public Device {
  public:

@@ -1,7 +1,6 @@
 #include "drivers/printer/tcp_transport.hpp"
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/write.hpp>
 
 #include <fmt/format.h>
 
@@ -12,18 +11,18 @@ using tcp = asio::ip::tcp;
 
 TcpTransport::TcpTransport(asio::any_io_executor loop, std::string host, std::uint16_t port,
                            std::chrono::milliseconds connect_timeout)
-    : host_(std::move(host)),
+    : ZplStreamTransport(loop),
+      host_(std::move(host)),
       port_(port),
       connect_timeout_(connect_timeout),
       resolver_(loop),
-      socket_(loop),
       connect_timer_(loop) {}
 
 std::string TcpTransport::describe() const { return fmt::format("{}:{}", host_, port_); }
 
 void TcpTransport::async_open(OpenHandler handler) {
   boost::system::error_code ignored;
-  socket_.close(ignored);
+  stream_.close(ignored);
   open_handler_ = std::move(handler);
   timed_out_ = false;
   auto self = shared_from_this();
@@ -34,7 +33,7 @@ void TcpTransport::async_open(OpenHandler handler) {
     timed_out_ = true;
     resolver_.cancel();
     boost::system::error_code ignored_ec;
-    socket_.close(ignored_ec);
+    stream_.close(ignored_ec);
   });
   resolver_.async_resolve(
       host_, std::to_string(port_),
@@ -46,7 +45,7 @@ void TcpTransport::async_open(OpenHandler handler) {
                                  : fmt::format("resolve {}: {}", host_, ec.message()));
           return;
         }
-        asio::async_connect(socket_, results,
+        asio::async_connect(stream_, results,
                             [this, self](boost::system::error_code cec, const tcp::endpoint&) {
                               if (!open_handler_) return;
                               if (timed_out_) {
@@ -57,7 +56,7 @@ void TcpTransport::async_open(OpenHandler handler) {
                                                         cec.message()));
                               } else {
                                 boost::system::error_code opt_ec;
-                                socket_.set_option(tcp::no_delay(true), opt_ec);
+                                stream_.set_option(tcp::no_delay(true), opt_ec);
                                 finish_open({});
                               }
                             });
@@ -71,27 +70,12 @@ void TcpTransport::finish_open(std::string error) {
   if (handler) handler(std::move(error));
 }
 
-void TcpTransport::async_write(std::string_view data, IoHandler handler) {
-  auto self = shared_from_this();
-  asio::async_write(socket_, asio::buffer(data.data(), data.size()),
-                    [self, handler = std::move(handler)](boost::system::error_code ec,
-                                                         std::size_t n) { handler(ec, n); });
-}
-
-void TcpTransport::async_read_some(asio::mutable_buffer buffer, IoHandler handler) {
-  auto self = shared_from_this();
-  socket_.async_read_some(buffer, [self, handler = std::move(handler)](
-                                      boost::system::error_code ec, std::size_t n) {
-    handler(ec, n);
-  });
-}
-
 void TcpTransport::close() {
   resolver_.cancel();
   connect_timer_.cancel();
   boost::system::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close(ignored);
   if (open_handler_) {
     // An open in progress is abandoned: its completion is swallowed (open_handler_ cleared) and
     // the owner, which asked for the close, does not expect it.

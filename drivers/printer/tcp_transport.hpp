@@ -13,14 +13,12 @@
 
 namespace wedge::drivers {
 
-class TcpTransport final : public ZplTransport {
+class TcpTransport final : public ZplStreamTransport<boost::asio::ip::tcp::socket> {
  public:
   TcpTransport(boost::asio::any_io_executor loop, std::string host, std::uint16_t port,
                std::chrono::milliseconds connect_timeout);
 
   void async_open(OpenHandler handler) override;
-  void async_write(std::string_view data, IoHandler handler) override;
-  void async_read_some(boost::asio::mutable_buffer buffer, IoHandler handler) override;
   void close() override;
   bool can_read() const override { return true; }
   bool eof_is_disconnect() const override { return true; }
@@ -33,7 +31,6 @@ class TcpTransport final : public ZplTransport {
   std::uint16_t port_;
   std::chrono::milliseconds connect_timeout_;
   boost::asio::ip::tcp::resolver resolver_;
-  boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer connect_timer_;
   OpenHandler open_handler_;
   bool timed_out_ = false;

@@ -10,6 +10,18 @@
 
 namespace wedge::drivers {
 
+ZplSessionOptions ZplSessionOptions::from_settings(const Settings& s, StatusMode mode) {
+  using std::chrono::milliseconds;
+  ZplSessionOptions o;
+  o.io_timeout = milliseconds(s.get_int("io_timeout_ms"));
+  o.status_interval = milliseconds(s.get_int("status_interval_ms"));
+  o.status_timeout = milliseconds(s.get_int("status_timeout_ms"));
+  o.reconnect_initial = milliseconds(s.get_int("reconnect_initial_ms"));
+  o.reconnect_max = milliseconds(s.get_int("reconnect_max_ms"));
+  o.status_mode = mode;
+  return o;
+}
+
 namespace asio = boost::asio;
 using boost::system::error_code;
 
@@ -202,13 +214,13 @@ void ZplSession::on_reply(const StatusReply& reply) {
     hqes_ = HqesSupport::yes;
     auto parsed = parse_hqes_reply(reply.text);
     if (!parsed) {
-      finish_query({QueryKind::bad_reply, {}, {}, parsed.error, QueryStep::hqes});
+      finish_query({QueryKind::bad_reply, {}, {}, parsed.reason(), QueryStep::hqes});
       return;
     }
-    query_extended_ = parsed.status;
-    if (!hqes_error_reason(*parsed.status).empty()) {
+    query_extended_ = *parsed;
+    if (!hqes_error_reason(*parsed).empty()) {
       // The error is the answer; a real printer may not even answer ~HS now.
-      finish_query({QueryKind::ok, std::nullopt, parsed.status, {}, QueryStep::hqes});
+      finish_query({QueryKind::ok, std::nullopt, *parsed, {}, QueryStep::hqes});
       return;
     }
     ask(QueryStep::hs);
@@ -217,10 +229,10 @@ void ZplSession::on_reply(const StatusReply& reply) {
   auto parsed = parse_hs_reply(reply.text);
   if (parsed) {
     outcome.kind = QueryKind::ok;
-    outcome.status = *parsed.status;
+    outcome.status = *parsed;
   } else {
     outcome.kind = QueryKind::bad_reply;
-    outcome.error = parsed.error;
+    outcome.error = parsed.reason();
   }
   if (answers_query) {
     outcome.extended = query_extended_;
@@ -344,7 +356,7 @@ void ZplSession::print(std::string zpl, Printer::PrintHandler handler) {
   if (jobs_.size() >= Printer::kMaxPendingJobs) {
     auto self = shared_from_this();
     asio::post(loop_, [this, self, handler = std::move(handler)] {
-      if (!stopped_) handler({PrintError::busy, "too many jobs waiting for this printer", 0});
+      if (!stopped_) handler(print_failure(PrintError::busy, "too many jobs waiting for this printer"));
     });
     return;
   }
@@ -365,7 +377,7 @@ void ZplSession::pump() {
 
 void ZplSession::run_job() {
   if (!open_) {
-    finish_job({PrintError::not_ready, "printer disconnected: " + last_disconnect_reason_, 0});
+    finish_job(print_failure(PrintError::not_ready, "printer disconnected: " + last_disconnect_reason_));
     return;
   }
   busy_ = true;
@@ -379,7 +391,7 @@ void ZplSession::run_job() {
   query_status([this, self](const QueryOutcome& outcome) {
     auto reason = apply(outcome);
     if (!reason.empty()) {
-      finish_job({PrintError::not_ready, reason, 0});
+      finish_job(print_failure(PrintError::not_ready, reason));
       return;
     }
     send_job();
@@ -388,7 +400,7 @@ void ZplSession::run_job() {
 
 void ZplSession::send_job() {
   if (!open_) {
-    finish_job({PrintError::not_ready, "printer disconnected: " + last_disconnect_reason_, 0});
+    finish_job(print_failure(PrintError::not_ready, "printer disconnected: " + last_disconnect_reason_));
     return;
   }
   auto self = shared_from_this();
@@ -414,10 +426,10 @@ void ZplSession::send_job() {
               : fmt::format("write to {}: {} ({} of {} bytes sent)", transport_->describe(),
                             ec ? ec.message() : "link lost", n, current_->zpl.size());
       connection_lost(reason);
-      finish_job({PrintError::io, reason, n});
+      finish_job(print_failure(PrintError::io, reason, n));
       return;
     }
-    finish_job({PrintError::none, {}, n});
+    finish_job(n);
     if (stopped_ || !open_) return;
     // After the job: the printer may have run out of paper on it; report that now rather than at
     // the next poll, so the next job is held back with the right reason.

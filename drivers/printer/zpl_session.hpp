@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "drivers/common/backoff.hpp"
+#include "drivers/common/settings.hpp"
 #include "drivers/printer/hqes_status.hpp"
 #include "drivers/printer/printer.hpp"
 #include "drivers/printer/zpl_transport.hpp"
@@ -55,6 +56,10 @@ struct ZplSessionOptions {
   std::chrono::milliseconds reconnect_initial{500};
   std::chrono::milliseconds reconnect_max{30000};
   StatusMode status_mode = StatusMode::required;
+
+  // The timing keys every ZPL driver declares (io_timeout_ms, status_interval_ms,
+  // status_timeout_ms, reconnect_initial_ms, reconnect_max_ms), with `mode`.
+  static ZplSessionOptions from_settings(const Settings& settings, StatusMode mode);
 };
 
 struct ZplSessionCallbacks {

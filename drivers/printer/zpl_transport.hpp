@@ -9,7 +9,9 @@
 // Threading: loop thread only.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <cstddef>
@@ -17,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace wedge::drivers {
 
@@ -37,6 +40,27 @@ class ZplTransport : public std::enable_shared_from_this<ZplTransport> {
   virtual bool eof_is_disconnect() const = 0;
   // "127.0.0.1:9100", "/dev/usb/lp0": for logs and health reasons.
   virtual std::string describe() const = 0;
+};
+
+// A transport over one asio stream (a TCP socket, a device's file descriptor): writing and reading
+// are the stream's; the derived class opens, closes and describes it.
+template <class Stream>
+class ZplStreamTransport : public ZplTransport {
+ public:
+  void async_write(std::string_view data, IoHandler handler) final {
+    boost::asio::async_write(stream_, boost::asio::buffer(data.data(), data.size()),
+                             [self = shared_from_this(), handler = std::move(handler)](
+                                 boost::system::error_code ec, std::size_t n) { handler(ec, n); });
+  }
+  void async_read_some(boost::asio::mutable_buffer buffer, IoHandler handler) final {
+    stream_.async_read_some(buffer, [self = shared_from_this(), handler = std::move(handler)](
+                                        boost::system::error_code ec, std::size_t n) { handler(ec, n); });
+  }
+
+ protected:
+  explicit ZplStreamTransport(const boost::asio::any_io_executor& executor) : stream_(executor) {}
+
+  Stream stream_;
 };
 
 }  // namespace wedge::drivers

@@ -5,20 +5,10 @@
 namespace wedge::drivers {
 namespace {
 
-using std::chrono::milliseconds;
-
-ZplSessionOptions usb_options(const Settings& s) {
-  ZplSessionOptions o;
-  o.io_timeout = milliseconds(s.get_int("io_timeout_ms"));
-  o.status_interval = milliseconds(s.get_int("status_interval_ms"));
-  o.status_timeout = milliseconds(s.get_int("status_timeout_ms"));
-  o.reconnect_initial = milliseconds(s.get_int("reconnect_initial_ms"));
-  o.reconnect_max = milliseconds(s.get_int("reconnect_max_ms"));
-  const auto& mode = s.get_string("status_mode");
-  o.status_mode = mode == "required" ? StatusMode::required
-                  : mode == "off"    ? StatusMode::off
-                                     : StatusMode::automatic;
-  return o;
+StatusMode status_mode(const std::string& mode) {
+  return mode == "required" ? StatusMode::required
+         : mode == "off"    ? StatusMode::off
+                            : StatusMode::automatic;
 }
 
 }  // namespace
@@ -27,6 +17,6 @@ ZplUsbPrinter::ZplUsbPrinter(boost::asio::any_io_executor loop, std::string id,
                              const Settings& settings)
     : ZplPrinter(loop, std::move(id),
                  std::make_shared<DeviceFileTransport>(loop, settings.get_string("path")),
-                 usb_options(settings)) {}
+                 ZplSessionOptions::from_settings(settings, status_mode(settings.get_string("status_mode")))) {}
 
 }  // namespace wedge::drivers

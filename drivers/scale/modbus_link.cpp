@@ -11,7 +11,7 @@ namespace wedge::drivers::scale {
 
 std::string ModbusEndpoint::describe() const {
   if (transport == Transport::tcp) return fmt::format("tcp {}:{} unit {}", host, port, unit_id);
-  return fmt::format("rtu {} {} {}{}{} unit {}", path, baud, data_bits, parity, stop_bits, unit_id);
+  return fmt::format("rtu {} {} unit {}", path, line.describe(), unit_id);
 }
 
 ModbusEndpoint ModbusEndpoint::from_settings(std::string_view driver, const Settings& settings) {
@@ -21,11 +21,7 @@ ModbusEndpoint ModbusEndpoint::from_settings(std::string_view driver, const Sett
   if (driver == "modbus-rtu") {
     ep.transport = Transport::rtu;
     ep.path = settings.get_string("path");
-    ep.baud = static_cast<int>(settings.get_int("baud"));
-    const auto& parity = settings.get_string("parity");
-    ep.parity = parity == "even" ? 'E' : parity == "odd" ? 'O' : 'N';
-    ep.data_bits = static_cast<int>(settings.get_int("data_bits"));
-    ep.stop_bits = static_cast<int>(settings.get_int("stop_bits"));
+    ep.line = SerialLine::from_settings(settings);
   } else {
     ep.transport = Transport::tcp;
     ep.host = settings.get_string("host");
@@ -57,17 +53,17 @@ bool ModbusLink::submit(Job job, Done done) {
   return true;
 }
 
+std::string_view to_string(ModbusFault fault) noexcept {
+  return fault == ModbusFault::exception ? "exception" : "link";
+}
+
 ModbusOutcome ModbusLink::failure(std::string_view what) {
   const int error = errno;
-  ModbusOutcome outcome;
-  outcome.error = error;
+  auto reason = fmt::format("{}: {}", what, modbus_strerror(error));
   // Exception responses are the device's answer; the link itself is fine (libmodbus: EMBXILFUN ..
   // EMBXGTAR are MODBUS_ENOBASE + exception code).
-  outcome.exception = error >= EMBXILFUN && error <= EMBXGTAR;
-  outcome.reason = fmt::format("{}: {}", what, modbus_strerror(error));
-  if (outcome.exception)
-    outcome.reason += fmt::format(" (exception {})", error - MODBUS_ENOBASE);
-  return outcome;
+  if (error < EMBXILFUN || error > EMBXGTAR) return core::fail(ModbusFault::link, std::move(reason));
+  return core::fail(ModbusFault::exception, fmt::format("{} (exception {})", reason, error - MODBUS_ENOBASE));
 }
 
 void ModbusLink::run() {
@@ -80,10 +76,12 @@ void ModbusLink::run() {
       item = std::move(queue_.front());
       queue_.pop_front();
     }
-    ModbusOutcome outcome;
-    if (ensure_connected(outcome)) {
+    ModbusOutcome outcome = std::vector<std::uint16_t>{};
+    if (auto connected = ensure_connected(); !connected) {
+      outcome = connected.error();
+    } else {
       outcome = item.first(ctx_);
-      if (!outcome.ok && !outcome.exception) disconnect();
+      if (!outcome && outcome.error().code == ModbusFault::link) disconnect();
     }
     boost::asio::post(loop_, [done = std::move(item.second), outcome = std::move(outcome)]() mutable {
       done(std::move(outcome));
@@ -93,20 +91,17 @@ void ModbusLink::run() {
   if (ctx_ != nullptr) modbus_free(ctx_);
 }
 
-bool ModbusLink::ensure_connected(ModbusOutcome& outcome) {
-  if (connected_) return true;
+core::BasicStatus<core::BasicError<ModbusFault>> ModbusLink::ensure_connected() {
+  if (connected_) return {};
   if (ctx_ == nullptr) {
     if (endpoint_.transport == ModbusEndpoint::Transport::tcp) {
       const auto port = std::to_string(endpoint_.port);
       ctx_ = modbus_new_tcp_pi(endpoint_.host.c_str(), port.c_str());
     } else {
-      ctx_ = modbus_new_rtu(endpoint_.path.c_str(), endpoint_.baud, endpoint_.parity,
-                            endpoint_.data_bits, endpoint_.stop_bits);
+      const auto& line = endpoint_.line;
+      ctx_ = modbus_new_rtu(endpoint_.path.c_str(), line.baud, line.parity, line.data_bits, line.stop_bits);
     }
-    if (ctx_ == nullptr) {
-      outcome = failure(fmt::format("cannot create context for {}", endpoint_.describe()));
-      return false;
-    }
+    if (ctx_ == nullptr) return failure(fmt::format("cannot create context for {}", endpoint_.describe())).error();
     const auto ms = endpoint_.response_timeout.count();
     const auto sec = static_cast<std::uint32_t>(ms / 1000);
     const auto usec = static_cast<std::uint32_t>((ms % 1000) * 1000);
@@ -114,12 +109,9 @@ bool ModbusLink::ensure_connected(ModbusOutcome& outcome) {
     modbus_set_byte_timeout(ctx_, sec, usec);
     modbus_set_slave(ctx_, endpoint_.unit_id);
   }
-  if (modbus_connect(ctx_) == -1) {
-    outcome = failure(fmt::format("connect {}", endpoint_.describe()));
-    return false;
-  }
+  if (modbus_connect(ctx_) == -1) return failure(fmt::format("connect {}", endpoint_.describe())).error();
   connected_ = true;
-  return true;
+  return {};
 }
 
 void ModbusLink::disconnect() {

@@ -27,6 +27,9 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/core/result.hpp"
+#include "drivers/scale/serial_line.hpp"
+
 namespace wedge::drivers {
 class Settings;
 }
@@ -39,10 +42,7 @@ struct ModbusEndpoint {
   std::string host = "127.0.0.1";  // tcp
   int port = 502;                  // tcp
   std::string path;                // rtu: serial device
-  int baud = 9600;                 // rtu
-  char parity = 'N';               // rtu: 'N', 'E' or 'O'
-  int data_bits = 8;               // rtu
-  int stop_bits = 1;               // rtu
+  SerialLine line;                 // rtu
   int unit_id = 1;
   std::chrono::milliseconds response_timeout{500};
 
@@ -52,13 +52,15 @@ struct ModbusEndpoint {
   static ModbusEndpoint from_settings(std::string_view driver, const Settings& settings);
 };
 
-struct ModbusOutcome {
-  bool ok = false;
-  bool exception = false;  // the device answered with a Modbus exception response
-  int error = 0;           // errno / libmodbus error code when !ok
-  std::string reason;      // modbus_strerror text, prefixed with what failed
-  std::vector<std::uint16_t> registers;  // job results (register or coil values)
+enum class ModbusFault {
+  link,       // no answer, a broken frame or no connection: the link is closed and opened again
+  exception,  // the device answered with a Modbus exception response: the link is fine
 };
+std::string_view to_string(ModbusFault fault) noexcept;
+
+// A job's register values (empty for writes), or what failed: the reason is modbus_strerror's
+// text, prefixed with what was tried.
+using ModbusOutcome = core::Result<std::vector<std::uint16_t>, core::BasicError<ModbusFault>>;
 
 class ModbusLink {
  public:
@@ -81,7 +83,7 @@ class ModbusLink {
 
  private:
   void run();
-  bool ensure_connected(ModbusOutcome& outcome);
+  core::BasicStatus<core::BasicError<ModbusFault>> ensure_connected();
   void disconnect();
 
   boost::asio::any_io_executor loop_;

@@ -61,24 +61,22 @@ void ModbusScale::schedule_poll(std::chrono::milliseconds delay) {
 
 void ModbusScale::poll() {
   const RegisterMap map = config_.map;
-  auto job = [map](modbus_t* ctx) {
+  auto job = [map](modbus_t* ctx) -> ModbusOutcome {
     const bool holding = map.function == RegisterFunction::holding;
     const char* table = holding ? "holding" : "input";
     auto read = [&](int address, int count, std::uint16_t* out) {
       return holding ? modbus_read_registers(ctx, address, count, out)
                      : modbus_read_input_registers(ctx, address, count, out);
     };
-    ModbusOutcome outcome;
     const int count = map.weight_register_count();
-    outcome.registers.resize(static_cast<std::size_t>(count) + (map.status_address >= 0 ? 1 : 0));
-    if (read(map.weight_address, count, outcome.registers.data()) != count)
+    std::vector<std::uint16_t> registers(static_cast<std::size_t>(count) + (map.status_address >= 0 ? 1 : 0));
+    if (read(map.weight_address, count, registers.data()) != count)
       return ModbusLink::failure(fmt::format("read {} register {}", table, map.weight_address));
     if (map.status_address >= 0 &&
-        read(map.status_address, 1, outcome.registers.data() + count) != 1)
+        read(map.status_address, 1, registers.data() + count) != 1)
       return ModbusLink::failure(
           fmt::format("read status {} register {}", table, map.status_address));
-    outcome.ok = true;
-    return outcome;
+    return registers;
   };
   const bool queued = link_->submit(
       std::move(job), [this, token = std::weak_ptr<int>(token_)](ModbusOutcome outcome) {
@@ -89,16 +87,17 @@ void ModbusScale::poll() {
 }
 
 void ModbusScale::on_poll(ModbusOutcome outcome) {
-  if (!outcome.ok) {
-    report_fault(outcome.reason);
+  if (!outcome) {
+    report_fault(outcome.reason());
     schedule_poll(backoff_.next());
     return;
   }
   backoff_.reset();
   const auto count = static_cast<std::size_t>(config_.map.weight_register_count());
   std::optional<std::uint16_t> status;
-  if (outcome.registers.size() > count) status = outcome.registers[count];
-  Reading reading = decode_reading(config_.map, std::span(outcome.registers).first(count), status);
+  const auto& registers = *outcome;
+  if (registers.size() > count) status = registers[count];
+  Reading reading = decode_reading(config_.map, std::span(registers).first(count), status);
   reading.at = std::chrono::steady_clock::now();
   if (reading.status == WeightStatus::error) {
     publish(reading, config_.map.device_reports_stability());
@@ -129,30 +128,28 @@ void ModbusScale::send_command(int value, std::string what, CommandHandler handl
   if (!token_) return;
   if (config_.command_register < 0) {
     finish_command(std::move(handler),
-                   {ScaleError::not_supported,
-                    fmt::format("{} not supported: no command_register configured", what)});
+                   core::fail(ScaleError::not_supported,
+                              fmt::format("{} not supported: no command_register configured", what)));
     return;
   }
   const int address = config_.command_register;
-  auto job = [address, value, what](modbus_t* ctx) {
+  auto job = [address, value, what](modbus_t* ctx) -> ModbusOutcome {
     if (modbus_write_register(ctx, address, value) != 1)
       return ModbusLink::failure(fmt::format("{}: write register {}", what, address));
-    ModbusOutcome outcome;
-    outcome.ok = true;
-    return outcome;
+    return std::vector<std::uint16_t>{};
   };
   auto done = [this, token = std::weak_ptr<int>(token_), handler](ModbusOutcome outcome) {
     if (!token.lock()) return;
-    if (outcome.ok) {
+    if (outcome) {
       handler({});
-    } else if (outcome.exception) {
-      handler({ScaleError::rejected, outcome.reason});
+    } else if (outcome.error().code == ModbusFault::exception) {
+      handler(core::fail(ScaleError::rejected, outcome.reason()));
     } else {
-      handler({ScaleError::fault, outcome.reason});
+      handler(core::fail(ScaleError::fault, outcome.reason()));
     }
   };
   if (!link_->submit(std::move(job), std::move(done)))
-    finish_command(std::move(handler), {ScaleError::busy, what + ": too many commands queued"});
+    finish_command(std::move(handler), core::fail(ScaleError::busy, what + ": too many commands queued"));
 }
 
 }  // namespace wedge::drivers::scale

@@ -21,11 +21,7 @@ MtSicsConfig MtSicsConfig::from_settings(const Settings& settings) {
   config.path = settings.get_string_or("path", "");
   config.host = settings.get_string_or("host", "");
   config.port = static_cast<int>(settings.get_int("port"));
-  config.baud = static_cast<int>(settings.get_int("baud"));
-  const auto& parity = settings.get_string("parity");
-  config.parity = parity == "even" ? 'E' : parity == "odd" ? 'O' : 'N';
-  config.data_bits = static_cast<int>(settings.get_int("data_bits"));
-  config.stop_bits = static_cast<int>(settings.get_int("stop_bits"));
+  config.line = SerialLine::from_settings(settings);
   const auto& mode = settings.get_string("mode");
   config.mode = mode == "sir" ? Mode::sir : mode == "s" ? Mode::s : Mode::si;
   config.poll_interval = std::chrono::milliseconds(settings.get_int("poll_interval_ms"));
@@ -36,7 +32,7 @@ MtSicsConfig MtSicsConfig::from_settings(const Settings& settings) {
 
 std::string MtSicsConfig::describe() const {
   if (transport == Transport::tcp) return fmt::format("tcp {}:{}", host, port);
-  return fmt::format("serial {} {} {}{}{}", path, baud, data_bits, parity, stop_bits);
+  return fmt::format("serial {} {}", path, line.describe());
 }
 
 MtSicsScale::MtSicsScale(asio::any_io_executor loop, std::string id, MtSicsConfig config)
@@ -102,9 +98,7 @@ void MtSicsScale::connect() {
       return;  // a config error: retrying cannot help
     }
     serial_.emplace(loop_);
-    const auto ec = open_serial_line(
-        *serial_, config_.path,
-        {config_.baud, config_.parity, config_.data_bits, config_.stop_bits});
+    const auto ec = open_serial_line(*serial_, config_.path, config_.line);
     if (ec) {
       lose_connection(fmt::format("open {}: {}", config_.path, ec.message()));
       return;
@@ -165,7 +159,8 @@ void MtSicsScale::lose_connection(std::string reason) {
   response_timer_.cancel();
   poll_timer_.cancel();
   close_stream();
-  if (in_flight_ && in_flight_->handler) finish(std::move(in_flight_->handler), {ScaleError::fault, reason});
+  if (in_flight_ && in_flight_->handler)
+    finish(std::move(in_flight_->handler), core::fail(ScaleError::fault, reason));
   in_flight_.reset();
   report_fault(std::move(reason));
   schedule_reconnect();
@@ -367,7 +362,7 @@ void MtSicsScale::on_command_reply(const MtSicsReply& reply) {
     if (!generic_error && reply.status == MtSicsStatus::underload)
       reason = fmt::format("{} -: lower limit of the {} range exceeded", request.command,
                            request.command == "Z" ? "zero" : "tare");
-    finish(std::move(request.handler), {ScaleError::rejected, reason});
+    finish(std::move(request.handler), core::fail(ScaleError::rejected, reason));
   }
   if (config_.mode == MtSicsConfig::Mode::sir && queue_.empty() && conn_token_) {
     streaming_ = true;
@@ -384,30 +379,21 @@ void MtSicsScale::finish(CommandHandler handler, CommandResult result) {
   });
 }
 
-void MtSicsScale::async_zero(CommandHandler handler) {
-  if (!token_) return;
-  if (queue_.size() >= kMaxQueued) {
-    finish(std::move(handler), {ScaleError::busy, "zero: too many commands queued"});
-    return;
-  }
-  if (!is_open()) {
-    finish(std::move(handler), {ScaleError::fault, "zero: " + health().reason});
-    return;
-  }
-  enqueue({"Z", std::move(handler)});
-}
+void MtSicsScale::async_zero(CommandHandler handler) { command("Z", "zero", std::move(handler)); }
 
-void MtSicsScale::async_tare(CommandHandler handler) {
+void MtSicsScale::async_tare(CommandHandler handler) { command("T", "tare", std::move(handler)); }
+
+void MtSicsScale::command(std::string code, std::string_view what, CommandHandler handler) {
   if (!token_) return;
   if (queue_.size() >= kMaxQueued) {
-    finish(std::move(handler), {ScaleError::busy, "tare: too many commands queued"});
+    finish(std::move(handler), core::fail(ScaleError::busy, fmt::format("{}: too many commands queued", what)));
     return;
   }
   if (!is_open()) {
-    finish(std::move(handler), {ScaleError::fault, "tare: " + health().reason});
+    finish(std::move(handler), core::fail(ScaleError::fault, fmt::format("{}: {}", what, health().reason)));
     return;
   }
-  enqueue({"T", std::move(handler)});
+  enqueue({std::move(code), std::move(handler)});
 }
 
 }  // namespace wedge::drivers::scale

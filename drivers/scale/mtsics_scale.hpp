@@ -21,10 +21,13 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "drivers/common/backoff.hpp"
 #include "drivers/scale/mtsics_parser.hpp"
 #include "drivers/scale/scale.hpp"
+#include "drivers/scale/serial_line.hpp"
 
 namespace wedge::drivers {
 class Settings;
@@ -37,10 +40,7 @@ struct MtSicsConfig {
   enum class Mode { si, sir, s };
   Transport transport = Transport::serial;
   std::string path;
-  int baud = 9600;
-  char parity = 'N';
-  int data_bits = 8;
-  int stop_bits = 1;
+  SerialLine line;
   std::string host;
   int port = 4001;
   Mode mode = Mode::si;
@@ -84,6 +84,9 @@ class MtSicsScale : public Scale {
   void arm_response_timer();
   void on_response_timeout();
   void schedule_poll();
+  // Zero ("Z") or tare ("T"), `what` naming it in reasons: refused at once when the queue is full
+  // or the link is down.
+  void command(std::string code, std::string_view what, CommandHandler handler);
   void enqueue(Request request);
   void finish(CommandHandler handler, CommandResult result);
   bool is_open() const;

@@ -19,7 +19,6 @@ std::string_view to_string(WeightStatus status) noexcept {
 
 std::string_view to_string(ScaleError error) noexcept {
   switch (error) {
-    case ScaleError::none: return "none";
     case ScaleError::timeout: return "timeout";
     case ScaleError::fault: return "fault";
     case ScaleError::rejected: return "rejected";
@@ -36,7 +35,7 @@ Scale::~Scale() { *alive_ = false; }
 
 void Scale::async_next_stable(std::chrono::milliseconds within, StableHandler handler) {
   if (health().state == HealthState::faulted) {
-    StableResult result{ScaleError::fault, health().reason, {}};
+    StableResult result = core::fail(ScaleError::fault, health().reason);
     // Never call a handler from inside the initiating call: the caller may not be ready for it.
     boost::asio::post(loop_, [alive = std::weak_ptr<bool>(alive_), handler = std::move(handler),
                               result = std::move(result)] {
@@ -70,7 +69,7 @@ void Scale::on_waiter_timeout(std::uint64_t id) {
   for (auto it = waiters_.begin(); it != waiters_.end(); ++it) {
     if (it->id != id) continue;
     auto handler = std::move(it->handler);
-    StableResult result{ScaleError::timeout, timeout_reason(it->within), {}};
+    StableResult result = core::fail(ScaleError::timeout, timeout_reason(it->within));
     waiters_.erase(it);
     handler(result);
     return;
@@ -90,7 +89,7 @@ void Scale::publish(Reading reading, bool device_reports_stability) {
   // Handlers may start new waits; those must wait for a later reading, so work on a snapshot.
   std::list<Waiter> ready;
   ready.swap(waiters_);
-  StableResult result{ScaleError::none, {}, reading};
+  const StableResult result = reading;
   for (auto& waiter : ready) {
     waiter.timer->cancel();
     waiter.handler(result);
@@ -104,7 +103,7 @@ void Scale::report_fault(std::string reason) {
   set_health(HealthState::faulted, reason);
   std::list<Waiter> failed;
   failed.swap(waiters_);
-  StableResult result{ScaleError::fault, reason, {}};
+  const StableResult result = core::fail(ScaleError::fault, reason);
   for (auto& waiter : failed) {
     waiter.timer->cancel();
     waiter.handler(result);

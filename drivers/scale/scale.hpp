@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/core/result.hpp"
 #include "drivers/common/device.hpp"
 #include "drivers/scale/stability_detector.hpp"
 
@@ -41,7 +42,6 @@ struct Reading {
 };
 
 enum class ScaleError {
-  none,
   timeout,        // no stable ok reading (or no command reply) within the time asked for
   fault,          // the device is faulted or the link broke; reason says why
   rejected,       // the scale refused the command ("Z I": not executable now)
@@ -50,18 +50,11 @@ enum class ScaleError {
 };
 std::string_view to_string(ScaleError error) noexcept;
 
-struct [[nodiscard]] StableResult {
-  ScaleError error = ScaleError::none;
-  std::string reason;
-  Reading reading;  // valid when ok()
-  bool ok() const { return error == ScaleError::none; }
-};
-
-struct [[nodiscard]] CommandResult {
-  ScaleError error = ScaleError::none;
-  std::string reason;
-  bool ok() const { return error == ScaleError::none; }
-};
+using ScaleFailure = core::BasicError<ScaleError>;
+// The stable reading, or why there is none.
+using StableResult = core::Result<Reading, ScaleFailure>;
+// Done (zero or tare acknowledged), or why not.
+using CommandResult = core::BasicStatus<ScaleFailure>;
 
 class Scale : public Device {
  public:

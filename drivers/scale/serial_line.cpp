@@ -1,6 +1,22 @@
 #include "drivers/scale/serial_line.hpp"
 
+#include <fmt/format.h>
+
+#include "drivers/common/settings.hpp"
+
 namespace wedge::drivers::scale {
+
+SerialLine SerialLine::from_settings(const Settings& settings) {
+  SerialLine line;
+  line.baud = static_cast<int>(settings.get_int("baud"));
+  const auto& parity = settings.get_string("parity");
+  line.parity = parity == "even" ? 'E' : parity == "odd" ? 'O' : 'N';
+  line.data_bits = static_cast<int>(settings.get_int("data_bits"));
+  line.stop_bits = static_cast<int>(settings.get_int("stop_bits"));
+  return line;
+}
+
+std::string SerialLine::describe() const { return fmt::format("{} {}{}{}", baud, data_bits, parity, stop_bits); }
 
 boost::system::error_code open_serial_line(boost::asio::serial_port& port, const std::string& path,
                                            const SerialLine& line) {

@@ -20,11 +20,7 @@ constexpr double kGramsPerPound = 453.59237;
 Toledo8217Config Toledo8217Config::from_settings(const Settings& settings) {
   Toledo8217Config config;
   config.path = settings.get_string_or("path", "");
-  config.line.baud = static_cast<int>(settings.get_int("baud"));
-  const auto& parity = settings.get_string("parity");
-  config.line.parity = parity == "even" ? 'E' : parity == "odd" ? 'O' : 'N';
-  config.line.data_bits = static_cast<int>(settings.get_int("data_bits"));
-  config.line.stop_bits = static_cast<int>(settings.get_int("stop_bits"));
+  config.line = SerialLine::from_settings(settings);
   config.unit_grams = settings.get_string("unit") == "lb" ? kGramsPerPound : 1000.0;
   config.poll_interval = std::chrono::milliseconds(settings.get_int("poll_interval_ms"));
   config.response_timeout = std::chrono::milliseconds(settings.get_int("response_timeout_ms"));
@@ -54,27 +50,31 @@ void Toledo8217Scale::start() {
 void Toledo8217Scale::stop() {
   if (!token_) return;
   token_.reset();
-  conn_token_.reset();
   reconnect_timer_.cancel();
+  close_line();
+  drop_waiters();
+}
+
+void Toledo8217Scale::close_line() {
+  conn_token_.reset();
   poll_timer_.cancel();
   response_timer_.cancel();
   boost::system::error_code ignored;
   if (serial_) serial_->close(ignored);
   serial_.reset();
-  drop_waiters();
 }
 
 void Toledo8217Scale::async_zero(CommandHandler handler) {
   asio::post(loop_, [handler = std::move(handler)] {
-    handler(
-        {ScaleError::not_supported, "the 8217 protocol does not acknowledge Z: zero at the scale"});
+    handler(core::fail(ScaleError::not_supported,
+                       "the 8217 protocol does not acknowledge Z: zero at the scale"));
   });
 }
 
 void Toledo8217Scale::async_tare(CommandHandler handler) {
   asio::post(loop_, [handler = std::move(handler)] {
-    handler(
-        {ScaleError::not_supported, "the 8217 protocol does not acknowledge T: tare at the scale"});
+    handler(core::fail(ScaleError::not_supported,
+                       "the 8217 protocol does not acknowledge T: tare at the scale"));
   });
 }
 
@@ -95,12 +95,7 @@ void Toledo8217Scale::open() {
 
 void Toledo8217Scale::lose_connection(std::string reason) {
   spdlog::warn("device={} {}", id(), reason);
-  conn_token_.reset();
-  poll_timer_.cancel();
-  response_timer_.cancel();
-  boost::system::error_code ignored;
-  if (serial_) serial_->close(ignored);
-  serial_.reset();
+  close_line();
   report_fault(std::move(reason));
   reconnect_timer_.expires_after(backoff_.next());
   reconnect_timer_.async_wait(

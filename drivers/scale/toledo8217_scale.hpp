@@ -59,6 +59,8 @@ class Toledo8217Scale : public Scale {
  private:
   void open();
   void lose_connection(std::string reason);
+  // Ends the connection: its callbacks are ignored from now on, its timers stop, the port closes.
+  void close_line();
   void read_more();
   void poll();
   void on_frame(const std::string& frame);

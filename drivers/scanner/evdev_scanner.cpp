@@ -5,14 +5,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
-
 #include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
 
-#include "drivers/scanner/device_path.hpp"
 
 namespace wedge::drivers::scanner {
 
@@ -20,12 +17,6 @@ namespace asio = boost::asio;
 using drivers::HealthState;
 
 namespace {
-EvdevConfig parsed(const drivers::Settings& settings, std::string& error) {
-  EvdevConfig config;
-  error = parse_evdev_config(settings, config);
-  return config;
-}
-
 KeyDecoderOptions decoder_options(const EvdevConfig& config) {
   KeyDecoderOptions options;
   options.layout = find_layout(config.layout);
@@ -38,88 +29,50 @@ KeyDecoderOptions decoder_options(const EvdevConfig& config) {
 
 EvdevScanner::EvdevScanner(asio::any_io_executor executor, std::string id,
                            const drivers::Settings& settings)
-    : Scanner(std::move(id)),
-      config_(parsed(settings, config_error_)),
+    : EvdevScanner(executor, std::move(id), parse_evdev_config(settings)) {}
+
+EvdevScanner::EvdevScanner(asio::any_io_executor executor, std::string id,
+                           const core::Result<EvdevConfig>& parsed)
+    : DeviceNodeScanner(executor, std::move(id), parsed),
+      config_(config_or_defaults(parsed)),
       device_(executor),
-      retry_timer_(executor),
       char_timer_(executor),
-      backoff_(config_.common.reconnect_initial, config_.common.reconnect_max),
-      decoder_(decoder_options(config_)) {
-  set_scan_options(config_.common.scan);
-}
+      decoder_(decoder_options(config_)) {}
 
 EvdevScanner::~EvdevScanner() { stop(); }
 
-void EvdevScanner::start() {
-  if (*alive_) return;
-  if (!config_error_.empty()) {
-    set_health(HealthState::faulted, config_error_);
-    return;
-  }
-  alive_ = std::make_shared<bool>(true);
-  set_active(true);
-  try_open();
-}
-
-void EvdevScanner::stop() {
-  *alive_ = false;
-  set_active(false);
-  retry_timer_.cancel();
-  char_timer_.cancel();
-  decoder_.reset();
-  pending_.clear();
-  boost::system::error_code ignored;
-  device_.close(ignored);  // closing also releases the grab
-  current_path_.clear();
-}
-
-void EvdevScanner::try_open() {
-  const auto path = resolve_device_path(config_.path);
-  if (!path) {
-    set_health(HealthState::disconnected, no_device_reason(config_.path));
-    return schedule_retry();
-  }
-  const int fd = ::open(path->c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+core::Status EvdevScanner::open_device(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     const int error = errno;
-    const bool absent = error == ENOENT || error == ENODEV || error == ENXIO;
-    set_health(absent ? HealthState::disconnected : HealthState::faulted,
-               fmt::format("cannot open {}: {}", *path, std::strerror(error)));
-    return schedule_retry();
+    return open_failure(path, error, std::strerror(error));
   }
   if (config_.grab && ::ioctl(fd, EVIOCGRAB, 1) != 0) {
     // EBUSY: another process (a desktop, a second wedge) holds it; ENOTTY/EINVAL: not an evdev
     // node. Either way scans could leak to the desktop, so the device is not used.
     const int error = errno;
     ::close(fd);
-    set_health(HealthState::faulted,
-               fmt::format("cannot grab {} (EVIOCGRAB): {}", *path, std::strerror(error)));
-    return schedule_retry();
+    return core::fail(core::Errc::failed_precondition,
+                      fmt::format("cannot grab {} (EVIOCGRAB): {}", path, std::strerror(error)));
   }
   boost::system::error_code ec;
   device_.assign(fd, ec);
   if (ec) {
     ::close(fd);
-    set_health(HealthState::faulted, fmt::format("cannot watch {}: {}", *path, ec.message()));
-    return schedule_retry();
+    return core::fail(core::Errc::failed_precondition, fmt::format("cannot watch {}: {}", path, ec.message()));
   }
-  current_path_ = *path;
   decoder_.reset();
   pending_.clear();
-  spdlog::info("device={} evdev scanner open on {}{}", id(), current_path_,
-               config_.grab ? " (grabbed)" : "");
-  backoff_.reset();
-  set_health(HealthState::connected);
-  start_read();
+  return {};
+}
+
+std::string EvdevScanner::open_message() const {
+  return fmt::format("evdev scanner open on {}{}", current_path(), config_.grab ? " (grabbed)" : "");
 }
 
 void EvdevScanner::start_read() {
-  device_.async_read_some(asio::buffer(buffer_),
-                          [this, alive = alive_](const boost::system::error_code& ec,
-                                                 std::size_t bytes) {
-                            if (!*alive) return;
-                            on_read(ec, bytes);
-                          });
+  device_.async_read_some(asio::buffer(buffer_), while_alive([this](const boost::system::error_code& ec,
+                                                         std::size_t bytes) { on_read(ec, bytes); }));
 }
 
 void EvdevScanner::on_read(const boost::system::error_code& ec, std::size_t bytes) {
@@ -132,15 +85,15 @@ void EvdevScanner::on_read(const boost::system::error_code& ec, std::size_t byte
     std::memcpy(&event, pending_.data() + offset, sizeof event);
     if (auto frame = decoder_.feed(event)) {
       on_frame(std::move(*frame));
-      if (!*alive_) return;  // a scan handler stopped us
+      if (!*alive()) return;  // a scan handler stopped us
     }
   }
   pending_.erase(0, offset);
   if (bytes > 0) arm_timer();
   if (ec) {
     const auto reason = ec == asio::error::eof
-                            ? fmt::format("end of stream from {}", current_path_)
-                            : fmt::format("device {} gone: {}", current_path_, ec.message());
+                            ? fmt::format("end of stream from {}", current_path())
+                            : fmt::format("device {} gone: {}", current_path(), ec.message());
     return lose_device(HealthState::disconnected, reason);
   }
   start_read();
@@ -155,7 +108,7 @@ void EvdevScanner::arm_timer() {
     return;
   }
   char_timer_.expires_after(config_.common.inter_char_timeout);
-  char_timer_.async_wait([this, alive = alive_,
+  char_timer_.async_wait([this, alive = alive(),
                           seq = char_timer_seq_](const boost::system::error_code& ec) {
     if (!*alive || ec || seq != char_timer_seq_) return;
     auto frame = decoder_.flush();
@@ -167,30 +120,22 @@ void EvdevScanner::arm_timer() {
   });
 }
 
-void EvdevScanner::lose_device(HealthState state, std::string reason) {
-  spdlog::warn("device={} {}", id(), reason);
+void EvdevScanner::end_of_stream() {
   ++char_timer_seq_;
   char_timer_.cancel();
   if (auto frame = decoder_.flush()) {
     if (frame->reject_reason.empty()) frame->reject_reason = "incomplete scan at disconnect";
     on_frame(std::move(*frame));
   }
+}
+
+void EvdevScanner::close_device() {
+  ++char_timer_seq_;
+  char_timer_.cancel();
   decoder_.reset();
   pending_.clear();
   boost::system::error_code ignored;
-  device_.close(ignored);
-  current_path_.clear();
-  if (!*alive_) return;
-  set_health(state, std::move(reason));
-  schedule_retry();
-}
-
-void EvdevScanner::schedule_retry() {
-  retry_timer_.expires_after(backoff_.next());
-  retry_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
-    if (!*alive || ec) return;
-    try_open();
-  });
+  device_.close(ignored);  // closing also releases the grab
 }
 
 }  // namespace wedge::drivers::scanner

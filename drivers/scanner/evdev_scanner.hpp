@@ -18,47 +18,42 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <array>
-#include <memory>
+#include <cstdint>
 #include <string>
 
-#include "drivers/common/backoff.hpp"
 #include "drivers/common/settings.hpp"
+#include "drivers/scanner/device_node_scanner.hpp"
 #include "drivers/scanner/key_decoder.hpp"
-#include "drivers/scanner/scanner.hpp"
 #include "drivers/scanner/schema.hpp"
 
 namespace wedge::drivers::scanner {
 
-class EvdevScanner : public Scanner {
+class EvdevScanner : public DeviceNodeScanner {
  public:
   EvdevScanner(boost::asio::any_io_executor executor, std::string id,
                const drivers::Settings& settings);
   ~EvdevScanner() override;
 
-  void start() override;
-  void stop() override;
-
  private:
-  void try_open();
-  void start_read();
+  EvdevScanner(boost::asio::any_io_executor executor, std::string id,
+               const core::Result<EvdevConfig>& parsed);
+
+  core::Status open_device(const std::string& path) override;
+  void start_read() override;
+  void end_of_stream() override;
+  void close_device() override;
+  std::string open_message() const override;
   void on_read(const boost::system::error_code& ec, std::size_t bytes);
   void on_frame(Frame frame);
   void arm_timer();
-  void lose_device(drivers::HealthState state, std::string reason);
-  void schedule_retry();
 
-  std::string config_error_;  // declared before config_, which is parsed into it
   EvdevConfig config_;
   boost::asio::posix::stream_descriptor device_;
-  boost::asio::steady_timer retry_timer_;
   boost::asio::steady_timer char_timer_;
   std::uint64_t char_timer_seq_ = 0;
-  drivers::Backoff backoff_;
   KeyDecoder decoder_;
   std::array<char, 64 * sizeof(input_event)> buffer_{};
   std::string pending_;  // a partial input_event record from the previous read
-  std::string current_path_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(false);
 };
 
 }  // namespace wedge::drivers::scanner

@@ -12,6 +12,17 @@ namespace wedge::drivers::scanner {
 Scanner::Scanner(std::string id, ScanOptions options)
     : Device(std::move(id)), options_(options) {}
 
+bool Scanner::begin_start(const std::string& config_error, std::shared_ptr<bool>& alive) {
+  if (*alive) return false;
+  if (!config_error.empty()) {
+    set_health(HealthState::faulted, config_error);
+    return false;
+  }
+  alive = std::make_shared<bool>(true);
+  set_active(true);
+  return true;
+}
+
 void Scanner::deliver_rejected(std::string reason) {
   ScanEvent event;
   event.ok = false;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -47,6 +48,10 @@ class Scanner : public drivers::Device {
   void deliver_rejected(std::string reason);
   void set_scan_options(ScanOptions options) { options_ = options; }
   void set_active(bool active) noexcept { active_ = active; }
+  // The start every driver shares: false when it runs already (`alive` holds true) or when the
+  // settings were unusable (`config_error` is not empty: reported as faulted); otherwise a fresh
+  // `alive` flag for this run's handlers, active, and true: the driver goes on to open its device.
+  bool begin_start(const std::string& config_error, std::shared_ptr<bool>& alive);
   bool active() const noexcept { return active_; }
 
  private:

@@ -138,13 +138,19 @@ std::string parse_terminator_key(const Settings& s, const Schema& schema, Termin
   return {};
 }
 
-template <typename Fn>
-std::string guarded(Fn&& fn) {
+// Fills a Config with `fill`, which returns "" or why the settings are unusable; a settings value
+// of the wrong type or out of range (get() throws) is unusable too.
+template <typename Config, typename Fn>
+core::Result<Config> parsed(Fn&& fill) {
+  Config config;
+  std::string error;
   try {
-    return fn();
+    error = fill(config);
   } catch (const std::exception& e) {
-    return fmt::format("bad configuration: {}", e.what());
+    error = fmt::format("bad configuration: {}", e.what());
   }
+  if (!error.empty()) return core::fail(core::Errc::invalid_argument, std::move(error));
+  return config;
 }
 
 }  // namespace
@@ -162,8 +168,8 @@ const Schema& evdev_schema() {
   return schema;
 }
 
-std::string parse_serial_config(const Settings& s, SerialConfig& out) {
-  return guarded([&]() -> std::string {
+core::Result<SerialConfig> parse_serial_config(const Settings& s) {
+  return parsed<SerialConfig>([&](SerialConfig& out) -> std::string {
     const auto& schema = serial_schema();
     if (auto error = parse_common(s, schema, out.common); !error.empty()) return error;
     out.path = get<std::string>(s, schema, "path");
@@ -177,8 +183,8 @@ std::string parse_serial_config(const Settings& s, SerialConfig& out) {
   });
 }
 
-std::string parse_tcp_config(const Settings& s, TcpConfig& out) {
-  return guarded([&]() -> std::string {
+core::Result<TcpConfig> parse_tcp_config(const Settings& s) {
+  return parsed<TcpConfig>([&](TcpConfig& out) -> std::string {
     const auto& schema = tcp_schema();
     if (auto error = parse_common(s, schema, out.common); !error.empty()) return error;
     const auto mode = get<std::string>(s, schema, "mode");
@@ -196,8 +202,8 @@ std::string parse_tcp_config(const Settings& s, TcpConfig& out) {
   });
 }
 
-std::string parse_evdev_config(const Settings& s, EvdevConfig& out) {
-  return guarded([&]() -> std::string {
+core::Result<EvdevConfig> parse_evdev_config(const Settings& s) {
+  return parsed<EvdevConfig>([&](EvdevConfig& out) -> std::string {
     const auto& schema = evdev_schema();
     if (auto error = parse_common(s, schema, out.common); !error.empty()) return error;
     out.path = get<std::string>(s, schema, "path");

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "daemon/core/result.hpp"
 #include "drivers/common/settings.hpp"
 #include "drivers/scanner/framer.hpp"
 #include "drivers/scanner/scanner.hpp"
@@ -64,9 +65,15 @@ struct EvdevConfig {
   bool end_on_tab = false;
 };
 
-// Each returns an empty string on success, else the reason the config is unusable.
-std::string parse_serial_config(const Settings& settings, SerialConfig& out);
-std::string parse_tcp_config(const Settings& settings, TcpConfig& out);
-std::string parse_evdev_config(const Settings& settings, EvdevConfig& out);
+// Each returns the config, or Errc::invalid_argument with the reason it is unusable.
+core::Result<SerialConfig> parse_serial_config(const Settings& settings);
+core::Result<TcpConfig> parse_tcp_config(const Settings& settings);
+core::Result<EvdevConfig> parse_evdev_config(const Settings& settings);
+
+// The parsed config, or the defaults when it is unusable (the driver then only reports the reason).
+template <class Config>
+Config config_or_defaults(const core::Result<Config>& parsed) {
+  return parsed ? *parsed : Config{};
+}
 
 }  // namespace wedge::drivers::scanner

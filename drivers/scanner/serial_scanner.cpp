@@ -1,92 +1,53 @@
 #include "drivers/scanner/serial_scanner.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <cerrno>
 
 #include <fmt/format.h>
-
-#include "drivers/scanner/device_path.hpp"
 
 namespace wedge::drivers::scanner {
 
 namespace asio = boost::asio;
 using drivers::HealthState;
 
-namespace {
-SerialConfig parsed(const drivers::Settings& settings, std::string& error) {
-  SerialConfig config;
-  error = parse_serial_config(settings, config);
-  return config;
-}
-}  // namespace
-
 SerialScanner::SerialScanner(asio::any_io_executor executor, std::string id,
                              const drivers::Settings& settings)
-    : Scanner(std::move(id), {}),
-      config_(parsed(settings, config_error_)),
+    : SerialScanner(executor, std::move(id), parse_serial_config(settings)) {}
+
+SerialScanner::SerialScanner(asio::any_io_executor executor, std::string id,
+                             const core::Result<SerialConfig>& parsed)
+    : DeviceNodeScanner(executor, std::move(id), parsed),
+      config_(config_or_defaults(parsed)),
       port_(executor),
-      retry_timer_(executor),
-      backoff_(config_.common.reconnect_initial, config_.common.reconnect_max),
       framed_(executor, config_.terminator, config_.common.max_length,
               config_.common.inter_char_timeout,
-              [this](Frame frame) { deliver_frame(std::move(frame)); }) {
-  set_scan_options(config_.common.scan);
-}
+              [this](Frame frame) { deliver_frame(std::move(frame)); }) {}
 
 SerialScanner::~SerialScanner() { stop(); }
 
-void SerialScanner::start() {
-  if (*alive_) return;
-  if (!config_error_.empty()) {
-    set_health(HealthState::faulted, config_error_);
-    return;
-  }
-  alive_ = std::make_shared<bool>(true);
-  set_active(true);
-  try_open();
+core::Status SerialScanner::open_device(const std::string& path) {
+  boost::system::error_code ec;
+  port_.open(path, ec);
+  if (!ec) return {};
+  // A USB-CDC device vanishing while it opens says EIO: absent too.
+  return open_failure(path, ec.value(), ec.message(), {EIO});
 }
 
-void SerialScanner::stop() {
-  *alive_ = false;
-  set_active(false);
-  retry_timer_.cancel();
+std::string SerialScanner::open_message() const {
+  return fmt::format("serial scanner open on {}", current_path());
+}
+
+void SerialScanner::close_device() {
   framed_.cancel();
   boost::system::error_code ignored;
   port_.close(ignored);
-  current_path_.clear();
 }
 
-void SerialScanner::try_open() {
-  const auto path = resolve_device_path(config_.path);
-  if (!path) {
-    set_health(HealthState::disconnected, no_device_reason(config_.path));
-    return schedule_retry();
-  }
-  boost::system::error_code ec;
-  port_.open(*path, ec);
-  if (ec) {
-    // Absent or vanishing devices are a disconnect; anything else (EACCES: not in group dialout)
-    // needs a person and is a fault. Both keep retrying.
-    const bool absent = ec.value() == ENOENT || ec.value() == ENODEV || ec.value() == ENXIO ||
-                        ec.value() == EIO;
-    set_health(absent ? HealthState::disconnected : HealthState::faulted,
-               fmt::format("cannot open {}: {}", *path, ec.message()));
-    return schedule_retry();
-  }
-  current_path_ = *path;
-  if (auto error = configure_port(); !error.empty()) return lose_device(HealthState::faulted, error);
-  spdlog::info("device={} serial scanner open on {}", id(), current_path_);
-  backoff_.reset();
-  set_health(HealthState::connected);
-  start_read();
-}
-
-std::string SerialScanner::configure_port() {
+core::Status SerialScanner::set_up_device() {
   using Base = asio::serial_port_base;
   boost::system::error_code ec;
   const auto failed = [&](std::string_view what) {
-    return fmt::format("cannot set {} on {}: {}", what, current_path_, ec.message());
+    return core::fail(core::Errc::failed_precondition,
+                      fmt::format("cannot set {} on {}: {}", what, current_path(), ec.message()));
   };
   port_.set_option(Base::baud_rate(config_.baud), ec);
   if (ec) return failed(fmt::format("baud {}", config_.baud));
@@ -111,44 +72,21 @@ std::string SerialScanner::configure_port() {
 }
 
 void SerialScanner::start_read() {
-  port_.async_read_some(asio::buffer(buffer_),
-                        [this, alive = alive_](const boost::system::error_code& ec,
-                                               std::size_t bytes) {
-                          if (!*alive) return;
-                          on_read(ec, bytes);
-                        });
+  port_.async_read_some(asio::buffer(buffer_), while_alive([this](const boost::system::error_code& ec,
+                                                       std::size_t bytes) { on_read(ec, bytes); }));
 }
 
 void SerialScanner::on_read(const boost::system::error_code& ec, std::size_t bytes) {
   if (ec == asio::error::operation_aborted) return;
   // Data that arrived with the error still counts: deliver it before acting on the error.
   if (bytes > 0) framed_.on_bytes(std::string_view(buffer_.data(), bytes));
-  if (!*alive_) return;  // a scan handler stopped us
+  if (!*alive()) return;  // a scan handler stopped us
   if (ec) {
     // A pty whose master closed and an unplugged USB-CDC device both end here (EIO / EOF).
     return lose_device(HealthState::disconnected,
-                       fmt::format("read error on {}: {}", current_path_, ec.message()));
+                       fmt::format("read error on {}: {}", current_path(), ec.message()));
   }
   start_read();
-}
-
-void SerialScanner::lose_device(HealthState state, std::string reason) {
-  spdlog::warn("device={} {}", id(), reason);
-  framed_.end_of_stream();
-  boost::system::error_code ignored;
-  port_.close(ignored);
-  current_path_.clear();
-  if (!*alive_) return;
-  set_health(state, std::move(reason));
-  schedule_retry();
-}
-
-void SerialScanner::schedule_retry() {
-  retry_timer_.expires_after(backoff_.next());
-  retry_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
-    if (!*alive || ec) return;
-    try_open();
-  });
 }
 
 }  // namespace wedge::drivers::scanner

@@ -12,48 +12,39 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/serial_port.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <array>
-#include <memory>
+#include <string>
 
-#include "drivers/common/backoff.hpp"
 #include "drivers/common/settings.hpp"
+#include "drivers/scanner/device_node_scanner.hpp"
 #include "drivers/scanner/framed_input.hpp"
-#include "drivers/scanner/scanner.hpp"
 #include "drivers/scanner/schema.hpp"
 
 namespace wedge::drivers::scanner {
 
-class SerialScanner : public Scanner {
+class SerialScanner : public DeviceNodeScanner {
  public:
   SerialScanner(boost::asio::any_io_executor executor, std::string id,
                 const drivers::Settings& settings);
   ~SerialScanner() override;
 
-  void start() override;
-  void stop() override;
-
-  // The device path currently open; empty when none.
-  const std::string& current_path() const noexcept { return current_path_; }
-
  private:
-  void try_open();
-  std::string configure_port();
-  void start_read();
-  void on_read(const boost::system::error_code& ec, std::size_t bytes);
-  void lose_device(drivers::HealthState state, std::string reason);
-  void schedule_retry();
+  SerialScanner(boost::asio::any_io_executor executor, std::string id,
+                const core::Result<SerialConfig>& parsed);
 
-  std::string config_error_;  // declared before config_, which is parsed into it
+  core::Status open_device(const std::string& path) override;
+  core::Status set_up_device() override;
+  void start_read() override;
+  void end_of_stream() override { framed_.end_of_stream(); }
+  void close_device() override;
+  std::string open_message() const override;
+  void on_read(const boost::system::error_code& ec, std::size_t bytes);
+
   SerialConfig config_;
   boost::asio::serial_port port_;
-  boost::asio::steady_timer retry_timer_;
-  drivers::Backoff backoff_;
   FramedInput framed_;
   std::array<char, 1024> buffer_{};
-  std::string current_path_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(false);
 };
 
 }  // namespace wedge::drivers::scanner

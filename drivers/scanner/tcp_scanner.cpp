@@ -34,12 +34,6 @@ struct TcpScanner::Session {
 };
 
 namespace {
-TcpConfig parsed(const drivers::Settings& settings, std::string& error) {
-  TcpConfig config;
-  error = parse_tcp_config(settings, config);
-  return config;
-}
-
 void set_keepalive(tcp::socket& socket, int idle_s) {
   if (idle_s <= 0) return;
   boost::system::error_code ignored;
@@ -56,8 +50,12 @@ void set_keepalive(tcp::socket& socket, int idle_s) {
 
 TcpScanner::TcpScanner(asio::any_io_executor executor, std::string id,
                        const drivers::Settings& settings)
+    : TcpScanner(executor, std::move(id), parse_tcp_config(settings)) {}
+
+TcpScanner::TcpScanner(asio::any_io_executor executor, std::string id, const core::Result<TcpConfig>& parsed)
     : Scanner(std::move(id)),
-      config_(parsed(settings, config_error_)),
+      config_error_(parsed.reason()),
+      config_(config_or_defaults(parsed)),
       executor_(executor),
       resolver_(executor),
       acceptor_(executor),
@@ -78,13 +76,7 @@ std::string TcpScanner::peer_endpoint() const {
 }
 
 void TcpScanner::start() {
-  if (*alive_) return;
-  if (!config_error_.empty()) {
-    set_health(HealthState::faulted, config_error_);
-    return;
-  }
-  alive_ = std::make_shared<bool>(true);
-  set_active(true);
+  if (!begin_start(config_error_, alive_)) return;
   if (config_.listen) open_acceptor(); else connect();
 }
 

@@ -54,7 +54,9 @@ class TcpScanner : public Scanner {
   std::string listen_endpoint() const;
   std::string peer_endpoint() const;
 
-  std::string config_error_;  // declared before config_, which is parsed into it
+  TcpScanner(boost::asio::any_io_executor executor, std::string id, const core::Result<TcpConfig>& parsed);
+
+  std::string config_error_;  // "" when the settings parsed
   TcpConfig config_;
   boost::asio::any_io_executor executor_;
   boost::asio::ip::tcp::resolver resolver_;

@@ -11,9 +11,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string input(reinterpret_cast<const char*>(data), size);
   auto whole = wedge::drivers::parse_hqes_reply(input);
   if (whole) {
-    (void)wedge::drivers::hqes_error_reason(*whole.status);
-    (void)wedge::drivers::hqes_warnings(*whole.status);
-  } else if (whole.error.empty()) {
+    (void)wedge::drivers::hqes_error_reason(*whole);
+    (void)wedge::drivers::hqes_warnings(*whole);
+  } else if (whole.reason().empty()) {
     __builtin_trap();
   }
 
@@ -29,10 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     while (auto reply = wedge::drivers::take_status_reply(buffer, expecting_hqes)) {
       if (reply->kind == wedge::drivers::StatusReplyKind::hqes) {
         auto parsed = wedge::drivers::parse_hqes_reply(reply->text);
-        if (!parsed && parsed.error.empty()) __builtin_trap();
+        if (!parsed && parsed.reason().empty()) __builtin_trap();
       } else {
         auto parsed = wedge::drivers::parse_hs_reply(reply->text);
-        if (!parsed && parsed.error.empty()) __builtin_trap();
+        if (!parsed && parsed.reason().empty()) __builtin_trap();
       }
     }
     if (buffer.size() > wedge::drivers::kHsMaxBuffer + 8) __builtin_trap();

@@ -9,8 +9,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
   auto whole = wedge::drivers::parse_hs_reply(input);
-  if (whole) (void)wedge::drivers::hs_fault_reason(*whole.status);
-  else if (whole.error.empty()) __builtin_trap();
+  if (whole) (void)wedge::drivers::hs_fault_reason(*whole);
+  else if (whole.reason().empty()) __builtin_trap();
 
   // Feed the same bytes in chunks whose sizes come from the data itself.
   std::string buffer;
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     pos += chunk;
     while (auto reply = wedge::drivers::take_hs_reply(buffer)) {
       auto parsed = wedge::drivers::parse_hs_reply(*reply);
-      if (!parsed && parsed.error.empty()) __builtin_trap();
+      if (!parsed && parsed.reason().empty()) __builtin_trap();
     }
     if (buffer.size() > wedge::drivers::kHsMaxBuffer + 8) __builtin_trap();
   }

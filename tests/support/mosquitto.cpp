@@ -1,5 +1,7 @@
 #include "tests/support/mosquitto.hpp"
 
+#include "tests/support/peer_start.hpp"
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -43,8 +45,13 @@ TestPki make_test_pki(const std::string& dir) {
   return TestPki{dir + "/ca.crt", dir + "/server.crt", dir + "/server.key", dir + "/client.crt", dir + "/client.key"};
 }
 
-Mosquitto::Mosquitto(MosquittoOptions options) : options_(std::move(options)), port_(free_tcp_port()) {
+Mosquitto::Mosquitto(MosquittoOptions options)
+    : options_(std::move(options)), port_(options_.first_port != 0 ? options_.first_port : free_tcp_port()) {
   config_path_ = dir_.file("mosquitto.conf");
+  start();
+}
+
+void Mosquitto::write_config() {
   std::string config;
   // Started as root, mosquitto drops to the user named here (default "mosquitto"), who could not
   // write the persistence file into our private temporary directory.
@@ -71,7 +78,6 @@ Mosquitto::Mosquitto(MosquittoOptions options) : options_(std::move(options)), p
   }
   config += options_.extra_config;
   write_file(config_path_, config);
-  start();
 }
 
 Mosquitto::~Mosquitto() {
@@ -91,13 +97,30 @@ std::string Mosquitto::paho_uri() const {
 
 void Mosquitto::start() {
   if (process_) return;
+  for (int attempt = 1;; ++attempt) {
+    if (launch()) {
+      started_ = true;
+      return;
+    }
+    if (started_ || attempt == kStartAttempts)
+      throw std::runtime_error("mosquitto found port " + std::to_string(port_) + " taken:\n" + log());
+    port_ = free_tcp_port();
+  }
+}
+
+bool Mosquitto::launch() {
+  write_config();
+  // Its log lives on across restarts: count the lines this start adds.
+  const auto runs = log_lines({"mosquitto version", " running"});
+  const auto taken = log_lines({"Address already in use"});
   process_ = std::make_unique<Subprocess>(std::vector<std::string>{kMosquitto, "-c", config_path_},
                                           dir_.file("mosquitto.log"));
-  const int port = port_;
-  if (!wait_until([port] { return tcp_port_open(port); }, std::chrono::seconds(10))) {
-    process_.reset();
-    throw std::runtime_error("mosquitto did not accept on port " + std::to_string(port_) + ":\n" + log());
-  }
+  // "running" comes after the listener is bound; until then another process may hold the port.
+  const auto ready = [&] { return log_lines({"mosquitto version", " running"}) > runs && tcp_port_open(port_); };
+  if (wait_until_started(*process_, ready)) return true;
+  process_.reset();
+  if (log_lines({"Address already in use"}) > taken) return false;
+  throw std::runtime_error("mosquitto did not start on port " + std::to_string(port_) + ":\n" + log());
 }
 
 void Mosquitto::stop() {

@@ -1,4 +1,4 @@
-// Header-only helpers for the scale and light driver tests: settings filled from a driver's
+// Header-only helpers for the driver tests (scale, light, printer, scanner): settings filled from a driver's
 // declared schema (as the config validator would), and running an io_context until a condition
 // holds (the drivers live on that loop; the test drives it from its own thread, so no locks).
 // Test main thread only.

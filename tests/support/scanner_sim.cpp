@@ -1,5 +1,7 @@
 #include "tests/support/scanner_sim.hpp"
 
+#include "tests/support/scale_sim.hpp"  // port_of
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,6 +63,14 @@ int ScannerSim::sent() const {
   while (std::getline(in, line))
     if (line.rfind("SENT ", 0) == 0) sent = std::stoi(line.substr(5));
   return sent;
+}
+
+int ScannerSim::listen_port() const {
+  std::istringstream in(log());
+  int port = -1;
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("LISTEN ", 0) == 0) port = port_of(line.substr(7));
+  return port;
 }
 
 int ScannerSim::count_lines(const std::string& wanted) const {

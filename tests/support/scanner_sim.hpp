@@ -33,6 +33,9 @@ class ScannerSim {
   bool log_contains(const std::string& needle) const;
   // The path of the latest "PTY <path>" line; empty before the first one.
   std::string pty_path() const;
+  // The port of the latest "LISTEN host:port" line (with --tcp-listen 0 the simulator binds a free
+  // port and names it there); -1 before the first one.
+  int listen_port() const;
   // Number of input lines written so far (the last "SENT <n>"), 0 before any.
   int sent() const;
   // How many times a status line equal to `line` was printed.

@@ -7,33 +7,24 @@
 #include <chrono>
 #include <string>
 
-#include "tests/integration/http/http_test_client.hpp"
 #include "tests/integration/mqtt/probe.hpp"
 #include "tests/support/mosquitto.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/wedge_daemon.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using wedge::test::http_request;
-using wedge::test::Mosquitto;
-using wedge::test::Probe;
-using wedge::test::Subprocess;
-using wedge::test::TempDir;
-using wedge::test::wait_until;
+using namespace wedge::test;  // the peers and helpers of tests/support
+constexpr auto has = contains;
 
-const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
-
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
-
-boost::json::object broker_status(int http_port) {
-  const auto reply = http_request(http_port, "GET", "/api/v1/status");
+boost::json::object broker_status(const WedgeDaemon& daemon) {
+  const auto reply = daemon.get("/api/v1/status");
   if (reply.status != 200) return {};
   return boost::json::parse(reply.body).as_object().at("broker").as_object();
 }
 
-bool on_node(int http_port, const std::string& uri, std::int64_t index) {
-  const auto b = broker_status(http_port);
+bool on_node(const WedgeDaemon& daemon, const std::string& uri, std::int64_t index) {
+  const auto b = broker_status(daemon);
   return !b.empty() && b.at("connected").as_bool() && b.at("commands_subscribed").as_bool() &&
          b.at("uri").as_string() == uri && b.at("node_index").as_int64() == index &&
          b.at("commands_uri").as_string() == uri && b.at("commands_node_index").as_int64() == index;
@@ -54,28 +45,24 @@ bool birth_names(const Probe& probe, const std::string& uri, std::int64_t index)
 TEST(DaemonFailover, TheNodeInUseIsReportedAndFollowsTheFailover) {
   Mosquitto first;
   Mosquitto second;
-  TempDir dir;
-  const int http_port = wedge::test::free_tcp_port();
-  wedge::test::write_file(dir.file("wedge.yaml"),
-                          "site: s1\ngateway: gw-fo\nstate_dir: " + dir.file("state") + "\nbroker:\n  uris: [" +
-                              first.uri() + ", " + second.uri() +
-                              "]\n  reconnect_min_ms: 100\n  reconnect_max_ms: 300\nhttp:\n  listen: 127.0.0.1:" +
-                              std::to_string(http_port) + "\nstations:\n  - id: S1\n    steps: [pick]\n");
   Probe on_first(first.paho_uri(), "oms-fo-1", "wedge/v1/s1/gw-fo/#");
   Probe on_second(second.paho_uri(), "oms-fo-2", "wedge/v1/s1/gw-fo/#");
-  Subprocess daemon({kWedge, "--config", dir.file("wedge.yaml")}, dir.file("wedge.log"));
+  WedgeDaemon daemon({"gw-fo",
+                      "  uris: [" + first.uri() + ", " + second.uri() +
+                          "]\n  reconnect_min_ms: 100\n  reconnect_max_ms: 300\n",
+                      "stations:\n  - id: S1\n    steps: [pick]\n"});
 
-  ASSERT_TRUE(wait_until([&] { return on_node(http_port, first.uri(), 0); }, 15s)) << daemon.log();
+  ASSERT_TRUE(wait_until([&] { return on_node(daemon, first.uri(), 0); }, 15s)) << daemon.log();
   EXPECT_TRUE(wait_until([&] { return birth_names(on_first, first.uri(), 0); }, 10s)) << daemon.log();
-  const auto metrics = http_request(http_port, "GET", "/metrics").body;
+  const auto metrics = daemon.get("/metrics").body;
   EXPECT_TRUE(has(metrics, "wedge_broker_node_index{connection=\"events\",uri=\"" + first.uri() + "\"} 0\n")) << metrics;
   EXPECT_TRUE(has(metrics, "wedge_broker_node_index{connection=\"commands\",uri=\"" + first.uri() + "\"} 0\n"))
       << metrics;
 
   first.stop();
-  ASSERT_TRUE(wait_until([&] { return on_node(http_port, second.uri(), 1); }, 15s)) << daemon.log();
+  ASSERT_TRUE(wait_until([&] { return on_node(daemon, second.uri(), 1); }, 15s)) << daemon.log();
   EXPECT_TRUE(wait_until([&] { return birth_names(on_second, second.uri(), 1); }, 10s)) << daemon.log();
-  const auto after = http_request(http_port, "GET", "/metrics").body;
+  const auto after = daemon.get("/metrics").body;
   EXPECT_TRUE(has(after, "wedge_broker_node_index{connection=\"events\",uri=\"" + second.uri() + "\"} 1\n")) << after;
   EXPECT_TRUE(has(after, "wedge_broker_node_index{connection=\"commands\",uri=\"" + second.uri() + "\"} 1\n")) << after;
   EXPECT_TRUE(has(daemon.log(), "mqtt connected to " + second.uri() + " (node 2 of 2)")) << daemon.log();

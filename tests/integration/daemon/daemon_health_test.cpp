@@ -7,80 +7,53 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string>
-#include <vector>
 
-#include "tests/integration/http/http_test_client.hpp"
 #include "tests/support/mosquitto.hpp"
-#include "tests/support/notify_socket.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/wedge_daemon.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using wedge::test::http_request;
-using wedge::test::HttpReply;
-using wedge::test::Mosquitto;
-using wedge::test::NotifySocket;
-using wedge::test::Subprocess;
-using wedge::test::TempDir;
-using wedge::test::wait_until;
-using wedge::test::write_file;
+using namespace wedge::test;  // the peers and helpers of tests/support
+constexpr auto has = contains;
 
-const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
-const std::string kWedgectl = std::string(WEDGE_BINARY_DIR) + "/tools/wedgectl/wedgectl";
-
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
-
-class HealthDaemon {
+// The daemon on a disk that fills up under the outbox while a flag file exists
+// (tests/support/disk_full_preload.cpp).
+class HealthDaemon : public WedgeDaemon {
  public:
   HealthDaemon(const Mosquitto& broker, const std::string& health_yaml)
-      : port_(wedge::test::free_tcp_port()), flag_(dir_.file("disk-full")) {
-    write_file(dir_.file("wedge.yaml"),
-               "site: s1\ngateway: gw-health\nstate_dir: " + dir_.file("state") +
-                   "\nbroker:\n  uri: " + broker.uri() +
-                   "\n  reconnect_min_ms: 100\n  reconnect_max_ms: 300\nhttp:\n  listen: 127.0.0.1:" +
-                   std::to_string(port_) + "\nkpi:\n  interval_s: 1\n" + health_yaml +
-                   "stations:\n  - id: S1\n    steps: [pick]\n");
-    notify_ = std::make_unique<NotifySocket>(dir_.file("notify.sock"));
-    // The disk under the outbox fills up while the flag file exists (tests/support/disk_full_preload.cpp).
-    const char* asan = std::getenv("ASAN_OPTIONS");
-    std::vector<std::string> env = {
-        "NOTIFY_SOCKET=" + dir_.file("notify.sock"), "LD_PRELOAD=" WEDGE_DISK_FULL_PRELOAD,
-        "WEDGE_TEST_DISK_FULL_FLAG=" + flag_, "WEDGE_TEST_DISK_FULL_PATH=" + dir_.file("state/outbox.db"),
-        // The shim is loaded before the sanitizer runtime of a WEDGE_SANITIZE build.
-        std::string("ASAN_OPTIONS=") + (asan != nullptr ? std::string(asan) + ":" : "") + "verify_asan_link_order=0"};
-    process_ = std::make_unique<Subprocess>(std::vector<std::string>{kWedge, "--config", dir_.file("wedge.yaml")},
-                                            dir_.file("wedge.log"), env);
-  }
+      : WedgeDaemon(options(broker, health_yaml)) {}
 
-  HttpReply get(const std::string& target) const { return http_request(port_, "GET", target); }
-  void scan() const {
-    (void)http_request(port_, "POST", "/api/v1/stations/S1/scan", "Content-Type: application/json\r\n",
-                       R"({"code":"0109501101020917"})");
-  }
-  void fill_disk() const { write_file(flag_, "full\n"); }
-  void free_disk() const { std::remove(flag_.c_str()); }
-  NotifySocket& notify() { return *notify_; }
-  std::string log() const { return process_->log(); }
+  void scan() const { (void)WedgeDaemon::scan("S1", "0109501101020917"); }
+  void fill_disk() const { write_file(flag_path(), "full\n"); }
+  void free_disk() const { std::remove(flag_path().c_str()); }
 
   // Runs `wedgectl health`; returns its exit code, stderr and stdout in `output`.
   int wedgectl_health(std::string& output) const {
-    Subprocess ctl({kWedgectl, "--url", "http://127.0.0.1:" + std::to_string(port_), "health"},
-                   dir_.file("wedgectl.log"));
+    Subprocess ctl({wedgectl_binary(), "--url", "http://127.0.0.1:" + std::to_string(http_port()),
+                    "health"},
+                   file("wedgectl.log"));
     const int status = ctl.wait(15s);
     output = ctl.log();
     return status == -1 ? -1 : WEXITSTATUS(status);
   }
 
  private:
-  TempDir dir_;
-  int port_;
-  std::string flag_;
-  std::unique_ptr<NotifySocket> notify_;
-  std::unique_ptr<Subprocess> process_;
+  std::string flag_path() const { return file("disk-full"); }
+  static WedgeOptions options(const Mosquitto& broker, const std::string& health_yaml) {
+    WedgeOptions o("gw-health", fast_broker(broker.uri()),
+                                "kpi:\n  interval_s: 1\n" + health_yaml + "stations:\n  - id: S1\n    steps: [pick]\n");
+    o.notify = true;
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    o.env = {"LD_PRELOAD=" WEDGE_DISK_FULL_PRELOAD, "WEDGE_TEST_DISK_FULL_FLAG={dir}/disk-full",
+             "WEDGE_TEST_DISK_FULL_PATH={dir}/state/outbox.db",
+             // The shim is loaded before the sanitizer runtime of a WEDGE_SANITIZE build.
+             std::string("ASAN_OPTIONS=") + (asan != nullptr ? std::string(asan) + ":" : "") + "verify_asan_link_order=0"};
+    return o;
+  }
 };
 
 TEST(DaemonHealth, AFullDiskUnderTheOutboxIsUnhealthyWithItsReasonUntilCommitsSucceedAgain) {
@@ -97,24 +70,15 @@ TEST(DaemonHealth, AFullDiskUnderTheOutboxIsUnhealthyWithItsReasonUntilCommitsSu
     d.scan();
     return (health = d.get("/healthz")).status == 503;
   }, 15s)) << health.body << d.log();
-  EXPECT_TRUE(has(health.body, R"("status":"unhealthy","reason":"storage: outbox.db cannot commit since )"))
-      << health.body;
-  EXPECT_TRUE(has(health.body, R"({"name":"storage","ok":false,"reason":"outbox.db cannot commit since )"))
-      << health.body;
-  EXPECT_TRUE(has(health.body, "database or disk is full")) << health.body;
-  EXPECT_TRUE(has(health.body, R"({"name":"broker","ok":true,"reason":""})")) << health.body;
-
-  const auto outbox = d.get("/api/v1/outbox");
-  EXPECT_TRUE(has(outbox.body, R"("full":true,"buffer_full":false,"storage_failed":true,"storage_error":")"))
-      << outbox.body;
-  EXPECT_TRUE(has(outbox.body, "disk is full")) << outbox.body;
-
-  const auto metrics = d.get("/metrics");
-  EXPECT_TRUE(has(metrics.body, "\nwedge_healthy 0\n")) << metrics.body;
-  EXPECT_TRUE(has(metrics.body, "\nwedge_health_check{check=\"storage\"} 0\n")) << metrics.body;
-  EXPECT_TRUE(has(metrics.body, "\nwedge_health_check{check=\"broker\"} 1\n")) << metrics.body;
-  EXPECT_TRUE(has(metrics.body, "\nwedge_outbox_storage_failed 1\n")) << metrics.body;
-  EXPECT_TRUE(has(metrics.body, "\nwedge_outbox_full 1\n")) << metrics.body;
+  expect_contains_all(health.body, {R"("status":"unhealthy","reason":"storage: outbox.db cannot commit since )",
+                                     R"({"name":"storage","ok":false,"reason":"outbox.db cannot commit since )",
+                                     "database or disk is full", R"({"name":"broker","ok":true,"reason":""})"});
+  expect_contains_all(d.get("/api/v1/outbox").body,
+                      {R"("full":true,"buffer_full":false,"storage_failed":true,"storage_error":")", "disk is full"});
+  expect_contains_all(d.get("/metrics").body,
+                      {"\nwedge_healthy 0\n", "\nwedge_health_check{check=\"storage\"} 0\n",
+                       "\nwedge_health_check{check=\"broker\"} 1\n", "\nwedge_outbox_storage_failed 1\n",
+                       "\nwedge_outbox_full 1\n"});
 
   EXPECT_TRUE(wait_until([&] { return d.notify().received("STATUS=unhealthy: storage: outbox.db cannot commit"); }, 10s))
       << d.notify().last_with("STATUS=");
@@ -151,16 +115,11 @@ TEST(DaemonHealth, ABrokerAwayPastTheLimitAndADeepOutboxAreUnhealthyUntilTheBrok
     return has(health.body, R"("name":"broker","ok":false)") && has(health.body, R"("name":"outbox","ok":false)");
   }, 20s)) << health.body << d.log();
   EXPECT_EQ(health.status, 503);
-  EXPECT_TRUE(has(health.body, R"("status":"unhealthy","reason":"broker: broker unreachable for )")) << health.body;
-  EXPECT_TRUE(has(health.body, "(limit 1 s)")) << health.body;
-  EXPECT_TRUE(has(health.body, R"({"name":"outbox","ok":false,"reason":"outbox holds )")) << health.body;
-  EXPECT_TRUE(has(health.body, "(alarm above 3)")) << health.body;
-  EXPECT_TRUE(has(health.body, R"({"name":"storage","ok":true,"reason":""})")) << health.body;
-
-  const auto metrics = d.get("/metrics");
-  EXPECT_TRUE(has(metrics.body, "\nwedge_health_check{check=\"broker\"} 0\n")) << metrics.body;
-  EXPECT_TRUE(has(metrics.body, "\nwedge_health_check{check=\"outbox\"} 0\n")) << metrics.body;
-  EXPECT_TRUE(has(metrics.body, "\nwedge_healthy 0\n")) << metrics.body;
+  expect_contains_all(health.body, {R"("status":"unhealthy","reason":"broker: broker unreachable for )",
+                                     "(limit 1 s)", R"({"name":"outbox","ok":false,"reason":"outbox holds )",
+                                     "(alarm above 3)", R"({"name":"storage","ok":true,"reason":""})"});
+  expect_contains_all(d.get("/metrics").body, {"\nwedge_health_check{check=\"broker\"} 0\n",
+                                               "\nwedge_health_check{check=\"outbox\"} 0\n", "\nwedge_healthy 0\n"});
   EXPECT_TRUE(wait_until([&] { return d.notify().received("STATUS=unhealthy: broker: broker unreachable for "); }, 10s))
       << d.notify().last_with("STATUS=");
   std::string ctl;

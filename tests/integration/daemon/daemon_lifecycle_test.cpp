@@ -12,98 +12,78 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/notify_socket.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/wedge_daemon.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using wedge::test::NotifySocket;
-using wedge::test::Subprocess;
-using wedge::test::TempDir;
-using wedge::test::wait_until;
-using wedge::test::write_file;
+using namespace wedge::test;  // the peers and helpers of tests/support
 
-const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
+const std::string& kWedge = wedge_binary();
 
-std::string config_text(const std::string& state_dir, const std::string& level) {
+WedgeOptions options(const std::string& level, std::vector<std::string> env = {}) {
   // The broker port points at nothing: READY=1 must not wait for the broker.
-  return "site: test-site\ngateway: gw-1\nstate_dir: " + state_dir +
-         "\nlog:\n  level: " + level + "\nbroker:\n  uri: mqtt://127.0.0.1:" +
-         std::to_string(wedge::test::free_tcp_port()) + "\n  reconnect_max_ms: 1000\nhttp:\n  listen: 127.0.0.1:" +
-         std::to_string(wedge::test::free_tcp_port()) + "\n";
+  WedgeOptions o("gw-1",
+                              "  uri: mqtt://127.0.0.1:" + std::to_string(free_tcp_port()) +
+                                  "\n  reconnect_max_ms: 1000\n",
+                              "log:\n  level: " + level + "\n");
+  o.site = "test-site";
+  o.env = std::move(env);
+  o.notify = true;
+  return o;
 }
 
-struct RunningDaemon {
-  TempDir dir;
-  std::unique_ptr<NotifySocket> notify;
-  std::unique_ptr<Subprocess> process;
-  std::string config_path;
-
-  explicit RunningDaemon(std::vector<std::string> extra_env = {}) {
-    config_path = dir.file("wedge.yaml");
-    write_file(config_path, config_text(dir.file("state"), "info"));
-    notify = std::make_unique<NotifySocket>(dir.file("notify.sock"));
-    std::vector<std::string> env = {"NOTIFY_SOCKET=" + dir.file("notify.sock")};
-    env.insert(env.end(), extra_env.begin(), extra_env.end());
-    process = std::make_unique<Subprocess>(std::vector<std::string>{kWedge, "--config", config_path},
-                                           dir.file("wedge.log"), env);
-  }
-};
-
 TEST(DaemonLifecycle, SendsReadyThenStopsOnSigtermWithinFiveSeconds) {
-  RunningDaemon d;
-  ASSERT_TRUE(wait_until([&] { return d.notify->received("READY=1"); }, 10s)) << d.process->log();
-  EXPECT_TRUE(d.notify->received("STATUS=test-site/gw-1: broker "));
+  WedgeDaemon d(options("info"));
+  ASSERT_TRUE(wait_until([&] { return d.notify().received("READY=1"); }, 10s)) << d.log();
+  EXPECT_TRUE(d.notify().received("STATUS=test-site/gw-1: broker "));
   const auto start = std::chrono::steady_clock::now();
-  d.process->signal(SIGTERM);
-  const int status = d.process->wait(5s);
+  d.process().signal(SIGTERM);
+  const int status = d.process().wait(5s);
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  ASSERT_NE(status, -1) << "still running 5 s after SIGTERM\n" << d.process->log();
-  EXPECT_TRUE(WIFEXITED(status)) << d.process->log();
-  EXPECT_EQ(WEXITSTATUS(status), 0) << d.process->log();
+  ASSERT_NE(status, -1) << "still running 5 s after SIGTERM\n" << d.log();
+  EXPECT_TRUE(WIFEXITED(status)) << d.log();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << d.log();
   EXPECT_LT(elapsed, 5s);
-  EXPECT_TRUE(d.notify->received("STOPPING=1"));
+  EXPECT_TRUE(d.notify().received("STOPPING=1"));
 }
 
 TEST(DaemonLifecycle, SigintStopsCleanly) {
-  RunningDaemon d;
-  ASSERT_TRUE(wait_until([&] { return d.notify->received("READY=1"); }, 10s)) << d.process->log();
-  d.process->signal(SIGINT);
-  const int status = d.process->wait(5s);
-  ASSERT_NE(status, -1) << d.process->log();
-  EXPECT_EQ(WEXITSTATUS(status), 0) << d.process->log();
+  WedgeDaemon d(options("info"));
+  ASSERT_TRUE(wait_until([&] { return d.notify().received("READY=1"); }, 10s)) << d.log();
+  d.process().signal(SIGINT);
+  const int status = d.process().wait(5s);
+  ASSERT_NE(status, -1) << d.log();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << d.log();
 }
 
 TEST(DaemonLifecycle, SighupAppliesAValidConfigAndRefusesAnInvalidOne) {
-  RunningDaemon d;
-  ASSERT_TRUE(wait_until([&] { return d.notify->received("READY=1"); }, 10s)) << d.process->log();
+  WedgeDaemon d(options("info"));
+  ASSERT_TRUE(wait_until([&] { return d.notify().received("READY=1"); }, 10s)) << d.log();
 
-  write_file(d.config_path, config_text(d.dir.file("state"), "debug"));
-  d.process->signal(SIGHUP);
-  ASSERT_TRUE(wait_until([&] { return d.process->log().find("config reloaded: log.level=debug") != std::string::npos; }))
-      << d.process->log();
-  EXPECT_TRUE(d.notify->received("RELOADING=1"));
+  d.write_config(options("debug"));
+  d.process().signal(SIGHUP);
+  ASSERT_TRUE(wait_until([&] { return d.log_has("config reloaded: log.level=debug"); })) << d.log();
+  EXPECT_TRUE(d.notify().received("RELOADING=1"));
 
-  write_file(d.config_path, "site: test-site\ngateway: gw-1\nbroker:\n  keepalive_s: nope\n  port: 1\n");
-  d.process->signal(SIGHUP);
-  ASSERT_TRUE(wait_until([&] { return d.process->log().find("config reload refused (2 errors)") != std::string::npos; }))
-      << d.process->log();
-  const auto log = d.process->log();
+  write_file(d.config_path(), "site: test-site\ngateway: gw-1\nbroker:\n  keepalive_s: nope\n  port: 1\n");
+  d.process().signal(SIGHUP);
+  ASSERT_TRUE(wait_until([&] { return d.log_has("config reload refused (2 errors)"); })) << d.log();
+  const auto log = d.log();
   EXPECT_NE(log.find("wedge.yaml:4:16: broker.keepalive_s: expected an integer, got 'nope'"), std::string::npos) << log;
   EXPECT_NE(log.find("wedge.yaml:5:3: broker.port: unknown key"), std::string::npos) << log;
-  EXPECT_TRUE(d.process->running()) << "an invalid reload must not stop the daemon";
+  EXPECT_TRUE(d.process().running()) << "an invalid reload must not stop the daemon";
 
-  d.process->signal(SIGTERM);
-  const int status = d.process->wait(5s);
+  d.process().signal(SIGTERM);
+  const int status = d.process().wait(5s);
   ASSERT_NE(status, -1);
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST(DaemonLifecycle, SendsWatchdogKeepAlivesWhenAsked) {
-  RunningDaemon d({"WATCHDOG_USEC=200000"});
-  ASSERT_TRUE(wait_until([&] { return d.notify->count("WATCHDOG=1") >= 3; }, 5s)) << d.process->log();
-  d.process->stop();
+  WedgeDaemon d(options("info", {"WATCHDOG_USEC=200000"}));
+  ASSERT_TRUE(wait_until([&] { return d.notify().count("WATCHDOG=1") >= 3; }, 5s)) << d.log();
+  d.process().stop();
 }
 
 TEST(DaemonLifecycle, InvalidConfigRefusesToStartWithExitCode2) {
@@ -161,7 +141,7 @@ TEST(Cli, VersionHelpAndBadOptions) {
 TEST(Docs, ConfigurationReferenceMatchesTheCode) {
   std::string out;
   ASSERT_EQ(run_cli({"--config-reference"}, out), 0);
-  EXPECT_EQ(wedge::test::read_file(std::string(WEDGE_SOURCE_DIR) + "/docs/configuration.md"), out)
+  EXPECT_EQ(read_file(std::string(WEDGE_SOURCE_DIR) + "/docs/configuration.md"), out)
       << "docs/configuration.md is stale: run `build/daemon/wedge --config-reference > docs/configuration.md`";
 }
 

@@ -9,31 +9,21 @@
 #include <cctype>
 #include <chrono>
 #include <map>
-#include <memory>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "tests/integration/http/http_test_client.hpp"
 #include "tests/support/mosquitto.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/wedge_daemon.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using wedge::test::http_request;
-using wedge::test::Mosquitto;
-using wedge::test::Subprocess;
-using wedge::test::TempDir;
-using wedge::test::wait_until;
-using wedge::test::write_file;
+using namespace wedge::test;  // the peers and helpers of tests/support
 namespace json = boost::json;
-
-const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
-
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+constexpr auto has = contains;
 
 struct Sample {
   std::string name;
@@ -132,28 +122,13 @@ std::set<std::string> expr_metric_names(const std::string& expr) {
   return names;
 }
 
-class MetricsDaemon {
+class MetricsDaemon : public WedgeDaemon {
  public:
-  explicit MetricsDaemon(const Mosquitto& broker) : port_(wedge::test::free_tcp_port()) {
-    write_file(dir_.file("wedge.yaml"),
-               "site: s1\ngateway: gw-metrics\nstate_dir: " + dir_.file("state") + "\nbroker:\n  uri: " +
-                   broker.uri() + "\nhttp:\n  listen: 127.0.0.1:" + std::to_string(port_) +
-                   "\nkpi:\n  interval_s: 1\nstations:\n  - id: S1\n    steps: [pick]\n");
-    process_ = std::make_unique<Subprocess>(std::vector<std::string>{kWedge, "--config", dir_.file("wedge.yaml")},
-                                            dir_.file("wedge.log"));
-  }
-  std::string metrics() const { return http_request(port_, "GET", "/metrics").body; }
-  int scan() const {
-    return http_request(port_, "POST", "/api/v1/stations/S1/scan", "Content-Type: application/json\r\n",
-                        R"({"code":"0109501101020917"})")
-        .status;
-  }
-  std::string log() const { return process_->log(); }
-
- private:
-  TempDir dir_;
-  int port_;
-  std::unique_ptr<Subprocess> process_;
+  explicit MetricsDaemon(const Mosquitto& broker)
+      : WedgeDaemon({"gw-metrics", "  uri: " + broker.uri() + "\n",
+                     "kpi:\n  interval_s: 1\nstations:\n  - id: S1\n    steps: [pick]\n"}) {}
+  std::string metrics() const { return get("/metrics").body; }
+  int scan() const { return WedgeDaemon::scan("S1", "0109501101020917").status; }
 };
 
 TEST(DaemonMetrics, HistogramsFollowThePrometheusRulesAndProcessFiguresComeFromProcSelf) {
@@ -195,7 +170,7 @@ TEST(DaemonMetrics, HistogramsFollowThePrometheusRulesAndProcessFiguresComeFromP
 
 TEST(DaemonMetrics, EveryMetricTheGrafanaDashboardQueriesIsInALiveScrape) {
   const auto dashboard =
-      json::parse(wedge::test::read_file(WEDGE_SOURCE_DIR "/docs/grafana-dashboard.json")).as_object();
+      json::parse(read_file(WEDGE_SOURCE_DIR "/docs/grafana-dashboard.json")).as_object();
   std::set<std::string> variables;
   for (const auto& v : dashboard.at("templating").at("list").as_array())
     variables.insert(std::string(v.at("name").as_string()));

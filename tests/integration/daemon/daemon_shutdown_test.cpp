@@ -6,108 +6,39 @@
 // child's exit status.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
-#include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "tests/support/mosquitto.hpp"
-#include "tests/support/process.hpp"
 #include "tests/support/scanner_sim.hpp"
+#include "tests/support/wedge_daemon.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using wedge::test::free_tcp_port;
-using wedge::test::Mosquitto;
-using wedge::test::Subprocess;
-using wedge::test::TempDir;
-using wedge::test::wait_until;
-using wedge::test::write_file;
+using namespace wedge::test;  // the peers and helpers of tests/support
 
-const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
 const std::string kScannerScript = std::string(WEDGE_SOURCE_DIR) + "/scripts/sim/scanner-sim";
 constexpr auto kPromise = 5s;
 
-// A broker that accepts TCP but never answers: the kernel completes the handshake into the listen
-// backlog, the daemon's CONNECT sits unread. (The same as a frozen broker, without one.)
-class SilentListener {
- public:
-  SilentListener() : port_(free_tcp_port()) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port_));
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::listen(fd_, 16), 0);
-  }
-  ~SilentListener() { ::close(fd_); }
-  SilentListener(const SilentListener&) = delete;
-  SilentListener& operator=(const SilentListener&) = delete;
-  int port() const { return port_; }
-
- private:
-  int port_;
-  int fd_ = -1;
-};
-
-// One HTTP/1.1 GET with Connection: close; the body, or nullopt when nothing answers.
+// The body of a GET that answers 200, or nullopt (nothing answers, or another status).
 std::optional<std::string> http_get(int port, const std::string& path) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  timeval timeout{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return std::nullopt;
-  }
-  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                              "\r\nConnection: close\r\n\r\n";
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
-    ::close(fd);
-    return std::nullopt;
-  }
-  std::string response;
-  char buffer[4096];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
-  ::close(fd);
-  if (response.rfind("HTTP/1.1 200", 0) != 0) return std::nullopt;
-  const auto body = response.find("\r\n\r\n");
-  return body == std::string::npos ? std::nullopt : std::optional(response.substr(body + 4));
+  auto reply = http_request(port, "GET", path);
+  return reply.status == 200 ? std::optional(std::move(reply.body)) : std::nullopt;
 }
 
-struct Daemon {
-  TempDir dir;
-  int http_port = free_tcp_port();
-  std::unique_ptr<Subprocess> process;
-
+struct Daemon : WedgeDaemon {
   // `extra` is appended to the config (devices, stations).
-  Daemon(const std::string& broker_uri, const std::string& extra = "") {
-    write_file(dir.file("wedge.yaml"),
-               "site: s1\ngateway: gw1\nstate_dir: " + dir.file("state") + "\nbroker:\n  uri: " + broker_uri +
-                   "\n  reconnect_min_ms: 100\n  reconnect_max_ms: 500\nhttp:\n  listen: 127.0.0.1:" +
-                   std::to_string(http_port) + "\n" + extra);
-    process = std::make_unique<Subprocess>(std::vector<std::string>{kWedge, "--config", dir.file("wedge.yaml")},
-                                           dir.file("wedge.log"));
-  }
-  bool log_has(const std::string& needle) const { return process->log().find(needle) != std::string::npos; }
-  bool serving() const { return http_get(http_port, "/healthz").has_value(); }
+  explicit Daemon(const std::string& broker_uri, const std::string& extra = "")
+      : WedgeDaemon({"gw1", fast_broker(broker_uri, 500), extra}) {}
+  bool serving() const { return http_get(http_port(), "/healthz").has_value(); }
 
   struct Stop {
     int status = -1;  // waitpid status, -1 when still running after 10 s
@@ -116,33 +47,33 @@ struct Daemon {
   // SIGTERM and wait (longer than the promise, so a late exit is measured rather than cut off).
   Stop terminate() {
     const auto start = std::chrono::steady_clock::now();
-    process->signal(SIGTERM);
+    process().signal(SIGTERM);
     Stop stop;
-    stop.status = process->wait(10s);
+    stop.status = process().wait(10s);
     stop.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     return stop;
   }
 };
 
 void expect_kept_the_promise(const Daemon& d, const Daemon::Stop& stop) {
-  ASSERT_NE(stop.status, -1) << "still running 10 s after SIGTERM\n" << d.process->log();
-  EXPECT_LT(stop.took, kPromise) << "stopped after " << stop.took.count() << " ms\n" << d.process->log();
-  EXPECT_TRUE(WIFEXITED(stop.status)) << d.process->log();
-  EXPECT_EQ(WEXITSTATUS(stop.status), 0) << d.process->log();
-  EXPECT_TRUE(d.log_has("wedge stopped")) << "the orderly stop should finish within its budget\n" << d.process->log();
+  ASSERT_NE(stop.status, -1) << "still running 10 s after SIGTERM\n" << d.log();
+  EXPECT_LT(stop.took, kPromise) << "stopped after " << stop.took.count() << " ms\n" << d.log();
+  EXPECT_TRUE(WIFEXITED(stop.status)) << d.log();
+  EXPECT_EQ(WEXITSTATUS(stop.status), 0) << d.log();
+  EXPECT_TRUE(d.log_has("wedge stopped")) << "the orderly stop should finish within its budget\n" << d.log();
   std::cerr << "SIGTERM to exit: " << stop.took.count() << " ms\n";
 }
 
 TEST(DaemonShutdown, WithinFiveSecondsWhileNothingListensOnTheBrokerPort) {
   Daemon d("mqtt://127.0.0.1:" + std::to_string(free_tcp_port()));
-  ASSERT_TRUE(wait_until([&] { return d.serving(); }, 15s)) << d.process->log();
+  ASSERT_TRUE(wait_until([&] { return d.serving(); }, 15s)) << d.log();
   expect_kept_the_promise(d, d.terminate());
 }
 
 TEST(DaemonShutdown, WithinFiveSecondsWhileTheBrokerAcceptsTcpButNeverAnswers) {
-  SilentListener broker;
+  SilentTcpListener broker;
   Daemon d("mqtt://127.0.0.1:" + std::to_string(broker.port()));
-  ASSERT_TRUE(wait_until([&] { return d.serving(); }, 15s)) << d.process->log();
+  ASSERT_TRUE(wait_until([&] { return d.serving(); }, 15s)) << d.log();
   expect_kept_the_promise(d, d.terminate());
 }
 
@@ -150,7 +81,7 @@ TEST(DaemonShutdown, WithinFiveSecondsWhenTheBrokerFreezesMidSession) {
   Mosquitto broker;
   broker.start();
   Daemon d(broker.uri());
-  ASSERT_TRUE(wait_until([&] { return d.log_has("mqtt connected"); }, 15s)) << d.process->log();
+  ASSERT_TRUE(wait_until([&] { return d.log_has("mqtt connected"); }, 15s)) << d.log();
   // Frozen: the daemon's connections stay open, its offline status and DISCONNECT get no answer.
   broker.signal(SIGSTOP);
   const auto stop = d.terminate();
@@ -189,11 +120,11 @@ long outbox_rows(const std::string& db_path, const std::string& type) {
 // Restarted on the same state (after the first one exited), the daemon reports as its outbox depth
 // exactly the events the file holds.
 void expect_the_restart_finds_the_outbox(const Daemon& d) {
-  const long stored = outbox_rows(d.dir.file("state/outbox.db"), "");
+  const long stored = outbox_rows(d.file("state/outbox.db"), "");
   ASSERT_GE(stored, 0);
-  Subprocess again({kWedge, "--config", d.dir.file("wedge.yaml")}, d.dir.file("again.log"));
+  Subprocess again({wedge_binary(), "--config", d.config_path()}, d.file("again.log"));
   std::optional<std::string> outbox;
-  ASSERT_TRUE(wait_until([&] { return (outbox = http_get(d.http_port, "/api/v1/outbox")).has_value(); }, 15s))
+  ASSERT_TRUE(wait_until([&] { return (outbox = http_get(d.http_port(), "/api/v1/outbox")).has_value(); }, 15s))
       << again.log();
   EXPECT_NE(outbox->find("\"depth\":" + std::to_string(stored) + ","), std::string::npos)
       << *outbox << " (the file held " << stored << " events)";
@@ -202,11 +133,12 @@ void expect_the_restart_finds_the_outbox(const Daemon& d) {
 // A pick station with a TCP scanner (the simulator listens, the daemon's driver connects).
 struct ScannerStation {
   TempDir sim_dir;
-  int scanner_port = free_tcp_port();
-  wedge::test::ScannerSim scanner{kScannerScript, {"--tcp-listen", std::to_string(scanner_port)}, sim_dir};
+  ScannerSim scanner{kScannerScript, {"--tcp-listen", "0"}, sim_dir};
   std::string config() const {
+    int port = -1;
+    EXPECT_TRUE(wait_until([&] { return (port = scanner.listen_port()) > 0; })) << scanner.log();
     return "devices:\n  - id: scan-1\n    kind: scanner\n    driver: tcp\n    mode: client\n"
-           "    host: 127.0.0.1\n    port: " + std::to_string(scanner_port) +
+           "    host: 127.0.0.1\n    port: " + std::to_string(port) +
            "\n    reconnect_initial_ms: 100\n    reconnect_max_ms: 300\n"
            "stations:\n  - id: st1\n    steps: [pick]\n    scanner: scan-1\n";
   }
@@ -218,14 +150,14 @@ TEST(DaemonShutdown, EveryPickReportedBeforeTheStopIsInTheOutboxAfterIt) {
   ScannerStation station;
   auto& scanner = station.scanner;
   Daemon d(broker.uri(), station.config());
-  ASSERT_TRUE(wait_until([&] { return d.log_has("mqtt connected"); }, 15s)) << d.process->log();
+  ASSERT_TRUE(wait_until([&] { return d.log_has("mqtt connected"); }, 15s)) << d.log();
   ASSERT_TRUE(wait_until([&] { return scanner.log_contains("CONNECTED"); }, 15s)) << scanner.log();
   Subprocess pub({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-q", "1", "-t",
                   "wedge/v1/s1/gw1/cmd/pick_list", "-m",
                   R"({"schema":1,"id":"c-1","type":"pick_list","order_id":"O-1","station":"st1","data":)"
                   R"({"ship_date":"2030-06-16","lines":[{"sku":"A-1","gtins":["09506000134352"],"qty":100000}]}})"},
                  station.sim_dir.file("pub.log"));
-  ASSERT_TRUE(wait_until([&] { return d.log_has("station=st1 order=O-1 picking"); }, 15s)) << d.process->log();
+  ASSERT_TRUE(wait_until([&] { return d.log_has("station=st1 order=O-1 picking"); }, 15s)) << d.log();
   // No broker from here on: no event leaves the outbox, so the outbox holds every one committed.
   broker.stop();
 
@@ -236,20 +168,20 @@ TEST(DaemonShutdown, EveryPickReportedBeforeTheStopIsInTheOutboxAfterIt) {
   long reported = 0;
   ASSERT_TRUE(wait_until([&] {
     scanner.send(std::vector<std::string>(500, "09506000134352"));
-    reported = units_picked(d.http_port).value_or(0);
+    reported = units_picked(d.http_port()).value_or(0);
     return reported >= 50;
-  }, 30s)) << d.process->log();
+  }, 30s)) << d.log();
   const auto start = std::chrono::steady_clock::now();
-  d.process->signal(SIGTERM);
+  d.process().signal(SIGTERM);
   // The last figure the daemon reports before its HTTP server closes.
-  while (const auto picked = units_picked(d.http_port)) reported = std::max(reported, *picked);
+  while (const auto picked = units_picked(d.http_port())) reported = std::max(reported, *picked);
   Daemon::Stop stop;
-  stop.status = d.process->wait(10s);
+  stop.status = d.process().wait(10s);
   stop.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   expect_kept_the_promise(d, stop);
 
-  const long stored = outbox_rows(d.dir.file("state/outbox.db"), "pick.item_picked");
-  EXPECT_GE(stored, reported) << "picks reported to the station but missing from the outbox\n" << d.process->log();
+  const long stored = outbox_rows(d.file("state/outbox.db"), "pick.item_picked");
+  EXPECT_GE(stored, reported) << "picks reported to the station but missing from the outbox\n" << d.log();
   std::cerr << "picks reported " << reported << ", pick.item_picked events in the outbox " << stored << "\n";
 
   expect_the_restart_finds_the_outbox(d);
@@ -262,9 +194,9 @@ TEST(DaemonShutdown, EveryPickReportedBeforeTheStopIsInTheOutboxAfterIt) {
 TEST(DaemonShutdown, WithinFiveSecondsWhileACommitWaitsForAStalledDisk) {
   ScannerStation station;
   Daemon d("mqtt://127.0.0.1:" + std::to_string(free_tcp_port()), station.config());
-  ASSERT_TRUE(wait_until([&] { return station.scanner.log_contains("CONNECTED"); }, 15s)) << d.process->log();
-  ASSERT_TRUE(wait_until([&] { return d.serving(); }, 15s)) << d.process->log();
-  const std::string db_path = d.dir.file("state/outbox.db");
+  ASSERT_TRUE(wait_until([&] { return station.scanner.log_contains("CONNECTED"); }, 15s)) << d.log();
+  ASSERT_TRUE(wait_until([&] { return d.serving(); }, 15s)) << d.log();
+  const std::string db_path = d.file("state/outbox.db");
   sqlite3* lock = nullptr;
   ASSERT_EQ(sqlite3_open(db_path.c_str(), &lock), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(lock);
@@ -273,13 +205,13 @@ TEST(DaemonShutdown, WithinFiveSecondsWhileACommitWaitsForAStalledDisk) {
   // outbox, where the writer now waits for the lock.
   station.scanner.send(std::vector<std::string>(200, "09506000134352"));
   const std::string refused = R"(wedge_station_scans_total{station="st1",result="refused"})";
-  ASSERT_TRUE(wait_until([&] { return metric(d.http_port, refused).value_or(0) >= 20; }, 15s)) << d.process->log();
+  ASSERT_TRUE(wait_until([&] { return metric(d.http_port(), refused).value_or(0) >= 20; }, 15s)) << d.log();
   const auto stop = d.terminate();
-  ASSERT_NE(stop.status, -1) << "still running 10 s after SIGTERM\n" << d.process->log();
-  EXPECT_LT(stop.took, kPromise) << "stopped after " << stop.took.count() << " ms\n" << d.process->log();
-  EXPECT_TRUE(WIFEXITED(stop.status)) << d.process->log();
-  EXPECT_EQ(WEXITSTATUS(stop.status), 0) << d.process->log();
-  EXPECT_TRUE(d.log_has("shutdown bound passed after")) << d.process->log();
+  ASSERT_NE(stop.status, -1) << "still running 10 s after SIGTERM\n" << d.log();
+  EXPECT_LT(stop.took, kPromise) << "stopped after " << stop.took.count() << " ms\n" << d.log();
+  EXPECT_TRUE(WIFEXITED(stop.status)) << d.log();
+  EXPECT_EQ(WEXITSTATUS(stop.status), 0) << d.log();
+  EXPECT_TRUE(d.log_has("shutdown bound passed after")) << d.log();
   std::cerr << "SIGTERM to exit: " << stop.took.count() << " ms\n";
 
   // The lock goes; what the daemon committed before it is intact, and the restart finds it all.

@@ -11,23 +11,17 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <memory>
 #include <string>
 
 #include "tests/support/mosquitto.hpp"
 #include "tests/support/printer_sim.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/wedge_daemon.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using wedge::test::Mosquitto;
-using wedge::test::Subprocess;
-using wedge::test::TempDir;
-using wedge::test::wait_until;
-using wedge::test::write_file;
-
-const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
+using namespace wedge::test;  // the peers and helpers of tests/support
 
 // A TCP "fixed-mount reader" that accepts the daemon's connection.
 class FakeReader {
@@ -72,23 +66,18 @@ TEST(DaemonUplink, RetainedStatusAndDeviceStatusFollowTheGatewayAndItsDevices) {
   Mosquitto broker;
   broker.start();
   TempDir dir;
-  const int reader_port = wedge::test::free_tcp_port();
-  write_file(dir.file("wedge.yaml"),
-             "site: s1\ngateway: gw1\nstate_dir: " + dir.file("state") +
-                 "\nbroker:\n  uri: " + broker.uri() +
-                 "\n  reconnect_min_ms: 100\n  reconnect_max_ms: 500\nhttp:\n  listen: 127.0.0.1:" +
-                 std::to_string(wedge::test::free_tcp_port()) + "\n"
-                 "devices:\n  - id: dock-scanner\n    kind: scanner\n    driver: tcp\n    mode: client\n"
-                 "    host: 127.0.0.1\n    port: " + std::to_string(reader_port) +
-                 "\n    reconnect_initial_ms: 100\n    reconnect_max_ms: 300\n"
-                 "stations:\n  - id: dock-1\n    steps: [ship]\n    scanner: dock-scanner\n");
-  auto daemon = std::make_unique<Subprocess>(
-      std::vector<std::string>{kWedge, "--config", dir.file("wedge.yaml")}, dir.file("wedge.log"));
+  const int reader_port = free_tcp_port();
+  WedgeDaemon daemon({
+      "gw1", fast_broker(broker.uri(), 500),
+      "devices:\n  - id: dock-scanner\n    kind: scanner\n    driver: tcp\n    mode: client\n"
+          "    host: 127.0.0.1\n    port: " + std::to_string(reader_port) +
+          "\n    reconnect_initial_ms: 100\n    reconnect_max_ms: 300\n"
+          "stations:\n  - id: dock-1\n    steps: [ship]\n    scanner: dock-scanner\n"});
 
   // No reader yet: the device is reported disconnected, with the reason, retained.
   Subscriber first(dir, broker.port(), "wedge/v1/s1/gw1/#");
   ASSERT_TRUE(wait_until([&] { return first.saw("wedge/v1/s1/gw1/device/dock-scanner/status"); }, 15s))
-      << first.output() << daemon->log();
+      << first.output() << daemon.log();
   ASSERT_TRUE(wait_until([&] { return first.saw("\"online\":true"); }, 10s)) << first.output();
   EXPECT_TRUE(first.saw("\"stations\":[\"dock-1\"]")) << first.output();
   EXPECT_TRUE(first.saw("\"devices\":[\"dock-scanner\"]")) << first.output();
@@ -98,15 +87,15 @@ TEST(DaemonUplink, RetainedStatusAndDeviceStatusFollowTheGatewayAndItsDevices) {
   FakeReader reader(reader_port);
   reader.accept_one();
   ASSERT_TRUE(wait_until([&] { return first.saw("\"state\":\"connected\""); }, 10s))
-      << first.output() << daemon->log();
+      << first.output() << daemon.log();
   Subscriber late(dir, broker.port(), "wedge/v1/s1/gw1/device/+/status");
   EXPECT_TRUE(wait_until([&] { return late.saw("\"state\":\"connected\""); }, 10s)) << late.output();
 
   // Orderly stop: the retained status says offline.
-  daemon->signal(SIGTERM);
-  const int status = daemon->wait(6s);
-  ASSERT_NE(status, -1) << daemon->log();
-  EXPECT_EQ(WEXITSTATUS(status), 0) << daemon->log();
+  daemon.process().signal(SIGTERM);
+  const int status = daemon.process().wait(6s);
+  ASSERT_NE(status, -1) << daemon.log();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << daemon.log();
   Subscriber after(dir, broker.port(), "wedge/v1/s1/gw1/status");
   EXPECT_TRUE(wait_until([&] { return after.saw("\"online\":false"); }, 10s)) << after.output();
 }
@@ -115,15 +104,12 @@ TEST(DaemonUplink, DeviceStatusCarriesThePrintersWarningsAsTheyComeAndGo) {
   Mosquitto broker;
   broker.start();
   TempDir dir;
-  wedge::test::PrinterSim printer(std::string(WEDGE_SOURCE_DIR) + "/scripts/sim/zpl-printer-sim", dir.path());
-  write_file(dir.file("wedge.yaml"),
-             "site: s1\ngateway: gw3\nstate_dir: " + dir.file("state") + "\nbroker:\n  uri: " + broker.uri() +
-                 "\nhttp:\n  listen: 127.0.0.1:" + std::to_string(wedge::test::free_tcp_port()) +
-                 "\nprinting:\n  template_dir: " + dir.path() +
-                 "\ndevices:\n  - id: label-printer\n    kind: printer\n    driver: zpl-tcp\n"
-                 "    host: 127.0.0.1\n    port: " + std::to_string(printer.port()) +
-                 "\n    status_interval_ms: 200\n");
-  Subprocess daemon({kWedge, "--config", dir.file("wedge.yaml")}, dir.file("wedge.log"));
+  PrinterSim printer(std::string(WEDGE_SOURCE_DIR) + "/scripts/sim/zpl-printer-sim", dir.path());
+  WedgeDaemon daemon({"gw3", fast_broker(broker.uri()),
+                      "printing:\n  template_dir: " + dir.path() +
+                          "\ndevices:\n  - id: label-printer\n    kind: printer\n    driver: zpl-tcp\n"
+                          "    host: 127.0.0.1\n    port: " + std::to_string(printer.port()) +
+                          "\n    status_interval_ms: 200\n"});
   Subscriber sub(dir, broker.port(), "wedge/v1/s1/gw3/device/label-printer/status");
   ASSERT_TRUE(wait_until([&] { return sub.saw(R"("state":"connected","reason":"","warnings":[])"); }, 15s))
       << sub.output() << daemon.log();
@@ -145,14 +131,11 @@ TEST(DaemonUplink, SigkillLeavesTheWillAsRetainedStatus) {
   Mosquitto broker;
   broker.start();
   TempDir dir;
-  write_file(dir.file("wedge.yaml"), "site: s1\ngateway: gw2\nstate_dir: " + dir.file("state") +
-                                         "\nbroker:\n  uri: " + broker.uri() + "\n  keepalive_s: 5\nhttp:\n  listen: 127.0.0.1:" +
-                                         std::to_string(wedge::test::free_tcp_port()) + "\n");
-  Subprocess daemon({kWedge, "--config", dir.file("wedge.yaml")}, dir.file("wedge.log"));
+  WedgeDaemon daemon({"gw2", "  uri: " + broker.uri() + "\n  keepalive_s: 5\n"});
   Subscriber sub(dir, broker.port(), "wedge/v1/s1/gw2/status");
   ASSERT_TRUE(wait_until([&] { return sub.saw("\"online\":true"); }, 15s)) << sub.output() << daemon.log();
-  daemon.signal(SIGKILL);
-  daemon.wait(5s);
+  daemon.process().signal(SIGKILL);
+  daemon.process().wait(5s);
   // The broker notices the dropped TCP connection at once and publishes the Will.
   EXPECT_TRUE(wait_until([&] { return sub.saw("\"online\":false"); }, 15s)) << sub.output();
   Subscriber later(dir, broker.port(), "wedge/v1/s1/gw2/status");

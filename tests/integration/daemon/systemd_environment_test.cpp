@@ -16,20 +16,15 @@
 #include <vector>
 
 #include "tests/support/mosquitto.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/wedge_daemon.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using wedge::test::Mosquitto;
-using wedge::test::MosquittoOptions;
-using wedge::test::Subprocess;
-using wedge::test::TempDir;
-using wedge::test::wait_until;
-using wedge::test::write_file;
+using namespace wedge::test;  // the peers and helpers of tests/support
 
-const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
-const std::string kWedgectl = std::string(WEDGE_BINARY_DIR) + "/tools/wedgectl/wedgectl";
+const std::string& kWedge = wedge_binary();
+const std::string& kWedgectl = wedgectl_binary();
 
 struct Run {
   int exit_code = -1;
@@ -75,7 +70,7 @@ TEST_F(SystemdEnvironment, TheDaemonLogsInWithTheCredentialAndKeepsStateInStateD
   Mosquitto broker(options);
   const std::string config = dir_.file("wedge.yaml");
   write_file(config, "site: s1\ngateway: gw1\nbroker:\n  uri: " + broker.uri() + "\n  credential: wedge_broker\n"
-                     "http:\n  listen: 127.0.0.1:" + std::to_string(wedge::test::free_tcp_port()) + "\n");
+                     "http:\n  listen: 127.0.0.1:" + std::to_string(free_tcp_port()) + "\n");
 
   const auto checked = run({kWedge, "--check-config", config}, env());
   EXPECT_EQ(checked.exit_code, 0) << checked.output;

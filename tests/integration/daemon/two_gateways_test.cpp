@@ -14,56 +14,28 @@
 #include <fstream>
 
 #include <chrono>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "tests/integration/http/http_test_client.hpp"
 #include "tests/support/mosquitto.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/wedge_daemon.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using wedge::test::free_tcp_port;
-using wedge::test::http_request;
-using wedge::test::HttpReply;
-using wedge::test::Mosquitto;
-using wedge::test::Subprocess;
-using wedge::test::TempDir;
-using wedge::test::wait_until;
-using wedge::test::write_file;
+using namespace wedge::test;  // the peers and helpers of tests/support
+constexpr auto has = contains;
 
-const std::string kWedge = std::string(WEDGE_BINARY_DIR) + "/daemon/wedge";
 const std::string kOmsSim = std::string(WEDGE_SOURCE_DIR) + "/tools/oms-sim/oms-sim";
 
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
-
-class Gateway {
+class Gateway : public WedgeDaemon {
  public:
   Gateway(const Mosquitto& broker, const std::string& name, const std::string& stations_yaml)
-      : port_(free_tcp_port()) {
-    write_file(dir_.file("wedge.yaml"),
-               "site: s1\ngateway: " + name + "\nstate_dir: " + dir_.file("state") + "\nbroker:\n  uri: " +
-                   broker.uri() + "\n  reconnect_min_ms: 100\n  reconnect_max_ms: 300\nhttp:\n  listen: 127.0.0.1:" +
-                   std::to_string(port_) + "\nprinting:\n  template_dir: " + WEDGE_SOURCE_DIR +
-                   "/config/templates\n  gs1_company_prefix: \"4006381\"\n" + stations_yaml);
-    process_ = std::make_unique<Subprocess>(std::vector<std::string>{kWedge, "--config", dir_.file("wedge.yaml")},
-                                            dir_.file("wedge.log"));
-  }
-  HttpReply scan(const std::string& station, const std::string& code) const {
-    return http_request(port_, "POST", "/api/v1/stations/" + station + "/scan", "Content-Type: application/json\r\n",
-                        R"({"code":")" + code + R"("})");
-  }
-  std::string status() const { return http_request(port_, "GET", "/api/v1/status").body; }
+      : WedgeDaemon({name, fast_broker(broker.uri()),
+                     "printing:\n  template_dir: " WEDGE_SOURCE_DIR
+                             "/config/templates\n  gs1_company_prefix: \"4006381\"\n" + stations_yaml}) {}
+  std::string status() const { return get("/api/v1/status").body; }
   bool online() const { return has(status(), R"("connected":true)"); }
-  std::string log() const { return process_->log(); }
-  std::string file(const std::string& name) const { return dir_.file(name); }
-
- private:
-  TempDir dir_;
-  int port_;
-  std::unique_ptr<Subprocess> process_;
 };
 
 const char* kOrder = R"([{"order_id":"X-1","station":"P1","data":{

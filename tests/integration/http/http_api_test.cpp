@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "tests/integration/http/http_test_client.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/integration/http/server_fixture.hpp"
 #include "tests/support/process.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/http/http_test_client.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/integration/http/server_fixture.hpp"
 
 namespace wedge::test {

@@ -17,7 +17,7 @@
 
 #include "daemon/views/gateway_view.hpp"
 #include "daemon/http/http_server.hpp"
-#include "tests/integration/http/http_test_client.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/integration/station/station_env.hpp"
 #include "tests/support/process.hpp"
 #include "tools/wedgectl/ctl.hpp"
@@ -133,8 +133,7 @@ TEST(ScanVerdict, EachInjectedScanGetsItsOwnVerdictWhateverTheScreenShowsLast) {
   EnvOptions options;
   options.max_pending_scans = 1;
   StationEnv env(options);
-  env.pick_list("O-1");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-1"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-1"}));
   std::vector<station::LastScan> first, third;
   // In one turn of the loop: the first is accepted once its event is stored; the second, a
   // scanner's, waits behind it and will be refused; the third finds the queue full.
@@ -156,8 +155,7 @@ TEST(ScanVerdict, NoVerdictWithinTheWaitIs202Pending) {
   StationEnv env;
   GatewayParts parts{env.config(), env.outbox(), env.link(), env.devices(), env.print_queue(), env.stations()};
   const auto view = make_gateway_view(parts, env.io().get_executor(), 50ms);
-  env.pick_list("O-1");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-1"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-1"}));
   std::optional<http::ActionResult> result;
   view.scan({"st1", kItemA, "http"}, [&](http::ActionResult r) { result = std::move(r); });
   // The scan waits for its event's commit; stopped stations never finish it.

@@ -4,7 +4,7 @@
 // on: it moves to another node, every event reaches the OMS (de-duplicated by id, no seq gap),
 // commands published during the failover reach their station once, and the Will and the retained
 // status behave as RabbitMQ 3.10 allows (docs/operations.md, "Running on a broker cluster").
-#include "tests/integration/http/http_test_client.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/integration/mqtt/probe.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/rabbitmq_cluster.hpp"

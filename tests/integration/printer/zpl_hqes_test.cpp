@@ -38,7 +38,7 @@ class ZplHqesTest : public ::testing::Test {
     std::optional<drivers::PrintResult> result;
     printer->async_print(zpl, [&](const drivers::PrintResult& r) { result = r; });
     EXPECT_TRUE(test::run_until(io, [&] { return result.has_value(); }));
-    return result.value_or(drivers::PrintResult{drivers::PrintError::stopped, "no result", 0});
+    return result.value_or(drivers::PrintResult(drivers::print_failure(drivers::PrintError::stopped, "no result")));
   }
   std::int64_t sim_counter(const std::string& name) {
     return boost::json::parse(sim->command("status")).at(name).as_int64();
@@ -56,7 +56,7 @@ TEST_F(ZplHqesTest, WarningsAreShownAndTheJobStillPrints) {
   ASSERT_TRUE(health_is(HealthState::connected, "", {"paper near end"}))
       << printer->health().reason;
   auto r = print("^XA^FDwarned^FS^XZ");
-  ASSERT_TRUE(r) << r.reason;
+  ASSERT_TRUE(r) << r.reason();
   ASSERT_TRUE(test::wait_until([&] { return sim->count() == 1; }));
 
   sim->command("warnings 6");
@@ -72,9 +72,9 @@ TEST_F(ZplHqesTest, AnErrorRefusesTheJobWithItsReason) {
   ASSERT_TRUE(health_is(HealthState::faulted, "cutter fault", {"media needs calibration"}))
       << printer->health().reason;
   auto r = print("^XA^FDx^FS^XZ");
-  EXPECT_EQ(r.error, drivers::PrintError::not_ready);
-  EXPECT_EQ(r.reason, "cutter fault");
-  EXPECT_EQ(r.bytes_sent, 0u);
+  EXPECT_EQ(r.error().code, drivers::PrintError::not_ready);
+  EXPECT_EQ(r.reason(), "cutter fault");
+  EXPECT_EQ(r.error().bytes_sent, 0u);
   sim->command("errors 0");
   sim->command("warnings 0");
   ASSERT_TRUE(health_is(HealthState::connected, ""));
@@ -86,18 +86,18 @@ TEST_F(ZplHqesTest, PaperOutIsNamedEvenWhenTheRealPrinterKeepsSilentOnHs) {
   sim->set("paper-out", true);
   ASSERT_TRUE(health_is(HealthState::faulted, "paper out")) << printer->health().reason;
   auto r = print("^XA^FDx^FS^XZ");
-  EXPECT_EQ(r.error, drivers::PrintError::not_ready);
-  EXPECT_EQ(r.reason, "paper out");
+  EXPECT_EQ(r.error().code, drivers::PrintError::not_ready);
+  EXPECT_EQ(r.reason(), "paper out");
 }
 
 TEST_F(ZplHqesTest, APrinterWithoutHqesFallsBackToHsOncePerConnection) {
   start({"--hqes", "none"});
   EXPECT_TRUE(printer->status_known());
   auto r = print("^XA^FDold firmware^FS^XZ");
-  ASSERT_TRUE(r) << r.reason;
+  ASSERT_TRUE(r) << r.reason();
   sim->set("paper-out", true);
   ASSERT_TRUE(health_is(HealthState::faulted, "paper out"));
-  EXPECT_EQ(print("^XA^FDx^FS^XZ").reason, "paper out");
+  EXPECT_EQ(print("^XA^FDx^FS^XZ").reason(), "paper out");
   sim->set("paper-out", false);
   ASSERT_TRUE(health_is(HealthState::connected, ""));
   ASSERT_TRUE(test::wait_until([&] { return sim->count() == 1; }));
@@ -118,12 +118,12 @@ TEST_F(ZplHqesTest, AGarbledOrShortHqesReplyIsAClearFault) {
   sim->command("hqes garbage");
   const std::string garbled = "unreadable ~HQES reply: ERRORS: has 2 fields, expected 3";
   ASSERT_TRUE(health_is(HealthState::faulted, garbled)) << printer->health().reason;
-  EXPECT_EQ(print("^XA^FDx^FS^XZ").reason, garbled);
+  EXPECT_EQ(print("^XA^FDx^FS^XZ").reason(), garbled);
 
   sim->command("hqes short");
   const std::string short_reply = "unreadable ~HQES reply: no ERRORS: line";
   ASSERT_TRUE(health_is(HealthState::faulted, short_reply)) << printer->health().reason;
-  EXPECT_EQ(print("^XA^FDx^FS^XZ").reason, short_reply);
+  EXPECT_EQ(print("^XA^FDx^FS^XZ").reason(), short_reply);
 
   sim->command("hqes answer");
   ASSERT_TRUE(health_is(HealthState::connected, ""));

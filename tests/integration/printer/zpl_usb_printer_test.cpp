@@ -79,7 +79,7 @@ class ZplUsbTest : public ::testing::Test {
       serve(reply);
       return result.has_value();
     }));
-    return result.value_or(drivers::PrintResult{drivers::PrintError::stopped, "no result", 0});
+    return result.value_or(drivers::PrintResult(drivers::print_failure(drivers::PrintError::stopped, "no result")));
   }
 
   int master = -1;
@@ -96,7 +96,7 @@ TEST_F(ZplUsbTest, OneWayDeviceHasUnknownStatusAndStillPrints) {
                         nullptr));
   EXPECT_FALSE(printer->status_known());
   auto r = print("^XA^FDusb^FS^XZ", nullptr);
-  ASSERT_TRUE(r) << r.reason;
+  ASSERT_TRUE(r) << r.reason();
   ASSERT_TRUE(test::run_until(io, [&] {
     serve(nullptr);
     return received.find("^XA^FDusb^FS^XZ") != std::string::npos;
@@ -109,7 +109,7 @@ TEST_F(ZplUsbTest, AnsweringDeviceReportsFaultsAndSilenceAfterwards) {
   EXPECT_TRUE(printer->status_known());
   ASSERT_TRUE(print("^XA^FD1^FS^XZ", &kIdleReply));
   ASSERT_TRUE(health_is(HealthState::faulted, "head open", &kHeadOpenReply));
-  EXPECT_EQ(print("^XA^FD2^FS^XZ", &kHeadOpenReply).reason, "head open");
+  EXPECT_EQ(print("^XA^FD2^FS^XZ", &kHeadOpenReply).reason(), "head open");
   // Once it has answered, silence is a fault, not "unknown".
   ASSERT_TRUE(health_is(HealthState::faulted, "not ready: no ~HS reply within 200 ms", nullptr));
   EXPECT_EQ(received.find("^FD2"), std::string::npos);

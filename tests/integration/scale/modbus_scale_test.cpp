@@ -11,6 +11,7 @@
 #include "drivers/scale/factory.hpp"
 #include "drivers/scale/modbus_scale.hpp"
 #include "drivers/scale/schema.hpp"
+#include "tests/support/scale_harness.hpp"
 #include "tests/support/scale_sim.hpp"
 #include "tests/support/scale_testing.hpp"
 
@@ -28,7 +29,7 @@ struct SimOptions {
   double weight = 0.0;
 };
 
-class ModbusScaleTest : public ::testing::Test {
+class ModbusScaleTest : public ::testing::Test, public test::ScaleHarness {
  protected:
   void start_sim(const SimOptions& o) {
     // Port 0: the simulator binds a free port itself and names it (no lookup-then-bind race).
@@ -64,41 +65,16 @@ class ModbusScaleTest : public ::testing::Test {
     return s;
   }
 
-  void start_scale(const Settings& s, std::string_view driver = "modbus-tcp") {
-    scale_ = make_scale(io_.get_executor(), "scale-1", driver, s);
-    ASSERT_NE(scale_, nullptr);
-    scale_->set_reading_handler([this](const Reading& r) { readings_.push_back(r); });
-    scale_->set_health_handler([this](const Health& h) { health_log_.push_back(h); });
-    scale_->start();
+  void start_scale(const Settings& s, std::string_view driver = "modbus-tcp") { ScaleHarness::start_scale(driver, s); }
+  // The simulator with `sim`, the driver with status bits on it: true once a first reading came.
+  bool start_reading(const SimOptions& sim) {
+    start_sim(sim);
+    start_scale(settings(sim, true));
+    return wait_reading([](const Reading&) { return true; });
   }
 
-  bool wait_reading(const std::function<bool(const Reading&)>& match,
-                    milliseconds timeout = milliseconds(5000)) {
-    const auto from = readings_.size();
-    return test::run_until(io_, [&] {
-      for (auto i = from; i < readings_.size(); ++i)
-        if (match(readings_[i])) return true;
-      return false;
-    }, timeout);
-  }
-
-  std::optional<StableResult> next_stable(milliseconds within) {
-    std::optional<StableResult> result;
-    scale_->async_next_stable(within, [&](const StableResult& r) { result = r; });
-    test::run_until(io_, [&] { return result.has_value(); }, within + milliseconds(3000));
-    return result;
-  }
-
-  void TearDown() override {
-    if (scale_) scale_->stop();
-  }
-
-  boost::asio::io_context io_;
   int port_ = 0;
   std::unique_ptr<test::SimProcess> sim_;
-  std::unique_ptr<Scale> scale_;
-  std::vector<Reading> readings_;
-  std::vector<Health> health_log_;
 };
 
 struct TypeCase {
@@ -167,9 +143,9 @@ TEST_F(ModbusScaleTest, StableBitSettlingWeight) {
   EXPECT_FALSE(result.has_value());
   ASSERT_TRUE(sim_->command("stable"));
   ASSERT_TRUE(test::run_until(io_, [&] { return result.has_value(); }));
-  ASSERT_TRUE(result->ok()) << result->reason;
-  EXPECT_NEAR(result->reading.grams, 1500.0, 1e-6);
-  EXPECT_TRUE(result->reading.stable);
+  ASSERT_TRUE(result->has_value()) << result->reason();
+  EXPECT_NEAR(result->value().grams, 1500.0, 1e-6);
+  EXPECT_TRUE(result->value().stable);
 }
 
 TEST_F(ModbusScaleTest, SoftwareStabilitySettlingWeight) {
@@ -183,8 +159,8 @@ TEST_F(ModbusScaleTest, SoftwareStabilitySettlingWeight) {
   EXPECT_FALSE(result.has_value());
   ASSERT_TRUE(sim_->command("stable"));
   ASSERT_TRUE(test::run_until(io_, [&] { return result.has_value(); }));
-  ASSERT_TRUE(result->ok()) << result->reason;
-  EXPECT_NEAR(result->reading.grams, 800.0, 1e-6);
+  ASSERT_TRUE(result->has_value()) << result->reason();
+  EXPECT_NEAR(result->value().grams, 800.0, 1e-6);
 }
 
 TEST_F(ModbusScaleTest, SoftwareStabilityKeepsMovingTimesOut) {
@@ -194,9 +170,9 @@ TEST_F(ModbusScaleTest, SoftwareStabilityKeepsMovingTimesOut) {
   start_scale(settings(sim, false));
   const auto result = next_stable(milliseconds(800));
   ASSERT_TRUE(result.has_value());
-  EXPECT_EQ(result->error, ScaleError::timeout);
-  EXPECT_NE(result->reason.find("no stable weight within 800 ms (last reading"), std::string::npos)
-      << result->reason;
+  EXPECT_EQ(result->error().code, ScaleError::timeout);
+  EXPECT_NE(result->reason().find("no stable weight within 800 ms (last reading"), std::string::npos)
+      << result->reason();
   EXPECT_EQ(scale_->health().state, HealthState::connected);
 }
 
@@ -205,15 +181,15 @@ TEST_F(ModbusScaleTest, SoftwareStabilityJumpWaitsForNewWeight) {
   start_sim(sim);
   start_scale(settings(sim, false));
   auto first = next_stable(milliseconds(3000));
-  ASSERT_TRUE(first && first->ok());
-  EXPECT_DOUBLE_EQ(first->reading.grams, 1000.0);
+  ASSERT_TRUE(first && first->has_value());
+  EXPECT_DOUBLE_EQ(first->value().grams, 1000.0);
   ASSERT_TRUE(sim_->command("weight 2500"));
   const auto jumped_at = std::chrono::steady_clock::now();
   auto second = next_stable(milliseconds(3000));
-  ASSERT_TRUE(second && second->ok()) << (second ? second->reason : "no result");
-  EXPECT_DOUBLE_EQ(second->reading.grams, 2500.0);
+  ASSERT_TRUE(second && second->has_value()) << (second ? second->reason() : "no result");
+  EXPECT_DOUBLE_EQ(second->value().grams, 2500.0);
   // The new weight counts only after a full stable window at its value.
-  EXPECT_GE(second->reading.at - jumped_at, milliseconds(300));
+  EXPECT_GE(second->value().at - jumped_at, milliseconds(300));
   bool saw_unstable_2500 = false;
   for (const auto& r : readings_)
     if (r.grams == 2500.0 && !r.stable) saw_unstable_2500 = true;
@@ -221,47 +197,36 @@ TEST_F(ModbusScaleTest, SoftwareStabilityJumpWaitsForNewWeight) {
 }
 
 TEST_F(ModbusScaleTest, ExceptionResponseFaultsAndRecovers) {
-  SimOptions sim{"int32", "big", 1.0, 42.0};
-  start_sim(sim);
-  start_scale(settings(sim, true));
-  ASSERT_TRUE(wait_reading([](const Reading&) { return true; }));
+  ASSERT_TRUE(start_reading(SimOptions{"int32", "big", 1.0, 42.0}));
   ASSERT_TRUE(sim_->command("exception 4"));
-  ASSERT_TRUE(test::run_until(io_, [&] { return scale_->health().state == HealthState::faulted; }));
+  ASSERT_TRUE(wait_health(HealthState::faulted));
   EXPECT_EQ(scale_->health().reason,
             "read holding register 0: Slave device or server failure (exception 4)");
   const auto failed = next_stable(milliseconds(2000));
   ASSERT_TRUE(failed.has_value());
-  EXPECT_EQ(failed->error, ScaleError::fault);
+  EXPECT_EQ(failed->error().code, ScaleError::fault);
   ASSERT_TRUE(sim_->command("exception 2"));
   ASSERT_TRUE(test::run_until(io_, [&] {
     return scale_->health().reason ==
            "read holding register 0: Illegal data address (exception 2)";
   }));
   ASSERT_TRUE(sim_->command("exception 0"));
-  ASSERT_TRUE(
-      test::run_until(io_, [&] { return scale_->health().state == HealthState::connected; }));
+  ASSERT_TRUE(wait_health(HealthState::connected));
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 42.0; }));
 }
 
 TEST_F(ModbusScaleTest, ResponseTimeoutFaultsAndRecovers) {
-  SimOptions sim{"int32", "big", 1.0, 42.0};
-  start_sim(sim);
-  start_scale(settings(sim, true));
-  ASSERT_TRUE(wait_reading([](const Reading&) { return true; }));
+  ASSERT_TRUE(start_reading(SimOptions{"int32", "big", 1.0, 42.0}));
   ASSERT_TRUE(sim_->command("delay 600"));
-  ASSERT_TRUE(test::run_until(io_, [&] { return scale_->health().state == HealthState::faulted; }));
+  ASSERT_TRUE(wait_health(HealthState::faulted));
   EXPECT_EQ(scale_->health().reason, "read holding register 0: Connection timed out");
   ASSERT_TRUE(sim_->command("delay 0"));
-  ASSERT_TRUE(
-      test::run_until(io_, [&] { return scale_->health().state == HealthState::connected; }));
+  ASSERT_TRUE(wait_health(HealthState::connected));
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 42.0; }));
 }
 
 TEST_F(ModbusScaleTest, ServerAwayAndBack) {
-  SimOptions sim{"int32", "big", 1.0, 42.0};
-  start_sim(sim);
-  start_scale(settings(sim, true));
-  ASSERT_TRUE(wait_reading([](const Reading&) { return true; }));
+  ASSERT_TRUE(start_reading(SimOptions{"int32", "big", 1.0, 42.0}));
   ASSERT_TRUE(sim_->command("down"));
   ASSERT_TRUE(test::run_until(io_, [&] {
     return scale_->health().reason ==
@@ -278,10 +243,7 @@ TEST_F(ModbusScaleTest, ServerAwayAndBack) {
 }
 
 TEST_F(ModbusScaleTest, DroppedConnectionReconnects) {
-  SimOptions sim{"int32", "big", 1.0, 42.0};
-  start_sim(sim);
-  start_scale(settings(sim, true));
-  ASSERT_TRUE(wait_reading([](const Reading&) { return true; }));
+  ASSERT_TRUE(start_reading(SimOptions{"int32", "big", 1.0, 42.0}));
   ASSERT_TRUE(sim_->command("drop"));
   ASSERT_TRUE(sim_->command("weight 44"));
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 44.0; }));
@@ -291,7 +253,7 @@ TEST_F(ModbusScaleTest, NoServerAtAllIsAFaultNotACrash) {
   port_ = test::free_tcp_port();
   SimOptions sim;
   start_scale(settings(sim, true));
-  ASSERT_TRUE(test::run_until(io_, [&] { return scale_->health().state == HealthState::faulted; }));
+  ASSERT_TRUE(wait_health(HealthState::faulted));
   EXPECT_NE(scale_->health().reason.find("Connection refused"), std::string::npos);
 }
 
@@ -308,11 +270,10 @@ TEST_F(ModbusScaleTest, StatusBitsOverloadUnderloadError) {
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.status == WeightStatus::underload; }));
   ASSERT_TRUE(sim_->command("ok"));
   ASSERT_TRUE(sim_->command("error"));
-  ASSERT_TRUE(test::run_until(io_, [&] { return scale_->health().state == HealthState::faulted; }));
+  ASSERT_TRUE(wait_health(HealthState::faulted));
   EXPECT_EQ(scale_->health().reason, "error bit 3 set in status register 10 (0x0009)");
   ASSERT_TRUE(sim_->command("ok"));
-  ASSERT_TRUE(
-      test::run_until(io_, [&] { return scale_->health().state == HealthState::connected; }));
+  ASSERT_TRUE(wait_health(HealthState::connected));
 }
 
 TEST_F(ModbusScaleTest, TareAndZeroThroughCommandRegister) {
@@ -323,14 +284,14 @@ TEST_F(ModbusScaleTest, TareAndZeroThroughCommandRegister) {
   std::optional<CommandResult> tare;
   scale_->async_tare([&](const CommandResult& r) { tare = r; });
   ASSERT_TRUE(test::run_until(io_, [&] { return tare.has_value(); }));
-  ASSERT_TRUE(tare->ok()) << tare->reason;
+  ASSERT_TRUE(tare->has_value()) << tare->reason();
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 0.0 && r.net; }));
   ASSERT_TRUE(sim_->command("weight 650"));
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 150.0 && r.net; }));
   std::optional<CommandResult> zero;
   scale_->async_zero([&](const CommandResult& r) { zero = r; });
   ASSERT_TRUE(test::run_until(io_, [&] { return zero.has_value(); }));
-  ASSERT_TRUE(zero->ok());
+  ASSERT_TRUE(zero->has_value());
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 0.0 && !r.net; }));
 }
 
@@ -344,8 +305,8 @@ TEST_F(ModbusScaleTest, ZeroRejectedByExceptionAndUnsupportedWithoutRegister) {
   std::optional<CommandResult> zero;
   scale_->async_zero([&](const CommandResult& r) { zero = r; });
   ASSERT_TRUE(test::run_until(io_, [&] { return zero.has_value(); }));
-  EXPECT_EQ(zero->error, ScaleError::rejected);
-  EXPECT_EQ(zero->reason, "zero: write register 20: Illegal function (exception 1)");
+  EXPECT_EQ(zero->error().code, ScaleError::rejected);
+  EXPECT_EQ(zero->reason(), "zero: write register 20: Illegal function (exception 1)");
   scale_->stop();
 
   s.set("command_register", std::int64_t{-1});
@@ -353,8 +314,8 @@ TEST_F(ModbusScaleTest, ZeroRejectedByExceptionAndUnsupportedWithoutRegister) {
   std::optional<CommandResult> tare;
   scale_->async_tare([&](const CommandResult& r) { tare = r; });
   ASSERT_TRUE(test::run_until(io_, [&] { return tare.has_value(); }));
-  EXPECT_EQ(tare->error, ScaleError::not_supported);
-  EXPECT_EQ(tare->reason, "tare not supported: no command_register configured");
+  EXPECT_EQ(tare->error().code, ScaleError::not_supported);
+  EXPECT_EQ(tare->reason(), "tare not supported: no command_register configured");
 }
 
 TEST_F(ModbusScaleTest, NoHandlerAfterStop) {

@@ -9,6 +9,7 @@
 
 #include "drivers/scale/factory.hpp"
 #include "drivers/scale/schema.hpp"
+#include "tests/support/scale_harness.hpp"
 #include "tests/support/scale_sim.hpp"
 #include "tests/support/scale_testing.hpp"
 
@@ -21,7 +22,7 @@ const std::string kSim = std::string(WEDGE_SOURCE_DIR) + "/scripts/sim/mtsics-si
 
 enum class Link { pty, tcp };
 
-class MtSicsTest : public ::testing::TestWithParam<Link> {
+class MtSicsTest : public ::testing::TestWithParam<Link>, public test::ScaleHarness {
  protected:
   void start(const std::string& mode = "si", std::vector<std::string> extra = {}) {
     std::vector<std::string> argv = {"python3", kSim, "--weight", "1234.5"};
@@ -49,62 +50,18 @@ class MtSicsTest : public ::testing::TestWithParam<Link> {
     s.set("poll_interval_ms", std::int64_t{40});
     s.set("response_timeout_ms", std::int64_t{mode == "s" ? 2000 : 400});
     s.set("reconnect_max_ms", std::int64_t{300});
-    scale_ = make_scale(io_.get_executor(), "scale-sics", "mt-sics", s);
-    ASSERT_NE(scale_, nullptr);
-    scale_->set_reading_handler([this](const Reading& r) { readings_.push_back(r); });
-    scale_->start();
+    start_scale("mt-sics", s, "scale-sics");
   }
 
-  bool wait_reading(const std::function<bool(const Reading&)>& match,
-                    milliseconds timeout = milliseconds(5000)) {
-    const auto from = readings_.size();
-    return test::run_until(io_, [&] {
-      for (auto i = from; i < readings_.size(); ++i)
-        if (match(readings_[i])) return true;
-      return false;
-    }, timeout);
-  }
-
-  std::optional<StableResult> next_stable(milliseconds within) {
-    std::optional<StableResult> result;
-    scale_->async_next_stable(within, [&](const StableResult& r) { result = r; });
-    test::run_until(io_, [&] { return result.has_value(); }, within + milliseconds(3000));
-    return result;
-  }
-
-  std::optional<CommandResult> run_command(bool tare) {
-    std::optional<CommandResult> result;
-    auto handler = [&](const CommandResult& r) { result = r; };
-    if (tare)
-      scale_->async_tare(handler);
-    else
-      scale_->async_zero(handler);
-    test::run_until(io_, [&] { return result.has_value(); });
-    return result;
-  }
-
-  bool wait_health(HealthState state, const std::string& reason = {}) {
-    return test::run_until(io_, [&] {
-      return scale_->health().state == state && (reason.empty() || scale_->health().reason == reason);
-    });
-  }
-
-  void TearDown() override {
-    if (scale_) scale_->stop();
-  }
-
-  boost::asio::io_context io_;
   std::unique_ptr<test::SimProcess> sim_;
-  std::unique_ptr<Scale> scale_;
-  std::vector<Reading> readings_;
 };
 
 TEST_P(MtSicsTest, SiPollingGivesStableWeight) {
   start();
   const auto result = next_stable(milliseconds(3000));
-  ASSERT_TRUE(result && result->ok()) << sim_->log();
-  EXPECT_DOUBLE_EQ(result->reading.grams, 1234.5);
-  EXPECT_FALSE(result->reading.net);
+  ASSERT_TRUE(result && result->has_value()) << sim_->log();
+  EXPECT_DOUBLE_EQ(result->value().grams, 1234.5);
+  EXPECT_FALSE(result->value().net);
   EXPECT_EQ(scale_->health().state, HealthState::connected);
   EXPECT_FALSE(sim_->lines("RX SI").empty());
 }
@@ -126,8 +83,8 @@ TEST_P(MtSicsTest, DynamicThenSettles) {
   EXPECT_FALSE(result.has_value());
   ASSERT_TRUE(sim_->command("stable"));
   ASSERT_TRUE(test::run_until(io_, [&] { return result.has_value(); }));
-  ASSERT_TRUE(result->ok());
-  EXPECT_DOUBLE_EQ(result->reading.grams, 1234.5);
+  ASSERT_TRUE(result->has_value());
+  EXPECT_DOUBLE_EQ(result->value().grams, 1234.5);
 }
 
 TEST_P(MtSicsTest, KeepsMovingTimesOut) {
@@ -135,7 +92,7 @@ TEST_P(MtSicsTest, KeepsMovingTimesOut) {
   ASSERT_TRUE(sim_->command("unstable 40"));
   const auto result = next_stable(milliseconds(600));
   ASSERT_TRUE(result.has_value());
-  EXPECT_EQ(result->error, ScaleError::timeout);
+  EXPECT_EQ(result->error().code, ScaleError::timeout);
 }
 
 TEST_P(MtSicsTest, OverloadAndUnderloadReadings) {
@@ -159,8 +116,8 @@ TEST_P(MtSicsTest, GenericErrorsFaultThenRecover) {
     const std::string expected = error == "ES"   ? "SI answered with ES: syntax error (command not understood)"
                                  : error == "ET" ? "SI answered with ET: transmission error (parity or framing)"
                                                  : "SI answered with EL: logical error (parameter not allowed)";
-    ASSERT_TRUE(wait_health(HealthState::faulted, expected)) << scale_->health().reason;
-    ASSERT_TRUE(wait_health(HealthState::connected));
+    ASSERT_TRUE(wait_health_exact(HealthState::faulted, expected)) << scale_->health().reason;
+    ASSERT_TRUE(wait_health_exact(HealthState::connected));
   }
 }
 
@@ -179,32 +136,32 @@ TEST_P(MtSicsTest, GarbageInsteadOfReplyTimesOutAndRecovers) {
   start();
   ASSERT_TRUE(wait_reading([](const Reading&) { return true; }));
   ASSERT_TRUE(sim_->command("answer SI \\x01\\x02 noise"));
-  ASSERT_TRUE(wait_health(HealthState::faulted, "no reply to SI within 400 ms"));
-  ASSERT_TRUE(wait_health(HealthState::connected));
+  ASSERT_TRUE(wait_health_exact(HealthState::faulted, "no reply to SI within 400 ms"));
+  ASSERT_TRUE(wait_health_exact(HealthState::connected));
 }
 
 TEST_P(MtSicsTest, SilenceFaultsAndRecovers) {
   start();
   ASSERT_TRUE(wait_reading([](const Reading&) { return true; }));
   ASSERT_TRUE(sim_->command("mute"));
-  ASSERT_TRUE(wait_health(HealthState::faulted, "no reply to SI within 400 ms"));
+  ASSERT_TRUE(wait_health_exact(HealthState::faulted, "no reply to SI within 400 ms"));
   const auto failed = next_stable(milliseconds(1000));
   ASSERT_TRUE(failed.has_value());
-  EXPECT_EQ(failed->error, ScaleError::fault);
+  EXPECT_EQ(failed->error().code, ScaleError::fault);
   ASSERT_TRUE(sim_->command("unmute"));
-  ASSERT_TRUE(wait_health(HealthState::connected));
+  ASSERT_TRUE(wait_health_exact(HealthState::connected));
 }
 
 TEST_P(MtSicsTest, ZeroAndTare) {
   start();
   ASSERT_TRUE(wait_reading([](const Reading&) { return true; }));
   auto tare = run_command(true);
-  ASSERT_TRUE(tare && tare->ok()) << (tare ? tare->reason : "none");
+  ASSERT_TRUE(tare && tare->has_value()) << (tare ? tare->reason() : "none");
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 0.0 && r.net; }));
   ASSERT_TRUE(sim_->command("weight 1300"));
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 65.5 && r.net; }));
   auto zero = run_command(false);
-  ASSERT_TRUE(zero && zero->ok());
+  ASSERT_TRUE(zero && zero->has_value());
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 0.0 && !r.net; }));
 }
 
@@ -214,19 +171,19 @@ TEST_P(MtSicsTest, ZeroAndTareRejected) {
   ASSERT_TRUE(sim_->command("unstable 40"));
   auto zero = run_command(false);
   ASSERT_TRUE(zero.has_value());
-  EXPECT_EQ(zero->error, ScaleError::rejected);
-  EXPECT_EQ(zero->reason, "Z I: command not executable now");
+  EXPECT_EQ(zero->error().code, ScaleError::rejected);
+  EXPECT_EQ(zero->reason(), "Z I: command not executable now");
   ASSERT_TRUE(sim_->command("stable"));
   ASSERT_TRUE(sim_->command("answer Z Z +"));
   zero = run_command(false);
-  EXPECT_EQ(zero->reason, "Z +: upper limit of the zero range exceeded");
+  EXPECT_EQ(zero->reason(), "Z +: upper limit of the zero range exceeded");
   ASSERT_TRUE(sim_->command("answer T EL"));
   auto tare = run_command(true);
-  EXPECT_EQ(tare->error, ScaleError::rejected);
-  EXPECT_EQ(tare->reason, "EL: logical error (parameter not allowed)");
+  EXPECT_EQ(tare->error().code, ScaleError::rejected);
+  EXPECT_EQ(tare->reason(), "EL: logical error (parameter not allowed)");
   ASSERT_TRUE(sim_->command("answer T T L"));
   tare = run_command(true);
-  EXPECT_EQ(tare->reason, "T L: parameter wrong or out of range");
+  EXPECT_EQ(tare->reason(), "T L: parameter wrong or out of range");
   EXPECT_EQ(scale_->health().state, HealthState::connected);
 }
 
@@ -236,14 +193,14 @@ TEST_P(MtSicsTest, SirStreamAndCommandResumesIt) {
       << sim_->log();
   EXPECT_TRUE(sim_->lines("RX SI").size() == sim_->lines("RX SIR").size());  // no SI polling
   auto tare = run_command(true);
-  ASSERT_TRUE(tare && tare->ok());
+  ASSERT_TRUE(tare && tare->has_value());
   ASSERT_TRUE(wait_reading([](const Reading& r) { return r.grams == 0.0 && r.net; }));
   EXPECT_GE(sim_->lines("RX SIR").size(), 2U);
   // Silence in SIR mode is noticed as well.
   ASSERT_TRUE(sim_->command("mute"));
-  ASSERT_TRUE(wait_health(HealthState::faulted, "no reply to SIR within 400 ms"));
+  ASSERT_TRUE(wait_health_exact(HealthState::faulted, "no reply to SIR within 400 ms"));
   ASSERT_TRUE(sim_->command("unmute"));
-  ASSERT_TRUE(wait_health(HealthState::connected));
+  ASSERT_TRUE(wait_health_exact(HealthState::connected));
 }
 
 TEST_P(MtSicsTest, SModeOnlyStableWeights) {
@@ -255,8 +212,8 @@ TEST_P(MtSicsTest, SModeOnlyStableWeights) {
   scale_->async_next_stable(milliseconds(5000), [&](const StableResult& r) { result = r; });
   ASSERT_TRUE(sim_->command("stable"));
   ASSERT_TRUE(test::run_until(io_, [&] { return result.has_value(); }));
-  ASSERT_TRUE(result->ok());
-  EXPECT_DOUBLE_EQ(result->reading.grams, 1234.5);
+  ASSERT_TRUE(result->has_value());
+  EXPECT_DOUBLE_EQ(result->value().grams, 1234.5);
   EXPECT_FALSE(sim_->lines("TX S I").empty());  // the scale's own timeout happened meanwhile
   EXPECT_EQ(scale_->health().state, HealthState::connected);
 }

@@ -10,6 +10,7 @@
 
 #include "drivers/scale/factory.hpp"
 #include "drivers/scale/schema.hpp"
+#include "tests/support/scale_harness.hpp"
 #include "tests/support/scale_sim.hpp"
 #include "tests/support/scale_testing.hpp"
 
@@ -20,7 +21,7 @@ using std::chrono::milliseconds;
 
 const std::string kSim = std::string(WEDGE_SOURCE_DIR) + "/scripts/sim/mt8217-sim";
 
-class Toledo8217Test : public ::testing::Test {
+class Toledo8217Test : public ::testing::Test, public test::ScaleHarness {
  protected:
   void SetUp() override {
     sim_ = std::make_unique<test::SimProcess>(
@@ -38,34 +39,10 @@ class Toledo8217Test : public ::testing::Test {
     s.set("poll_interval_ms", std::int64_t{40});
     s.set("response_timeout_ms", std::int64_t{400});
     s.set("reconnect_max_ms", std::int64_t{300});
-    scale_ = make_scale(io_.get_executor(), "scale-8217", "mt8217", s);
-    ASSERT_NE(scale_, nullptr);
-    scale_->set_reading_handler([this](const Reading& r) { readings_.push_back(r); });
-    scale_->start();
-  }
-  void TearDown() override {
-    if (scale_) scale_->stop();
+    start_scale("mt8217", s, "scale-8217");
   }
 
-  bool wait_reading(const std::function<bool(const Reading&)>& match) {
-    const auto from = readings_.size();
-    return test::run_until(io_, [&] {
-      for (auto i = from; i < readings_.size(); ++i)
-        if (match(readings_[i])) return true;
-      return false;
-    });
-  }
-  bool wait_health(HealthState state, const std::string& reason_part = {}) {
-    return test::run_until(io_, [&] {
-      return scale_->health().state == state &&
-             scale_->health().reason.find(reason_part) != std::string::npos;
-    });
-  }
-
-  boost::asio::io_context io_;
   std::unique_ptr<test::SimProcess> sim_;
-  std::unique_ptr<Scale> scale_;
-  std::vector<Reading> readings_;
 };
 
 TEST_F(Toledo8217Test, StableWeightInGrams) {
@@ -90,8 +67,8 @@ TEST_F(Toledo8217Test, MotionIsUnstableAndTheWaiterGetsTheWeightAtRest) {
   EXPECT_FALSE(result.has_value());  // still moving
   ASSERT_TRUE(sim_->command("stable"));
   ASSERT_TRUE(test::run_until(io_, [&] { return result.has_value(); }));
-  ASSERT_TRUE(result->ok()) << result->reason;
-  EXPECT_EQ(result->reading.grams, 2000.0);
+  ASSERT_TRUE(result->has_value()) << result->reason();
+  EXPECT_EQ(result->value().grams, 2000.0);
 }
 
 TEST_F(Toledo8217Test, OverCapacityAndUnderZero) {
@@ -121,7 +98,7 @@ TEST_F(Toledo8217Test, AScaleThatVanishesIsFaultedAndFollowedWhenItReturns) {
   scale_->async_next_stable(milliseconds(5000), [&](const StableResult& r) { result = r; });
   ASSERT_TRUE(wait_health(HealthState::faulted, "no reply to W within 400 ms"));
   ASSERT_TRUE(test::run_until(io_, [&] { return result.has_value(); }));
-  EXPECT_EQ(result->error, ScaleError::fault);
+  EXPECT_EQ(result->error().code, ScaleError::fault);
   ASSERT_TRUE(sim_->command("unmute"));
   ASSERT_TRUE(wait_health(HealthState::connected)) << scale_->health().reason;
 }
@@ -130,7 +107,7 @@ TEST_F(Toledo8217Test, ZeroAndTareAreNotSupported) {
   std::optional<CommandResult> result;
   scale_->async_zero([&](const CommandResult& r) { result = r; });
   ASSERT_TRUE(test::run_until(io_, [&] { return result.has_value(); }));
-  EXPECT_EQ(result->error, ScaleError::not_supported);
+  EXPECT_EQ(result->error().code, ScaleError::not_supported);
 }
 
 }  // namespace

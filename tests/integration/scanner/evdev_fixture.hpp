@@ -125,6 +125,12 @@ class EvdevScannerTest : public ScannerFixture {
     values.insert(values.end(), extra.begin(), extra.end());
     start("evdev", settings(values));
   }
+  // The keyboard plugged in and the driver started with `extra`: true once it is connected.
+  bool plug_and_connect(std::vector<std::pair<std::string, drivers::Value>> extra = {}) {
+    plug();
+    start_driver(std::move(extra));
+    return wait_health(drivers::HealthState::connected);
+  }
 
   std::string path;
   int writer = -1;

@@ -8,9 +8,7 @@ using namespace std::string_literals;
 using drivers::HealthState;
 
 TEST_F(EvdevScannerTest, DecodesShiftGsSequencesAndKeyRepeat) {
-  plug();
-  start_driver();
-  ASSERT_TRUE(wait_health(HealthState::connected)) << scanner->health().reason;
+  ASSERT_TRUE(plug_and_connect()) << scanner->health().reason;
   keys.text("]C1010950123456789017");
   keys.ctrl_gs();
   keys.text("10AbC-7");
@@ -35,9 +33,7 @@ TEST_F(EvdevScannerTest, DecodesShiftGsSequencesAndKeyRepeat) {
 }
 
 TEST_F(EvdevScannerTest, SynDroppedAndUnterminatedScansAreRejected) {
-  plug();
-  start_driver({{"inter_char_timeout_ms", std::int64_t{100}}});
-  ASSERT_TRUE(wait_health(HealthState::connected));
+  ASSERT_TRUE(plug_and_connect({{"inter_char_timeout_ms", std::int64_t{100}}}));
   keys.text("GOOD1");
   keys.enter();
   keys.text("LOS");
@@ -56,9 +52,7 @@ TEST_F(EvdevScannerTest, SynDroppedAndUnterminatedScansAreRejected) {
 }
 
 TEST_F(EvdevScannerTest, OverlongScanIsRejected) {
-  plug();
-  start_driver({{"max_length", std::int64_t{10}}});
-  ASSERT_TRUE(wait_health(HealthState::connected));
+  ASSERT_TRUE(plug_and_connect({{"max_length", std::int64_t{10}}}));
   keys.text("0123456789ABCDEF");
   keys.enter();
   keys.text("OK");
@@ -69,9 +63,7 @@ TEST_F(EvdevScannerTest, OverlongScanIsRejected) {
 }
 
 TEST_F(EvdevScannerTest, FollowsUnplugAndReplug) {
-  plug();
-  start_driver();
-  ASSERT_TRUE(wait_health(HealthState::connected));
+  ASSERT_TRUE(plug_and_connect());
   keys.text("FIRST");
   keys.enter();
   keys.text("HALF");
@@ -107,9 +99,7 @@ TEST_F(EvdevScannerTest, GrabFailureIsFaultedWithReason) {
 }
 
 TEST_F(EvdevScannerTest, SilentDeviceStaysConnected) {
-  plug();
-  start_driver();
-  ASSERT_TRUE(wait_health(HealthState::connected));
+  ASSERT_TRUE(plug_and_connect());
   run_for(std::chrono::milliseconds(300));
   EXPECT_TRUE(events.empty());
   EXPECT_EQ(scanner->health().state, HealthState::connected);

@@ -16,6 +16,7 @@
 #include "drivers/common/settings.hpp"
 #include "drivers/scanner/factory.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/scale_testing.hpp"
 #include "tests/support/scanner_sim.hpp"
 
 namespace wedge::test {
@@ -43,13 +44,7 @@ class ScannerFixture : public ::testing::Test {
   // Polls `condition` while running the loop; never sleeps without running it.
   bool wait(const std::function<bool()>& condition,
             std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    return wait_until(
-        [&] {
-          io.restart();
-          io.run_for(std::chrono::milliseconds(2));
-          return condition();
-        },
-        timeout, std::chrono::milliseconds(1));
+    return run_until(io, condition, timeout);
   }
   bool wait_events(std::size_t n) { return wait([&] { return events.size() >= n; }); }
   bool wait_health(drivers::HealthState state, const std::string& reason_part = {}) {
@@ -68,9 +63,7 @@ class ScannerFixture : public ::testing::Test {
     });
   }
   // Runs the loop for `duration` (to show that nothing happens).
-  void run_for(std::chrono::milliseconds duration) {
-    wait([] { return false; }, duration);
-  }
+  void run_for(std::chrono::milliseconds duration) { test::run_for(io, duration); }
 
   // "data" for good scans, "!reason" for rejected ones.
   std::vector<std::string> summary() const {

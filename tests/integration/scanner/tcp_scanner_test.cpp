@@ -9,34 +9,32 @@ using drivers::HealthState;
 
 class TcpScannerTest : public ScannerFixture {
  protected:
-  int port = free_tcp_port();
+  // The simulator binds port 0 and names its port; a test that starts the driver first fixes the
+  // port with free_tcp_port() and the simulator then listens on it.
+  int port = 0;
   std::string endpoint() const { return "127.0.0.1:" + std::to_string(port); }
+  void fix_port() {
+    if (port == 0) port = free_tcp_port();
+  }
 
   void start_sim_server(std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"--tcp-listen", std::to_string(port)};
     args.insert(args.end(), extra.begin(), extra.end());
     sim = std::make_unique<ScannerSim>(scanner_sim_script(), args, dir);
-    ASSERT_TRUE(wait([&] { return sim->log_contains("LISTEN"); })) << sim->log();
+    ASSERT_TRUE(wait([&] { return sim->listen_port() > 0; })) << sim->log();
+    port = sim->listen_port();
   }
-  void start_client(std::vector<std::pair<std::string, drivers::Value>> extra = {}) {
-    std::vector<std::pair<std::string, drivers::Value>> values = {
-        {"mode", "client"s},
-        {"host", "127.0.0.1"s},
-        {"port", std::int64_t{port}},
-        {"reconnect_initial_ms", std::int64_t{20}},
-        {"reconnect_max_ms", std::int64_t{100}},
-    };
-    values.insert(values.end(), extra.begin(), extra.end());
-    start("tcp", settings(values));
+  using Values = std::vector<std::pair<std::string, drivers::Value>>;
+  void start_client(Values extra = {}) { start_driver({{"mode", "client"s}, {"host", "127.0.0.1"s}}, extra); }
+  void start_listener(Values extra = {}) {
+    start_driver({{"mode", "listen"s}, {"bind_address", "127.0.0.1"s}}, extra);
   }
-  void start_listener(std::vector<std::pair<std::string, drivers::Value>> extra = {}) {
-    std::vector<std::pair<std::string, drivers::Value>> values = {
-        {"mode", "listen"s},
-        {"bind_address", "127.0.0.1"s},
-        {"port", std::int64_t{port}},
-        {"reconnect_initial_ms", std::int64_t{20}},
-        {"reconnect_max_ms", std::int64_t{100}},
-    };
+  // The tcp driver on `port` with fast reconnects: `values` name the mode, `extra` adds keys.
+  void start_driver(Values values, const Values& extra) {
+    fix_port();
+    values.insert(values.end(), {{"port", std::int64_t{port}},
+                                 {"reconnect_initial_ms", std::int64_t{20}},
+                                 {"reconnect_max_ms", std::int64_t{100}}});
     values.insert(values.end(), extra.begin(), extra.end());
     start("tcp", settings(values));
   }

@@ -18,15 +18,9 @@ station::ActionResult press(StationEnv& env, bool next, const std::string& stati
   return result.value_or(station::ActionResult{});
 }
 
-std::string str(const boost::json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 TEST(StationActions, ReprintVoidsTheLostLabelAndPrintsANewOne) {
   StationEnv env;
-  env.pick_list("O-1");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-1"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-1"}));
   auto early = press(env, false, "st1");
   EXPECT_FALSE(early.ok);
   EXPECT_EQ(early.reason, "no order is being packed here");
@@ -52,9 +46,7 @@ TEST(StationActions, ReprintVoidsTheLostLabelAndPrintsANewOne) {
 
 TEST(StationActions, NextOrderSetsACancelledOrderAsideButNotAnActiveOne) {
   StationEnv env;
-  env.pick_list("O-2");
-  env.pick_list("O-3");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-2"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-2", "O-3"}));
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
   auto busy = press(env, true, "st1");
   EXPECT_FALSE(busy.ok);

@@ -14,11 +14,11 @@ namespace {
 TEST(StationBroker, ScriptedOrderThroughSimulatorsAndBroker) {
   Mosquitto broker;
   TempDir sim_dir;
-  const int scanner_port = free_tcp_port();
-  ScannerSim scanner(kScannerScript, {"--tcp-listen", std::to_string(scanner_port)}, sim_dir);
+  ScannerSim scanner(kScannerScript, {"--tcp-listen", "0"}, sim_dir);
+  ASSERT_TRUE(wait_until([&] { return scanner.listen_port() > 0; })) << scanner.log();
   EnvOptions options;
   options.broker_uri = broker.uri();
-  options.scanner_port = scanner_port;
+  options.scanner_port = scanner.listen_port();
   StationEnv env(options);
   Probe oms(broker.paho_uri(), "oms-probe", "wedge/v1/s1/gw1/#");
   ASSERT_TRUE(env.run_until([&] { return env.link().stats().connected; }));

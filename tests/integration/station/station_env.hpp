@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,6 +70,12 @@ inline std::string order_body(const std::string& extra_lines = "", const std::st
     "lines":[{"sku":"A-1","gtins":["09506000134352"],"qty":2,"location":"R1-01","unit_weight_grams":250},
              {"sku":"B-7","gtins":["4006381333931"],"qty":1,"location":"R1-02","unit_weight_grams":100})" +
          extra_lines + "]}";
+}
+
+// The string member `key` of an event's JSON, or "" when it is missing or no string.
+inline std::string str(const boost::json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
 inline commands::Command command(commands::CommandType type, const std::string& order_id,
@@ -263,6 +270,12 @@ class StationEnv {
   void pick_list(const std::string& order_id, const std::string& body = order_body(), const std::string& station = "st1") {
     auto o = apply(command(commands::CommandType::pick_list, order_id, body, station));
     EXPECT_TRUE(o.accepted) << o.code << ": " << o.reason;
+  }
+
+  // Sends order_body() pick lists for `order_ids` to st1; true once the first is its current order.
+  bool orders_arrive(std::initializer_list<const char*> order_ids) {
+    for (const char* id : order_ids) pick_list(id);
+    return run_until([&] { return snap().order_id == *order_ids.begin(); });
   }
 
   station::StationSnapshot snap(const std::string& station = "st1") { return stations_->snapshot(station).value(); }

@@ -10,15 +10,9 @@ namespace {
 
 using commands::CommandType;
 
-std::string str(const boost::json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 TEST(StationFlow, PickPackShipAtOneStation) {
   StationEnv env;
-  env.pick_list("O-1");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-1"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-1"}));
   auto s = env.snap();
   EXPECT_EQ(s.step, "pick");
   ASSERT_TRUE(s.next_line.has_value());
@@ -147,9 +141,7 @@ TEST(StationFlow, PickRefusalsReachPickerAndOms) {
 // parcel scanned while it picks that next order still ships (and is not an item of it).
 TEST(StationFlow, AParcelScannedWhileTheNextOrderIsPickedShips) {
   StationEnv env;
-  env.pick_list("O-1");
-  env.pick_list("O-2");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-1"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-1", "O-2"}));
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
   EXPECT_EQ(env.scan("4006381333931").verdict, "accepted");
@@ -170,8 +162,7 @@ TEST(StationFlow, AParcelScannedWhileTheNextOrderIsPickedShips) {
 TEST(StationFlow, PackAndShipRefusals) {
   StationEnv env;
   EXPECT_EQ(env.scan("O-404").code, "unknown_order");  // no order at the station, none known
-  env.pick_list("O-3");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-3"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-3"}));
   env.pick_all();
   ASSERT_TRUE(env.run_until([&] { return env.snap().phase == "identify"; }));
   EXPECT_EQ(env.scan("O-999").code, "wrong_order");
@@ -211,9 +202,7 @@ TEST(StationFlow, PackAndShipRefusals) {
   EXPECT_EQ(env.scan("O-3").verdict, "accepted");  // shipped by order barcode
   ASSERT_TRUE(env.wait_event("O-3", "order.shipped"));
   // An order that is not picked yet cannot be packed.
-  env.pick_list("O-4");
-  env.pick_list("O-5");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-4"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-4", "O-5"}));
   EXPECT_EQ(env.snap().queued_orders, 1);
   EXPECT_EQ(env.scan("O-5").code, "unknown_barcode");  // at pick, an order barcode is no item
 }

@@ -9,11 +9,6 @@ namespace {
 
 using commands::CommandType;
 
-std::string str(const boost::json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 station::CommandOutcome cancel(StationEnv& env, const std::string& order) {
   return env.apply(command(CommandType::order_cancel, order, R"({"reason":"customer"})"));
 }
@@ -21,9 +16,7 @@ station::CommandOutcome cancel(StationEnv& env, const std::string& order) {
 TEST(StationIntercept, CancelAtEveryStep) {
   StationEnv env;
   // Queued: O-10 is picked, O-11 waits behind it.
-  env.pick_list("O-10");
-  env.pick_list("O-11");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-10"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-10", "O-11"}));
   auto queued = cancel(env, "O-11");
   EXPECT_TRUE(queued.accepted);
   EXPECT_EQ(queued.intercepted_step, "queued");
@@ -48,8 +41,7 @@ TEST(StationIntercept, CancelAtEveryStep) {
 
   // Pack, while weighing (nothing on a stable scale yet: the scale says 0 g → mismatch would hold;
   // so cancel between the order scan and the weight by keeping the scale unstable).
-  env.pick_list("O-12");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-12"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-12"}));
   env.pick_all();
   ASSERT_TRUE(env.run_until([&] { return env.snap().phase == "identify"; }));
   ASSERT_TRUE(env.scale_sim().command("unstable 50"));
@@ -65,8 +57,7 @@ TEST(StationIntercept, CancelAtEveryStep) {
   EXPECT_EQ(env.scan("O-12").code, "set_aside");
 
   // Pack, label printed and awaiting verification: the label is voided.
-  env.pick_list("O-13");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-13"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-13"}));
   env.pick_all();
   const std::string sscc = env.pack_to_label("O-13");
   auto verifying = cancel(env, "O-13");
@@ -77,8 +68,7 @@ TEST(StationIntercept, CancelAtEveryStep) {
   EXPECT_EQ(env.scan("O-13").code, "set_aside");
 
   // Ship: packed, waiting at the dock.
-  env.pick_list("O-14");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-14"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-14"}));
   env.pick_all();
   const std::string sscc14 = env.pack_to_label("O-14");
   EXPECT_EQ(env.scan("]C100" + sscc14).verdict, "accepted");
@@ -90,8 +80,7 @@ TEST(StationIntercept, CancelAtEveryStep) {
   EXPECT_TRUE(env.events_of("O-14", "order.shipped").empty());
 
   // After shipping it is too late: refused, and the OMS is told.
-  env.pick_list("O-15");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-15"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-15"}));
   env.pick_all();
   const std::string sscc15 = env.pack_to_label("O-15");
   EXPECT_EQ(env.scan("]C100" + sscc15).verdict, "accepted");
@@ -107,8 +96,7 @@ TEST(StationIntercept, CancelAtEveryStep) {
 
 TEST(StationIntercept, HoldStopsEveryScanUntilRelease) {
   StationEnv env;
-  env.pick_list("O-20");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-20"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-20"}));
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
   auto held = env.apply(command(CommandType::order_hold, "O-20", R"({"reason":"stock check"})"));
   EXPECT_TRUE(held.accepted);
@@ -147,9 +135,7 @@ TEST(StationIntercept, TheQueueCountFollowsCancelHoldReleaseUpdateAndRestart) {
 
 TEST(StationIntercept, RestartInEveryStepResumesExactly) {
   StationEnv env;
-  env.pick_list("O-30");
-  env.pick_list("O-31");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-30"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-30", "O-31"}));
   // Mid-pick.
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
   env.restart();

@@ -53,8 +53,7 @@ TEST(StationKpi, WindowsCountWhatTheStationDid) {
   EnvOptions options;
   options.kpi_interval = 300ms;
   StationEnv env(options);
-  env.pick_list("O-1");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-1"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-1"}));
   EXPECT_EQ(env.scan("5901234123457").code, "wrong_item");
   EXPECT_EQ(env.scan("HELLO").code, "unknown_barcode");
   env.pick_all();
@@ -65,8 +64,7 @@ TEST(StationKpi, WindowsCountWhatTheStationDid) {
   EXPECT_EQ(env.scan("]C100" + sscc).verdict, "accepted");
   ASSERT_TRUE(env.wait_event("O-1", "order.shipped"));
   // A second order, cancelled while it is picked.
-  env.pick_list("O-2");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-2"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-2"}));
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
   EXPECT_TRUE(env.apply(command(CommandType::order_cancel, "O-2", R"({"reason":"customer"})")).accepted);
   // And one that comes after O-1 left: asked for, not intercepted.
@@ -167,8 +165,7 @@ TEST(StationKpi, LateOrderIsReportedAtRiskOncePerStep) {
 TEST(StationKpi, GatewayViewCarriesStationIdsKpiRowsAndMetrics) {
   StationEnv env;
   GatewayParts parts{env.config(), env.outbox(), env.link(), env.devices(), env.print_queue(), env.stations()};
-  env.pick_list("O-5");
-  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-5"; }));
+  ASSERT_TRUE(env.orders_arrive({"O-5"}));
   EXPECT_EQ(env.scan("5901234123457").code, "wrong_item");
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
 

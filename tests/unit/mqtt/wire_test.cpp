@@ -34,6 +34,22 @@ std::string B(std::initializer_list<int> values) {
 }
 
 // "10 1f 00 04 ..." so that a mismatch shows which byte differs.
+// A packet body that must not decode, and what is wrong with it.
+struct MalformedBody {
+  const char* what;
+  bool mqtt5;
+  std::string body;
+};
+
+// Expects `decode(body, mqtt5)` to give nullopt for every case.
+template <class Decode>
+void expect_each_malformed(const std::vector<MalformedBody>& cases, Decode decode) {
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    EXPECT_FALSE(decode(c.body, c.mqtt5).has_value());
+  }
+}
+
 std::string hex(std::string_view s) {
   std::string out;
   char buf[4];
@@ -337,28 +353,21 @@ TEST(WireDecodeConnack, Accepted) {
 }
 
 TEST(WireDecodeConnack, MalformedIsNullopt) {
-  struct Case {
-    const char* what;
-    bool mqtt5;
-    std::string body;
-  };
-  const Case cases[] = {
-      {"3.1.1 empty", false, ""},
-      {"3.1.1 one byte", false, B({0x00})},
-      {"5 empty", true, ""},
-      {"5 one byte", true, B({0x01})},
-      {"3.1.1 reserved flag bit 1", false, B({0x02, 0x00})},
-      {"3.1.1 reserved flag bit 7", false, B({0x80, 0x00})},
-      {"3.1.1 all reserved flag bits", false, B({0xfe, 0x00})},
-      {"5 reserved flag bit 1", true, B({0x02, 0x00, 0x00})},
-      {"5 reserved flags and session present", true, B({0xff, 0x00, 0x00})},
-      {"5 property length past the end", true, B({0x00, 0x00, 0x05, 0x24, 0x01})},
-      {"5 property length cut short", true, B({0x00, 0x00, 0x80})},
-  };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.what);
-    EXPECT_FALSE(decode_connack(c.body, c.mqtt5).has_value());
-  }
+  expect_each_malformed(
+      {
+          {"3.1.1 empty", false, ""},
+          {"3.1.1 one byte", false, B({0x00})},
+          {"5 empty", true, ""},
+          {"5 one byte", true, B({0x01})},
+          {"3.1.1 reserved flag bit 1", false, B({0x02, 0x00})},
+          {"3.1.1 reserved flag bit 7", false, B({0x80, 0x00})},
+          {"3.1.1 all reserved flag bits", false, B({0xfe, 0x00})},
+          {"5 reserved flag bit 1", true, B({0x02, 0x00, 0x00})},
+          {"5 reserved flags and session present", true, B({0xff, 0x00, 0x00})},
+          {"5 property length past the end", true, B({0x00, 0x00, 0x05, 0x24, 0x01})},
+          {"5 property length cut short", true, B({0x00, 0x00, 0x80})},
+      },
+      [](const std::string& body, bool mqtt5) { return decode_connack(body, mqtt5); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -399,26 +408,19 @@ TEST(WireDecodeSuback, PacketIdAndCodes) {
 }
 
 TEST(WireDecodeSuback, MalformedIsNullopt) {
-  struct Case {
-    const char* what;
-    bool mqtt5;
-    std::string body;
-  };
-  const Case cases[] = {
-      {"3.1.1 empty", false, ""},
-      {"3.1.1 half a packet id", false, B({0x12})},
-      {"3.1.1 no codes", false, B({0x12, 0x34})},
-      {"5 empty", true, ""},
-      {"5 no property length", true, B({0x12, 0x34})},
-      {"5 no codes", true, B({0x12, 0x34, 0x00})},
-      {"5 properties but no codes", true, B({0x12, 0x34, 0x03, 0x1f, 0x00, 0x00})},
-      {"5 property length past the end", true, B({0x12, 0x34, 0x05, 0x01})},
-      {"5 property length cut short", true, B({0x12, 0x34, 0x80})},
-  };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.what);
-    EXPECT_FALSE(decode_suback(c.body, c.mqtt5).has_value());
-  }
+  expect_each_malformed(
+      {
+          {"3.1.1 empty", false, ""},
+          {"3.1.1 half a packet id", false, B({0x12})},
+          {"3.1.1 no codes", false, B({0x12, 0x34})},
+          {"5 empty", true, ""},
+          {"5 no property length", true, B({0x12, 0x34})},
+          {"5 no codes", true, B({0x12, 0x34, 0x00})},
+          {"5 properties but no codes", true, B({0x12, 0x34, 0x03, 0x1f, 0x00, 0x00})},
+          {"5 property length past the end", true, B({0x12, 0x34, 0x05, 0x01})},
+          {"5 property length cut short", true, B({0x12, 0x34, 0x80})},
+      },
+      [](const std::string& body, bool mqtt5) { return decode_suback(body, mqtt5); });
 }
 
 // ---------------------------------------------------------------------------------------------

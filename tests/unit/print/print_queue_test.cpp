@@ -24,7 +24,7 @@ class ScriptedPrinter : public drivers::Printer {
   void start() override { set_health(drivers::HealthState::connected); }
   void stop() override {}
   void async_print(std::string zpl, PrintHandler handler) override {
-    drivers::PrintResult result;
+    drivers::PrintResult result = std::size_t{0};
     if (!answers.empty()) {
       result = answers.front();
       answers.pop_front();
@@ -116,7 +116,7 @@ TEST_F(PrintQueueTest, WaitsForAPrinterThatIsNotConnectedWithoutUsingAttempts) {
   ASSERT_TRUE(q->enqueue({"j", "p1", "o", "^XA^XZ"}));
   // Refusals before sending (driver pre-check) do not count either.
   for (int i = 0; i < 5; ++i)
-    printer.answers.push_back({drivers::PrintError::not_ready, "head open", 0});
+    printer.answers.push_back(drivers::print_failure(drivers::PrintError::not_ready, "head open"));
   io.restart();
   io.run_for(100ms);
   EXPECT_EQ(printer.calls, 0);
@@ -132,7 +132,8 @@ TEST_F(PrintQueueTest, FailedSendsBackOffThenGiveUp) {
   auto q = make_queue(options());
   q->start();
   for (int i = 0; i < 3; ++i)
-    printer.answers.push_back({drivers::PrintError::io, "write to x: Broken pipe (3 of 9 bytes sent)", 3});
+    printer.answers.push_back(
+        drivers::print_failure(drivers::PrintError::io, "write to x: Broken pipe (3 of 9 bytes sent)", 3));
   ASSERT_TRUE(q->enqueue({"j", "p1", "o", "^XA^XZ"}));
   const auto start = std::chrono::steady_clock::now();
   ASSERT_TRUE(run_until([&] { return outcomes.size() == 1; }));

@@ -22,9 +22,9 @@ const std::string kHsReply =
 
 TEST(HqesParse, IdlePrinterHasNoErrorAndNoWarning) {
   auto r = parse_hqes_reply(hqes("0 00000000 00000000", "0 00000000 00000000"));
-  ASSERT_TRUE(r) << r.error;
-  EXPECT_EQ(hqes_error_reason(*r.status), "");
-  EXPECT_TRUE(hqes_warnings(*r.status).empty());
+  ASSERT_TRUE(r) << r.reason();
+  EXPECT_EQ(hqes_error_reason(*r), "");
+  EXPECT_TRUE(hqes_warnings(*r).empty());
 }
 
 TEST(HqesParse, EachErrorBitHasItsReason) {
@@ -45,31 +45,31 @@ TEST(HqesParse, EachErrorBitHasItsReason) {
   };
   for (const auto& [bits, reason] : cases) {
     auto r = parse_hqes_reply(hqes("1 00000000 " + bits, "0 00000000 00000000"));
-    ASSERT_TRUE(r) << bits << ": " << r.error;
-    EXPECT_EQ(hqes_error_reason(*r.status), reason) << bits;
+    ASSERT_TRUE(r) << bits << ": " << r.reason();
+    EXPECT_EQ(hqes_error_reason(*r), reason) << bits;
   }
   auto kiosk = parse_hqes_reply(hqes("1 00000002 00000001", "0 00000000 00000000"));
-  ASSERT_TRUE(kiosk) << kiosk.error;
-  EXPECT_EQ(hqes_error_reason(*kiosk.status), "paper out, printer error 0x00000002 00000000");
+  ASSERT_TRUE(kiosk) << kiosk.reason();
+  EXPECT_EQ(hqes_error_reason(*kiosk), "paper out, printer error 0x00000002 00000000");
 }
 
 TEST(HqesParse, EachWarningBitIsAWarning) {
   auto r = parse_hqes_reply(hqes("0 00000000 00000000", "1 00000000 0000000f"));
-  ASSERT_TRUE(r) << r.error;
-  EXPECT_EQ(hqes_error_reason(*r.status), "");
-  EXPECT_EQ(hqes_warnings(*r.status),
+  ASSERT_TRUE(r) << r.reason();
+  EXPECT_EQ(hqes_error_reason(*r), "");
+  EXPECT_EQ(hqes_warnings(*r),
             (std::vector<std::string>{"media needs calibration", "clean printhead",
                                       "replace printhead", "paper near end"}));
   auto unknown = parse_hqes_reply(hqes("0 00000000 00000000", "1 00000000 00000018"));
-  ASSERT_TRUE(unknown) << unknown.error;
-  EXPECT_EQ(hqes_warnings(*unknown.status),
+  ASSERT_TRUE(unknown) << unknown.reason();
+  EXPECT_EQ(hqes_warnings(*unknown),
             (std::vector<std::string>{"paper near end", "printer warning 0x00000000 00000010"}));
 }
 
 TEST(HqesParse, LenientOnSpacingAndTerminators) {
   auto r = parse_hqes_reply("\x02PRINTER STATUS\nERRORS: 1 0 4\nWARNINGS:\t0 0 0\x03");
-  ASSERT_TRUE(r) << r.error;
-  EXPECT_EQ(hqes_error_reason(*r.status), "head open");
+  ASSERT_TRUE(r) << r.reason();
+  EXPECT_EQ(hqes_error_reason(*r), "head open");
 }
 
 TEST(HqesParse, GarbageIsAnErrorWithAReason) {
@@ -94,7 +94,7 @@ TEST(HqesParse, GarbageIsAnErrorWithAReason) {
   for (const auto& [input, error] : cases) {
     auto r = parse_hqes_reply(input);
     EXPECT_FALSE(r) << input;
-    EXPECT_EQ(r.error, error) << input;
+    EXPECT_EQ(r.reason(), error) << input;
   }
 }
 

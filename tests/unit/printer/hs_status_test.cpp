@@ -18,13 +18,13 @@ const std::string kIdle2 = "000,0,0,0,1,2,4,0,00000000,1,000";
 
 TEST(HsParse, IdlePrinterIsWell) {
   auto r = parse_hs_reply(frame(kIdle1, kIdle2));
-  ASSERT_TRUE(r) << r.error;
-  EXPECT_FALSE(r.status->paper_out);
-  EXPECT_FALSE(r.status->head_open);
-  EXPECT_TRUE(r.status->thermal_transfer);
-  EXPECT_EQ(r.status->label_length_dots, 1245);
-  EXPECT_EQ(r.status->print_mode, 2);
-  EXPECT_EQ(hs_fault_reason(*r.status), "");
+  ASSERT_TRUE(r) << r.reason();
+  EXPECT_FALSE(r->paper_out);
+  EXPECT_FALSE(r->head_open);
+  EXPECT_TRUE(r->thermal_transfer);
+  EXPECT_EQ(r->label_length_dots, 1245);
+  EXPECT_EQ(r->print_mode, 2);
+  EXPECT_EQ(hs_fault_reason(*r), "");
 }
 
 struct FlagCase {
@@ -48,21 +48,21 @@ TEST(HsParse, EachFlagAtItsIndex) {
   };
   for (const auto& c : cases) {
     auto r = parse_hs_reply(frame(c.l1, c.l2));
-    ASSERT_TRUE(r) << c.reason << ": " << r.error;
-    EXPECT_EQ(hs_fault_reason(*r.status), c.reason);
+    ASSERT_TRUE(r) << c.reason << ": " << r.reason();
+    EXPECT_EQ(hs_fault_reason(*r), c.reason);
   }
 }
 
 TEST(HsParse, CountersAndPartialFormat) {
   auto r = parse_hs_reply(frame("030,0,0,0812,007,0,0,1,000,0,0,0",
                                 "000,0,0,0,0,1,4,1,00000042,1,000"));
-  ASSERT_TRUE(r) << r.error;
-  EXPECT_EQ(r.status->formats_in_buffer, 7);
-  EXPECT_TRUE(r.status->partial_format);
-  EXPECT_TRUE(r.status->label_waiting);
-  EXPECT_EQ(r.status->labels_remaining, 42);
-  EXPECT_EQ(r.status->print_mode, 1);
-  EXPECT_FALSE(r.status->thermal_transfer);
+  ASSERT_TRUE(r) << r.reason();
+  EXPECT_EQ(r->formats_in_buffer, 7);
+  EXPECT_TRUE(r->partial_format);
+  EXPECT_TRUE(r->label_waiting);
+  EXPECT_EQ(r->labels_remaining, 42);
+  EXPECT_EQ(r->print_mode, 1);
+  EXPECT_FALSE(r->thermal_transfer);
 }
 
 TEST(HsParse, LenientLineEndings) {
@@ -91,7 +91,7 @@ TEST(HsParse, GarbageIsAnErrorNotACrash) {
   for (const auto& [input, error] : cases) {
     auto r = parse_hs_reply(input);
     EXPECT_FALSE(r) << input;
-    EXPECT_EQ(r.error, error) << input;
+    EXPECT_EQ(r.reason(), error) << input;
   }
 }
 
@@ -125,8 +125,8 @@ TEST(HsFraming, TwoRepliesComeOutOneByOne) {
   auto first = take_hs_reply(buffer);
   auto second = take_hs_reply(buffer);
   ASSERT_TRUE(first && second);
-  EXPECT_FALSE(parse_hs_reply(*first).status->paper_out);
-  EXPECT_TRUE(parse_hs_reply(*second).status->paper_out);
+  EXPECT_FALSE(parse_hs_reply(*first)->paper_out);
+  EXPECT_TRUE(parse_hs_reply(*second)->paper_out);
   EXPECT_TRUE(buffer.empty());
 }
 

@@ -53,8 +53,8 @@ TEST_F(Fixture, DeviceStableReadingCompletesWaiter) {
   EXPECT_TRUE(results.empty());
   scale.push(12.5, true, true);
   ASSERT_EQ(results.size(), 1U);
-  EXPECT_TRUE(results[0].ok());
-  EXPECT_DOUBLE_EQ(results[0].reading.grams, 12.5);
+  EXPECT_TRUE(results[0].has_value());
+  EXPECT_DOUBLE_EQ(results[0]->grams, 12.5);
   EXPECT_EQ(readings.size(), 2U);
   scale.push(12.5, true, true);
   EXPECT_EQ(results.size(), 1U);  // one result per call
@@ -65,8 +65,8 @@ TEST_F(Fixture, TimeoutNamesTheLastReading) {
   scale.async_next_stable(milliseconds(50), collect());
   scale.push(7.0, false, true);
   ASSERT_TRUE(test::run_until(io, [&] { return !results.empty(); }, milliseconds(2000)));
-  EXPECT_EQ(results[0].error, ScaleError::timeout);
-  EXPECT_EQ(results[0].reason, "no stable weight within 50 ms (last reading 7.000 g, not stable)");
+  EXPECT_EQ(results[0].error().code, ScaleError::timeout);
+  EXPECT_EQ(results[0].reason(), "no stable weight within 50 ms (last reading 7.000 g, not stable)");
 }
 
 TEST_F(Fixture, TimeoutWithOverloadSaysSo) {
@@ -74,7 +74,7 @@ TEST_F(Fixture, TimeoutWithOverloadSaysSo) {
   scale.async_next_stable(milliseconds(20), collect());
   scale.push(7.0, true, true, WeightStatus::overload);
   ASSERT_TRUE(test::run_until(io, [&] { return !results.empty(); }, milliseconds(2000)));
-  EXPECT_EQ(results[0].reason,
+  EXPECT_EQ(results[0].reason(),
             "no stable weight within 20 ms (last reading: overload: test status)");
 }
 
@@ -83,13 +83,13 @@ TEST_F(Fixture, FaultFailsWaitersAtOnceAndLaterCallsToo) {
   scale.async_next_stable(milliseconds(5000), collect());
   scale.fault("read holding register 0: Connection refused");
   ASSERT_EQ(results.size(), 1U);
-  EXPECT_EQ(results[0].error, ScaleError::fault);
-  EXPECT_EQ(results[0].reason, "read holding register 0: Connection refused");
+  EXPECT_EQ(results[0].error().code, ScaleError::fault);
+  EXPECT_EQ(results[0].reason(), "read holding register 0: Connection refused");
   EXPECT_EQ(scale.health().state, HealthState::faulted);
   scale.async_next_stable(milliseconds(5000), collect());
   EXPECT_EQ(results.size(), 1U);  // never inside the call
   ASSERT_TRUE(test::run_until(io, [&] { return results.size() == 2; }, milliseconds(1000)));
-  EXPECT_EQ(results[1].error, ScaleError::fault);
+  EXPECT_EQ(results[1].error().code, ScaleError::fault);
 }
 
 TEST_F(Fixture, SoftwareStabilityNeedsTheWindow) {
@@ -101,8 +101,8 @@ TEST_F(Fixture, SoftwareStabilityNeedsTheWindow) {
   EXPECT_TRUE(results.empty());
   scale.push(100.2, false, false, WeightStatus::ok, t0 + milliseconds(100));
   ASSERT_EQ(results.size(), 1U);
-  EXPECT_DOUBLE_EQ(results[0].reading.grams, 100.2);
-  EXPECT_TRUE(results[0].reading.stable);
+  EXPECT_DOUBLE_EQ(results[0]->grams, 100.2);
+  EXPECT_TRUE(results[0]->stable);
 }
 
 TEST_F(Fixture, NonOkReadingIsNeverStable) {
@@ -124,7 +124,7 @@ TEST_F(Fixture, HandlerStartingNewWaitGetsALaterReading) {
   EXPECT_EQ(results.size(), 1U);
   scale.push(6.0, true, true);
   ASSERT_EQ(results.size(), 2U);
-  EXPECT_DOUBLE_EQ(results[1].reading.grams, 6.0);
+  EXPECT_DOUBLE_EQ(results[1]->grams, 6.0);
 }
 
 TEST_F(Fixture, StopDropsWaitersWithoutCalling) {

@@ -42,8 +42,9 @@ TEST(ScannerSchema, DeclaresEveryKey) {
 TEST(ScannerSchema, DefaultsFillMissingKeys) {
   Settings settings;
   settings.set("path", std::string("/dev/ttyACM0"));
-  SerialConfig config;
-  EXPECT_EQ(parse_serial_config(settings, config), "");
+  const auto parsed = parse_serial_config(settings);
+  ASSERT_TRUE(parsed) << parsed.reason();
+  const auto& config = *parsed;
   EXPECT_EQ(config.baud, 9600u);
   EXPECT_EQ(config.parity, "none");
   EXPECT_EQ(config.terminator.kind, Terminator::Kind::any);
@@ -56,31 +57,28 @@ TEST(ScannerSchema, BadValuesAreReported) {
   Settings serial;
   serial.set("path", std::string("/dev/ttyACM0"));
   serial.set("terminator", std::string("semicolon"));
-  SerialConfig serial_config;
-  EXPECT_EQ(parse_serial_config(serial, serial_config),
+  EXPECT_EQ(parse_serial_config(serial).reason(),
             "bad terminator 'semicolon': expected cr, lf, crlf, any, none or byte:0xNN");
 
   serial.set("terminator", std::string("none"));
   serial.set("inter_char_timeout_ms", std::int64_t{0});
-  EXPECT_EQ(parse_serial_config(serial, serial_config),
+  EXPECT_EQ(parse_serial_config(serial).reason(),
             "terminator none needs inter_char_timeout_ms > 0");
 
   Settings tcp;
   tcp.set("port", std::int64_t{2000});
-  TcpConfig tcp_config;
-  EXPECT_EQ(parse_tcp_config(tcp, tcp_config), "mode client needs host");
+  EXPECT_EQ(parse_tcp_config(tcp).reason(), "mode client needs host");
   tcp.set("mode", std::string("listen"));
-  EXPECT_EQ(parse_tcp_config(tcp, tcp_config), "");
+  EXPECT_EQ(parse_tcp_config(tcp).reason(), "");
   tcp.set("gs_substitute", std::string("^^"));
-  EXPECT_EQ(parse_tcp_config(tcp, tcp_config),
+  EXPECT_EQ(parse_tcp_config(tcp).reason(),
             "gs_substitute must be one printable ASCII character, got '^^'");
 
   Settings evdev;
-  EvdevConfig evdev_config;
-  EXPECT_EQ(parse_evdev_config(evdev, evdev_config), "bad configuration: missing key path");
+  EXPECT_EQ(parse_evdev_config(evdev).reason(), "bad configuration: missing key path");
   evdev.set("path", std::string("/dev/input/by-id/x"));
   evdev.set("max_length", std::int64_t{0});
-  EXPECT_EQ(parse_evdev_config(evdev, evdev_config),
+  EXPECT_EQ(parse_evdev_config(evdev).reason(),
             "bad configuration: max_length = 0 is out of range [1, 1048576]");
 }
 

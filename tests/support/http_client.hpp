@@ -1,5 +1,5 @@
-// A deliberately plain HTTP client for the server tests: POSIX sockets, poll() deadlines, no Beast,
-// so the tests can send malformed or oversized bytes and read exactly what the server wrote.
+// A deliberately plain HTTP client for the server and daemon tests: POSIX sockets, poll() deadlines,
+// no Beast, so the tests can send malformed or oversized bytes and read exactly what the server wrote.
 // Test thread only.
 #pragma once
 
