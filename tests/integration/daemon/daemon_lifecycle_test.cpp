@@ -81,7 +81,7 @@ TEST(DaemonLifecycle, SighupAppliesAValidConfigAndRefusesAnInvalidOne) {
 
   write_file(d.config_path, config_text(d.dir.file("state"), "debug"));
   d.process->signal(SIGHUP);
-  ASSERT_TRUE(wait_until([&] { return d.process->log().find("config reloaded: log.level=debug") != std::string::npos; }))
+  ASSERT_TRUE(wait_until([&] { return d.process->log().find("reload: log: level (now debug)") != std::string::npos; }))
       << d.process->log();
   EXPECT_TRUE(d.notify->received("RELOADING=1"));
 
