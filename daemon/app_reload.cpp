@@ -163,9 +163,9 @@ ReloadOutcome App::Impl::reload(const std::string& source) {
 
   for (const auto& line : outcome.changes) spdlog::info("reload: {}", line);
   for (const auto& line : outcome.at_restart) spdlog::warn("reload: {} takes effect at the next restart", line);
-  spdlog::info("config reloaded ({}): {} section{} changed, {} key{} wait for the restart", source,
+  spdlog::info("config reloaded ({}): {} section{} changed, {} key{} for the restart", source,
                outcome.changes.size(), outcome.changes.size() == 1 ? "" : "s", outcome.at_restart.size(),
-               outcome.at_restart.size() == 1 ? "" : "s");
+               outcome.at_restart.size() == 1 ? " waits" : "s wait");
   core::notify_ready(status_line() + "; " + outcome.summary());
   return outcome;
 }
