@@ -2,9 +2,7 @@
 
 #include <csignal>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -12,21 +10,11 @@
 #include <filesystem>
 #include <optional>
 
+#include "daemon/app_impl.hpp"
 #include "daemon/core/log.hpp"
-#include "daemon/core/shutdown_watchdog.hpp"
 #include "daemon/core/systemd.hpp"
-#include "daemon/devices/device_set.hpp"
-#include "daemon/views/gateway_view.hpp"
-#include "daemon/health/loop_watchdog.hpp"
-#include "daemon/views/health_view.hpp"
-#include "daemon/http/http_server.hpp"
-#include "daemon/mqtt/link.hpp"
-#include "daemon/outbox/event_sink.hpp"
-#include "daemon/outbox/outbox.hpp"
-#include "daemon/print/print_queue.hpp"
 #include "daemon/print/schema.hpp"
 #include "daemon/startup_checks.hpp"
-#include "daemon/station/stations.hpp"
 #include "daemon/version.hpp"
 
 namespace wedge {
@@ -62,6 +50,13 @@ health::LoopWatchdog::Options loop_watchdog_options(const config::Config& config
   return o;
 }
 
+http::OptionsResult http_options_of(const config::Config& config) {
+  const auto& http_section = config.section("http");
+  return http::make_options(http_section.get_string("listen"), http_section.get_string_or("access_token_file", ""),
+                            http_section.has("allowed_hosts") ? http_section.get_string_list("allowed_hosts")
+                                                              : std::vector<std::string>{});
+}
+
 // The state directory holds the outbox: without it no event could be kept, so it is a start-up error.
 void ensure_state_dir(const std::string& path) {
   std::error_code ec;
@@ -69,195 +64,164 @@ void ensure_state_dir(const std::string& path) {
   if (ec) throw std::runtime_error("cannot create state_dir " + path + ": " + ec.message());
 }
 
-struct App::Impl {
-  explicit Impl(config::Config c)
-      : config(std::move(c)),
-        signals(io, SIGTERM, SIGINT, SIGHUP),
-        loop_watchdog(io.get_executor(), loop_watchdog_options(config)),
-        status_timer(io) {
-    ensure_state_dir(config.state_dir);
-    outbox.emplace(io.get_executor(), outbox_options(config));
-    const auto uplink = link_options(config);
-    // commands.db has one owner: the journal's thread writes it for the link and the stations.
-    journal.emplace(io.get_executor(), config.state_dir + "/commands.db");
-    link.emplace(io.get_executor(), uplink, *outbox, *journal, [this] { return inventory(); });
-    // Everything that emits goes through the sink into the outbox; the link only reads the outbox.
-    event_sink.emplace(*outbox, mqtt::event_topic_of(mqtt::Topics(uplink.topic_prefix, uplink.site, uplink.gateway)));
-    devices.emplace(io.get_executor(), config);
-    print_queue.emplace(io.get_executor(),
-                        print::queue_options(config.section("printing"), config.state_dir));
-    for (const auto& device : config.devices)
-      if (device.kind == "printer") print_queue->add_printer(*devices->printer(device.id));
-    // Stations keep pointers into `config`: it is the start-up configuration, which a reload never
-    // replaces (reload() applies what can change at run time and keeps the rest for the restart).
-    stations.emplace(io.get_executor(), config, *devices, *event_sink, *journal, *print_queue, config.state_dir);
-    parts.emplace(GatewayParts{config, *outbox, *link, *devices, *print_queue, *stations});
-    const auto& http_section = config.section("http");
-    auto http_options = http::make_options(
-        http_section.get_string("listen"), http_section.get_string_or("access_token_file", ""),
-        http_section.has("allowed_hosts") ? http_section.get_string_list("allowed_hosts")
-                                          : std::vector<std::string>{});
-    if (!http_options.options) throw std::runtime_error("http: " + http_options.error);
-    gateway_health.emplace(*parts, loop_watchdog, health_options(config));
-    auto view = make_gateway_view(*parts, io.get_executor());
-    gateway_health->attach(view);
-    http_server.emplace(io.get_executor(), std::move(*http_options.options), std::move(view));
-    stations->set_change_handler([this](const station::StationSnapshot& snapshot) {
-      // The screen's JSON only when a screen listens: built for every scan, it cost the loop some
-      // 30 us per scan with nobody watching (scripts/bench scan, docs/operations.md).
-      http_server->publish_with("station/" + snapshot.station, [&] { return screen_json(*parts, snapshot); });
-    });
-    devices->set_health_handler(
-        [this](const std::string& id, const std::string& kind, const drivers::Health& health) {
-          const auto state = std::string(drivers::to_string(health.state));
-          if (health.state == drivers::HealthState::connected)
-            spdlog::info("device={} kind={} state={}", id, kind, state);
-          else
-            spdlog::warn("device={} kind={} state={} reason=\"{}\"", id, kind, state, health.reason);
-          link->publish_device_status(id, state, health.reason, health.warnings);
-          if (http_server) http_server->publish("devices", devices_json(*parts));
-        });
-    outbox->set_alarm_handler([](bool full, const std::string& reason) {
-      if (full) spdlog::error("outbox alarm: {}", reason);
-      else spdlog::info("outbox alarm cleared: {}", reason);
-    });
-    link->set_command_handler([this](const commands::Command& command) {
-      stations->handle_command(command, [id = command.id, order = command.order_id](
-                                            const station::CommandOutcome& outcome) {
-        spdlog::info("command id={} order={} outcome={} step={}", id, order, outcome.code,
-                     outcome.intercepted_step);
+App::Impl::Impl(config::Config c)
+    : config(std::move(c)),
+      signals(io, SIGTERM, SIGINT, SIGHUP),
+      loop_watchdog(io.get_executor(), loop_watchdog_options(config)),
+      status_timer(io) {
+  ensure_state_dir(config.state_dir);
+  outbox.emplace(io.get_executor(), outbox_options(config));
+  const auto uplink = link_options(config);
+  make_link();
+  // Everything that emits goes through the sink into the outbox; the link only reads the outbox.
+  event_sink.emplace(*outbox, mqtt::event_topic_of(mqtt::Topics(uplink.topic_prefix, uplink.site, uplink.gateway)));
+  devices.emplace(io.get_executor(), config);
+  print_queue.emplace(io.get_executor(),
+                      print::queue_options(config.section("printing"), config.state_dir));
+  for (const auto& device : config.devices)
+    if (device.kind == "printer") print_queue->add_printer(*devices->printer(device.id));
+  // Stations keep pointers into `config`: a reload replaces it in place and tells them at once
+  // (Stations::reconfigure, app_reload.cpp).
+  stations.emplace(io.get_executor(), config, *devices, *event_sink, *journal, *print_queue, config.state_dir);
+  parts.emplace(GatewayParts{config, *outbox, *link, *devices, *print_queue, *stations});
+  auto http_options = http_options_of(config);
+  if (!http_options.options) throw std::runtime_error("http: " + http_options.error);
+  gateway_health.emplace(*parts, loop_watchdog, health_options(config));
+  http_in_use = *http_options.options;
+  make_http_server(std::move(*http_options.options));
+  stations->set_change_handler([this](const station::StationSnapshot& snapshot) {
+    // The screen's JSON only when a screen listens: built for every scan, it cost the loop some
+    // 30 us per scan with nobody watching (scripts/bench scan, docs/operations.md).
+    http_server->publish_with("station/" + snapshot.station, [&] { return screen_json(*parts, snapshot); });
+  });
+  devices->set_health_handler(
+      [this](const std::string& id, const std::string& kind, const drivers::Health& health) {
+        const auto state = std::string(drivers::to_string(health.state));
+        if (health.state == drivers::HealthState::connected)
+          spdlog::info("device={} kind={} state={}", id, kind, state);
+        else
+          spdlog::warn("device={} kind={} state={} reason=\"{}\"", id, kind, state, health.reason);
+        link->publish_device_status(id, state, health.reason, health.warnings);
+        if (http_server) http_server->publish("devices", devices_json(*parts));
       });
+  outbox->set_alarm_handler([](bool full, const std::string& reason) {
+    if (full) spdlog::error("outbox alarm: {}", reason);
+    else spdlog::info("outbox alarm cleared: {}", reason);
+  });
+}
+
+void App::Impl::make_link() {
+  // commands.db has one owner: the journal's thread writes it for the link and the stations.
+  journal.emplace(io.get_executor(), config.state_dir + "/commands.db");
+  link.emplace(io.get_executor(), link_options(config), *outbox, *journal, [this] { return inventory(); });
+  link->set_command_handler([this](const commands::Command& command) {
+    stations->handle_command(command, [id = command.id, order = command.order_id](
+                                          const station::CommandOutcome& outcome) {
+      spdlog::info("command id={} order={} outcome={} step={}", id, order, outcome.code,
+                   outcome.intercepted_step);
     });
-  }
+  });
+}
 
-  // First, so it is destroyed last: once armed it bounds everything after SIGTERM, the destructors
-  // of the modules below included.
-  std::optional<core::ShutdownWatchdog> stop_watchdog;
-  asio::io_context io{1};
-  config::Config config;
-  asio::signal_set signals;
-  health::LoopWatchdog loop_watchdog;
-  asio::steady_timer status_timer;
-  // Destroyed in reverse order: devices, then the link, then the outbox the link publishes from.
-  std::optional<outbox::Outbox> outbox;
-  std::optional<commands::CommandJournal> journal;
-  std::optional<mqtt::Link> link;
-  std::optional<outbox::OutboxSink> event_sink;
-  std::optional<DeviceSet> devices;
-  std::optional<print::PrintQueue> print_queue;
-  std::optional<station::Stations> stations;
-  std::optional<GatewayParts> parts;
-  std::optional<GatewayHealth> gateway_health;
-  // Last, so it is destroyed first: it calls into everything above.
-  std::optional<http::HttpServer> http_server;
-  bool stopping = false;
+void App::Impl::make_http_server(http::Options options) {
+  auto view = make_gateway_view(*parts, io.get_executor());
+  gateway_health->attach(view);
+  view.reload = [this](http::Reply reply) {
+    const auto outcome = reload("http");
+    reply({outcome.applied ? 200u : 409u, reload_json(outcome)});
+    // The answer is on its way; only now may the server that carries it be replaced.
+    if (pending_http) asio::post(io, [this] { apply_http_change(); });
+  };
+  http_server.emplace(io.get_executor(), std::move(options), std::move(view));
+}
 
-  mqtt::Inventory inventory() const {
-    mqtt::Inventory inv;
-    for (const auto& station : config.stations) inv.stations.push_back(station.id);
-    for (const auto& device : config.devices) inv.devices.push_back(device.id);
-    return inv;
-  }
+mqtt::Inventory App::Impl::inventory() const {
+  mqtt::Inventory inv;
+  for (const auto& station : config.stations) inv.stations.push_back(station.id);
+  for (const auto& device : config.devices) inv.devices.push_back(device.id);
+  return inv;
+}
 
-  std::string status_line() const {
-    const auto out = outbox->stats();
-    const auto up = link->stats();
-    int connected = 0;
-    for (const auto& entry : devices->all())
-      if (entry.device->health().state == drivers::HealthState::connected) ++connected;
-    return fmt::format("{}/{}: broker {}, outbox {} events{}, devices {}/{} connected, {} stations",
-                       config.site, config.gateway, up.connected ? "connected" : "disconnected",
-                       out.depth, out.full ? " (FULL)" : "", connected, devices->all().size(),
-                       config.stations.size());
-  }
+std::string App::Impl::status_line() const {
+  const auto out = outbox->stats();
+  const auto up = link->stats();
+  int connected = 0;
+  for (const auto& entry : devices->all())
+    if (entry.device->health().state == drivers::HealthState::connected) ++connected;
+  return fmt::format("{}/{}: broker {}, outbox {} events{}, devices {}/{} connected, {} stations",
+                     config.site, config.gateway, up.connected ? "connected" : "disconnected",
+                     out.depth, out.full ? " (FULL)" : "", connected, devices->all().size(),
+                     config.stations.size());
+}
 
-  // Every second: live status and outbox figures to the screens (only when they changed), and
-  // every fifth second the one-line summary to systemd.
-  void arm_status(int tick = 0) {
-    status_timer.expires_after(1s);
-    status_timer.async_wait([this, tick](const boost::system::error_code& ec) {
-      if (ec) return;
-      http_server->publish_if_changed("status", status_json(*parts));
-      http_server->publish_if_changed("outbox", outbox_json(*parts));
-      bool health_changed = false;
-      auto line = gateway_health->status_line(status_line(), health_changed);
-      if (tick % 5 == 0 || health_changed) core::notify_status(line);
-      arm_status(tick + 1);
-    });
-  }
+// Every second: live status and outbox figures to the screens (only when they changed), and
+// every fifth second the one-line summary to systemd.
+void App::Impl::arm_status(int tick) {
+  status_timer.expires_after(1s);
+  status_timer.async_wait([this, tick](const boost::system::error_code& ec) {
+    if (ec) return;
+    http_server->publish_if_changed("status", status_json(*parts));
+    http_server->publish_if_changed("outbox", outbox_json(*parts));
+    bool health_changed = false;
+    auto line = gateway_health->status_line(status_line(), health_changed);
+    if (tick % 5 == 0 || health_changed) core::notify_status(line);
+    arm_status(tick + 1);
+  });
+}
 
-  void wait_for_signal() {
-    signals.async_wait([this](const boost::system::error_code& ec, int signo) {
-      if (ec == asio::error::operation_aborted) return;
-      if (ec) {
-        spdlog::error("signal wait failed: {}", ec.message());
-        return;
-      }
-      if (signo == SIGHUP) {
-        reload();
-        wait_for_signal();
-        return;
-      }
-      spdlog::info("received {}, shutting down", signo == SIGTERM ? "SIGTERM" : "SIGINT");
-      shutdown();
-    });
-  }
-
-  void reload() {
-    core::notify_reloading();
-    spdlog::info("SIGHUP: re-reading {}", config.file);
-    auto result = config::load_config(config.file);
-    if (!result.config) {
-      for (const auto& error : result.errors) spdlog::error("config: {}", error.to_string());
-      spdlog::error("config reload refused ({} errors); still running on the previous configuration",
-                    result.errors.size());
-      core::notify_ready(status_line() + " (reload refused: invalid config)");
+void App::Impl::wait_for_signal() {
+  signals.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec == asio::error::operation_aborted) return;
+    if (ec) {
+      spdlog::error("signal wait failed: {}", ec.message());
       return;
     }
-    const auto& level_name = result.config->section("log").get_string("level");
-    if (auto level = core::parse_log_level(level_name)) core::set_log_level(*level);
-    spdlog::info("config reloaded: log.level={} applied; changes to broker, outbox, http, health, "
-                 "devices and stations take effect at the next restart",
-                 level_name);
-    core::notify_ready(status_line());
-  }
-
-  // Bounded by design: the steps share one budget, the only step that waits on the network (the
-  // broker's goodbye) goes last with what is left of it, and the watchdog ends the process should a
-  // step overrun anyway. The outbox closes before the broker is touched: by then every
-  // event a station confirmed is committed, and what the broker has not acknowledged stays on disk.
-  void shutdown() {
-    if (stopping) return;
-    stopping = true;
-    const core::ShutdownBudget budget(kShutdownBound);
-    stop_watchdog.emplace(budget.deadline());
-    core::notify_stopping();
-    signals.cancel();
-    loop_watchdog.stop();
-    status_timer.cancel();
-    // Stop taking work first (screens, stations, devices), then commit what is queued, then say
-    // goodbye to the broker (retained offline, bounded).
-    auto& steps = *stop_watchdog;
-    steps.step("http");
-    http_server->stop();
-    steps.step("stations");
-    stations->stop();
-    steps.step("print queue");
-    print_queue->stop();
-    steps.step("devices");
-    devices->stop();
-    steps.step("outbox");
-    outbox->close();
-    steps.step("mqtt link");
-    try {
-      link->stop(std::max(budget.remaining() - kTeardownReserve, std::chrono::milliseconds{0}));
-    } catch (const std::exception& e) {
-      // Paho throws when a connect attempt is still pending; the connection is gone either way.
-      spdlog::warn("mqtt disconnect: {}", e.what());
+    if (signo == SIGHUP) {
+      (void)reload("SIGHUP");
+      if (pending_http) apply_http_change();
+      wait_for_signal();
+      return;
     }
-    steps.step("teardown");
+    spdlog::info("received {}, shutting down", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+    shutdown();
+  });
+}
+
+// Bounded by design: the steps share one budget, the only step that waits on the network (the
+// broker's goodbye) goes last with what is left of it, and the watchdog ends the process should a
+// step overrun anyway. The outbox closes before the broker is touched: by then every
+// event a station confirmed is committed, and what the broker has not acknowledged stays on disk.
+void App::Impl::shutdown() {
+  if (stopping) return;
+  stopping = true;
+  const core::ShutdownBudget budget(kShutdownBound);
+  stop_watchdog.emplace(budget.deadline());
+  core::notify_stopping();
+  signals.cancel();
+  loop_watchdog.stop();
+  status_timer.cancel();
+  // Stop taking work first (screens, stations, devices), then commit what is queued, then say
+  // goodbye to the broker (retained offline, bounded).
+  auto& steps = *stop_watchdog;
+  steps.step("http");
+  http_server->stop();
+  steps.step("stations");
+  stations->stop();
+  steps.step("print queue");
+  print_queue->stop();
+  steps.step("devices");
+  devices->stop();
+  steps.step("outbox");
+  outbox->close();
+  steps.step("mqtt link");
+  try {
+    link->stop(std::max(budget.remaining() - kTeardownReserve, std::chrono::milliseconds{0}));
+  } catch (const std::exception& e) {
+    // Paho throws when a connect attempt is still pending; the connection is gone either way.
+    spdlog::warn("mqtt disconnect: {}", e.what());
   }
-};
+  steps.step("teardown");
+}
 
 App::App(config::Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 App::~App() = default;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "daemon/config/config_diff.hpp"
 #include "daemon/config/schema.hpp"
 #include "drivers/registry.hpp"
 
@@ -56,17 +57,27 @@ std::string type_text(const KeySpec& spec) {
   }
 }
 
-void table(std::ostringstream& out, const Schema& schema, const std::string& prefix) {
-  out << "| key | type | default | meaning |\n|---|---|---|---|\n";
+std::string reload_text(std::string_view path) {
+  const auto why = restart_reason(path);
+  return why.empty() ? "at once" : "at restart: " + std::string(why);
+}
+
+// `section`: the key path of the table's keys ("kpi.targets."), for the column saying when a reload
+// applies each key; empty for device and station entries, which say it once for all their keys.
+void table(std::ostringstream& out, const Schema& schema, const std::string& prefix, const std::string& section) {
+  const bool reload = !section.empty();
+  out << "| key | type | default | " << (reload ? "reload | " : "") << "meaning |\n|---|---|---|---|"
+      << (reload ? "---|" : "") << "\n";
   std::vector<std::pair<std::string, const KeySpec*>> nested;
   for (const auto& spec : schema) {
-    out << "| `" << prefix << spec.name << "` | " << type_text(spec) << " | " << default_text(spec)
-        << " | " << spec.description << " |\n";
+    out << "| `" << prefix << spec.name << "` | " << type_text(spec) << " | " << default_text(spec) << " | ";
+    if (reload) out << (spec.sub ? "see below" : reload_text(section + spec.name)) << " | ";
+    out << spec.description << " |\n";
     if (spec.sub) nested.emplace_back(prefix + spec.name, &spec);
   }
   for (const auto& [name, spec] : nested) {
     out << "\n`" << name << "`" << (spec->type == ValueType::table ? ".*NAME*" : "") << " keys:\n\n";
-    table(out, *spec->sub, "");
+    table(out, *spec->sub, "", reload ? section + spec->name + "." : std::string());
   }
 }
 
@@ -94,8 +105,23 @@ a `username=` and a `password=` line; `http.access_token_file` holds a usable to
 is 7–10 digits. The daemon refuses to start (exit 1) on the same list. Readable and writable are
 the view of the user running the command: run it as the service user (`sudo -u wedge wedge
 --check-config /etc/wedge/wedge.yaml`). `config/wedge.example.yaml` shows
-every key with a comment. On `SIGHUP` the daemon re-reads and re-validates the file; an invalid file is
-refused (every error is logged) and the daemon keeps running on the configuration it has.
+every key with a comment.
+
+## Reload
+
+`systemctl reload wedge`, `wedgectl reload` and `SIGHUP` make the running daemon read the file and
+its drop-ins again and make every check of start-up (docs/operations.md, "Reload"). The reload is
+all or nothing: when the new configuration is invalid, fails a start-up check, or removes a station
+that still has an order on it (or takes a step away from a station whose current order is at that
+step, or changes or removes a printer while it prints), nothing changes, and the reason is in the
+log, in systemd's `STATUS=` and in `wedgectl reload`'s answer (exit 1). Otherwise each change
+applies as the *reload* column says: **at once** — devices and stations added, removed or changed
+(a changed device is rebuilt and reconnects; an order in progress at a station that stays keeps its
+step and phase), label templates (read again at the next label), KPI targets, the log level, the
+HTTP server (it listens again: open event streams reconnect), the broker connection (it
+disconnects and connects again with the new settings), the health thresholds — or **at restart**,
+for the reason given; such a change is named in the log and the answer as waiting for the restart,
+and until then the daemon keeps the running value. Each device and station key applies at once.
 
 Rules that hold for every key:
 - Unknown keys are errors (with a "did you mean" hint), as are duplicate keys.
@@ -110,17 +136,17 @@ Rules that hold for every key:
 
 ## Top level
 
-| key | type | default | meaning |
-|---|---|---|---|
-| `site` | id | **required** | Site (warehouse) id, a topic level. |
-| `gateway` | id | **required** | This gateway's id within the site, a topic level. |
-| `state_dir` | path | `/var/lib/wedge` | Directory for SQLite files (outbox, commands, print queue). Under systemd: /var/lib/wedge (StateDirectory=). |
-| `devices` | list | `[]` | The devices this gateway drives; see *Devices*. |
-| `stations` | list | `[]` | The stations and the devices each uses; see *Stations*. |
+| key | type | default | reload | meaning |
+|---|---|---|---|---|
+| `site` | id | **required** | at restart: )" << kIdsRestart << R"( | Site (warehouse) id, a topic level. |
+| `gateway` | id | **required** | at restart: )" << kIdsRestart << R"( | This gateway's id within the site, a topic level. |
+| `state_dir` | path | `/var/lib/wedge` | at restart: )" << kStateDirRestart << R"( | Directory for SQLite files (outbox, commands, print queue). Under systemd: /var/lib/wedge (StateDirectory=). |
+| `devices` | list | `[]` | at once | The devices this gateway drives; see *Devices*. |
+| `stations` | list | `[]` | at once | The stations and the devices each uses; see *Stations*. |
 )";
   for (const auto& section : top_level_sections()) {
     out << "\n## `" << section.name << "`\n\n" << section.description << "\n\n";
-    table(out, *section.schema, "");
+    table(out, *section.schema, "", section.name + ".");
   }
   out << R"(
 Cross-checks: `broker.uri` and every `broker.uris` entry must be `mqtt://host[:port]` or
@@ -145,13 +171,17 @@ Each entry of `stations` is one work place:
 | `printer` | device id | — | The label printer (required by `pack`). May be shared by several stations. |
 | `light` | device id | — | The light tower / buzzer. Serves one station only. |
 )";
-  table(out, station_schema(), "");
+  table(out, station_schema(), "", "");
   out << R"(
 A role must name a device of that kind; a scanner, scale or light named by two stations is an error.
+A reload adds, removes and changes stations at once; an order at a station that stays keeps its step
+and phase, and a reload that removes a station with an order on it is refused.
 
 ## Devices
 
-Each entry of `devices` has these common keys, followed by the keys of its driver:
+Each entry of `devices` has these common keys, followed by the keys of its driver. A reload applies
+every device key at once: a device added starts, one removed stops, and one whose keys changed is
+stopped and built again with them (it reconnects).
 
 | key | type | default | meaning |
 |---|---|---|---|
@@ -163,7 +193,7 @@ Each entry of `devices` has these common keys, followed by the keys of its drive
   for (const auto& info : drivers::driver_table()) {
     out << "\n### `kind: " << info.kind << "`, `driver: " << info.driver << "`\n\n"
         << info.description << "\n\n";
-    table(out, *info.schema, "");
+    table(out, *info.schema, "", "");
   }
   return out.str();
 }

@@ -231,6 +231,34 @@ const Schema& station_schema() {
   return schema;
 }
 
+std::string_view restart_reason(std::string_view path) {
+  // Every other key of the top-level sections is applied by a reload at once (config_diff.hpp).
+  static const std::vector<std::pair<std::string_view, std::string_view>> kWaitForRestart = {
+      {"log.target", "the log sink is chosen once, at start"},
+      {"broker.topic_prefix",
+       "events already in the outbox carry their topics, and the retained status lives under them"},
+      {"outbox.max_events", "the outbox keeps its database open with these limits"},
+      {"outbox.max_bytes_mb", "the outbox keeps its database open with these limits"},
+      {"outbox.group_commit_window_us", "the outbox keeps its database open with these limits"},
+      {"outbox.group_commit_max", "the outbox keeps its database open with these limits"},
+      {"printing.db_file", "the print queue keeps its database open"},
+      {"printing.gs1_company_prefix", "the SSCC generator is built at start"},
+      {"printing.sscc_extension_digit", "the SSCC generator is built at start"},
+      {"printing.max_attempts", "the print queue takes its limits at start"},
+      {"printing.max_age_ms", "the print queue takes its limits at start"},
+      {"printing.retry_initial_ms", "the print queue takes its limits at start"},
+      {"printing.retry_max_ms", "the print queue takes its limits at start"},
+      {"printing.printer_wait_poll_ms", "the print queue takes its limits at start"},
+      {"printing.keep_history_ms", "the print queue takes its limits at start"},
+      {"printing.max_queued_jobs", "the print queue takes its limits at start"},
+      {"kpi.interval_s", "the KPI windows keep their clock from the start"},
+      {"health.loop_stall_after_s", "the loop watchdog keeps its threshold from the start"},
+  };
+  for (const auto& [key, why] : kWaitForRestart)
+    if (key == path) return why;
+  return {};
+}
+
 const Schema& device_common_schema() {
   static const Schema schema = {
       key_required_string("id", "Unique device id, used in topics and logs ([A-Za-z0-9_.-])."),

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "drivers/common/settings.hpp"
@@ -18,6 +19,11 @@ struct SectionInfo {
 
 // Top-level sections in file order, e.g. {"broker", "Connection to the MQTT broker…", &schema}.
 const std::vector<SectionInfo>& top_level_sections();
+
+// Why a change of the section key at `path` ("outbox.max_events", "kpi.targets.picks_per_hour_min")
+// waits for the next restart; empty when a reload applies it at once (daemon/config/config_diff.hpp).
+// docs/configuration.md shows it for every key. Device and station keys all apply at once.
+std::string_view restart_reason(std::string_view path);
 
 // Keys of a station entry besides id, steps and the device roles.
 const drivers::Schema& station_schema();

@@ -2,6 +2,8 @@
 
 #include <systemd/sd-daemon.h>
 
+#include <time.h>
+
 #include <string>
 
 namespace wedge::core {
@@ -14,7 +16,15 @@ void notify_ready(std::string_view status) {
   notify("READY=1\nSTATUS=" + std::string(status));
 }
 
-void notify_reloading() { notify("RELOADING=1"); }
+// sd_notify(3): RELOADING=1 goes with the CLOCK_MONOTONIC time it was sent (systemd 253's
+// Type=notify-reload requires it; older systemd, as Debian 12's 252, ignores the field).
+void notify_reloading() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  const auto usec = static_cast<unsigned long long>(now.tv_sec) * 1000000ULL +
+                    static_cast<unsigned long long>(now.tv_nsec) / 1000ULL;
+  notify("RELOADING=1\nSTATUS=reloading the configuration\nMONOTONIC_USEC=" + std::to_string(usec));
+}
 
 void notify_stopping() { notify("STOPPING=1\nSTATUS=stopping"); }
 

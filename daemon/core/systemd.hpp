@@ -13,7 +13,7 @@
 namespace wedge::core {
 
 void notify_ready(std::string_view status);
-void notify_reloading();
+void notify_reloading();  // RELOADING=1 with MONOTONIC_USEC; READY=1 (notify_ready) ends the reload
 void notify_stopping();
 void notify_status(std::string_view status);
 void notify_watchdog();

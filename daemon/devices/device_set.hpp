@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "daemon/config/config.hpp"
+#include "daemon/config/config_diff.hpp"
 #include "drivers/common/device.hpp"
 #include "drivers/light/light.hpp"
 #include "drivers/printer/printer.hpp"
@@ -39,6 +40,13 @@ class DeviceSet {
   void start();
   void stop();
 
+  // Reload: stops and drops the devices that `changes` removes or changes, then builds those it
+  // adds or changes from `config` (which must outlive nothing: drivers copy their settings), gives
+  // them the health handler and, once start() ran, starts them. Pointers to dropped devices are
+  // invalid afterwards: let go of them first (Stations::detach_devices, PrintQueue::remove_printer).
+  // Throws std::runtime_error as the constructor does.
+  void apply(const config::Config& config, const config::EntryChanges& changes);
+
   drivers::scanner::Scanner* scanner(const std::string& id) const;
   drivers::scale::Scale* scale(const std::string& id) const;
   drivers::Printer* printer(const std::string& id) const;
@@ -58,6 +66,13 @@ class DeviceSet {
   std::map<std::string, std::unique_ptr<drivers::Printer>> printers_;
   std::map<std::string, std::unique_ptr<drivers::light::Light>> lights_;
   std::vector<Entry> entries_;
+  HealthHandler health_handler_;
+  bool started_ = false;
+
+  drivers::Device& build(boost::asio::any_io_executor loop, const config::DeviceConfig& device);
+  void drop(const std::string& id);
+  void hand_health(Entry& entry);
+  boost::asio::any_io_executor loop_;
 };
 
 }  // namespace wedge

@@ -280,7 +280,8 @@ void RequestRouter::route_api(const Request& request, const Target& target, Done
       return outcome(json_response(200, *snapshot));
     }));
   }
-  const bool action_path = (s.size() == 5 && s[2] == "stations") || (s.size() == 5 && s[2] == "printers");
+  const bool action_path = (s.size() == 5 && s[2] == "stations") || (s.size() == 5 && s[2] == "printers") ||
+                           target.is({"api", "v1", "reload"});
   if (action_path) {
     auto response = json_error(405, "method not allowed; use POST");
     response.headers.emplace_back("Allow", "POST");
@@ -293,7 +294,8 @@ void RequestRouter::route_action(const Request& request, const Target& target, D
   const auto& s = target.segments;
   const bool station_action = s.size() == 5 && s[2] == "stations";
   const bool printer_action = s.size() == 5 && s[2] == "printers" && s[4] == "test";
-  if (!station_action && !printer_action) {
+  const bool reload_action = target.is({"api", "v1", "reload"});
+  if (!station_action && !printer_action && !reload_action) {
     const bool readable = target.is({"api", "v1", "status"}) || target.is({"api", "v1", "devices"}) ||
                           target.is({"api", "v1", "stations"}) || target.is({"api", "v1", "outbox"}) ||
                           target.is({"api", "v1", "kpis", "trend"}) ||
@@ -303,8 +305,8 @@ void RequestRouter::route_action(const Request& request, const Target& target, D
     response.headers.emplace_back("Allow", "GET");
     return done(outcome(std::move(response)));
   }
-  const std::string& id = s[3];
-  const std::string& verb = s[4];
+  const std::string id = reload_action ? std::string() : s[3];
+  const std::string verb = reload_action ? std::string("reload") : s[4];
   if (station_action && verb != "scan" && verb != "short" && verb != "next" && verb != "reprint")
     return done(outcome(json_error(404, "not found")));
   // A browser always sends Origin on a cross-site POST; ours comes from the page served by this
@@ -315,7 +317,7 @@ void RequestRouter::route_action(const Request& request, const Target& target, D
     return done(outcome(json_error(415, "send the body as Content-Type: application/json")));
   if (!request.origin.empty() && !is_json_content_type(request.content_type))
     return done(outcome(json_error(415, "browsers must send Content-Type: application/json")));
-  if (!valid_id(id))
+  if (!reload_action && !valid_id(id))
     return done(outcome(json_error(400, printer_action ? "invalid printer id" : "invalid station id")));
   std::string error;
   auto body = parse_body(request, &error);
@@ -340,6 +342,15 @@ void RequestRouter::route_action(const Request& request, const Target& target, D
     }
   };
 
+  if (reload_action) {
+    if (!view_.reload) return done(outcome(json_error(501, "not available")));
+    try {
+      return view_.reload(reply);
+    } catch (const std::exception& e) {
+      spdlog::error("http: reload failed: {}", e.what());
+      return done(outcome(json_error(500, "internal error")));
+    }
+  }
   if (printer_action) return invoke("print test", view_.print_test, id);
   if (verb == "next") return invoke("next order", view_.next_order, id);
   if (verb == "reprint") return invoke("reprint", view_.reprint_label, id);

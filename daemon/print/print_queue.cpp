@@ -88,6 +88,7 @@ struct PrintQueue::Lane {
   asio::steady_timer timer;
   bool in_flight = false;
   bool timer_armed = false;
+  bool retired = false;         // its printer left the queue (remove_printer)
   std::string waiting_reason;  // why the oldest job waits ("" = it does not), to report changes only
   std::string waiting_job;     // the job that reason is about
 };
@@ -102,7 +103,27 @@ PrintQueue::~PrintQueue() {
 }
 
 void PrintQueue::add_printer(drivers::Printer& printer) {
-  lanes_[printer.id()] = std::make_unique<Lane>(loop_, printer);
+  remove_printer(printer.id());
+  auto& lane = lanes_[printer.id()];
+  lane = std::make_unique<Lane>(loop_, printer);
+  kick(*lane);
+}
+
+void PrintQueue::remove_printer(const std::string& printer_id) {
+  const auto it = lanes_.find(printer_id);
+  if (it == lanes_.end()) return;
+  // Kept, not destroyed: a timer handler already queued on the loop may still hold the lane. A
+  // retired lane does nothing more (kick) and no longer points at a printer.
+  it->second->timer.cancel();
+  it->second->retired = true;
+  it->second->printer = nullptr;
+  retired_lanes_.push_back(std::move(it->second));
+  lanes_.erase(it);
+}
+
+bool PrintQueue::printing(const std::string& printer_id) const {
+  const auto it = lanes_.find(printer_id);
+  return it != lanes_.end() && it->second->in_flight;
 }
 
 void PrintQueue::set_outcome_handler(OutcomeHandler handler) {
@@ -240,7 +261,7 @@ void PrintQueue::schedule(Lane& lane, milliseconds delay) {
 }
 
 void PrintQueue::kick(Lane& lane) {
-  if (stopped_ || !started_ || lane.in_flight) return;
+  if (stopped_ || !started_ || lane.in_flight || lane.retired) return;
   if (lane.timer_armed) {
     lane.timer.cancel();
     lane.timer_armed = false;

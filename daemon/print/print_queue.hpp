@@ -123,8 +123,13 @@ class PrintQueue {
   PrintQueue(const PrintQueue&) = delete;
   PrintQueue& operator=(const PrintQueue&) = delete;
 
-  // Registers a printer by its id. Before start().
+  // Registers a printer by its id (also after start(), for a reload: its queued jobs go out then).
   void add_printer(drivers::Printer& printer);
+  // Reload: the printer leaves the queue, before it is destroyed; its unfinished jobs stay queued
+  // for a printer of that id. Only while printing(id) is false: a job in flight needs its printer.
+  void remove_printer(const std::string& printer_id);
+  // A job is being sent to this printer now.
+  [[nodiscard]] bool printing(const std::string& printer_id) const;
   void set_outcome_handler(OutcomeHandler handler);
   void set_wait_handler(WaitHandler handler);
   // Resolves jobs interrupted by a crash (→ failed, reported), drops old history, starts sending.
@@ -154,6 +159,7 @@ class PrintQueue {
   QueueOptions options_;
   std::unique_ptr<storage::Connection> db_;
   std::map<std::string, std::unique_ptr<Lane>, std::less<>> lanes_;
+  std::vector<std::unique_ptr<Lane>> retired_lanes_;  // removed printers' lanes (remove_printer)
   OutcomeHandler outcome_handler_;
   WaitHandler wait_handler_;
   bool started_ = false;

@@ -32,6 +32,11 @@ LabelStep::LabelStep(StationContext& ctx, const std::string& state_dir)
       sscc_(make_sscc(ctx.config, state_dir)),
       template_dir_(ctx.options.template_dir.empty() ? printing_template_dir(ctx.config) : ctx.options.template_dir) {}
 
+void LabelStep::reload_templates() {
+  if (ctx_.options.template_dir.empty()) template_dir_ = printing_template_dir(ctx_.config);
+  templates_.clear();
+}
+
 void LabelStep::print(StationRt* st, OrderRecord& order) {
   const auto& pl = order.pick_list;
   std::string printer_id = order.label.printer_id;

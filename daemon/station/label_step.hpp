@@ -35,6 +35,9 @@ class LabelStep {
   void on_wait(const print::PrinterWait& wait);
   // After a restart: an order in the label phase prints, or takes its job's known outcome.
   void resume(OrderRecord& order);
+  // After a reload: templates are read again from printing.template_dir (which may have changed)
+  // at the next label, so an edited template is never served from the cache.
+  void reload_templates();
 
  private:
   OrderRecord* order_of_job(const std::string& job_id);

@@ -88,12 +88,13 @@ void PackStep::arm_weigh(StationRt& st, std::chrono::milliseconds delay) {
   const std::string station = st.id;
   // The scale answers on the loop; the context's guard drops the answer once the stations are gone.
   auto ask = [this, alive = ctx_.alive(), station, generation] {
-    if (!alive()) return;
+    // A reload may have removed the station meanwhile (daemon/station/stations.hpp, reconfigure).
+    if (!alive() || ctx_.stations.count(station) == 0) return;
     auto& s = ctx_.stations.at(station);
     if (s.weigh_generation != generation || !s.scale) return;
     s.scale->async_next_stable(ctx_.options.weigh_timeout, [this, alive, station, generation](
                                                                const drivers::scale::StableResult& r) {
-      if (!alive()) return;
+      if (!alive() || ctx_.stations.count(station) == 0) return;
       auto& s2 = ctx_.stations.at(station);
       auto* order = ctx_.current_order(s2);
       if (s2.weigh_generation != generation || !order || order->status != OrderStatus::active ||

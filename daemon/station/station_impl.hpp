@@ -58,6 +58,15 @@ struct Stations::Impl : StationContext, std::enable_shared_from_this<Stations::I
   void start();
   void stop();
   void on_scale_reading(StationRt& st, const drivers::scale::Reading& reading);
+  // A station's runtime for its entry: devices looked up, timer made (stations.cpp).
+  StationRt make_station(const config::StationConfig& cfg);
+  // Installs the station's scan and reading handlers (while running).
+  void hook_devices(StationRt& st);
+  void unhook_devices(StationRt& st);
+
+  // --- reload (stations_reload.cpp) ---
+  std::vector<std::string> reload_problems(const config::Config& next) const;
+  void reconfigure();
 
   // --- scan routing (scan_routing.cpp) ---
   void on_scan(StationRt& st, PendingScan scan);

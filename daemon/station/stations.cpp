@@ -28,18 +28,52 @@ Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_,
   drain_scans = [this](StationRt& st) { drain(st); };
   for (const auto& cfg : config.stations) {
     kpi.add_station(cfg.id);
-    StationRt st;
-    st.cfg = &cfg;
-    st.id = cfg.id;
-    st.group = cfg.settings.get_string_or("group", "");
-    if (!cfg.scanner.empty()) st.scanner = devices.scanner(cfg.scanner);
-    if (!cfg.scale.empty()) st.scale = devices.scale(cfg.scale);
-    if (!cfg.printer.empty()) st.printer = devices.printer(cfg.printer);
-    if (!cfg.light.empty()) st.light = devices.light(cfg.light);
-    st.retry_timer = std::make_unique<asio::steady_timer>(loop);
     if (cfg.has_step("pack")) require_shipping = true;
-    stations.emplace(cfg.id, std::move(st));
+    stations.emplace(cfg.id, make_station(cfg));
   }
+}
+
+StationRt Stations::Impl::make_station(const config::StationConfig& cfg) {
+  StationRt st;
+  st.cfg = &cfg;
+  st.id = cfg.id;
+  st.group = cfg.settings.get_string_or("group", "");
+  if (!cfg.scanner.empty()) st.scanner = devices.scanner(cfg.scanner);
+  if (!cfg.scale.empty()) st.scale = devices.scale(cfg.scale);
+  if (!cfg.printer.empty()) st.printer = devices.printer(cfg.printer);
+  if (!cfg.light.empty()) st.light = devices.light(cfg.light);
+  st.retry_timer = std::make_unique<asio::steady_timer>(loop);
+  return st;
+}
+
+void Stations::Impl::hook_devices(StationRt& st) {
+  std::weak_ptr<Impl> weak = shared_from_this();
+  const std::string station_id = st.id;
+  if (st.scanner)
+    st.scanner->set_scan_handler([weak, station_id](const drivers::scanner::ScanEvent& event) {
+      auto self = weak.lock();
+      if (!self || !self->running) return;
+      auto it = self->stations.find(station_id);
+      if (it == self->stations.end()) return;
+      if (!event.ok) {
+        self->refuse(it->second, self->current_order(it->second), PendingScan{},
+                     "bad_scan", "The scan was not read cleanly: scan again.", event.reason);
+        return;
+      }
+      self->on_scan(it->second, PendingScan{event.data, event.aim_id, {}, event.timestamp});
+    });
+  if (st.scale)
+    st.scale->set_reading_handler([weak, station_id](const drivers::scale::Reading& reading) {
+      auto self = weak.lock();
+      if (!self || !self->running) return;
+      auto it = self->stations.find(station_id);
+      if (it != self->stations.end()) self->on_scale_reading(it->second, reading);
+    });
+}
+
+void Stations::Impl::unhook_devices(StationRt& st) {
+  if (st.scanner) st.scanner->set_scan_handler({});
+  if (st.scale) st.scale->set_reading_handler({});
 }
 
 void Stations::Impl::start() {
@@ -53,29 +87,7 @@ void Stations::Impl::start() {
     orders.emplace(std::move(id), std::move(record));
   }
   std::weak_ptr<Impl> weak = shared_from_this();
-  for (auto& [id, st] : stations) {
-    const std::string station_id = id;
-    if (st.scanner)
-      st.scanner->set_scan_handler([weak, station_id](const drivers::scanner::ScanEvent& event) {
-        auto self = weak.lock();
-        if (!self || !self->running) return;
-        auto it = self->stations.find(station_id);
-        if (it == self->stations.end()) return;
-        if (!event.ok) {
-          self->refuse(it->second, self->current_order(it->second), PendingScan{},
-                       "bad_scan", "The scan was not read cleanly: scan again.", event.reason);
-          return;
-        }
-        self->on_scan(it->second, PendingScan{event.data, event.aim_id, {}, event.timestamp});
-      });
-    if (st.scale)
-      st.scale->set_reading_handler([weak, station_id](const drivers::scale::Reading& reading) {
-        auto self = weak.lock();
-        if (!self || !self->running) return;
-        auto it = self->stations.find(station_id);
-        if (it != self->stations.end()) self->on_scale_reading(it->second, reading);
-      });
-  }
+  for (auto& [id, st] : stations) hook_devices(st);
   print_queue.set_outcome_handler([weak](const print::JobOutcome& outcome) {
     auto self = weak.lock();
     if (self && self->running) self->label.on_outcome(outcome);
@@ -118,8 +130,7 @@ void Stations::Impl::stop() {
   checks.stop();
   housekeeping.stop();
   for (auto& [id, st] : stations) {
-    if (st.scanner) st.scanner->set_scan_handler({});
-    if (st.scale) st.scale->set_reading_handler({});
+    unhook_devices(st);
     st.retry_timer->cancel();
     ++st.weigh_generation;
     st.pending.clear();
@@ -150,8 +161,12 @@ Stations::Stations(asio::any_io_executor loop, const config::Config& config, Dev
                    const std::string& state_dir, StationsOptions options)
     : impl_(std::make_shared<Impl>(std::move(loop), config, devices, events, journal, print_queue, state_dir,
                                    std::move(options))) {
+  install_order_checks();
+}
+
+void Stations::install_order_checks() {
   // The journal stores an order command only once the orders, which live here, allow it.
-  journal.set_order_checks([impl = impl_.get()](const commands::Command& command) {
+  impl_->journal.set_order_checks([impl = impl_.get()](const commands::Command& command) {
     return impl->check_command(command);
   });
 }
@@ -215,6 +230,27 @@ const KpiTracker& Stations::kpis() const { return impl_->kpi; }
 std::chrono::milliseconds Stations::kpi_interval() const { return impl_->checks.kpi_interval(); }
 
 void Stations::set_change_handler(ChangeHandler handler) { impl_->change_handler = std::move(handler); }
+
+std::vector<std::string> Stations::reload_problems(const config::Config& next) const {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
+  return impl_->reload_problems(next);
+}
+
+void Stations::detach_devices() {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
+  for (auto& [id, st] : impl_->stations) {
+    impl_->unhook_devices(st);
+    st.scanner = nullptr;
+    st.scale = nullptr;
+    st.printer = nullptr;
+    st.light = nullptr;
+  }
+}
+
+void Stations::reconfigure() {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
+  impl_->reconfigure();
+}
 
 std::size_t Stations::orders_in_memory() const { return impl_->orders.size(); }
 

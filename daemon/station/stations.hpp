@@ -26,6 +26,7 @@
 // - Progress is saved after each committed event, so destroying and recreating Stations over the
 //   same state_dir resumes every order in exactly its step and phase (a pending weighing is asked
 //   again, a label job is looked up in the print queue).
+// - A reload (reconfigure) adds, removes and changes stations without a restart; see below.
 // - Stations installs the scanner scan handlers, the scale reading handlers and the print queue's
 //   outcome handler (nothing else may replace them while it lives).
 //
@@ -107,6 +108,9 @@ class Stations {
            outbox::EventSink& events, commands::CommandJournal& journal, print::PrintQueue& print_queue,
            const std::string& state_dir, StationsOptions options = {});
   ~Stations();
+  // Installs the order checks on the journal again: a reload that changes the broker settings
+  // re-makes the journal in the same place (app_reload.cpp), and the new one starts without them.
+  void install_order_checks();
   Stations(const Stations&) = delete;
   Stations& operator=(const Stations&) = delete;
 
@@ -157,6 +161,21 @@ class Stations {
   // How many orders are in memory: the open ones, and shipped or cancelled ones until
   // StationsOptions::final_order_in_memory after they ended (for tests and diagnostics).
   std::size_t orders_in_memory() const;
+
+  // --- Reload (daemon/app_reload.cpp) ---
+  // Why the stations cannot take `next`, one sentence each; empty when they can. Refused: removing
+  // a station that has an order (its current one, or one queued for that station) or a scan still
+  // being recorded, and taking a step away from a station whose current order is at that step.
+  [[nodiscard]] std::vector<std::string> reload_problems(const config::Config& next) const;
+  // Before the DeviceSet stops, rebuilds or removes devices: every station lets go of its devices.
+  void detach_devices();
+  // After the Config these Stations were built from was replaced in place (the same object) by
+  // one that reload_problems() accepted, and the DeviceSet was brought up to date: every station
+  // takes its entry again (steps, devices, group, time limits, scan checks), new stations are
+  // added and removed ones dropped, the devices are hooked again, a weighing in progress is asked
+  // for again, and label templates are read afresh at the next label. Orders keep their step and
+  // phase; queued orders go to the stations that may now take them.
+  void reconfigure();
 
   struct Impl;
 

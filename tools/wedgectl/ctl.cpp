@@ -12,6 +12,7 @@
 #include "daemon/startup_checks.hpp"
 #include "daemon/version.hpp"
 #include "tools/common/command_line.hpp"
+#include "tools/wedgectl/gateway_endpoint.hpp"
 #include "tools/wedgectl/http_client.hpp"
 #include "tools/wedgectl/json_text.hpp"
 
@@ -36,6 +37,9 @@ Commands (through the gateway's HTTP API, docs/http-api.md):
   short STATION LINE REASON  declare a short pick (REASON: missing | damaged)
   next STATION               move the station to its next order
   reprint STATION            reprint the current shipping label
+  reload                     make the gateway read its configuration again and apply it: exit 0
+                             with what changed (and what waits for the restart), 1 refused with
+                             every reason (the gateway then runs on unchanged)
 
 Commands on this machine (no gateway needed):
   check-config [FILE]        the checks of `wedge --check-config`: FILE and its drop-ins
@@ -49,8 +53,10 @@ Options:
   --token-file FILE  file holding the access token (http.access_token_file)
   --json             print the gateway's JSON as it is
   --timeout-ms N     give up after N ms (default 10000)
+  --config FILE      take the gateway's address and token from FILE (http.listen,
+                     http.access_token_file) where --url and --token-file are not given
 
-Exit codes: 0 done, 1 refused or unhealthy, 2 usage, 3 unreachable, 4 access refused;
+Exit codes: 0 done, 1 refused (a reload too) or unhealthy, 2 usage, 3 unreachable, 4 access refused;
 for scan also 5 taken but needs attention, 6 no verdict in time (the scan waits at the station);
 for check-config 0 valid, 2 invalid.
 )";
@@ -58,6 +64,8 @@ for check-config 0 valid, 2 invalid.
 struct Options {
   std::string url = "http://127.0.0.1:8080";
   std::string token_file;
+  bool url_given = false;
+  std::string config_file;  // --config: address and token from the gateway's configuration
   bool json_output = false;
   int timeout_ms = 10000;
   std::vector<std::string> words;
@@ -121,6 +129,10 @@ std::optional<Call> plan(const std::vector<std::string>& w, std::string* error) 
     else body["line"] = w[2];
     return Call{"POST", "/api/v1/stations/" + encode_segment(w[1]) + "/short", json::serialize(body)};
   }
+  if (command == "reload") {
+    if (!need(0, "")) return std::nullopt;
+    return Call{"POST", "/api/v1/reload", ""};
+  }
   if (command == "next" || command == "reprint") {
     if (!need(1, "STATION")) return std::nullopt;
     return Call{"POST", "/api/v1/stations/" + encode_segment(w[1]) + "/" + command, ""};
@@ -164,6 +176,29 @@ int scan_exit(const Call& call, const json::value& body, std::ostream& err) {
   return result == "attention" ? kExitAttention : kExitPending;
 }
 
+// A reload's answer (docs/http-api.md, "Reload"): what changed on stdout, why it was refused on
+// stderr; exit 0 applied, 1 refused.
+int reload_exit(const json::value& body, bool success, std::ostream& out, std::ostream& err) {
+  const auto* object = body.if_object();
+  auto lines = [object](std::string_view key) {
+    std::vector<std::string> items;
+    const auto* list = object ? object->if_contains(key) : nullptr;
+    if (list && list->is_array())
+      for (const auto& item : list->as_array())
+        if (item.is_string()) items.emplace_back(item.as_string());
+    return items;
+  };
+  if (success && text_field(body, "result") == "applied") {
+    const auto changes = lines("changes");
+    if (changes.empty()) out << "reloaded: no change\n";
+    for (const auto& line : changes) out << "reloaded: " << line << "\n";
+    for (const auto& line : lines("at_restart")) out << "at the next restart: " << line << "\n";
+    return kExitOk;
+  }
+  for (const auto& line : lines("errors")) err << "wedgectl: reload refused: " << line << "\n";
+  return kExitRefused;
+}
+
 }  // namespace
 
 int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -171,6 +206,7 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   tools::po::options_description flags;
   flags.add_options()("help,h", "")("version", "")("json", "")("url", tools::po::value<std::string>())(
       "token-file", tools::po::value<std::string>())("timeout-ms", tools::po::value<std::string>())(
+      "config", tools::po::value<std::string>())(
       "word", tools::po::value<std::vector<std::string>>());
   tools::po::positional_options_description words;
   words.add("word", -1);
@@ -197,6 +233,9 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       options.json_output = true;
     } else if (name == "url") {
       options.url = tools::value_of(option);
+      options.url_given = true;
+    } else if (name == "config") {
+      options.config_file = tools::value_of(option);
     } else if (name == "token-file") {
       options.token_file = tools::value_of(option);
     } else if (name == "timeout-ms") {
@@ -220,6 +259,12 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   std::string error;
   auto call = plan(options.words, &error);
   if (!call) return err << "wedgectl: " << error << "\n", kExitUsage;
+  if (!options.config_file.empty()) {
+    const auto endpoint = gateway_endpoint(options.config_file, &error);
+    if (!endpoint) return err << "wedgectl: --config: " << error << "\n", kExitUsage;
+    if (!options.url_given) options.url = endpoint->url;
+    if (options.token_file.empty()) options.token_file = endpoint->token_file;
+  }
   auto base = parse_base_url(options.url, &error);
   if (!base) return err << "wedgectl: --url: " << error << "\n", kExitUsage;
   std::string token;
@@ -240,6 +285,8 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (ec) body = json::value(reply.body);
   const bool success = reply.status >= 200 && reply.status < 300;
 
+  if (options.words[0] == "reload" && (success || reply.status == 409) && !options.json_output)
+    return reload_exit(body, success, out, err);
   if (options.json_output) {
     out << (ec ? json::serialize(body) : reply.body);
     if (!reply.body.empty() && reply.body.back() != '\n') out << "\n";
@@ -259,6 +306,7 @@ int run_ctl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   if (reply.status == 401 || reply.status == 403) return kExitUnauthorized;
   if (success && options.words[0] == "scan") return scan_exit(*call, body, err);
+
   return success ? kExitOk : kExitRefused;
 }
 

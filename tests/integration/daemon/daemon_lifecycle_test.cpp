@@ -63,7 +63,7 @@ TEST(DaemonLifecycle, SighupAppliesAValidConfigAndRefusesAnInvalidOne) {
 
   d.write_config(options("debug"));
   d.process().signal(SIGHUP);
-  ASSERT_TRUE(wait_until([&] { return d.log_has("config reloaded: log.level=debug"); })) << d.log();
+  ASSERT_TRUE(wait_until([&] { return d.log_has("reload: log: level (now debug)"); })) << d.log();
   EXPECT_TRUE(d.notify().received("RELOADING=1"));
 
   write_file(d.config_path(), "site: test-site\ngateway: gw-1\nbroker:\n  keepalive_s: nope\n  port: 1\n");

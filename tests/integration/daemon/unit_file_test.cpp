@@ -38,7 +38,9 @@ TEST(UnitFile, DeclaresTheSystemdContract) {
   std::fclose(f);
   for (const char* line : {"Type=notify\n", "WatchdogSec=", "Restart=on-failure\n", "StateDirectory=wedge\n",
                            "ConfigurationDirectory=wedge\n", "User=wedge\n", "DevicePolicy=closed\n",
-                           "ProtectSystem=strict\n", "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service\n"})
+                           "ProtectSystem=strict\n", "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service\n",
+                           // systemctl reload waits for the daemon's verdict and fails when it refused.
+                           "ExecReload=/usr/bin/wedgectl --config /etc/wedge/wedge.yaml reload\n"})
     EXPECT_NE(text.find(line), std::string::npos) << "missing " << line;
   EXPECT_EQ(text.find("\nPrivateDevices=yes"), std::string::npos) << "PrivateDevices hides the station devices";
 }

@@ -362,6 +362,8 @@ class StationEnv {
   PrinterSim& printer() { return *printer_; }
   SimProcess& scale_sim() { return *scale_sim_; }
   const config::Config& config() const { return *config_; }
+  // The configuration the stack runs on, for a test that replaces it in place as a reload does.
+  config::Config& running_config() { return *config_; }
   const TempDir& dir() const { return dir_; }
 
  private:
