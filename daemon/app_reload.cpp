@@ -206,7 +206,8 @@ void App::Impl::reconnect_broker() {
   stations->install_order_checks();
   for (const auto& entry : devices->all()) {
     const auto health = entry.device->health();
-    link->publish_device_status(entry.id, std::string(drivers::to_string(health.state)), health.reason);
+    link->publish_device_status(entry.id, std::string(drivers::to_string(health.state)), health.reason,
+                                health.warnings);
   }
   link->start();
 }
