@@ -5,7 +5,7 @@
 // std::expected semantics C++20 lacks: has_value(), operator bool, *r / r->, r.value() (throws
 // std::runtime_error with the reason when there is none: a programming error), r.error(). These
 // classes add [[nodiscard]] — a result dropped on the floor is a compile warning, an error with
-// -Werror — and a common Error.
+// -Werror — and a common Error; a room with codes of its own uses BasicError<ItsCode> (below).
 //
 //   core::Result<std::string> build() { if (bad) return core::fail(core::Errc::invalid_argument, "why"); return text; }
 //   if (auto r = build(); !r) log(r.error().reason);
@@ -43,36 +43,54 @@ enum class Errc {
 
 std::string_view to_string(Errc code) noexcept;
 
-struct Error {
-  Errc code = Errc::internal;
+// A failure: a code to branch on and a reason a person can read. The code is core::Errc, or a
+// room's own enum where callers must tell more cases apart than Errc names (outbox::OutboxError:
+// "full" and "dropped" lead to different replies); either way a to_string(Code) found by
+// argument-dependent lookup names it.
+template <class Code>
+struct BasicError {
+  Code code{};
   std::string reason;  // a sentence for the log or the API client
 };
 
-// `return core::fail(Errc::not_found, "no job 'j1'");` in a function returning Result<T>/Status.
-inline Error fail(Errc code, std::string reason) { return Error{code, std::move(reason)}; }
+using Error = BasicError<Errc>;
+
+// `return core::fail(Errc::not_found, "no job 'j1'");` in a function returning Result<T>/Status;
+// with a room's code, in one returning Result<T, BasicError<ThatCode>>.
+template <class Code>
+BasicError<Code> fail(Code code, std::string reason) {
+  return BasicError<Code>{code, std::move(reason)};
+}
 
 // boost::system::result calls this (found by argument-dependent lookup) when value() is asked of
 // a result that holds an error.
-[[noreturn]] inline void throw_exception_from_error(const Error& error, const boost::source_location&) {
+template <class Code>
+[[noreturn]] void throw_exception_from_error(const BasicError<Code>& error, const boost::source_location&) {
   throw std::runtime_error(std::string(to_string(error.code)) + ": " + error.reason);
 }
 
-template <class T>
-class [[nodiscard]] Result : public boost::system::result<T, Error> {
+// E is the error: BasicError<Code> normally. A parser whose contract is to report every problem
+// at once holds them all in its own E (station::parse_pick_list: the list of issues) rather than
+// keeping only the first.
+template <class T, class E = Error>
+class [[nodiscard]] Result : public boost::system::result<T, E> {
  public:
-  using boost::system::result<T, Error>::result;
+  using boost::system::result<T, E>::result;
   // Converting constructor for the error case: `return core::fail(...)` from a function of any T.
-  Result(Error error) : boost::system::result<T, Error>(boost::system::in_place_error, std::move(error)) {}  // NOLINT
+  Result(E error) : boost::system::result<T, E>(boost::system::in_place_error, std::move(error)) {}  // NOLINT
   // "" on success: for logs that print the outcome either way.
   std::string reason() const { return this->has_error() ? this->error().reason : std::string(); }
 };
 
-// Success with no value, or an Error. A default-constructed Status is a success.
-class [[nodiscard]] Status : public Result<void> {
+// Success with no value, or an error. A default-constructed status is a success.
+template <class E = Error>
+class [[nodiscard]] BasicStatus : public Result<void, E> {
  public:
-  using Result<void>::Result;
-  Status() : Result<void>(boost::system::in_place_value) {}
+  using Result<void, E>::Result;
+  BasicStatus() : Result<void, E>(boost::system::in_place_value) {}
 };
+
+using Status = BasicStatus<>;
 
 inline std::string_view to_string(Errc code) noexcept {
   // In the order of the enumerators.

@@ -5,9 +5,20 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace wedge::core {
 namespace {
+
+// A room's own codes, as outbox::OutboxError: named by a to_string found by argument-dependent lookup.
+enum class DoorError { locked, jammed };
+std::string_view to_string(DoorError code) noexcept { return code == DoorError::locked ? "locked" : "jammed"; }
+
+BasicStatus<BasicError<DoorError>> open_door(bool locked) {
+  if (locked) return fail(DoorError::locked, "the key is at the office");
+  return {};
+}
 
 Result<int> half(int n) {
   if (n % 2 != 0) return fail(Errc::invalid_argument, std::to_string(n) + " is odd");
@@ -49,6 +60,35 @@ TEST(Status, DefaultIsSuccessAndAnErrorKeepsItsCode) {
   EXPECT_EQ(down.error().code, Errc::unavailable);
   EXPECT_EQ(to_string(down.error().code), "unavailable");
   EXPECT_EQ(down.reason(), "peer down");
+}
+
+TEST(Result, CarriesARoomsOwnCodeWithItsName) {
+  EXPECT_TRUE(open_door(false));
+  const auto refused = open_door(true);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, DoorError::locked);
+  EXPECT_EQ(refused.reason(), "the key is at the office");
+  try {
+    refused.value();
+    ADD_FAILURE() << "value() returned";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "locked: the key is at the office");
+  }
+}
+
+// A parser that reports every problem at once keeps them all as its error.
+TEST(Result, CanHoldEveryProblemAsItsError) {
+  const auto parse = [](std::string_view text) -> Result<std::string, std::vector<std::string>> {
+    std::vector<std::string> problems;
+    for (const char c : text)
+      if (c < '0' || c > '9') problems.push_back(std::string("'") + c + "' is not a digit");
+    if (!problems.empty()) return problems;
+    return std::string(text);
+  };
+  EXPECT_EQ(*parse("42"), "42");
+  const auto bad = parse("4x2y");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), (std::vector<std::string>{"'x' is not a digit", "'y' is not a digit"}));
 }
 
 }  // namespace
