@@ -110,8 +110,8 @@ std::vector<std::string> startup_problems(const config::Config& config) {
   check_template_dir(config, problems);
   const auto& printing = config.section("printing");
   if (printing.has("gs1_company_prefix"))
-    if (auto problem = print::sscc_options_problem(print::sscc_options(printing, config.state_dir)))
-      problems.push_back(*problem);
+    if (auto checked = print::check_sscc_options(print::sscc_options(printing, config.state_dir)); !checked)
+      problems.push_back(checked.error().reason);
   return problems;
 }
 

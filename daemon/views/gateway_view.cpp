@@ -299,8 +299,8 @@ http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_exec
     if (p->devices.printer(printer) == nullptr)
       return reply({404, json::object{{"error", "no such printer: " + printer}}});
     auto result = p->print_queue.enqueue(print::test_label_job(printer));
-    if (!result) return reply({409, json::object{{"error", result.error}}});
-    reply({202, json::object{{"job_id", result.id}, {"printer", printer}}});
+    if (!result) return reply({409, json::object{{"error", result.error().reason}}});
+    reply({202, json::object{{"job_id", *result}, {"printer", printer}}});
   };
   return view;
 }
