@@ -74,7 +74,7 @@ class Rig {
       event.topic = topics_.event(event.station, event.type);
       event.data_json = R"({"barcode":"0123456789012"})";
       outbox_->append(std::move(event), [&committed](const outbox::AppendResult& r) {
-        EXPECT_TRUE(r) << r.reason;
+        EXPECT_TRUE(r) << r.reason();
         ++committed;
       });
     }
