@@ -197,8 +197,8 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
     return id;
   }
   auto parsed = parse_scan(scan.data, scan.aim_id);
-  if (!parsed || parsed.scan->sscc.empty()) return id;
-  id.sscc = parsed.scan->sscc;
+  if (!parsed || parsed->sscc.empty()) return id;
+  id.sscc = parsed->sscc;
   for (auto& [order_id, order] : orders) {
     if (order.label.sscc == id.sscc) {
       id.order = &order;
