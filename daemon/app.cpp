@@ -97,11 +97,11 @@ struct App::Impl {
         http_section.get_string("listen"), http_section.get_string_or("access_token_file", ""),
         http_section.has("allowed_hosts") ? http_section.get_string_list("allowed_hosts")
                                           : std::vector<std::string>{});
-    if (!http_options.options) throw std::runtime_error("http: " + http_options.error);
+    if (!http_options) throw std::runtime_error("http: " + http_options.error().reason);
     gateway_health.emplace(*parts, loop_watchdog, health_options(config));
     auto view = make_gateway_view(*parts, io.get_executor());
     gateway_health->attach(view);
-    http_server.emplace(io.get_executor(), std::move(*http_options.options), std::move(view));
+    http_server.emplace(io.get_executor(), std::move(*http_options), std::move(view));
     stations->set_change_handler([this](const station::StationSnapshot& snapshot) {
       http_server->publish("station/" + snapshot.station, screen_json(*parts, snapshot));
     });
@@ -268,8 +268,8 @@ int App::run() {
   s.wait_for_signal();
   // Without HTTP the screens are dark, but scanners, scales and the uplink still work: a station
   // must not stop because another program took the port. The error is logged for the engineer.
-  if (auto started = s.http_server->start(); !started.ok)
-    spdlog::error("http: {}; station screens, API and /metrics are unavailable", started.error);
+  if (auto started = s.http_server->start(); !started)
+    spdlog::error("http: {}; station screens, API and /metrics are unavailable", started.error().reason);
   s.stations->start();
   s.devices->start();
   s.print_queue->start();
