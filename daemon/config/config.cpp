@@ -220,10 +220,9 @@ void check_broker_uris(const YAML::Node& broker, Validator& v) {
   }
   std::optional<bool> tls;
   for (const auto& [node, path] : entries) {
-    std::string error;
-    const auto parsed = mqtt::parse_broker_uri(node.Scalar(), &error);
+    const auto parsed = mqtt::parse_broker_uri(node.Scalar());
     if (!parsed) {
-      v.error(node, path, error);
+      v.error(node, path, parsed.error().reason);
     } else if (!tls) {
       tls = parsed->tls;
     } else if (*tls != parsed->tls) {
