@@ -50,7 +50,7 @@ health::LoopWatchdog::Options loop_watchdog_options(const config::Config& config
   return o;
 }
 
-http::OptionsResult http_options_of(const config::Config& config) {
+core::Result<http::Options> http_options_of(const config::Config& config) {
   const auto& http_section = config.section("http");
   return http::make_options(http_section.get_string("listen"), http_section.get_string_or("access_token_file", ""),
                             http_section.has("allowed_hosts") ? http_section.get_string_list("allowed_hosts")
@@ -85,10 +85,10 @@ App::Impl::Impl(config::Config c)
   stations.emplace(io.get_executor(), config, *devices, *event_sink, *journal, *print_queue, config.state_dir);
   parts.emplace(GatewayParts{config, *outbox, *link, *devices, *print_queue, *stations});
   auto http_options = http_options_of(config);
-  if (!http_options.options) throw std::runtime_error("http: " + http_options.error);
+  if (!http_options) throw std::runtime_error("http: " + http_options.error().reason);
   gateway_health.emplace(*parts, loop_watchdog, health_options(config));
-  http_in_use = *http_options.options;
-  make_http_server(std::move(*http_options.options));
+  http_in_use = *http_options;
+  make_http_server(std::move(*http_options));
   stations->set_change_handler([this](const station::StationSnapshot& snapshot) {
     // The screen's JSON only when a screen listens: built for every scan, it cost the loop some
     // 30 us per scan with nobody watching (scripts/bench scan, docs/operations.md).
@@ -234,8 +234,8 @@ int App::run() {
   s.wait_for_signal();
   // Without HTTP the screens are dark, but scanners, scales and the uplink still work: a station
   // must not stop because another program took the port. The error is logged for the engineer.
-  if (auto started = s.http_server->start(); !started.ok)
-    spdlog::error("http: {}; station screens, API and /metrics are unavailable", started.error);
+  if (auto started = s.http_server->start(); !started)
+    spdlog::error("http: {}; station screens, API and /metrics are unavailable", started.error().reason);
   s.stations->start();
   s.devices->start();
   s.print_queue->start();

@@ -30,7 +30,7 @@
 namespace wedge {
 
 // The HTTP server's options from the `http` section (app.cpp).
-[[nodiscard]] http::OptionsResult http_options_of(const config::Config& config);
+[[nodiscard]] core::Result<http::Options> http_options_of(const config::Config& config);
 
 struct App::Impl {
   explicit Impl(config::Config c);

@@ -127,16 +127,16 @@ ReloadOutcome App::Impl::reload(const std::string& source) {
     outcome.errors = reload_problems(*loaded.config, diff);
     if (diff.applies_at_once("http")) {
       auto options = http_options_of(*loaded.config);
-      if (!options.options) {
-        outcome.errors.push_back("http: " + options.error);
+      if (!options) {
+        outcome.errors.push_back("http: " + options.error().reason);
       } else {
-        const auto& listen = options.options->listen;
+        const auto& listen = options->listen;
         // On the port in use the probe would meet our own listener: that case is left to the
         // fallback in apply_http_change().
         const bool moves = !http_in_use || listen.port != http_in_use->listen.port;
         if (auto problem = moves ? listen_problem(listen) : std::string(); !problem.empty())
           outcome.errors.push_back(std::move(problem));
-        http_next = std::move(*options.options);
+        http_next = std::move(*options);
       }
     }
   }

@@ -106,12 +106,12 @@ std::vector<std::string> startup_problems(const config::Config& config) {
   const auto& http_section = config.section("http");
   const auto http_options =
       http::make_options(http_section.get_string("listen"), http_section.get_string_or("access_token_file", ""));
-  if (!http_options.options) problems.push_back("http: " + http_options.error);
+  if (!http_options) problems.push_back("http: " + http_options.error().reason);
   check_template_dir(config, problems);
   const auto& printing = config.section("printing");
   if (printing.has("gs1_company_prefix"))
-    if (auto problem = print::sscc_options_problem(print::sscc_options(printing, config.state_dir)))
-      problems.push_back(*problem);
+    if (auto checked = print::check_sscc_options(print::sscc_options(printing, config.state_dir)); !checked)
+      problems.push_back(checked.error().reason);
   return problems;
 }
 

@@ -220,10 +220,9 @@ void check_broker_uris(const YAML::Node& broker, Validator& v) {
   }
   std::optional<bool> tls;
   for (const auto& [node, path] : entries) {
-    std::string error;
-    const auto parsed = mqtt::parse_broker_uri(node.Scalar(), &error);
+    const auto parsed = mqtt::parse_broker_uri(node.Scalar());
     if (!parsed) {
-      v.error(node, path, error);
+      v.error(node, path, parsed.error().reason);
     } else if (!tls) {
       tls = parsed->tls;
     } else if (*tls != parsed->tls) {
@@ -276,10 +275,9 @@ LoadResult parse_sources(const std::vector<SourceText>& sources, const std::stri
   if (doc["broker"] && doc["broker"].IsMap()) check_broker_uris(doc["broker"], v);
   if (doc["http"] && doc["http"].IsMap() && doc["http"]["listen"] && doc["http"]["listen"].IsScalar()) {
     const YAML::Node listen = doc["http"]["listen"];
-    std::string error;
-    const auto address = core::parse_listen_address(listen.Scalar(), &error);
+    const auto address = core::parse_listen_address(listen.Scalar());
     if (!address)
-      v.error(listen, "http.listen", error);
+      v.error(listen, "http.listen", address.error().reason);
     else if (!address->loopback() && !doc["http"]["access_token_file"])
       v.error(listen, "http.listen", "listening on a non-loopback address requires http.access_token_file");
   }
@@ -287,9 +285,9 @@ LoadResult parse_sources(const std::vector<SourceText>& sources, const std::stri
       doc["http"]["allowed_hosts"].IsSequence()) {
     const YAML::Node hosts = doc["http"]["allowed_hosts"];
     for (std::size_t i = 0; i < hosts.size(); ++i) {
-      std::string error;
-      if (hosts[i].IsScalar() && !core::normalize_allowed_host(hosts[i].Scalar(), &error))
-        v.error(hosts[i], fmt::format("http.allowed_hosts[{}]", i), error);
+      if (!hosts[i].IsScalar()) continue;
+      if (const auto host = core::normalize_allowed_host(hosts[i].Scalar()); !host)
+        v.error(hosts[i], fmt::format("http.allowed_hosts[{}]", i), host.error().reason);
     }
   }
   if (config.root.has("broker")) {

@@ -83,11 +83,8 @@ std::optional<Authority> parse_authority(std::string_view text) {
   return authority;
 }
 
-std::optional<std::string> normalize_allowed_host(std::string_view entry, std::string* error) {
-  auto fail = [&](std::string message) -> std::optional<std::string> {
-    if (error) *error = std::move(message);
-    return std::nullopt;
-  };
+Result<std::string> normalize_allowed_host(std::string_view entry) {
+  auto fail = [](std::string message) { return core::fail(Errc::invalid_argument, std::move(message)); };
   boost::system::error_code ec;
   const auto v6 = ip::make_address_v6(std::string(entry), ec);  // "::1" without brackets
   const auto authority = !ec ? parse_authority("[" + v6.to_string() + "]") : parse_authority(entry);

@@ -6,6 +6,8 @@
 // Threading: pure functions, any thread.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <optional>
@@ -31,7 +33,7 @@ struct Authority {
 
 // One http.allowed_hosts entry made comparable: a host name (letters, digits, '-', '.', lower-cased,
 // without a final dot) or an IP address (IPv6 with or without brackets; stored without them).
-// nullopt with `error` set for anything else, a port included ("gw.lan:8080").
-[[nodiscard]] std::optional<std::string> normalize_allowed_host(std::string_view entry, std::string* error);
+// invalid_argument for anything else, a port included ("'gw.lan:8080' has a port: …").
+Result<std::string> normalize_allowed_host(std::string_view entry);
 
 }  // namespace wedge::core

@@ -12,11 +12,8 @@ bool ListenAddress::loopback() const {
   return !ec && address.is_loopback();
 }
 
-std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* error) {
-  auto fail = [&](std::string message) -> std::optional<ListenAddress> {
-    if (error) *error = std::move(message);
-    return std::nullopt;
-  };
+Result<ListenAddress> parse_listen_address(std::string_view text) {
+  auto fail = [](std::string message) { return core::fail(Errc::invalid_argument, std::move(message)); };
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
     return fail("expected address:port, got '" + std::string(text) + "'");

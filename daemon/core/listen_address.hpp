@@ -5,6 +5,8 @@
 // Threading: pure functions, any thread.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,11 +20,11 @@ struct ListenAddress {
   [[nodiscard]] bool loopback() const;
 };
 
-// The address, or nullopt with `*error` (when given) set to one of
+// The address, or invalid_argument with one of
 //   expected address:port, got '<text>'
 //   port '<port>' out of range 1..65535
 //   '<host>' is not an IP address (use e.g. 0.0.0.0 or 127.0.0.1)
 // "localhost" means 127.0.0.1.
-[[nodiscard]] std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* error = nullptr);
+Result<ListenAddress> parse_listen_address(std::string_view text);
 
 }  // namespace wedge::core

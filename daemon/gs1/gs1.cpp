@@ -50,8 +50,9 @@ Route route_for(std::string_view aim) {
 
 std::optional<ScanError> check_value(const Gs1AiSpec& spec, std::string_view ai, std::string_view value, int year) {
   auto check = check_ai_value(spec, ai, value, year);
-  if (check.fault == Gs1ValueFault::none) return std::nullopt;
-  return make_error(to_error(check.fault), std::string(ai), std::move(check.detail));
+  if (check) return std::nullopt;
+  auto fault = check.error();
+  return make_error(to_error(fault.code), std::string(ai), std::move(fault.reason));
 }
 
 struct ElementStringParse {
@@ -223,18 +224,17 @@ ParseResult finish(ParsedScan scan, const Context& context, bool values_checked)
     for (const auto& element : scan.elements) {
       const auto* spec = find_ai(element.ai);
       if (spec == nullptr)
-        return {std::nullopt, make_error(Gs1Error::unknown_ai, element.ai,
-                                         fmt::format("({}) is not a GS1 AI", element.ai))};
+        return make_error(Gs1Error::unknown_ai, element.ai, fmt::format("({}) is not a GS1 AI", element.ai));
       if (auto error = check_value(*spec, element.ai, element.value, context.year))
-        return {std::nullopt, std::move(*error)};
+        return std::move(*error);
     }
-  if (auto error = check_associations(scan, context.options)) return {std::nullopt, std::move(*error)};
+  if (auto error = check_associations(scan, context.options)) return std::move(*error);
   fill_views(scan, context.year);
-  return {std::move(scan), {}};
+  return scan;
 }
 
 ParseResult refuse(Gs1Error code, std::string ai, std::string detail) {
-  return {std::nullopt, make_error(code, std::move(ai), std::move(detail))};
+  return make_error(code, std::move(ai), std::move(detail));
 }
 
 ParseResult parse_gtin(ParsedScan scan, std::string_view digits, const Context& context) {
@@ -273,7 +273,7 @@ ParseResult parse_ean(ParsedScan scan, std::string_view data, const Context& con
     case '1':
     case '2':  // an add-on read alone: no GTIN, plain text for the caller
       if (!digits || data.size() != (modifier == '1' ? 2U : 5U)) return mismatch("a 2- or 5-digit add-on");
-      return {std::move(scan), {}};
+      return scan;
     default:
       return mismatch("EAN/UPC data (modifiers 0 to 4)");
   }
@@ -281,7 +281,7 @@ ParseResult parse_ean(ParsedScan scan, std::string_view data, const Context& con
 
 ParseResult parse_elements(ParsedScan scan, std::string_view data, const Context& context) {
   auto read = read_element_string(data, context.year, context.options.tolerate_trailing_gs);
-  if (read.error) return {std::nullopt, std::move(*read.error)};
+  if (read.error) return std::move(*read.error);
   if (read.elements.empty()) return refuse(Gs1Error::empty_scan, "", "only separators");
   if (read.last_ran_to_end && tail_looks_like_elements(read.elements.back().value, context.year))
     scan.warnings.emplace_back("possible_missing_separator");
@@ -293,7 +293,7 @@ ParseResult parse_elements(ParsedScan scan, std::string_view data, const Context
 
 ParseResult parse_uri(ParsedScan scan, std::string_view data, const Context& context) {
   auto link = parse_digital_link(data);
-  if (!link.is_digital_link) return {std::move(scan), {}};  // some other URL: plain text
+  if (!link.is_digital_link) return scan;  // some other URL: plain text
   if (link.error) return refuse(*link.error, link.error_ai, link.detail);
   scan.kind = ScanKind::digital_link;
   scan.elements = std::move(link.elements);
@@ -395,7 +395,7 @@ ParseResult parse_scan(std::string_view data, std::string_view aim_id, const Par
   scan.aim_id = std::string(aim_id);
   scan.text = std::string(data);
   if (data.empty() || std::all_of(data.begin(), data.end(), [](char c) { return c == kGs; }))
-    return {std::nullopt, make_error(Gs1Error::empty_scan, "", "no data")};
+    return make_error(Gs1Error::empty_scan, "", "no data");
 
   const Context context{year, options};
   if (data.size() >= 3 && data[0] == '(' && data[1] >= '0' && data[1] <= '9') {
@@ -403,7 +403,7 @@ ParseResult parse_scan(std::string_view data, std::string_view aim_id, const Par
       return refuse(Gs1Error::bracketed_text, "", "AIs in parentheses: human-readable text, not encoded GS1 data");
     scan.kind = ScanKind::element_string;
     scan.from_bracketed_text = true;
-    if (auto error = read_bracketed(data, year, scan.elements)) return {std::nullopt, std::move(*error)};
+    if (auto error = read_bracketed(data, year, scan.elements)) return std::move(*error);
     return finish(std::move(scan), context, true);
   }
 
@@ -417,11 +417,11 @@ ParseResult parse_scan(std::string_view data, std::string_view aim_id, const Par
     case Route::ean:
       return parse_ean(std::move(scan), data, context);
     case Route::itf:
-      if (data.size() != 14) return {std::move(scan), {}};  // ITF, not ITF-14
+      if (data.size() != 14) return scan;  // ITF, not ITF-14
       return parse_gtin(std::move(scan), data, context);
     case Route::other:
       if (looks_like_uri(data)) return parse_uri(std::move(scan), data, context);
-      return {std::move(scan), {}};
+      return scan;
     case Route::none:
       break;
   }
@@ -430,7 +430,7 @@ ParseResult parse_scan(std::string_view data, std::string_view aim_id, const Par
     return parse_gtin(std::move(scan), data, context);
   if (data.find(kGs) != std::string_view::npos || looks_like_bare_element_string(data))
     return parse_elements(std::move(scan), data, context);
-  return {std::move(scan), {}};
+  return scan;
 }
 
 }  // namespace wedge::station

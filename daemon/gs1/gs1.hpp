@@ -31,6 +31,8 @@
 // Pure functions; never throw for any input; any thread.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -113,14 +115,11 @@ struct ParseOptions {
   bool sscc_on_other_symbol = false;   // requisites may count on an (00) in another symbol (gs1_rules.hpp)
 };
 
-struct ParseResult {
-  std::optional<ParsedScan> scan;  // set on success
-  ScanError error;                 // meaningful when !scan
-  explicit operator bool() const { return scan.has_value(); }
-};
+// The scan, or why it is refused: ScanError is this room's error, a Gs1Error code with the AI, a
+// technical detail and the picker's sentence.
+using ParseResult = core::Result<ParsedScan, ScanError>;
 
-[[nodiscard]] ParseResult parse_scan(std::string_view data, std::string_view aim_id,
-                                     const ParseOptions& options = {});
+ParseResult parse_scan(std::string_view data, std::string_view aim_id, const ParseOptions& options = {});
 
 // A GTIN-8/12/13/14 with a correct check digit, left-padded to 14 digits; empty otherwise.
 [[nodiscard]] std::optional<std::string> normalise_gtin(std::string_view digits);

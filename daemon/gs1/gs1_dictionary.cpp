@@ -64,7 +64,7 @@ bool full_year_date_ok(std::string_view text) {
   return day >= 1 && day <= days_in_month(number(text.substr(0, 4)), month);
 }
 
-Gs1ValueCheck fail(Gs1ValueFault fault, std::string detail) { return {fault, std::move(detail)}; }
+Gs1ValueCheck fail(Gs1ValueFault fault, std::string detail) { return core::fail(fault, std::move(detail)); }
 
 // The checks that concern digits only run after the charset check, so `text` is digits there.
 Gs1ValueCheck run_checks(std::string_view ai, std::uint32_t checks, std::string_view text, int year) {
@@ -202,7 +202,7 @@ Gs1ValueCheck check_ai_value(const Gs1AiSpec& spec, std::string_view ai, std::st
     const std::size_t take = variable ? left : static_cast<std::size_t>(part.max_length);
     if (take > left || take < static_cast<std::size_t>(part.min_length)) return bad_length();
     auto check = check_component(ai, part, value.substr(at, take), current_year);
-    if (check.fault != Gs1ValueFault::none) return check;
+    if (!check) return check;
     at += take;
   }
   if (at != value.size()) return bad_length();

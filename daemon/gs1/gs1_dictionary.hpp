@@ -16,6 +16,8 @@
 // Pure, immutable tables; any thread.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -107,13 +109,11 @@ struct Gs1AiSpec {
 // True when the last of ≥ 2 digits is the check digit of the others.
 [[nodiscard]] bool gs1_check_digit_ok(std::string_view digits_with_check) noexcept;
 
-// Why a value is not valid for its AI. `none` = valid.
+// Why a value is not valid for its AI. `none` is no fault (what error().code of a success gives).
 enum class Gs1ValueFault { none, bad_length, bad_charset, bad_check_digit, bad_date };
 
-struct Gs1ValueCheck {
-  Gs1ValueFault fault = Gs1ValueFault::none;
-  std::string detail;  // technical, for logs: "(17) 261331 is not a valid YYMMDD date"
-};
+// Success, or the fault with a technical reason for logs: "(17) 261331 is not a valid YYMMDD date".
+using Gs1ValueCheck = core::BasicStatus<core::BasicError<Gs1ValueFault>>;
 
 // Checks `value` of AI `ai` (covered by `spec`) against the spec's components: lengths, charsets,
 // check digit, dates (century by `current_year`), times and the other carried checks.

@@ -20,53 +20,35 @@ std::string trim(std::string text) {
 
 }  // namespace
 
-OptionsResult make_options(std::string_view listen, const std::string& token_file,
-                           const std::vector<std::string>& allowed_hosts) {
-  OptionsResult result;
-  std::string error;
-  auto address = parse_listen_address(listen, &error);
-  if (!address) {
-    result.error = "http.listen: " + error;
-    return result;
-  }
+core::Result<Options> make_options(std::string_view listen, const std::string& token_file,
+                                   const std::vector<std::string>& allowed_hosts) {
+  const auto refuse = [](std::string reason) { return core::fail(core::Errc::invalid_argument, std::move(reason)); };
+  auto address = parse_listen_address(listen);
+  if (!address) return refuse("http.listen: " + address.error().reason);
   Options options;
   options.listen = *address;
   for (std::size_t i = 0; i < allowed_hosts.size(); ++i) {
-    auto host = normalize_allowed_host(allowed_hosts[i], &error);
-    if (!host) {
-      result.error = "http.allowed_hosts[" + std::to_string(i) + "]: " + error;
-      return result;
-    }
+    auto host = normalize_allowed_host(allowed_hosts[i]);
+    if (!host) return refuse("http.allowed_hosts[" + std::to_string(i) + "]: " + host.error().reason);
     options.allowed_hosts.push_back(std::move(*host));
   }
   if (!token_file.empty()) {
     std::ifstream in(token_file, std::ios::binary);
-    if (!in) {
-      result.error = "http.access_token_file: cannot read " + token_file;
-      return result;
-    }
+    if (!in) return core::fail(core::Errc::unavailable, "http.access_token_file: cannot read " + token_file);
     std::ostringstream content;
     content << in.rdbuf();
     options.access_token = trim(content.str());
-    if (options.access_token.size() < kMinTokenLength) {
-      result.error = "http.access_token_file: the token in " + token_file + " must be at least " +
-                     std::to_string(kMinTokenLength) + " characters";
-      return result;
-    }
+    if (options.access_token.size() < kMinTokenLength)
+      return refuse("http.access_token_file: the token in " + token_file + " must be at least " +
+                    std::to_string(kMinTokenLength) + " characters");
     for (const char c : options.access_token) {
-      if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
-        result.error = "http.access_token_file: the token in " + token_file +
-                       " must be printable ASCII without spaces";
-        return result;
-      }
+      if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+        return refuse("http.access_token_file: the token in " + token_file + " must be printable ASCII without spaces");
     }
   }
-  if (!options.listen.loopback() && options.access_token.empty()) {
-    result.error = "http.listen: listening on a non-loopback address requires http.access_token_file";
-    return result;
-  }
-  result.options = std::move(options);
-  return result;
+  if (!options.listen.loopback() && options.access_token.empty())
+    return refuse("http.listen: listening on a non-loopback address requires http.access_token_file");
+  return options;
 }
 
 }  // namespace wedge::http

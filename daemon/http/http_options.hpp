@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "daemon/core/listen_address.hpp"
+#include "daemon/core/result.hpp"
 
 namespace wedge::http {
 
@@ -40,16 +41,13 @@ struct Options {
   std::size_t max_queued_events = 64;  // per stream; a client further behind is dropped
 };
 
-struct OptionsResult {
-  std::optional<Options> options;
-  std::string error;  // set when options is empty
-};
-
 // `listen` as in http.listen; `token_file` empty when http.access_token_file is not set. The token
 // is the file's content with surrounding whitespace removed; it must be at least 16 characters.
 // A non-loopback address without token is refused here too, whatever the caller validated.
-// `allowed_hosts` as in http.allowed_hosts (names or addresses, without port).
-OptionsResult make_options(std::string_view listen, const std::string& token_file,
-                           const std::vector<std::string>& allowed_hosts = {});
+// `allowed_hosts` as in http.allowed_hosts (names or addresses, without port). Fails with
+// unavailable when the token file cannot be read, invalid_argument for anything else; the reason
+// starts with the key ("http.listen: …").
+core::Result<Options> make_options(std::string_view listen, const std::string& token_file,
+                                   const std::vector<std::string>& allowed_hosts = {});
 
 }  // namespace wedge::http

@@ -57,15 +57,15 @@ HttpServer::HttpServer(asio::any_io_executor loop, Options options, GatewayView 
 
 HttpServer::~HttpServer() { stop(); }
 
-StartResult HttpServer::start() {
+core::Status HttpServer::start() {
   const auto& listen = state_->options.listen;
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(listen.host, ec);
   auto fail = [&](const char* what) {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    return StartResult{false, fmt::format("cannot {} {}:{}: {}", what, listen.host, listen.port,
-                                          ec.message())};
+    return core::fail(core::Errc::unavailable,
+                      fmt::format("cannot {} {}:{}: {}", what, listen.host, listen.port, ec.message()));
   };
   if (ec) return fail("parse");
   const asio::ip::tcp::endpoint endpoint(address, listen.port);
@@ -81,7 +81,7 @@ StartResult HttpServer::start() {
   spdlog::info("http: listening on {}:{}{}", listen.host, port_,
                state_->options.access_token.empty() ? "" : " (access token required)");
   accept();
-  return StartResult{true, {}};
+  return {};
 }
 
 void HttpServer::stop() {

@@ -40,11 +40,6 @@
 
 namespace wedge::http {
 
-struct [[nodiscard]] StartResult {
-  bool ok = false;
-  std::string error;  // "cannot listen on 127.0.0.1:8080: Address already in use"
-};
-
 class HttpServer {
  public:
   HttpServer(boost::asio::any_io_executor loop, Options options, GatewayView view);
@@ -52,8 +47,9 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts accepting. Failure (address in use, no permission) is a value.
-  StartResult start();
+  // Binds and starts accepting. Failure (address in use, no permission) is a value: unavailable,
+  // "cannot listen on 127.0.0.1:8080: Address already in use".
+  core::Status start();
   void stop();
 
   void publish(std::string_view topic, const boost::json::value& data);

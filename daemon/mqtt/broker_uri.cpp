@@ -19,11 +19,8 @@ std::string BrokerUri::paho() const {
   return std::string(tls ? "ssl://" : "tcp://") + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-std::optional<BrokerUri> parse_broker_uri(std::string_view text, std::string* error) {
-  auto fail = [error](std::string message) -> std::optional<BrokerUri> {
-    if (error) *error = std::move(message);
-    return std::nullopt;
-  };
+core::Result<BrokerUri> parse_broker_uri(std::string_view text) {
+  auto fail = [](std::string message) { return core::fail(core::Errc::invalid_argument, std::move(message)); };
   const auto expected = [&] {
     return fail("expected mqtt://host:port or mqtts://host:port, got '" + std::string(text) + "'");
   };

@@ -10,6 +10,8 @@
 // Threading: pure functions, any thread.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,10 +27,10 @@ struct BrokerUri {
   [[nodiscard]] std::string paho() const;
 };
 
-// The URI's parts, or nullopt with `*error` (when given) set to one of
+// The URI's parts, or invalid_argument with one of
 //   expected mqtt://host:port or mqtts://host:port, got '<text>'
 //   missing host in '<text>'
 //   port '<port>' out of range 1..65535
-[[nodiscard]] std::optional<BrokerUri> parse_broker_uri(std::string_view text, std::string* error = nullptr);
+core::Result<BrokerUri> parse_broker_uri(std::string_view text);
 
 }  // namespace wedge::mqtt

@@ -208,10 +208,11 @@ void Link::Impl::schedule_reconnect() {
 void Link::Impl::on_connect_result(OpTag tag, OpResult result) {
   if (tag.connection != connect_attempt) return;  // an older attempt: a newer one is under way
   connect_token.reset();
-  if (result.ok) {
+  if (result) {
     on_connected();
   } else {
-    on_connect_failed(paho_connect_failure(result.rc, result.reason, options.use_mqtt5(), options.use_tls()));
+    const auto failure = result.error();
+    on_connect_failed(paho_connect_failure(failure.rc, failure.reason_code, options.use_mqtt5(), options.use_tls()));
   }
 }
 
@@ -453,8 +454,8 @@ Link::Link(asio::any_io_executor loop, LinkOptions options, outbox::Outbox& outb
   impl_ = std::make_shared<Impl>(std::move(loop), std::move(options), outbox, journal, std::move(inventory));
   if (!impl_->options.credentials_file.empty()) {
     auto loaded = load_credentials(impl_->options.credentials_file);
-    if (!loaded.credentials) throw std::runtime_error(loaded.error);  // changed since the check above
-    impl_->credentials = std::move(loaded.credentials);
+    if (!loaded) throw std::runtime_error(loaded.error().reason);  // changed since the check above
+    impl_->credentials = std::move(*loaded);
   }
   impl_->make_command_channel();
 }

@@ -65,7 +65,7 @@ void Link::Impl::on_command_channel_state(bool subscribed) {
 
 void Link::Impl::on_publish_result(OpTag tag, OpResult result) {
   // An MQTT 5 PUBACK with a reason >= 0x80 is a refusal, however Paho reports it: the event stays.
-  const bool acked = result.ok && result.reason < 0x80;
+  const bool acked = result && *result < 0x80;
   if (tag.connection != connect_attempt) {
     // A PUBACK that arrived just before its connection ended still means the broker has the event;
     // a failure of an old connection means nothing: everything unacked was sent again since.
@@ -77,7 +77,8 @@ void Link::Impl::on_publish_result(OpTag tag, OpResult result) {
     count_ack(tag);
     pump();
   } else {
-    on_publish_failed(tag.seq, result.rc, result.reason);
+    const auto failure = result ? PahoFailure{0, *result} : result.error();
+    on_publish_failed(tag.seq, failure.rc, failure.reason_code);
   }
 }
 

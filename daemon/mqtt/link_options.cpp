@@ -112,7 +112,7 @@ std::vector<std::string> startup_problems(const LinkOptions& options) {
   for (auto& problem : tls_file_problems(options)) problems.push_back(std::move(problem));
   if (!options.credentials_file.empty()) {
     auto loaded = load_credentials(options.credentials_file);
-    if (!loaded.credentials) problems.push_back(std::move(loaded.error));
+    if (!loaded) problems.push_back(loaded.error().reason);
   }
   return problems;
 }
@@ -120,13 +120,12 @@ std::vector<std::string> startup_problems(const LinkOptions& options) {
 std::vector<std::string> validate(const LinkOptions& o) {
   std::vector<std::string> errors;
   if (o.broker_uris.empty()) {
-    if (std::string error; !parse_broker_uri(o.broker_uri, &error)) errors.push_back("mqtt.broker.uri: " + error);
+    if (auto uri = parse_broker_uri(o.broker_uri); !uri) errors.push_back("mqtt.broker.uri: " + uri.error().reason);
   }
   std::optional<bool> tls;  // of the first node that parses: the TLS settings serve every node
   for (std::size_t i = 0; i < o.broker_uris.size(); ++i) {
-    std::string error;
-    const auto uri = parse_broker_uri(o.broker_uris[i], &error);
-    if (!uri) errors.push_back(fmt::format("mqtt.broker.uris[{}]: {}", i, error));
+    const auto uri = parse_broker_uri(o.broker_uris[i]);
+    if (!uri) errors.push_back(fmt::format("mqtt.broker.uris[{}]: {}", i, uri.error().reason));
     else if (!tls) tls = uri->tls;
     else if (*tls != uri->tls)
       errors.push_back(fmt::format("mqtt.broker.uris[{}]: all nodes need the same scheme (mqtt:// or mqtts://), got '{}'",
@@ -156,17 +155,11 @@ std::vector<std::string> validate(const LinkOptions& o) {
   return errors;
 }
 
-CredentialsResult load_credentials(const std::string& path) {
-  CredentialsResult result;
-  if (auto problem = secret_file_problem("credentials file", path)) {
-    result.error = *problem;
-    return result;
-  }
+core::Result<Credentials> load_credentials(const std::string& path) {
+  if (auto problem = secret_file_problem("credentials file", path))
+    return core::fail(core::Errc::failed_precondition, std::move(*problem));
   std::ifstream in(path);
-  if (!in) {
-    result.error = fmt::format("credentials file {}: cannot be read", path);
-    return result;
-  }
+  if (!in) return core::fail(core::Errc::unavailable, fmt::format("credentials file {}: cannot be read", path));
   Credentials credentials;
   std::string line;
   int line_no = 0;
@@ -182,20 +175,16 @@ CredentialsResult load_credentials(const std::string& path) {
       credentials.password = line.substr(eq + 1);
     } else {
       // The line may hold the secret: name the line, never echo it.
-      result.error = fmt::format("credentials file {}:{}: expected username=... or password=...", path, line_no);
-      return result;
+      return core::fail(core::Errc::invalid_argument,
+                        fmt::format("credentials file {}:{}: expected username=... or password=...", path, line_no));
     }
   }
-  if (credentials.username.empty()) {
-    result.error = fmt::format("credentials file {}: no username= line", path);
-    return result;
-  }
-  if (credentials.password.empty()) {
-    result.error = fmt::format("credentials file {}: no password= line (or an empty password)", path);
-    return result;
-  }
-  result.credentials = std::move(credentials);
-  return result;
+  if (credentials.username.empty())
+    return core::fail(core::Errc::invalid_argument, fmt::format("credentials file {}: no username= line", path));
+  if (credentials.password.empty())
+    return core::fail(core::Errc::invalid_argument,
+                      fmt::format("credentials file {}: no password= line (or an empty password)", path));
+  return credentials;
 }
 
 }  // namespace wedge::mqtt

@@ -10,6 +10,8 @@
 // Functions of their arguments and the files they name; any thread.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,16 +59,12 @@ struct Credentials {
   std::string password;
 };
 
-struct CredentialsResult {
-  std::optional<Credentials> credentials;  // set on success
-  std::string error;                       // human sentence otherwise (never contains the secret)
-};
-
 // Reads `path` (lines `username=...`, `password=...`, blank lines and `#` comments allowed). Fails
 // if the file is missing, is not a regular file, is readable or writable by group or others
 // (mode & 077; not checked for a file directly in $CREDENTIALS_DIRECTORY, systemd's private copy of
-// a LoadCredential= file), or lacks a username or a (non-empty) password.
-CredentialsResult load_credentials(const std::string& path);
+// a LoadCredential= file: failed_precondition), cannot be read (unavailable), or lacks a username or
+// a (non-empty) password or has another line (invalid_argument). The reason never holds the secret.
+core::Result<Credentials> load_credentials(const std::string& path);
 
 // Every problem with the TLS files: each named file must be readable and hold what its key says
 // (PEM CA certificates, a PEM certificate chain, the PEM private key of that certificate), and the

@@ -20,6 +20,8 @@
 // threads.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
 #include <mqtt/iaction_listener.h>
@@ -42,12 +44,15 @@ struct OpTag {
   std::int64_t created_unix_ms = 0;
 };
 
-// What Paho reported for one operation.
-struct OpResult {
-  bool ok = false;
-  int rc = 0;      // Paho return code on failure
-  int reason = 0;  // MQTT 5 reason code (PUBACK, SUBACK, CONNACK); 0 on MQTT 3.1.1 success
+// Paho's report of a failed operation. The owner words it (refusal_reason.hpp): Paho gives codes.
+struct PahoFailure {
+  int rc = 0;           // Paho return code
+  int reason_code = 0;  // MQTT 5 reason code (CONNACK, PUBACK, SUBACK) when there is one
 };
+
+// What Paho reported for one operation: on success the MQTT 5 reason code (0 on MQTT 3.1.1; a
+// PUBACK "success" may still carry a refusal >= 0x80, which the owner checks), else the failure.
+using OpResult = core::Result<int, PahoFailure>;
 
 template <class Owner>
 class OpListener final : public ::mqtt::iaction_listener {
@@ -72,10 +77,10 @@ class OpListener final : public ::mqtt::iaction_listener {
   void release() { self_.reset(); }
 
   void on_success(const ::mqtt::token& tok) override {
-    finish(OpResult{true, 0, static_cast<int>(tok.get_reason_code())});
+    finish(OpResult(boost::system::in_place_value, static_cast<int>(tok.get_reason_code())));
   }
   void on_failure(const ::mqtt::token& tok) override {
-    finish(OpResult{false, tok.get_return_code(), static_cast<int>(tok.get_reason_code())});
+    finish(PahoFailure{tok.get_return_code(), static_cast<int>(tok.get_reason_code())});
   }
 
  private:

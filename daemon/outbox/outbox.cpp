@@ -272,7 +272,7 @@ void Outbox::append(NewEvent event, AppendHandler handler) {
   auto& state = *impl_->state;
   if (impl_->closed) {
     impl_->post_result(std::move(handler),
-                       AppendResult{OutboxError::stopped, 0, {}, "outbox is shut down"});
+                       core::fail(OutboxError::stopped, "outbox is shut down"));
     return;
   }
   const std::int64_t bytes = estimated_bytes(event);
@@ -283,14 +283,14 @@ void Outbox::append(NewEvent event, AppendHandler handler) {
     if (!fits) state.set_full();
     impl_->post_result(
         std::move(handler),
-        AppendResult{OutboxError::dropped, 0, {}, "telemetry dropped: " + state.full_reason()});
+        core::fail(OutboxError::dropped, "telemetry dropped: " + state.full_reason()));
     return;
   }
   if (!fits) {
     ++state.stats.business_refused;
     state.set_full();
     impl_->post_result(std::move(handler),
-                       AppendResult{OutboxError::full, 0, {}, state.full_reason()});
+                       core::fail(OutboxError::full, state.full_reason()));
     return;
   }
   if (event.ts_unix_ms == 0) event.ts_unix_ms = now_unix_ms();

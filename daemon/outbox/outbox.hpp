@@ -34,6 +34,8 @@
 // next_batch, ack and rewind: core/loop_guard.hpp). Handlers run on the loop executor.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
@@ -52,7 +54,7 @@ enum class OutboxError {
   none = 0,
   full,     // business event refused: limits reached ("buffer full")
   dropped,  // telemetry event dropped because the outbox is full
-  storage,  // SQLite could not commit (disk full, I/O error); reason in AppendResult::reason
+  storage,  // SQLite could not commit (disk full, I/O error); the error's reason says which
   stopped,  // outbox shut down before the commit
   invalid,  // data_json is not a JSON object; nothing stored (a bug in the producer)
 };
@@ -72,13 +74,16 @@ struct NewEvent {
   std::int64_t ts_unix_ms = 0;   // when it happened; 0 = now
 };
 
-struct AppendResult {
-  OutboxError error = OutboxError::none;
+// Where a committed event was stored.
+struct Appended {
   std::int64_t seq = 0;
-  std::string id;
-  std::string reason;  // human sentence when error != none
-  explicit operator bool() const { return error == OutboxError::none; }
+  std::string id;  // the envelope's UUID v4
 };
+
+// The outcome of append(): where the event was stored, or its OutboxError code (never `none`) and a
+// human sentence.
+using AppendError = core::BasicError<OutboxError>;
+using AppendResult = core::Result<Appended, AppendError>;
 
 struct StoredEvent {
   std::int64_t seq = 0;

@@ -152,26 +152,24 @@ void OutboxWriter::run() {
 
 CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector<SeqRange> acks) {
   CommitReport report;
-  report.appends.resize(appends.size());
+  report.appends.reserve(appends.size());
   std::vector<RowToInsert> rows;
   rows.reserve(appends.size());
   std::int64_t seq = state_.next_seq;
   std::int64_t inserted_bytes = 0;
-  for (std::size_t i = 0; i < appends.size(); ++i) {
-    const NewEvent& event = appends[i].event;
-    AppendResult& result = report.appends[i];
-    result.id = uuids_.next();
-    auto envelope = build_envelope(EnvelopeFields{result.id, seq, event.ts_unix_ms, event.type,
-                                                  event.station, event.order_id, event.data_json});
+  for (const Queued& queued : appends) {
+    const NewEvent& event = queued.event;
+    std::string id = uuids_.next();
+    auto envelope = build_envelope(EnvelopeFields{id, seq, event.ts_unix_ms, event.type, event.station,
+                                                  event.order_id, event.data_json});
     if (!envelope) {
-      result.error = OutboxError::invalid;
-      result.reason = "event " + event.type + " not stored: " + envelope.reason();
+      report.appends.emplace_back(
+          core::fail(OutboxError::invalid, "event " + event.type + " not stored: " + envelope.reason()));
       continue;
     }
-    result.seq = seq++;
+    report.appends.emplace_back(Appended{seq, id});
     inserted_bytes += static_cast<std::int64_t>(envelope->size());
-    rows.push_back(RowToInsert{result.seq, result.id, event.topic, event.type, std::move(*envelope),
-                               event.ts_unix_ms});
+    rows.push_back(RowToInsert{seq++, std::move(id), event.topic, event.type, std::move(*envelope), event.ts_unix_ms});
   }
 
   const bool was_empty = state_.depth == 0;
@@ -183,10 +181,7 @@ CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector
     spdlog::error("outbox: commit of {} events and {} acks failed: {}", rows.size(), acks.size(),
                   report.storage_reason);
     for (auto& result : report.appends) {
-      if (result.error != OutboxError::none) continue;
-      result.error = OutboxError::storage;
-      result.seq = 0;
-      result.reason = "event not stored: " + report.storage_reason;
+      if (result) result = core::fail(OutboxError::storage, "event not stored: " + report.storage_reason);
     }
     // Deletes free space: on a full disk they may well succeed where the inserts failed.
     if (!acks.empty() && !rows.empty()) {
@@ -227,9 +222,7 @@ CommitReport OutboxWriter::failed_cycle(std::size_t appends, const std::vector<S
   ++storage_errors_;
   spdlog::error("outbox: writer cycle failed: {}", what);
   CommitReport report;
-  report.appends.assign(
-      appends,
-      AppendResult{OutboxError::storage, 0, {}, "event not stored: internal error: " + what});
+  report.appends.assign(appends, core::fail(OutboxError::storage, "event not stored: internal error: " + what));
   for (const auto& range : acks) retry_acks_.insert(range);
   report.state = state_;
   report.transactions = transactions_;

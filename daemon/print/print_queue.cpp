@@ -185,12 +185,13 @@ void PrintQueue::stop() {
   for (auto& [id, lane] : lanes_) lane->timer.cancel();
 }
 
-EnqueueResult PrintQueue::enqueue(NewJob job) {
-  if (job.zpl.empty()) return {{}, "empty label"};
+core::Result<std::string> PrintQueue::enqueue(NewJob job) {
+  if (job.zpl.empty()) return core::fail(core::Errc::invalid_argument, "empty label");
   if (lanes_.find(job.printer_id) == lanes_.end())
-    return {{}, fmt::format("unknown printer '{}'", job.printer_id)};
+    return core::fail(core::Errc::not_found, fmt::format("unknown printer '{}'", job.printer_id));
   if (count(JobState::queued) + count(JobState::sending) >= options_.max_queued_jobs)
-    return {{}, fmt::format("print queue full ({} jobs waiting)", options_.max_queued_jobs)};
+    return core::fail(core::Errc::resource_exhausted,
+                      fmt::format("print queue full ({} jobs waiting)", options_.max_queued_jobs));
   if (job.id.empty()) job.id = boost::uuids::to_string(boost::uuids::random_generator()());
 
   auto insert = db_->statement(
@@ -200,8 +201,8 @@ EnqueueResult PrintQueue::enqueue(NewJob job) {
   insert.bind(5, now_unix_ms()).bind(6, std::string_view{});
   if (auto st = insert.step(); !st) {
     if (st.code == SQLITE_CONSTRAINT_UNIQUE)
-      return {{}, fmt::format("job id '{}' already exists", job.id)};
-    return {{}, "print queue: " + st.message};
+      return core::fail(core::Errc::already_exists, fmt::format("job id '{}' already exists", job.id));
+    return core::fail(core::Errc::unavailable, "print queue: " + st.message);
   }
   spdlog::info("printer={} job={} order={} queued", job.printer_id, job.id, job.order_id);
   if (started_ && !stopped_) {
@@ -211,19 +212,19 @@ EnqueueResult PrintQueue::enqueue(NewJob job) {
       if (!alive.expired()) kick(*lane);
     });
   }
-  return {job.id, {}};
+  return job.id;
 }
 
-EnqueueResult PrintQueue::reprint(std::string_view job_id) {
+core::Result<std::string> PrintQueue::reprint(std::string_view job_id) {
   auto original = find(job_id);
-  if (!original) return {{}, fmt::format("no job '{}'", job_id)};
+  if (!original) return core::fail(core::Errc::not_found, fmt::format("no job '{}'", job_id));
   if (original->state == JobState::queued || original->state == JobState::sending)
-    return {{}, fmt::format("job '{}' has not finished yet", job_id)};
+    return core::fail(core::Errc::failed_precondition, fmt::format("job '{}' has not finished yet", job_id));
   NewJob copy{{}, original->printer_id, original->order_id, original->zpl};
   auto result = enqueue(std::move(copy));
   if (!result) return result;
   auto mark = db_->statement("UPDATE print_job SET reprint_of=? WHERE id=?");
-  mark.bind(1, original->id).bind(2, result.id);
+  mark.bind(1, original->id).bind(2, *result);
   if (auto st = mark.step(); !st) spdlog::error("print queue: marking reprint: {}", st.message);
   return result;
 }

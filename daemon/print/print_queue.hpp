@@ -29,6 +29,8 @@
 // one fsync. Printers must outlive the queue or be stopped before it.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -87,12 +89,6 @@ struct JobInfo {
   std::int64_t finished_unix_ms = 0;
 };
 
-struct EnqueueResult {
-  std::string id;     // the job id on success
-  std::string error;  // human sentence on failure
-  explicit operator bool() const { return error.empty(); }
-};
-
 // A job's end: state is printed or failed.
 struct JobOutcome {
   std::string job_id;
@@ -139,8 +135,11 @@ class PrintQueue {
   // io_timeout to finish); if it never arrives the job is resolved as interrupted at next start.
   void stop();
 
-  [[nodiscard]] EnqueueResult enqueue(NewJob job);
-  [[nodiscard]] EnqueueResult reprint(std::string_view job_id);
+  // The job id once the job is committed. Fails with invalid_argument (empty label), not_found
+  // (unknown printer; reprint: no such job), resource_exhausted (queue full), already_exists (the
+  // job id), failed_precondition (reprint of an unfinished job), unavailable (print.db refused).
+  core::Result<std::string> enqueue(NewJob job);
+  core::Result<std::string> reprint(std::string_view job_id);
   [[nodiscard]] std::optional<JobInfo> find(std::string_view job_id);
   [[nodiscard]] std::int64_t count(JobState state);
 

@@ -44,17 +44,19 @@ bool gs1_is_valid(std::string_view digits_with_check) {
   return check == digits_with_check.back() - '0';
 }
 
-std::optional<std::string> sscc_options_problem(const SsccOptions& options) {
+core::Status check_sscc_options(const SsccOptions& options) {
   const auto& prefix = options.company_prefix;
   if (!all_digits(prefix) || prefix.size() < 7 || prefix.size() > 10)
-    return fmt::format("printing.gs1_company_prefix must be 7 to 10 digits, got '{}'", prefix);
+    return core::fail(core::Errc::invalid_argument,
+                      fmt::format("printing.gs1_company_prefix must be 7 to 10 digits, got '{}'", prefix));
   if (options.extension_digit < 0 || options.extension_digit > 9)
-    return fmt::format("printing.sscc_extension_digit must be 0..9, got {}", options.extension_digit);
-  return std::nullopt;
+    return core::fail(core::Errc::invalid_argument,
+                      fmt::format("printing.sscc_extension_digit must be 0..9, got {}", options.extension_digit));
+  return {};
 }
 
 SsccGenerator::SsccGenerator(SsccOptions options) : options_(std::move(options)) {
-  if (auto problem = sscc_options_problem(options_)) throw std::runtime_error(*problem);
+  if (auto checked = check_sscc_options(options_); !checked) throw std::runtime_error(checked.error().reason);
   const auto& prefix = options_.company_prefix;
   serial_limit_ = 1;
   for (std::size_t i = 0; i < 16 - prefix.size(); ++i) serial_limit_ *= 10;
@@ -63,15 +65,15 @@ SsccGenerator::SsccGenerator(SsccOptions options) : options_(std::move(options))
 
 SsccGenerator::~SsccGenerator() = default;
 
-SsccResult SsccGenerator::next() {
+core::Result<std::string> SsccGenerator::next() {
   // IMMEDIATE: take the write lock before reading, so that two processes sharing the file (a
   // misconfiguration, but possible) still never read the same serial.
   storage::Transaction transaction(*db_);
   if (auto st = transaction.begin(storage::Transaction::Mode::immediate); !st)
-    return {{}, "SSCC counter: " + st.message};
-  auto fail = [&transaction](std::string message) {
+    return core::fail(core::Errc::unavailable, "SSCC counter: " + st.message);
+  auto fail = [&transaction](std::string message, core::Errc code = core::Errc::unavailable) {
     transaction.rollback();
-    return SsccResult{{}, std::move(message)};
+    return core::fail(code, std::move(message));
   };
   auto insert = db_->statement(
       "INSERT OR IGNORE INTO sscc_serial(company_prefix, extension, next_serial) VALUES (?,?,1)");
@@ -84,7 +86,8 @@ SsccResult SsccGenerator::next() {
   const auto serial = select.column_int(0);
   if (serial >= serial_limit_)
     return fail(fmt::format("SSCC serial range exhausted for prefix {} extension {}",
-                            options_.company_prefix, options_.extension_digit));
+                            options_.company_prefix, options_.extension_digit),
+                core::Errc::resource_exhausted);
   auto update = db_->statement(
       "UPDATE sscc_serial SET next_serial=next_serial+1 WHERE company_prefix=? AND extension=?");
   update.bind(1, options_.company_prefix).bind(2, std::int64_t{options_.extension_digit});
@@ -95,7 +98,7 @@ SsccResult SsccGenerator::next() {
   auto data = fmt::format("{}{}{:0{}}", options_.extension_digit, options_.company_prefix, serial,
                           serial_digits);
   data += static_cast<char>('0' + gs1_check_digit(data));
-  return {data, {}};
+  return data;
 }
 
 std::int64_t SsccGenerator::remaining() {

@@ -9,6 +9,8 @@
 // gs1_check_digit / gs1_is_valid are pure and thread-agnostic. SsccGenerator: loop thread only.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,16 +34,10 @@ struct SsccOptions {
   int extension_digit = 0;     // 0–9
 };
 
-// Why `options` cannot make SSCCs (a prefix that is not 7–10 digits, an extension digit outside
-// 0–9), or nothing. The generator's constructor and the start-up checks (wedge --check-config) both
+// Success, or invalid_argument saying why `options` cannot make SSCCs (a prefix that is not 7–10
+// digits, an extension digit outside 0–9). The generator's constructor and the start-up checks (wedge --check-config) both
 // ask this.
-[[nodiscard]] std::optional<std::string> sscc_options_problem(const SsccOptions& options);
-
-struct SsccResult {
-  std::string sscc;   // 18 digits on success
-  std::string error;  // human sentence on failure
-  explicit operator bool() const { return error.empty(); }
-};
+core::Status check_sscc_options(const SsccOptions& options);
 
 class SsccGenerator {
  public:
@@ -51,8 +47,9 @@ class SsccGenerator {
   SsccGenerator(const SsccGenerator&) = delete;
   SsccGenerator& operator=(const SsccGenerator&) = delete;
 
-  // Allocates the next serial durably and returns the full SSCC-18.
-  [[nodiscard]] SsccResult next();
+  // Allocates the next serial durably and returns the full SSCC-18 (18 digits). Fails with
+  // resource_exhausted when the serial range is used up, unavailable when print.db refuses.
+  core::Result<std::string> next();
   // How many serials remain for this prefix and extension.
   std::int64_t remaining();
 

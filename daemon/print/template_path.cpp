@@ -9,22 +9,23 @@ namespace wedge::print {
 
 namespace fs = std::filesystem;
 
-TemplatePath resolve_template_path(const std::string& dir, std::string_view name) {
+core::Result<std::string> resolve_template_path(const std::string& dir, std::string_view name) {
   if (!is_template_name(name))
-    return {{}, fmt::format("template name '{}' is not a plain name ({})", name, kTemplateNameRule)};
+    return core::fail(core::Errc::invalid_argument, fmt::format("template name '{}' is not a plain name ({})", name, kTemplateNameRule));
   std::error_code ec;
   const fs::path folder = fs::canonical(dir, ec);
-  if (ec) return {{}, fmt::format("template folder {}: {}", dir, ec.message())};
+  if (ec) return core::fail(core::Errc::not_found, fmt::format("template folder {}: {}", dir, ec.message()));
   const fs::path file = folder / (std::string(name) + ".zpl");
   const fs::path real = fs::canonical(file, ec);
-  if (ec) return {{}, fmt::format("cannot read template {}: {}", file.string(), ec.message())};
+  if (ec) return core::fail(core::Errc::not_found, fmt::format("cannot read template {}: {}", file.string(), ec.message()));
   // Both paths are canonical, so a real path inside the folder is relative to it without "..".
   const fs::path inside = real.lexically_relative(folder);
   if (inside.empty() || *inside.begin() == "..")
-    return {{}, fmt::format("template {} leads to {}, outside printing.template_dir {} (a symbolic link?): "
-                            "refused",
-                            file.string(), real.string(), folder.string())};
-  return {real.string(), {}};
+    return core::fail(core::Errc::invalid_argument,
+                      fmt::format("template {} leads to {}, outside printing.template_dir {} (a symbolic link?): "
+                                  "refused",
+                                  file.string(), real.string(), folder.string()));
+  return real.string();
 }
 
 }  // namespace wedge::print

@@ -12,6 +12,8 @@
 // printer). It reads the file system; any thread.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -32,15 +34,10 @@ inline constexpr const char* kTemplateNameRule =
   return name.find("..") == std::string_view::npos;
 }
 
-struct TemplatePath {
-  std::string path;   // the real (canonical) path of `<dir>/<name>.zpl`, on success
-  std::string error;  // "template '../evil' is not a plain name: …", "… leads outside …", …
-  explicit operator bool() const { return error.empty(); }
-};
-
-// The file of template `name` in folder `dir`, after every symbolic link is followed. Fails when
-// the name is not a template name, the folder or the file does not exist, or the file's real path
-// lies outside the folder's real path.
-[[nodiscard]] TemplatePath resolve_template_path(const std::string& dir, std::string_view name);
+// The real (canonical) path of template `name`'s file `<dir>/<name>.zpl`, after every symbolic
+// link is followed. Fails with invalid_argument when the name is not a template name ("template
+// name '../evil' is not a plain name (…)") or the file's real path lies outside the folder's real
+// path ("… leads to …, outside …"), with not_found when the folder or the file does not exist.
+core::Result<std::string> resolve_template_path(const std::string& dir, std::string_view name);
 
 }  // namespace wedge::print

@@ -45,12 +45,12 @@ std::string zpl_hex_escape(std::string_view value, char indicator) {
   return out;
 }
 
-TemplateResult ZplTemplate::parse(std::string_view text, std::string name) {
+core::Result<ZplTemplate> ZplTemplate::parse(std::string_view text, std::string name) {
   ZplTemplate t;
   t.name_ = std::move(name);
   int line = 1;
   auto error = [&](std::string message) {
-    return TemplateResult{std::nullopt, fmt::format("{}:{}: {}", t.name_, line, message)};
+    return core::fail(core::Errc::invalid_argument, fmt::format("{}:{}: {}", t.name_, line, message));
   };
 
   // Scanner state for the field being read.
@@ -111,7 +111,7 @@ TemplateResult ZplTemplate::parse(std::string_view text, std::string name) {
       continue;
     }
     if (c == '^' || c == '~') {
-      if (auto err = close_field()) return {std::nullopt, *err};
+      if (auto err = close_field()) return core::fail(core::Errc::invalid_argument, std::move(*err));
       const std::string cmd =
           i + 2 < text.size() ? std::string{upper(text[i + 1]), upper(text[i + 2])} : "";
       if (cmd == "CC" || cmd == "CT" || cmd == "CD")
@@ -146,48 +146,49 @@ TemplateResult ZplTemplate::parse(std::string_view text, std::string name) {
     literal() += c;
     ++i;
   }
-  if (auto err = close_field()) return {std::nullopt, *err};
-  return {std::move(t), {}};
+  if (auto err = close_field()) return core::fail(core::Errc::invalid_argument, std::move(*err));
+  return t;
 }
 
-TemplateResult ZplTemplate::load(const std::string& path) {
+core::Result<ZplTemplate> ZplTemplate::load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return {std::nullopt, fmt::format("cannot read template {}", path)};
+  if (!in) return core::fail(core::Errc::not_found, fmt::format("cannot read template {}", path));
   std::ostringstream content;
   content << in.rdbuf();
   auto slash = path.find_last_of('/');
   return parse(content.str(), slash == std::string::npos ? path : path.substr(slash + 1));
 }
 
-FillResult ZplTemplate::fill(const FieldValues& values) const {
+core::Result<std::string> ZplTemplate::fill(const FieldValues& values) const {
+  const auto refuse = [](std::string reason) { return core::fail(core::Errc::invalid_argument, std::move(reason)); };
   std::vector<std::string> missing;
   for (const auto& field : fields_)
     if (values.find(field) == values.end()) missing.push_back("'" + field + "'");
-  if (missing.size() == 1) return {{}, "missing field " + missing.front()};
-  if (!missing.empty()) return {{}, fmt::format("missing fields {}", fmt::join(missing, ", "))};
+  if (missing.size() == 1) return refuse("missing field " + missing.front());
+  if (!missing.empty()) return refuse(fmt::format("missing fields {}", fmt::join(missing, ", ")));
 
-  FillResult result;
+  std::string zpl;
   for (const auto& piece : pieces_) {
     if (!piece.is_field) {
-      result.zpl += piece.text;
+      zpl += piece.text;
       continue;
     }
     const auto& value = values.find(piece.text)->second;
     if (value.size() > kMaxValueBytes)
-      return {{}, fmt::format("field '{}' is too long ({} bytes, at most {})", piece.text,
-                              value.size(), kMaxValueBytes)};
+      return refuse(fmt::format("field '{}' is too long ({} bytes, at most {})", piece.text, value.size(),
+                                kMaxValueBytes));
     if (piece.filter == Filter::digits &&
         (value.empty() || !std::all_of(value.begin(), value.end(),
                                        [](char ch) { return ch >= '0' && ch <= '9'; })))
-      return {{}, fmt::format("field '{}' must be digits", piece.text)};
+      return refuse(fmt::format("field '{}' must be digits", piece.text));
     if (piece.filter == Filter::code128 &&
         (value.empty() || !std::all_of(value.begin(), value.end(), [](char ch) {
           return ch >= 0x20 && ch <= 0x7E && ch != '>';
         })))
-      return {{}, fmt::format("field '{}' must be printable ASCII without '>'", piece.text)};
-    result.zpl += zpl_hex_escape(value, piece.indicator);
+      return refuse(fmt::format("field '{}' must be printable ASCII without '>'", piece.text));
+    zpl += zpl_hex_escape(value, piece.indicator);
   }
-  return result;
+  return zpl;
 }
 
 }  // namespace wedge::print

@@ -20,6 +20,8 @@
 // Pure value type; any thread once built.
 #pragma once
 
+#include "daemon/core/result.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -35,22 +37,18 @@ inline constexpr std::size_t kMaxValueBytes = 1000;
 
 using FieldValues = std::map<std::string, std::string, std::less<>>;
 
-struct FillResult {
-  std::string zpl;
-  std::string error;  // "missing field 'ship_to_name'", …
-  explicit operator bool() const { return error.empty(); }
-};
-
-struct TemplateResult;
-
 class ZplTemplate {
  public:
   enum class Filter { none, digits, code128 };
 
-  [[nodiscard]] static TemplateResult parse(std::string_view text, std::string name = "template");
-  [[nodiscard]] static TemplateResult load(const std::string& path);
+  // The template, or why it is refused (invalid_argument: "shipping.zpl:12: placeholder 'x' is
+  // outside ^FD field data", …; load: not_found "cannot read template <path>").
+  static core::Result<ZplTemplate> parse(std::string_view text, std::string name = "template");
+  static core::Result<ZplTemplate> load(const std::string& path);
 
-  [[nodiscard]] FillResult fill(const FieldValues& values) const;
+  // The label's ZPL, or invalid_argument: "missing field 'ship_to_name'", a value too long or not
+  // what its filter allows.
+  core::Result<std::string> fill(const FieldValues& values) const;
   // Placeholder names in order of first use, each once.
   const std::vector<std::string>& fields() const { return fields_; }
   const std::string& name() const { return name_; }
@@ -66,12 +64,6 @@ class ZplTemplate {
   std::string name_;
   std::vector<Piece> pieces_;
   std::vector<std::string> fields_;
-};
-
-struct TemplateResult {
-  std::optional<ZplTemplate> tmpl;
-  std::string error;  // "shipping.zpl:12: placeholder 'x' is outside ^FD field data", …
-  explicit operator bool() const { return tmpl.has_value(); }
 };
 
 }  // namespace wedge::print

@@ -27,10 +27,10 @@ void EventEmitter::emit(std::string_view station, std::string_view order_id, std
                 order = std::string(order_id)](const outbox::AppendResult& result) {
                  if (!result)
                    spdlog::warn("station={} order={} event={} not stored: {} ({})", station, order, type,
-                                outbox::to_string(result.error), result.reason);
+                                outbox::to_string(result.error().code), result.error().reason);
                  else
                    spdlog::debug("station={} order={} event_id={} event={} seq={} stored", station, order,
-                                 result.id, type, result.seq);
+                                 result->id, type, result->seq);
                  if (done) done(result);
                });
 }
@@ -44,7 +44,7 @@ void EventEmitter::emit_telemetry(std::string_view station, std::string_view typ
 }
 
 std::string outbox_refusal_code(const outbox::AppendResult& result) {
-  switch (result.error) {
+  switch (result.error().code) {
     case outbox::OutboxError::full:
       return "buffer full";
     case outbox::OutboxError::stopped:

@@ -46,8 +46,8 @@ void LabelStep::print(StationRt* st, OrderRecord& order) {
   std::string sscc_value;
   if (sscc_) {
     auto next = sscc_->next();
-    if (!next) return fail(order, "no SSCC: " + next.error);
-    sscc_value = next.sscc;
+    if (!next) return fail(order, "no SSCC: " + next.error().reason);
+    sscc_value = *next;
   }
   const std::string name = pl.label_template.empty() ? "shipping" : pl.label_template;
   auto tmpl = templates_.find(name);
@@ -55,12 +55,12 @@ void LabelStep::print(StationRt* st, OrderRecord& order) {
     const auto file = print::resolve_template_path(template_dir_, name);
     if (!file) {
       // Nothing is sent to the printer; the engineer fixes the folder or the OMS the name.
-      spdlog::warn("order={} label template {} refused: {}", order.order_id, name, file.error);
-      return fail(order, "label template " + name + ": " + file.error);
+      spdlog::warn("order={} label template {} refused: {}", order.order_id, name, file.error().reason);
+      return fail(order, "label template " + name + ": " + file.error().reason);
     }
-    auto loaded = print::ZplTemplate::load(file.path);
-    if (!loaded) return fail(order, "label template " + name + ": " + loaded.error);
-    tmpl = templates_.emplace(name, std::move(*loaded.tmpl)).first;
+    auto loaded = print::ZplTemplate::load(*file);
+    if (!loaded) return fail(order, "label template " + name + ": " + loaded.error().reason);
+    tmpl = templates_.emplace(name, std::move(*loaded)).first;
   }
   print::FieldValues fields;
   for (const auto& [key, value] : pl.label_fields) fields[key] = value;
@@ -81,16 +81,16 @@ void LabelStep::print(StationRt* st, OrderRecord& order) {
   fields["ship_to_city"] = ship_to.postcode.empty() ? ship_to.city : ship_to.postcode + " " + ship_to.city;
   fields["ship_to_country"] = ship_to.country;
   auto filled = tmpl->second.fill(fields);
-  if (!filled) return fail(order, "label template " + name + ": " + filled.error);
-  queue(st, order, printer_id, filled.zpl, sscc_value, tracking);
+  if (!filled) return fail(order, "label template " + name + ": " + filled.error().reason);
+  queue(st, order, printer_id, *filled, sscc_value, tracking);
 }
 
 void LabelStep::queue(StationRt* st, OrderRecord& order, const std::string& printer_id, const std::string& zpl,
                       const std::string& sscc_value, const std::string& tracking) {
   auto job = ctx_.print_queue.enqueue({"", printer_id, order.order_id, zpl});
-  if (!job) return fail(order, "print queue: " + job.error);
+  if (!job) return fail(order, "print queue: " + job.error().reason);
   order.label.state = LabelState::printing;
-  order.label.job_id = job.id;
+  order.label.job_id = *job;
   order.label.printer_id = printer_id;
   order.label.sscc = sscc_value;
   order.label.tracking = tracking;
@@ -98,7 +98,7 @@ void LabelStep::queue(StationRt* st, OrderRecord& order, const std::string& prin
   order.phase = Phase::label;
   ctx_.save(order);
   if (st) st->printer_fault.clear();  // a new job: the queue reports its own wait
-  spdlog::info("order={} label job={} printer={} sscc={}", order.order_id, job.id, printer_id, sscc_value);
+  spdlog::info("order={} label job={} printer={} sscc={}", order.order_id, *job, printer_id, sscc_value);
   if (st) ctx_.notify(*st);
 }
 

@@ -9,19 +9,12 @@ namespace wedge::station {
 namespace {
 
 ActionResult refused(std::string reason, bool not_here = false, std::string order_id = {}) {
-  ActionResult r;
-  r.reason = std::move(reason);
-  r.not_here = not_here;
-  r.order_id = std::move(order_id);
-  return r;
+  return ActionRefusal{not_here ? core::Errc::invalid_argument : core::Errc::failed_precondition, std::move(reason),
+                       std::move(order_id)};
 }
 
-ActionResult done_with(std::string reason, std::string order_id) {
-  ActionResult r;
-  r.ok = true;
-  r.reason = std::move(reason);
-  r.order_id = std::move(order_id);
-  return r;
+ActionResult done_with(std::string message, std::string order_id) {
+  return ActionTaken{std::move(message), std::move(order_id)};
 }
 
 }  // namespace

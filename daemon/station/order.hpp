@@ -18,6 +18,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "daemon/core/result.hpp"
 #include "daemon/gs1/gs1_date.hpp"
 
 namespace wedge::station {
@@ -116,11 +117,8 @@ struct PickListOptions {
   bool require_shipping = false;
 };
 
-struct PickListValidation {
-  std::optional<PickList> pick_list;  // set when there is no issue
-  std::vector<OrderIssue> issues;
-  explicit operator bool() const { return pick_list.has_value(); }
-};
+// The pick list, or every issue found (never an empty list): the OMS fixes them all in one go.
+using PickListValidation = core::Result<PickList, std::vector<OrderIssue>>;
 
 // Limits, documented in docs/scan-validation.md.
 inline constexpr std::size_t kMaxPickLines = 10000;
@@ -133,12 +131,10 @@ inline constexpr std::int64_t kMaxParcels = 1;  // parcels per order
 inline constexpr std::size_t kMaxTrackingLength = 64;  // one week, as the station config allows
 
 // `order_id` and `station` come from the command envelope; `data` is its "data" member.
-[[nodiscard]] PickListValidation parse_pick_list(std::string_view order_id, std::string_view station,
-                                                 const boost::json::value& data,
-                                                 const PickListOptions& options = {});
+PickListValidation parse_pick_list(std::string_view order_id, std::string_view station, const boost::json::value& data,
+                                   const PickListOptions& options = {});
 // Same, from the serialised "data" object (as stored by the command store).
-[[nodiscard]] PickListValidation parse_pick_list_json(std::string_view order_id, std::string_view station,
-                                                      std::string_view data_json,
-                                                      const PickListOptions& options = {});
+PickListValidation parse_pick_list_json(std::string_view order_id, std::string_view station, std::string_view data_json,
+                                        const PickListOptions& options = {});
 
 }  // namespace wedge::station

@@ -95,7 +95,7 @@ void OrderCommands::on_pick_list(const commands::Command& command, Stations::Com
   auto parsed = parse_pick_list_json(command.order_id, command.station, command.data_json,
                                      PickListOptions{ctx_.require_shipping});
   std::string target;
-  if (parsed) target = parsed.pick_list->station_group.empty() ? command.station : parsed.pick_list->station_group;
+  if (parsed) target = parsed->station_group.empty() ? command.station : parsed->station_group;
   bool has_pick = false, has_pack = false, matched = false;
   for (const auto& [id, st] : ctx_.stations)
     if (ctx_.matches(st, target)) {
@@ -107,7 +107,7 @@ void OrderCommands::on_pick_list(const commands::Command& command, Stations::Com
     Json data;
     if (!parsed) {
       data["code"] = "invalid_pick_list";
-      data["issues"] = issues_json(parsed.issues);
+      data["issues"] = issues_json(parsed.error());
     } else {
       data["code"] = "no_station";
       data["issues"] = json::array{json::object{
@@ -116,9 +116,9 @@ void OrderCommands::on_pick_list(const commands::Command& command, Stations::Com
     data["command_id"] = command.id;
     const std::string code = parsed ? "no_station" : "invalid_pick_list";
     const std::string reason = parsed ? "no station or station group named " + target
-                                      : (parsed.issues.empty() ? std::string("invalid pick list")
-                                                               : parsed.issues.front().path + ": " +
-                                                                     parsed.issues.front().message);
+                                      : (parsed.error().empty() ? std::string("invalid pick list")
+                                                               : parsed.error().front().path + ": " +
+                                                                     parsed.error().front().message);
     spdlog::warn("order={} pick list refused: {}", command.order_id, reason);
     ctx_.commit(command.station, command.order_id, event::kOrderRejected, std::move(data), {});
     if (done) done(outcome(false, code, reason));
@@ -130,7 +130,7 @@ void OrderCommands::on_pick_list(const commands::Command& command, Stations::Com
   order.command_station = command.station;
   order.target = target;
   order.pick_list_json = command.data_json;
-  order.pick_list = std::move(*parsed.pick_list);
+  order.pick_list = std::move(*parsed);
   order.pick.lines.resize(order.pick_list.lines.size());
   order.received_unix_ms = ctx_.now_ms();
   if (!has_pick) {
@@ -290,25 +290,25 @@ void OrderCommands::on_update(const commands::Command& command, Stations::Comman
   if (!parsed) {
     Json data = order_position(*order);
     data["command_id"] = command.id;
-    data["issues"] = issues_json(parsed.issues);
+    data["issues"] = issues_json(parsed.error());
     ctx_.commit(order->station, order->order_id, event::kOrderUpdateRejected, std::move(data), {});
-    if (done) done(outcome(false, "invalid_pick_list", parsed.issues.empty() ? "invalid" : parsed.issues.front().message,
+    if (done) done(outcome(false, "invalid_pick_list", parsed.error().empty() ? "invalid" : parsed.error().front().message,
                            order, step, phase));
     return;
   }
-  const bool address_changed = !same_address(order->pick_list.ship_to, parsed.pick_list->ship_to);
-  const bool carrier_label_changed = order->pick_list.carrier_labels != parsed.pick_list->carrier_labels;
+  const bool address_changed = !same_address(order->pick_list.ship_to, parsed->ship_to);
+  const bool carrier_label_changed = order->pick_list.carrier_labels != parsed->carrier_labels;
   // Carry the progress over by SKU: what was picked stays picked.
   PickState carried;
   std::set<int> shorts;
-  carried.lines.resize(parsed.pick_list->lines.size());
-  for (std::size_t i = 0; i < parsed.pick_list->lines.size(); ++i) {
-    const int old = order->pick_list.line_for_sku(parsed.pick_list->lines[i].sku);
+  carried.lines.resize(parsed->lines.size());
+  for (std::size_t i = 0; i < parsed->lines.size(); ++i) {
+    const int old = order->pick_list.line_for_sku(parsed->lines[i].sku);
     if (old < 0) continue;
     carried.lines[i] = order->pick.lines[static_cast<std::size_t>(old)];
     if (order->short_lines.contains(old)) shorts.insert(static_cast<int>(i));
   }
-  order->pick_list = std::move(*parsed.pick_list);
+  order->pick_list = std::move(*parsed);
   order->pick_list_json = command.data_json;
   order->pick = std::move(carried);
   order->short_lines = std::move(shorts);

@@ -357,7 +357,7 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
   check_envelope_id(check, order_id, "order_id", true);
   pick.order_id = std::string(order_id);
   pick.station = std::string(station);
-  if (!check.expect(data, data.is_object(), "data", "an object")) return {std::nullopt, std::move(check.issues)};
+  if (!check.expect(data, data.is_object(), "data", "an object")) return std::move(check.issues);
   const auto& obj = data.get_object();
   check.unknown_fields(obj, "data",
                        {"lines", "station_group", "ship_date", "ship_to", "carrier", "label_template",
@@ -402,20 +402,17 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
     pick.time_limits.ship_s = check.integer(*limits, "data.time_limits", "ship_s", false, 1, kMaxTimeLimitS);
   }
 
-  if (!check.issues.empty()) return {std::nullopt, std::move(check.issues)};
-  return {std::move(pick), {}};
+  if (!check.issues.empty()) return std::move(check.issues);
+  return pick;
 }
 
 PickListValidation parse_pick_list_json(std::string_view order_id, std::string_view station,
                                         std::string_view data_json, const PickListOptions& options) {
   boost::system::error_code ec;
   const auto value = json::parse(data_json, ec);
-  if (ec) {
-    PickListValidation result;
-    result.issues.push_back(OrderIssue{"data", OrderIssueCode::malformed_json,
-                                       fmt::format("data is not valid JSON: {}", ec.message())});
-    return result;
-  }
+  if (ec)
+    return std::vector<OrderIssue>{
+        OrderIssue{"data", OrderIssueCode::malformed_json, fmt::format("data is not valid JSON: {}", ec.message())}};
   return parse_pick_list(order_id, station, value, options);
 }
 

@@ -112,7 +112,7 @@ void PeriodicChecks::publish_kpis() {
     data["station"] = station;
     ctx_.events.emit_telemetry(station, event::kStationKpi, data, [station](const outbox::AppendResult& result) {
       if (!result)
-        spdlog::debug("station={} KPI window not stored: {}", station, outbox::to_string(result.error));
+        spdlog::debug("station={} KPI window not stored: {}", station, outbox::to_string(result.error().code));
     });
   }
 }

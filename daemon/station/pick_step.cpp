@@ -156,7 +156,7 @@ void PickStep::declare_short(const std::string& station, int line, const std::st
                                       Stations::ActionDone done) {
   auto it = ctx_.stations.find(station);
   auto fail = [&](std::string why) {
-    if (done) done({false, std::move(why), false, {}});
+    if (done) done(ActionRefusal{core::Errc::failed_precondition, std::move(why), {}});
   };
   if (it == ctx_.stations.end()) return fail("no such station");
   auto& st = it->second;
@@ -185,12 +185,12 @@ void PickStep::declare_short(const std::string& station, int line, const std::st
            o->short_lines.insert(line);
            ctx_.save(*o);
            ctx_.show(s, "attention", "short_pick", "Short pick recorded for line " + std::to_string(line) + ".", "");
-           if (done) done({true, "short pick recorded", false, {}});
+           if (done) done(ActionTaken{"short pick recorded", {}});
            if (o->pick_finished() && o->status == OrderStatus::active && s.current == order_id)
              complete(s, *o, {});
          },
          [done](const outbox::AppendResult& result) {
-           if (done) done({false, outbox_refusal_code(result), false, {}});
+           if (done) done(ActionRefusal{core::Errc::unavailable, outbox_refusal_code(result), {}});
          });
 }
 

@@ -142,17 +142,18 @@ ScanDecision check_scan(const PickList& order, const PickState& state, std::stri
   parse_options.sscc_on_other_symbol = options.sscc_on_other_symbol;
   auto parsed = parse_scan(data, aim_id, parse_options);
   if (!parsed) {
-    decision.code = std::string(to_string(parsed.error.code));
-    decision.message = parsed.error.message;
-    decision.detail = parsed.error.detail;
+    auto error = parsed.error();
+    decision.code = std::string(to_string(error.code));
+    decision.message = std::move(error.message);
+    decision.detail = std::move(error.detail);
     return decision;
   }
-  const auto& scan = *parsed.scan;
+  const auto& scan = *parsed;
   decision.warnings = scan.warnings;
   decision.lot = scan.lot;
   decision.serial = scan.serial;
   decision.gtin = !scan.gtin.empty() ? scan.gtin : scan.content_gtin;
-  decision.scan = std::move(parsed.scan);
+  decision.scan = std::move(*parsed);
 
   // 2. An item key.
   if (decision.scan->kind == ScanKind::text)

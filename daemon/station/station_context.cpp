@@ -202,7 +202,7 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
     return id;
   }
   auto parsed = parse_scan(scan.data, scan.aim_id);
-  if (!parsed || parsed.scan->sscc.empty()) {
+  if (!parsed || parsed->sscc.empty()) {
     // A label without an SSCC (a carrier's) is known by its tracking number.
     const std::string text = scan.text();
     for (auto& [order_id, order] : orders)
@@ -212,7 +212,7 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
       }
     return id;
   }
-  id.sscc = parsed.scan->sscc;
+  id.sscc = parsed->sscc;
   for (auto& [order_id, order] : orders) {
     if (order.label.sscc == id.sscc) {
       id.order = &order;

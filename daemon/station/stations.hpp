@@ -46,6 +46,7 @@
 #include "daemon/commands/command.hpp"
 #include "daemon/commands/command_journal.hpp"
 #include "daemon/config/config.hpp"
+#include "daemon/core/result.hpp"
 #include "daemon/devices/device_set.hpp"
 #include "daemon/outbox/event_sink.hpp"
 #include "daemon/print/print_queue.hpp"
@@ -84,13 +85,23 @@ struct CommandOutcome {
   std::string intercepted_phase;  // the phase inside that step
 };
 
-// The outcome of an operator action (declare_short, next_order, reprint_label).
-struct ActionResult {
-  bool ok = false;
-  std::string reason;
-  bool not_here = false;     // refused because the station or its step cannot do this at all
-  std::string order_id;      // the order the action concerns, when there is one
+// An operator action (declare_short, next_order, reprint_label) the station took.
+struct ActionTaken {
+  std::string message;   // "label sent to the printer", …
+  std::string order_id;  // the order the action concerns, when there is one
 };
+
+// Why the station refused one: invalid_argument when the station or its step cannot do this at all
+// ("this station does not print shipping labels"); failed_precondition when not now ("the label is
+// still printing"); unavailable when its event could not be stored ("buffer full").
+struct ActionRefusal {
+  core::Errc code = core::Errc::failed_precondition;
+  std::string reason;
+  std::string order_id;  // the order the action concerns, when there is one
+  bool not_here() const { return code == core::Errc::invalid_argument; }
+};
+
+using ActionResult = core::Result<ActionTaken, ActionRefusal>;
 
 class Stations {
  public:

@@ -193,10 +193,10 @@ std::optional<OrderRecord> order_record_from_json(std::string_view text, std::st
   auto parsed = parse_pick_list_json(r.order_id, r.command_station, r.pick_list_json);
   if (!parsed) {
     error = "stored pick list no longer validates: " +
-            (parsed.issues.empty() ? std::string("?") : parsed.issues.front().message);
+            (parsed.error().empty() ? std::string("?") : parsed.error().front().message);
     return std::nullopt;
   }
-  r.pick_list = std::move(*parsed.pick_list);
+  r.pick_list = std::move(*parsed);
   if (const auto* lines = o.if_contains("picked"); lines && lines->is_array()) {
     for (const auto& line : lines->as_array()) {
       LinePickState state;

@@ -275,21 +275,24 @@ http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_exec
     }
     p->stations.declare_short(request.station, station::line_index(line), request.reason,
                               [reply](const station::ActionResult& result) {
-                                if (result.ok)
-                                  reply({200, json::object{{"ok", true}, {"result", "accepted"}, {"reason", result.reason}}});
+                                if (result)
+                                  reply({200, json::object{{"ok", true}, {"result", "accepted"}, {"reason", result->message}}});
                                 else
-                                  reply({409, json::object{{"ok", false}, {"result", "refused"}, {"reason", result.reason},
-                                                           {"error", result.reason}}});
+                                  reply({409, json::object{{"ok", false}, {"result", "refused"}, {"reason", result.reason()},
+                                                           {"error", result.reason()}}});
                               });
   };
   // Buttons: 202 when the station took the action (its verdict follows on the screen), 409 when
   // the workflow refused it now, 422 when this station cannot do it at all.
   auto button_reply = [](http::Reply reply) {
     return [reply](const station::ActionResult& r) {
-      json::object body{{"result", r.ok ? "accepted" : "refused"}, {"reason", r.reason}, {"message", r.reason}};
-      if (!r.order_id.empty()) body["order_id"] = r.order_id;
-      if (!r.ok) body["error"] = r.reason;
-      reply({r.ok ? 202u : r.not_here ? 422u : 409u, std::move(body)});
+      const auto refusal = r.error();  // empty when taken
+      const std::string reason = r ? r->message : refusal.reason;
+      const std::string order_id = r ? r->order_id : refusal.order_id;
+      json::object body{{"result", r ? "accepted" : "refused"}, {"reason", reason}, {"message", reason}};
+      if (!order_id.empty()) body["order_id"] = order_id;
+      if (!r) body["error"] = reason;
+      reply({r ? 202u : refusal.not_here() ? 422u : 409u, std::move(body)});
     };
   };
   view.next_order = [p, button_reply](const std::string& station, http::Reply reply) {
@@ -304,8 +307,8 @@ http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_exec
     if (p->devices.printer(printer) == nullptr)
       return reply({404, json::object{{"error", "no such printer: " + printer}}});
     auto result = p->print_queue.enqueue(print::test_label_job(printer));
-    if (!result) return reply({409, json::object{{"error", result.error}}});
-    reply({202, json::object{{"job_id", result.id}, {"printer", printer}}});
+    if (!result) return reply({409, json::object{{"error", result.error().reason}}});
+    reply({202, json::object{{"job_id", *result}, {"printer", printer}}});
   };
   return view;
 }

@@ -66,12 +66,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   ParseOptions options;
   options.current_year = 2025;
   const auto scan = parse_scan(uri, kAimIds[(selector >> 4) % std::size(kAimIds)], options);
-  if (scan && scan.scan->kind == ScanKind::digital_link) {
-    check(!scan.scan->elements.empty());
-    for (const auto& element : scan.scan->elements) {
+  if (scan && scan->kind == ScanKind::digital_link) {
+    check(!scan->elements.empty());
+    for (const auto& element : scan->elements) {
       const auto* spec = find_ai(element.ai);
       check(spec != nullptr);
-      check(check_ai_value(*spec, element.ai, element.value, 2025).fault == Gs1ValueFault::none);
+      check(check_ai_value(*spec, element.ai, element.value, 2025).error().code == Gs1ValueFault::none);
     }
   }
   return 0;

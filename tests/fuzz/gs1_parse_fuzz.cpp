@@ -59,16 +59,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
 
   const auto result = parse_scan(data, aim, options);
   if (result) {
-    const auto& scan = *result.scan;
+    const auto& scan = *result;
     if (scan.kind != ScanKind::text) check(!scan.elements.empty());
     for (const auto& element : scan.elements) {
       const auto* spec = find_ai(element.ai);
       check(spec != nullptr);
-      check(check_ai_value(*spec, element.ai, element.value, 2025).fault == Gs1ValueFault::none);
+      check(check_ai_value(*spec, element.ai, element.value, 2025).error().code == Gs1ValueFault::none);
     }
     if (!scan.gtin.empty()) check(scan.gtin.size() == 14 && gs1_check_digit_ok(scan.gtin));
   } else {
-    check(!result.error.message.empty() && result.error.message == picker_sentence(result.error.code));
+    check(!result.error().message.empty() && result.error().message == picker_sentence(result.error().code));
   }
 
   PickState state;

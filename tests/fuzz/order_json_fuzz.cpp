@@ -31,12 +31,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto result = parse_pick_list_json("O-1", "pick-1", json, options);
   if (!result) {
-    check(!result.issues.empty());
-    for (const auto& issue : result.issues) check(!issue.path.empty() && !issue.message.empty());
+    check(!result.error().empty());
+    for (const auto& issue : result.error()) check(!issue.path.empty() && !issue.message.empty());
     return 0;
   }
-  check(result.issues.empty());
-  const auto& list = *result.pick_list;
+  check(result.error().empty());
+  const auto& list = *result;
   check(!list.lines.empty() && list.lines.size() <= kMaxPickLines);
   for (std::size_t i = 0; i < list.lines.size(); ++i) {
     const auto& line = list.lines[i];

@@ -46,8 +46,8 @@ std::string write_order_history(const std::string& state_dir, const std::vector<
             l ? "," : "", plan.index + 1, l + 1, plan.gtins[l], plan.index % 100, l + 1);
       r.pick_list_json = R"({"lines":[)" + lines + "]}";
       auto parsed = station::parse_pick_list_json(r.order_id, r.command_station, r.pick_list_json);
-      if (!parsed) return "history pick list does not validate: " + parsed.issues.front().message;
-      r.pick_list = std::move(*parsed.pick_list);
+      if (!parsed) return "history pick list does not validate: " + parsed.error().front().message;
+      r.pick_list = std::move(*parsed);
       r.pick.lines.resize(r.pick_list.lines.size());
       for (auto& line : r.pick.lines) line.picked = 13;
       r.step = station::Step::done;

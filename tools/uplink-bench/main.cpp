@@ -180,7 +180,7 @@ int durable(const std::string& uri, const std::string& dir, std::int64_t events,
       ++outstanding;
       rig.outbox->append(make_event(rig.topics, issued), [&](const wedge::outbox::AppendResult& r) {
         --outstanding;
-        if (!r) std::fprintf(stderr, "append failed: %s\n", r.reason.c_str());
+        if (!r) std::fprintf(stderr, "append failed: %s\n", r.reason().c_str());
         feed();
       });
     }
@@ -257,8 +257,8 @@ int latency(const std::string& uri, const std::string& dir, double rate, double 
     const auto t0 = Clock::now();
     rig.outbox->append(make_event(rig.topics, issued), [&times, t0](const wedge::outbox::AppendResult& r) {
       if (!r) return;
-      times[r.seq].created = t0;
-      times[r.seq].committed = Clock::now();
+      times[r->seq].created = t0;
+      times[r->seq].committed = Clock::now();
     });
     next += period;
     tick.expires_at(next);
@@ -366,7 +366,7 @@ int fill_backlog(const std::string& uri, const std::string& dir, std::int64_t ev
       ++outstanding;
       rig.outbox->append(make_event(rig.topics, issued), [&](const wedge::outbox::AppendResult& r) {
         --outstanding;
-        if (!r) std::fprintf(stderr, "append failed: %s\n", r.reason.c_str());
+        if (!r) std::fprintf(stderr, "append failed: %s\n", r.reason().c_str());
         if (++done == events) {
           rig.io.stop();
           return;

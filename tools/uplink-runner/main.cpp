@@ -201,8 +201,8 @@ int main(int argc, char** argv) {
           if (!result) {
             // Report the first refusal of a full spell, then retry quietly until there is room.
             if (!refusing) {
-              std::printf("refused %s %s\n", std::string(wedge::outbox::to_string(result.error)).c_str(),
-                          result.reason.c_str());
+              std::printf("refused %s %s\n", std::string(wedge::outbox::to_string(result.error().code)).c_str(),
+                          result.reason().c_str());
             }
             refusing = true;
             --issued;

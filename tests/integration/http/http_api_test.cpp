@@ -354,8 +354,8 @@ TEST(HttpApi, StartFailsAsAValueWhenThePortIsTaken) {
   options.listen.port = static_cast<unsigned short>(first.port());
   http::HttpServer second(io.get_executor(), options, {});
   auto started = second.start();
-  EXPECT_FALSE(started.ok);
-  EXPECT_NE(started.error.find("127.0.0.1:" + std::to_string(first.port())), std::string::npos);
+  EXPECT_FALSE(started);
+  EXPECT_NE(started.reason().find("127.0.0.1:" + std::to_string(first.port())), std::string::npos);
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ struct Gateway {
         parts{env.config(), env.outbox(), env.link(), env.devices(), env.print_queue(), env.stations()},
         server(env.io().get_executor(), loopback(), make_gateway_view(parts, env.io().get_executor())) {
     const auto started = server.start();
-    EXPECT_TRUE(started.ok) << started.error;
+    EXPECT_TRUE(started) << started.reason();
     env.pick_list("O-1");
     EXPECT_TRUE(env.run_until([&] { return env.snap().order_id == "O-1"; }));
   }

@@ -88,7 +88,7 @@ http::Options ServerFixture::default_options() {
 ServerFixture::ServerFixture(http::Options options) : guard_(io_.get_executor()) {
   server_ = std::make_unique<http::HttpServer>(io_.get_executor(), std::move(options), gateway_.view());
   auto started = server_->start();
-  if (!started.ok) throw std::runtime_error(started.error);
+  if (!started) throw std::runtime_error(started.reason());
   port_ = server_->port();
   thread_ = std::thread([this] { io_.run(); });
 }

@@ -74,7 +74,7 @@ class Rig {
       event.topic = topics_.event(event.station, event.type);
       event.data_json = R"({"barcode":"0123456789012"})";
       outbox_->append(std::move(event), [&committed](const outbox::AppendResult& r) {
-        EXPECT_TRUE(r) << r.reason;
+        EXPECT_TRUE(r) << r.reason();
         ++committed;
       });
     }
@@ -158,7 +158,7 @@ TEST(LinkDrain, AnEventFromTheSinkIsPublishedOnTheOutboxHandler) {
   std::optional<outbox::AppendResult> committed;
   sink.append(std::move(event), [&](const outbox::AppendResult& r) { committed = r; });
   ASSERT_TRUE(rig.run_until([&] { return rig.stats().acked >= 1; }));
-  ASSERT_TRUE(committed && *committed) << (committed ? committed->reason : "no commit");
+  ASSERT_TRUE(committed && *committed) << (committed ? committed->reason() : "no commit");
   const auto topic = "wedge/v1/site1/gw1/station/st1/event/pick.item_picked";
   ASSERT_TRUE(rig.run_until([&] {
     for (const auto& m : oms.messages())

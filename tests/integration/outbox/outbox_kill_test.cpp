@@ -44,10 +44,10 @@ bool child_acks(std::int64_t seq) { return seq % 3 == 0; }
         outbox.append(test::make_event(++n), [&](const AppendResult& r) {
           --in_flight;
           if (!r) return;
-          const std::string line = std::to_string(r.seq) + " " + r.id + "\n";
+          const std::string line = std::to_string(r->seq) + " " + r->id + "\n";
           // One write per line, well under PIPE_BUF: lines never interleave or tear.
           if (::write(report_fd, line.data(), line.size()) < 0) ::_exit(3);
-          if (child_acks(r.seq)) outbox.ack(r.seq);
+          if (child_acks(r->seq)) outbox.ack(r->seq);
         });
       }
       loop.run_until([&] { return in_flight < 64; });
@@ -137,10 +137,10 @@ TEST(OutboxKill, SigkillMidStreamLosesNoAcknowledgedEventAndLeavesNoGap) {
     EXPECT_EQ(stored.rbegin()->first <= last, true);
     // The reopened outbox continues the sequence.
     const auto next = test::append_and_wait(loop, outbox, test::make_event(0));
-    ASSERT_TRUE(next) << next.reason;
-    EXPECT_EQ(next.seq, last + 1);
-    reported[next.seq] = next.id;
-    previous_last = next.seq;
+    ASSERT_TRUE(next) << next.reason();
+    EXPECT_EQ(next->seq, last + 1);
+    reported[next->seq] = next->id;
+    previous_last = next->seq;
   }
 }
 

@@ -15,21 +15,21 @@ station::ActionResult press(StationEnv& env, bool next, const std::string& stati
   if (next) env.stations().next_order(station, done);
   else env.stations().reprint_label(station, done);
   EXPECT_TRUE(env.run_until([&] { return result.has_value(); }));
-  return result.value_or(station::ActionResult{});
+  return result.value_or(station::ActionRefusal{core::Errc::internal, "no reply", {}});
 }
 
 TEST(StationActions, ReprintVoidsTheLostLabelAndPrintsANewOne) {
   StationEnv env;
   ASSERT_TRUE(env.orders_arrive({"O-1"}));
   auto early = press(env, false, "st1");
-  EXPECT_FALSE(early.ok);
-  EXPECT_EQ(early.reason, "no order is being packed here");
+  EXPECT_FALSE(early);
+  EXPECT_EQ(early.reason(), "no order is being packed here");
   env.pick_all();
   const std::string old_sscc = env.pack_to_label("O-1");
 
   auto r = press(env, false, "st1");
-  EXPECT_TRUE(r.ok) << r.reason;
-  EXPECT_EQ(r.order_id, "O-1");
+  EXPECT_TRUE(r) << r.reason();
+  EXPECT_EQ(r->order_id, "O-1");
   ASSERT_TRUE(env.wait_event("O-1", "label.printed", 2));
   auto voided = env.events_of("O-1", "label.voided");
   ASSERT_EQ(voided.size(), 1u);
@@ -49,14 +49,14 @@ TEST(StationActions, NextOrderSetsACancelledOrderAsideButNotAnActiveOne) {
   ASSERT_TRUE(env.orders_arrive({"O-2", "O-3"}));
   EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
   auto busy = press(env, true, "st1");
-  EXPECT_FALSE(busy.ok);
-  EXPECT_FALSE(busy.not_here);
-  EXPECT_NE(busy.reason.find("finish order O-2"), std::string::npos) << busy.reason;
+  EXPECT_FALSE(busy);
+  EXPECT_FALSE(busy.error().not_here());
+  EXPECT_NE(busy.reason().find("finish order O-2"), std::string::npos) << busy.reason();
 
   EXPECT_TRUE(env.apply(command(CommandType::order_cancel, "O-2")).accepted);
   ASSERT_EQ(env.snap().order_id, "O-2");  // items to return: the station keeps it
   auto next = press(env, true, "st1");
-  EXPECT_TRUE(next.ok) << next.reason;
+  EXPECT_TRUE(next) << next.reason();
   ASSERT_TRUE(env.wait_event("O-2", "order.set_aside"));
   ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-3"; }));
 }
@@ -69,13 +69,13 @@ TEST(StationActions, NextOrderAtAFreePackStationStartsTheOldestPickedOrder) {
       "  - {id: sh1, steps: [ship]}\n";
   StationEnv env(options);
   auto none = press(env, true, "pa1");
-  EXPECT_FALSE(none.ok);
-  EXPECT_EQ(none.reason, "no picked order is waiting to be packed");
+  EXPECT_FALSE(none);
+  EXPECT_EQ(none.reason(), "no picked order is waiting to be packed");
   auto ship = press(env, true, "sh1");
-  EXPECT_FALSE(ship.ok);
-  EXPECT_TRUE(ship.not_here);
+  EXPECT_FALSE(ship);
+  EXPECT_TRUE(ship.error().not_here());
   auto no_label = press(env, false, "sh1");
-  EXPECT_TRUE(no_label.not_here);
+  EXPECT_TRUE(no_label.error().not_here());
 
   env.pick_list("O-4", order_body(), "pk1");
   ASSERT_TRUE(env.run_until([&] { return env.snap("pk1").order_id == "O-4"; }));
@@ -83,8 +83,8 @@ TEST(StationActions, NextOrderAtAFreePackStationStartsTheOldestPickedOrder) {
   ASSERT_TRUE(env.wait_event("O-4", "pick.completed"));
   env.set_weight(720);
   auto next = press(env, true, "pa1");
-  EXPECT_TRUE(next.ok) << next.reason;
-  EXPECT_EQ(next.order_id, "O-4");
+  EXPECT_TRUE(next) << next.reason();
+  EXPECT_EQ(next->order_id, "O-4");
   ASSERT_TRUE(env.wait_event("O-4", "pack.started"));
   ASSERT_TRUE(env.wait_event("O-4", "label.printed"));
   EXPECT_EQ(env.snap("pa1").order_id, "O-4");

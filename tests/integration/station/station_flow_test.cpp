@@ -121,7 +121,7 @@ TEST(StationFlow, PickRefusalsReachPickerAndOms) {
   std::optional<station::ActionResult> result;
   env.stations().declare_short("st1", 3, "damaged", [&](const station::ActionResult& r) { result = r; });
   ASSERT_TRUE(env.run_until([&] { return result.has_value(); }));
-  EXPECT_TRUE(result->ok) << result->reason;
+  EXPECT_TRUE(*result) << result->reason();
   auto shorts = env.events_of("O-2", "pick.short");
   ASSERT_EQ(shorts.size(), 1u);
   auto missing = shorts[0].data["missing"].as_array().at(0).as_object();

@@ -15,9 +15,9 @@ TEST(ListenAddress, RefusesPortZeroAndPortsAboveTheRange) {
                                     std::pair{"localhost", "expected address:port, got 'localhost'"},
                                     std::pair{"gateway.local:8080",
                                               "'gateway.local' is not an IP address (use e.g. 0.0.0.0 or 127.0.0.1)"}}) {
-    std::string message;
-    EXPECT_FALSE(parse_listen_address(text, &message)) << text;
-    EXPECT_EQ(message, error) << text;
+    const auto refused = parse_listen_address(text);
+    EXPECT_FALSE(refused) << text;
+    EXPECT_EQ(refused.reason(), error) << text;
   }
 }
 

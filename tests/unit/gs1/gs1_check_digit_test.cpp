@@ -98,7 +98,7 @@ TEST_F(CheckDigitProperty, LeftPaddingKeepsAGtinValidAndNormalisationIsIdempoten
       // And the parser agrees with the function for a bare scan.
       const auto parsed = parse_scan(gtin, "", ParseOptions{2025, false});
       ASSERT_TRUE(parsed) << gtin;
-      EXPECT_EQ(parsed.scan->gtin, padded);
+      EXPECT_EQ(parsed->gtin, padded);
     }
 }
 

@@ -134,16 +134,16 @@ TEST(Gs1Conformance, EveryAiAcceptsItsFormatAndRefusesBadLengths) {
       SCOPED_TRACE("(" + ai + ")");
       const auto value = sample_value(spec);
       EXPECT_EQ(static_cast<int>(value.size()), spec.max_length());
-      EXPECT_EQ(check_ai_value(spec, ai, value, 2025).fault, Gs1ValueFault::none);
+      EXPECT_EQ(check_ai_value(spec, ai, value, 2025).error().code, Gs1ValueFault::none);
       const char extra = spec.parts[static_cast<std::size_t>(spec.part_count - 1)].charset == 'N' ? '1' : 'A';
-      EXPECT_EQ(check_ai_value(spec, ai, value + extra, 2025).fault, Gs1ValueFault::bad_length);
-      EXPECT_EQ(check_ai_value(spec, ai, "", 2025).fault, Gs1ValueFault::bad_length);
+      EXPECT_EQ(check_ai_value(spec, ai, value + extra, 2025).error().code, Gs1ValueFault::bad_length);
+      EXPECT_EQ(check_ai_value(spec, ai, "", 2025).error().code, Gs1ValueFault::bad_length);
       if (spec.fixed_length()) {
-        EXPECT_EQ(check_ai_value(spec, ai, value.substr(0, value.size() - 1), 2025).fault,
+        EXPECT_EQ(check_ai_value(spec, ai, value.substr(0, value.size() - 1), 2025).error().code,
                   Gs1ValueFault::bad_length);
       }
       if (spec.parts[0].charset == 'N') {
-        EXPECT_EQ(check_ai_value(spec, ai, "A" + value.substr(1), 2025).fault, Gs1ValueFault::bad_charset);
+        EXPECT_EQ(check_ai_value(spec, ai, "A" + value.substr(1), 2025).error().code, Gs1ValueFault::bad_charset);
       }
     }
 }
@@ -154,9 +154,9 @@ TEST(Gs1Conformance, EveryAiReadsInAScanWithWhatItRequires) {
       const auto scan = element_string(with_requisites(ai));
       SCOPED_TRACE(scan);
       const auto result = parse_scan(scan, "", kYear2025);
-      ASSERT_TRUE(result) << result.error.detail;
-      EXPECT_NE(result.scan->find(ai), nullptr);
-      EXPECT_TRUE(result.scan->warnings.empty() || result.scan->warnings[0] == "possible_missing_separator");
+      ASSERT_TRUE(result) << result.error().detail;
+      EXPECT_NE(result->find(ai), nullptr);
+      EXPECT_TRUE(result->warnings.empty() || result->warnings[0] == "possible_missing_separator");
     }
 }
 
@@ -169,7 +169,7 @@ TEST(Gs1Conformance, EveryRequisiteIsEnforced) {
       SCOPED_TRACE(scan);
       const auto result = parse_scan(scan, "", kYear2025);
       ASSERT_FALSE(result);
-      EXPECT_EQ(result.error.code, Gs1Error::missing_ai) << result.error.detail;
+      EXPECT_EQ(result.error().code, Gs1Error::missing_ai) << result.error().detail;
       ++checked;
     }
   }
@@ -187,8 +187,8 @@ TEST(Gs1Conformance, EveryExclusionIsEnforced) {
         SCOPED_TRACE(scan);
         const auto result = parse_scan(scan, "", kYear2025);
         ASSERT_FALSE(result);
-        EXPECT_EQ(result.error.code, Gs1Error::exclusive_ais) << result.error.detail;
-        EXPECT_EQ(to_string(result.error.code), "gs1_exclusive_ais");
+        EXPECT_EQ(result.error().code, Gs1Error::exclusive_ais) << result.error().detail;
+        EXPECT_EQ(to_string(result.error().code), "gs1_exclusive_ais");
         ++checked;
       }
     }

@@ -25,8 +25,8 @@ std::vector<Gs1Element> elements(std::initializer_list<std::pair<const char*, co
 
 TEST(Gs1Parse, ReferenceVectorOne) {
   const auto result = parse_scan("]C101095060001343521726060010LOT42" GS "3103001250", "", year_2025());
-  ASSERT_TRUE(result) << result.error.detail;
-  const auto& scan = *result.scan;
+  ASSERT_TRUE(result) << result.error().detail;
+  const auto& scan = *result;
   EXPECT_EQ(scan.kind, ScanKind::element_string);
   EXPECT_EQ(scan.aim_id, "]C1");
   EXPECT_EQ(scan.elements, elements({{"01", "09506000134352"}, {"17", "260600"}, {"10", "LOT42"}, {"3103", "001250"}}));
@@ -43,36 +43,36 @@ TEST(Gs1Parse, ReferenceVectorOne) {
 TEST(Gs1Parse, ReferenceVectorOneWithoutGsIsSilentCorruptionWithAWarning) {
   const auto result = parse_scan("]C101095060001343521726060010LOT423103001250", "", year_2025());
   ASSERT_TRUE(result);
-  EXPECT_EQ(result.scan->elements,
+  EXPECT_EQ(result->elements,
             elements({{"01", "09506000134352"}, {"17", "260600"}, {"10", "LOT423103001250"}}));
-  EXPECT_FALSE(result.scan->net_weight_mg);
-  EXPECT_EQ(result.scan->warnings, std::vector<std::string>{"possible_missing_separator"});
+  EXPECT_FALSE(result->net_weight_mg);
+  EXPECT_EQ(result->warnings, std::vector<std::string>{"possible_missing_separator"});
 }
 
 TEST(Gs1Parse, DigitalLinkOfVectorOneGivesTheSameElements) {
   const auto uri = parse_scan("https://id.gs1.org/01/09506000134352/10/LOT42?17=260600&3103=001250", "]Q1", year_2025());
-  ASSERT_TRUE(uri) << uri.error.detail;
-  EXPECT_EQ(uri.scan->kind, ScanKind::digital_link);
-  EXPECT_EQ(uri.scan->gtin, "09506000134352");
-  EXPECT_EQ(uri.scan->lot, "LOT42");
-  EXPECT_EQ(*uri.scan->expiry, (CalendarDate{2026, 6, 30}));
-  EXPECT_EQ(*uri.scan->net_weight_mg, 1250000);
+  ASSERT_TRUE(uri) << uri.error().detail;
+  EXPECT_EQ(uri->kind, ScanKind::digital_link);
+  EXPECT_EQ(uri->gtin, "09506000134352");
+  EXPECT_EQ(uri->lot, "LOT42");
+  EXPECT_EQ(*uri->expiry, (CalendarDate{2026, 6, 30}));
+  EXPECT_EQ(*uri->net_weight_mg, 1250000);
 }
 
 TEST(Gs1Parse, ReferenceVectorsTwoAndThree) {
   auto result = parse_scan("]C10010614141234567890802095060001343523712" GS "400PO-4711", "", year_2025());
-  ASSERT_TRUE(result) << result.error.detail;
-  EXPECT_EQ(result.scan->elements, elements({{"00", "106141412345678908"}, {"02", "09506000134352"},
+  ASSERT_TRUE(result) << result.error().detail;
+  EXPECT_EQ(result->elements, elements({{"00", "106141412345678908"}, {"02", "09506000134352"},
                                              {"37", "12"}, {"400", "PO-4711"}}));
-  EXPECT_EQ(result.scan->sscc, "106141412345678908");
-  EXPECT_EQ(result.scan->content_gtin, "09506000134352");
-  EXPECT_EQ(*result.scan->count, 12);
+  EXPECT_EQ(result->sscc, "106141412345678908");
+  EXPECT_EQ(result->content_gtin, "09506000134352");
+  EXPECT_EQ(*result->count, 12);
 
   result = parse_scan("]d201095060001343521725123110ABC" GS "21SN123", "", year_2025());
-  ASSERT_TRUE(result) << result.error.detail;
-  EXPECT_EQ(result.scan->elements,
+  ASSERT_TRUE(result) << result.error().detail;
+  EXPECT_EQ(result->elements,
             elements({{"01", "09506000134352"}, {"17", "251231"}, {"10", "ABC"}, {"21", "SN123"}}));
-  EXPECT_EQ(result.scan->serial, "SN123");
+  EXPECT_EQ(result->serial, "SN123");
 }
 
 TEST(Gs1Parse, RejectedReferenceVectors) {
@@ -91,10 +91,10 @@ TEST(Gs1Parse, RejectedReferenceVectors) {
     SCOPED_TRACE(row.data);
     const auto result = parse_scan(row.data, "", year_2025());
     ASSERT_FALSE(result);
-    EXPECT_EQ(result.error.code, row.code);
-    EXPECT_EQ(result.error.ai, row.ai);
-    EXPECT_EQ(result.error.message, picker_sentence(row.code));
-    EXPECT_FALSE(result.error.detail.empty());
+    EXPECT_EQ(result.error().code, row.code);
+    EXPECT_EQ(result.error().ai, row.ai);
+    EXPECT_EQ(result.error().message, picker_sentence(row.code));
+    EXPECT_FALSE(result.error().detail.empty());
   }
 }
 
@@ -105,38 +105,38 @@ TEST(Gs1Parse, GtinsAreNormalisedToFourteenDigits) {
   for (const auto& [data, gtin] : rows) {
     const auto result = parse_scan(data, "", year_2025());
     ASSERT_TRUE(result) << data;
-    EXPECT_EQ(result.scan->kind, ScanKind::gtin);
-    EXPECT_EQ(result.scan->gtin, gtin);
+    EXPECT_EQ(result->kind, ScanKind::gtin);
+    EXPECT_EQ(result->gtin, gtin);
   }
   // EAN-13 with a 2-digit add-on (]E3): the add-on is not part of the GTIN.
   const auto addon = parse_scan("400638133393112", "]E3", year_2025());
   ASSERT_TRUE(addon);
-  EXPECT_EQ(addon.scan->gtin, "04006381333931");
+  EXPECT_EQ(addon->gtin, "04006381333931");
 }
 
 TEST(Gs1Parse, PlainTextStaysText) {
   for (const auto* data : {"ABC-123", "12345", "https://example.com/"}) {
     const auto result = parse_scan(data, "", year_2025());
     ASSERT_TRUE(result) << data;
-    EXPECT_EQ(result.scan->kind, ScanKind::text);
-    EXPECT_EQ(result.scan->text, data);
+    EXPECT_EQ(result->kind, ScanKind::text);
+    EXPECT_EQ(result->text, data);
   }
   // Code 128 without FNC1 holding 13 digits: not GS1, whatever the digits.
   const auto code128 = parse_scan("4006381333931", "]C0", year_2025());
   ASSERT_TRUE(code128);
-  EXPECT_EQ(code128.scan->kind, ScanKind::text);
+  EXPECT_EQ(code128->kind, ScanKind::text);
   // ITF that is not 14 digits.
-  EXPECT_EQ(parse_scan("123456", "]I0", year_2025()).scan->kind, ScanKind::text);
+  EXPECT_EQ(parse_scan("123456", "]I0", year_2025())->kind, ScanKind::text);
 }
 
 TEST(Gs1Parse, BareElementStringWithoutAimId) {
   auto result = parse_scan("0109506000134352" "10ABC" GS "21X", "", year_2025());
   ASSERT_TRUE(result);
-  EXPECT_EQ(result.scan->kind, ScanKind::element_string);
-  EXPECT_EQ(result.scan->aim_id, "");
+  EXPECT_EQ(result->kind, ScanKind::element_string);
+  EXPECT_EQ(result->aim_id, "");
   result = parse_scan("010950600013435217260600", "", year_2025());
   ASSERT_TRUE(result);
-  EXPECT_EQ(result.scan->kind, ScanKind::element_string);
+  EXPECT_EQ(result->kind, ScanKind::element_string);
 }
 
 TEST(Gs1Parse, PredefinedLengthRule) {
@@ -149,35 +149,35 @@ TEST(Gs1Parse, PredefinedLengthRule) {
   EXPECT_EQ(predefined_length("7003"), std::nullopt);
   // (422) and (7003) are fixed-length but not predefined: GS needed unless last.
   auto result = parse_scan("]C10109506000134352" "422276" GS "10LOT", "", year_2025());
-  EXPECT_TRUE(result) << result.error.detail;
+  EXPECT_TRUE(result) << result.error().detail;
   result = parse_scan("]C10109506000134352" "70032606301200" "10LOT", "", year_2025());
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error.code, Gs1Error::missing_separator);
-  EXPECT_EQ(result.error.ai, "7003");
+  EXPECT_EQ(result.error().code, Gs1Error::missing_separator);
+  EXPECT_EQ(result.error().ai, "7003");
   // Predefined AIs may be followed by a GS all the same.
   EXPECT_TRUE(parse_scan("]C10109506000134352" GS "17260600" GS "10A", "", year_2025()));
   // (7003) time must be valid.
   result = parse_scan("]C10109506000134352" "70032606302460", "", year_2025());
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error.code, Gs1Error::bad_date);
+  EXPECT_EQ(result.error().code, Gs1Error::bad_date);
 }
 
 TEST(Gs1Parse, MoreAis) {
   const auto result = parse_scan("]C100106141412345678908" "4100614141000012" "421276" "10115" GS "403ROUTE-7", "",
                                  year_2025());
-  ASSERT_TRUE(result) << result.error.detail;
-  EXPECT_EQ(*result.scan->find("410"), "0614141000012");
-  EXPECT_EQ(*result.scan->find("421"), "27610115");
-  EXPECT_EQ(*result.scan->find("403"), "ROUTE-7");
-  EXPECT_EQ(result.scan->find("10"), nullptr);
+  ASSERT_TRUE(result) << result.error().detail;
+  EXPECT_EQ(*result->find("410"), "0614141000012");
+  EXPECT_EQ(*result->find("421"), "27610115");
+  EXPECT_EQ(*result->find("403"), "ROUTE-7");
+  EXPECT_EQ(result->find("10"), nullptr);
   // (421) country part must be digits.
   const auto bad = parse_scan("]C100106141412345678908" "421DE10115", "", year_2025());
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error.code, Gs1Error::bad_charset);
+  EXPECT_EQ(bad.error().code, Gs1Error::bad_charset);
   // (3100) to (3105) only.
-  EXPECT_EQ(parse_scan("]C10109506000134352" "3106001250", "", year_2025()).error.code, Gs1Error::unknown_ai);
-  EXPECT_EQ(*parse_scan("]C10109506000134352" "3100000007", "", year_2025()).scan->net_weight_mg, 7000000);
-  EXPECT_EQ(*parse_scan("]C10109506000134352" "3105000007", "", year_2025()).scan->net_weight_mg, 70);
+  EXPECT_EQ(parse_scan("]C10109506000134352" "3106001250", "", year_2025()).error().code, Gs1Error::unknown_ai);
+  EXPECT_EQ(*parse_scan("]C10109506000134352" "3100000007", "", year_2025())->net_weight_mg, 7000000);
+  EXPECT_EQ(*parse_scan("]C10109506000134352" "3105000007", "", year_2025())->net_weight_mg, 70);
 }
 
 TEST(Gs1Parse, AssociationRules) {
@@ -198,58 +198,58 @@ TEST(Gs1Parse, AssociationRules) {
     SCOPED_TRACE(row.data);
     const auto result = parse_scan(row.data, "", year_2025());
     ASSERT_FALSE(result);
-    EXPECT_EQ(to_string(result.error.code), to_string(row.code));
+    EXPECT_EQ(to_string(result.error().code), to_string(row.code));
   }
   // The same AI twice with the same value is harmless.
   const auto twice = parse_scan("]C10109506000134352" "10A" GS "10A", "", year_2025());
   ASSERT_TRUE(twice);
-  EXPECT_EQ(twice.scan->elements.size(), 2u);
+  EXPECT_EQ(twice->elements.size(), 2u);
 }
 
 TEST(Gs1Parse, SeparatorsAndCharsets) {
-  EXPECT_EQ(parse_scan("]C1" GS GS, "", year_2025()).error.code, Gs1Error::empty_scan);
-  EXPECT_EQ(parse_scan("]C10109506000134352" "10" GS "21X", "", year_2025()).error.code, Gs1Error::bad_length);
-  EXPECT_EQ(parse_scan("]C10109506000134352" "10A#B", "", year_2025()).error.code, Gs1Error::bad_charset);
-  EXPECT_EQ(parse_scan("]C10109506" GS "0001343521", "", year_2025()).error.code, Gs1Error::bad_length);
-  EXPECT_EQ(parse_scan("]C1ab", "", year_2025()).error.code, Gs1Error::symbology_mismatch);
-  EXPECT_EQ(parse_scan("]C10", "", year_2025()).error.code, Gs1Error::symbology_mismatch);
-  EXPECT_EQ(parse_scan("]C12300", "", year_2025()).error.code, Gs1Error::unknown_ai);
+  EXPECT_EQ(parse_scan("]C1" GS GS, "", year_2025()).error().code, Gs1Error::empty_scan);
+  EXPECT_EQ(parse_scan("]C10109506000134352" "10" GS "21X", "", year_2025()).error().code, Gs1Error::bad_length);
+  EXPECT_EQ(parse_scan("]C10109506000134352" "10A#B", "", year_2025()).error().code, Gs1Error::bad_charset);
+  EXPECT_EQ(parse_scan("]C10109506" GS "0001343521", "", year_2025()).error().code, Gs1Error::bad_length);
+  EXPECT_EQ(parse_scan("]C1ab", "", year_2025()).error().code, Gs1Error::symbology_mismatch);
+  EXPECT_EQ(parse_scan("]C10", "", year_2025()).error().code, Gs1Error::symbology_mismatch);
+  EXPECT_EQ(parse_scan("]C12300", "", year_2025()).error().code, Gs1Error::unknown_ai);
   EXPECT_TRUE(parse_scan("]C10109506000134352" "10!%&'()*+,-./:;<=>?_z", "", year_2025()));
 }
 
 TEST(Gs1Parse, BracketedTextIsRefusedByDefault) {
   auto result = parse_scan("(01)09506000134352(17)260600", "", year_2025());
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error.code, Gs1Error::bracketed_text);
+  EXPECT_EQ(result.error().code, Gs1Error::bracketed_text);
   result = parse_scan("(01)09506000134352", "]C0", year_2025());
-  EXPECT_EQ(result.error.code, Gs1Error::bracketed_text);
+  EXPECT_EQ(result.error().code, Gs1Error::bracketed_text);
 
   auto options = year_2025();
   options.accept_bracketed_text = true;
   result = parse_scan("(01)09506000134352(17)260600(10)LOT42", "", options);
-  ASSERT_TRUE(result) << result.error.detail;
-  EXPECT_TRUE(result.scan->from_bracketed_text);
-  EXPECT_EQ(result.scan->lot, "LOT42");
-  EXPECT_EQ(parse_scan("(01)09506000134353", "", options).error.code, Gs1Error::bad_check_digit);
-  EXPECT_EQ(parse_scan("(23)1", "", options).error.code, Gs1Error::unknown_ai);
-  EXPECT_EQ(parse_scan("(01)0950600013435(17)260600", "", options).error.code, Gs1Error::bad_length);
+  ASSERT_TRUE(result) << result.error().detail;
+  EXPECT_TRUE(result->from_bracketed_text);
+  EXPECT_EQ(result->lot, "LOT42");
+  EXPECT_EQ(parse_scan("(01)09506000134353", "", options).error().code, Gs1Error::bad_check_digit);
+  EXPECT_EQ(parse_scan("(23)1", "", options).error().code, Gs1Error::unknown_ai);
+  EXPECT_EQ(parse_scan("(01)0950600013435(17)260600", "", options).error().code, Gs1Error::bad_length);
 }
 
 TEST(Gs1DigitalLink, Forms) {
   const auto options = year_2025();
   // Short GTIN in the path is padded; fragment and non-AI query keys ignored.
   auto result = parse_scan("HTTPS://example.org/01/4006381333931?linkType=gs1:pip#top", "", options);
-  ASSERT_TRUE(result) << result.error.detail;
-  EXPECT_EQ(result.scan->gtin, "04006381333931");
+  ASSERT_TRUE(result) << result.error().detail;
+  EXPECT_EQ(result->gtin, "04006381333931");
   // 235 qualifier, percent-decoded values, http.
   result = parse_scan("http://example.org/01/09506000134352/235/TPX%2D1", "", options);
-  ASSERT_TRUE(result) << result.error.detail;
-  EXPECT_EQ(*result.scan->find("235"), "TPX-1");
+  ASSERT_TRUE(result) << result.error().detail;
+  EXPECT_EQ(*result->find("235"), "TPX-1");
   // CPV, lot, serial in order.
   result = parse_scan("https://id.gs1.org/01/09506000134352/22/V1/10/L%2F1/21/S%251", "", options);
-  ASSERT_TRUE(result) << result.error.detail;
-  EXPECT_EQ(result.scan->lot, "L/1");
-  EXPECT_EQ(result.scan->serial, "S%1");
+  ASSERT_TRUE(result) << result.error().detail;
+  EXPECT_EQ(result->lot, "L/1");
+  EXPECT_EQ(result->serial, "S%1");
 
   struct Row {
     const char* uri;
@@ -274,7 +274,7 @@ TEST(Gs1DigitalLink, Forms) {
     SCOPED_TRACE(row.uri);
     const auto bad = parse_scan(row.uri, "", options);
     ASSERT_FALSE(bad);
-    EXPECT_EQ(to_string(bad.error.code), to_string(row.code));
+    EXPECT_EQ(to_string(bad.error().code), to_string(row.code));
   }
 }
 

@@ -29,8 +29,8 @@ void expect_rows(const std::vector<Row>& rows, const ParseOptions& options = {20
   for (const auto& row : rows) {
     SCOPED_TRACE(std::string(row.aim) + " " + row.data);
     const auto result = parse_scan(row.data, row.aim, options);
-    EXPECT_EQ(result ? std::string("ok") : std::string(to_string(result.error.code)), row.code)
-        << result.error.detail;
+    EXPECT_EQ(result ? std::string("ok") : std::string(to_string(result.error().code)), row.code)
+        << result.error().detail;
   }
 }
 
@@ -102,8 +102,8 @@ TEST(Gs1Rules, RepeatedAis) {
       {GTIN GTIN, "]C1", "ok"},
   });
   const auto same = parse_scan(GTIN "3102001000" "10A" GS "3102001000", "]C1", {2025, false, false, false});
-  ASSERT_TRUE(same) << same.error.detail;
-  EXPECT_EQ(same.scan->elements.size(), 3u);  // the repeat is one element
+  ASSERT_TRUE(same) << same.error().detail;
+  EXPECT_EQ(same->elements.size(), 3u);  // the repeat is one element
 }
 
 TEST(Gs1Rules, Separators) {
@@ -121,8 +121,8 @@ TEST(Gs1Rules, Separators) {
   });
   ParseOptions tolerant{2025, false, true, false};
   const auto one = parse_scan(GTIN "10A" GS, "]C1", tolerant);
-  ASSERT_TRUE(one) << one.error.detail;
-  EXPECT_EQ(one.scan->warnings, std::vector<std::string>{"trailing_separator"});
+  ASSERT_TRUE(one) << one.error().detail;
+  EXPECT_EQ(one->warnings, std::vector<std::string>{"trailing_separator"});
   expect_rows({{GTIN "10A" GS GS, "]C1", "gs1_separator"}, {GS GTIN, "]C1", "gs1_separator"},
                {GTIN GS GS "10A", "]C1", "gs1_separator"}},
               tolerant);
@@ -151,10 +151,10 @@ TEST(Gs1Rules, SymbologyIdentifiers) {
   });
   const auto addon = parse_scan("12", "]E1", {2025, false, false, false});
   ASSERT_TRUE(addon);
-  EXPECT_EQ(addon.scan->kind, ScanKind::text);
+  EXPECT_EQ(addon->kind, ScanKind::text);
   const auto upc = parse_scan("0036000291452", "]E0", {2025, false, false, false});
-  ASSERT_TRUE(upc) << upc.error.detail;
-  EXPECT_EQ(upc.scan->gtin, "00036000291452");
+  ASSERT_TRUE(upc) << upc.error().detail;
+  EXPECT_EQ(upc->gtin, "00036000291452");
 }
 
 TEST(Gs1Rules, DigitalLinkStructure) {
@@ -189,8 +189,8 @@ TEST(Gs1Rules, SsccOnOtherSymbolIsAnOption) {
   expect_rows({{CONTENT "375", "]C1", "missing_ai"}});
   ParseOptions options{2025, false, false, true};
   const auto content = parse_scan(CONTENT "375", "]C1", options);
-  ASSERT_TRUE(content) << content.error.detail;
-  EXPECT_EQ(content.scan->warnings, std::vector<std::string>{"sscc_on_other_symbol"});
+  ASSERT_TRUE(content) << content.error().detail;
+  EXPECT_EQ(content->warnings, std::vector<std::string>{"sscc_on_other_symbol"});
   expect_rows({{"375", "]C1", "missing_ai"}, {"10LOT", "]C1", "missing_ai"}}, options);
 }
 

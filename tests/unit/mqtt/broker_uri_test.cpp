@@ -23,9 +23,8 @@ TEST(BrokerUri, HostPortAndTlsWithSchemeDefaults) {
                         Case{"mqtt://[::1]:1999", "::1", 1999, false, "tcp://[::1]:1999"},
                         Case{"mqtts://[fe80::1]", "fe80::1", 8883, true, "ssl://[fe80::1]:8883"},
                         Case{"mqtt://10.0.0.5:1883/", "10.0.0.5", 1883, false, "tcp://10.0.0.5:1883"}}) {
-    std::string error;
-    const auto parsed = parse_broker_uri(c.uri, &error);
-    ASSERT_TRUE(parsed.has_value()) << c.uri << ": " << error;
+    const auto parsed = parse_broker_uri(c.uri);
+    ASSERT_TRUE(parsed) << c.uri << ": " << parsed.reason();
     EXPECT_EQ(parsed->host, c.host) << c.uri;
     EXPECT_EQ(parsed->port, c.port) << c.uri;
     EXPECT_EQ(parsed->tls, c.tls) << c.uri;
@@ -57,9 +56,9 @@ TEST(BrokerUri, RefusalsSayWhatIsWrong) {
            Case{"mqtt://host:65536", "port '65536' out of range 1..65535"},
            Case{"mqtt://host:12ab", "expected mqtt://host:port or mqtts://host:port, got 'mqtt://host:12ab'"},
        }) {
-    std::string error;
-    EXPECT_FALSE(parse_broker_uri(c.uri, &error).has_value()) << c.uri;
-    EXPECT_EQ(error, c.error) << c.uri;
+    const auto parsed = parse_broker_uri(c.uri);
+    EXPECT_FALSE(parsed) << c.uri;
+    EXPECT_EQ(parsed.reason(), c.error) << c.uri;
   }
 }
 

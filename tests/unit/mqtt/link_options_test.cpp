@@ -57,28 +57,28 @@ TEST(Credentials, RefusesFilesOthersCanRead) {
   for (mode_t mode : {0644, 0640, 0604, 0620, 0602}) {
     ASSERT_EQ(::chmod(path.c_str(), mode), 0);
     const auto result = load_credentials(path);
-    EXPECT_FALSE(result.credentials.has_value()) << std::oct << mode;
-    EXPECT_NE(result.error.find("too open"), std::string::npos) << result.error;
-    EXPECT_EQ(result.error.find("s3cret"), std::string::npos);
+    EXPECT_FALSE(result) << std::oct << mode;
+    EXPECT_NE(result.reason().find("too open"), std::string::npos) << result.reason();
+    EXPECT_EQ(result.reason().find("s3cret"), std::string::npos);
   }
   ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
   const auto ok = load_credentials(path);
-  ASSERT_TRUE(ok.credentials.has_value()) << ok.error;
-  EXPECT_EQ(ok.credentials->username, "gw1");
-  EXPECT_EQ(ok.credentials->password, "s3cret");
+  ASSERT_TRUE(ok) << ok.reason();
+  EXPECT_EQ(ok->username, "gw1");
+  EXPECT_EQ(ok->password, "s3cret");
 }
 
 TEST(Credentials, MissingFileBadLineAndNoUser) {
   test::TempDir dir;
-  EXPECT_NE(load_credentials(dir.file("absent")).error.find("cannot be read"), std::string::npos);
+  EXPECT_NE(load_credentials(dir.file("absent")).reason().find("cannot be read"), std::string::npos);
   const auto path = dir.file("creds");
   test::write_file(path, "# comment\npassword=only\n");
   ::chmod(path.c_str(), 0600);
-  EXPECT_NE(load_credentials(path).error.find("no username"), std::string::npos);
+  EXPECT_NE(load_credentials(path).reason().find("no username"), std::string::npos);
   test::write_file(path, "username=a\nhunter2\n");
   const auto bad = load_credentials(path);
-  EXPECT_NE(bad.error.find(":2: expected"), std::string::npos) << bad.error;
-  EXPECT_EQ(bad.error.find("hunter2"), std::string::npos);
+  EXPECT_NE(bad.reason().find(":2: expected"), std::string::npos) << bad.reason();
+  EXPECT_EQ(bad.reason().find("hunter2"), std::string::npos);
 }
 
 // Regression (issue 17): a file with a username and no password line was taken, and the broker
@@ -90,8 +90,8 @@ TEST(Credentials, WithoutAPasswordIsRefused) {
     test::write_file(path, text);
     ::chmod(path.c_str(), 0600);
     const auto result = load_credentials(path);
-    EXPECT_FALSE(result.credentials.has_value()) << text;
-    EXPECT_EQ(result.error, "credentials file " + path + ": no password= line (or an empty password)");
+    EXPECT_FALSE(result) << text;
+    EXPECT_EQ(result.reason(), "credentials file " + path + ": no password= line (or an empty password)");
   }
 }
 

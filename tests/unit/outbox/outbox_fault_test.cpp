@@ -57,10 +57,10 @@ void append_wave(Loop& loop, Outbox& outbox, int first, int count, Outcome& outc
   ASSERT_TRUE(loop.run_until([&] { return results->size() == static_cast<std::size_t>(count); }));
   for (const auto& r : *results) {
     if (r) {
-      ASSERT_TRUE(outcome.committed.emplace(r.seq, r.id).second) << "seq reused: " << r.seq;
+      ASSERT_TRUE(outcome.committed.emplace(r->seq, r->id).second) << "seq reused: " << r->seq;
     } else {
-      ASSERT_EQ(r.error, OutboxError::storage) << r.reason;
-      ASSERT_FALSE(r.reason.empty());
+      ASSERT_EQ(r.error().code, OutboxError::storage) << r.reason();
+      ASSERT_FALSE(r.reason().empty());
       ++outcome.failed_appends;
     }
   }
@@ -116,8 +116,8 @@ void verify(const std::string& path, const Outcome& outcome, const std::string& 
   EXPECT_EQ(outbox.stats().depth, static_cast<std::int64_t>(expected.size()));
   EXPECT_EQ(outbox.stats().last_seq, last);
   const auto next = test::append_and_wait(loop, outbox, make_event(99));
-  ASSERT_TRUE(next) << next.reason;
-  EXPECT_EQ(next.seq, last + 1);
+  ASSERT_TRUE(next) << next.reason();
+  EXPECT_EQ(next->seq, last + 1);
 }
 
 class OutboxFault : public ::testing::Test {
@@ -217,10 +217,10 @@ TEST(OutboxPowerLoss, PowerCutMidStreamKeepsEveryAcknowledgedEventAndNothingElse
               ++failed;
               return;
             }
-            committed.emplace(r.seq, r.id);
-            if (r.seq % 3 == 0) {
-              outbox.ack(r.seq);
-              acked.insert(r.seq);
+            committed.emplace(r->seq, r->id);
+            if (r->seq % 3 == 0) {
+              outbox.ack(r->seq);
+              acked.insert(r->seq);
             }
           });
         }
@@ -259,8 +259,8 @@ TEST(OutboxPowerLoss, PowerCutMidStreamKeepsEveryAcknowledgedEventAndNothingElse
         << "an event whose append failed survived the power cut";
     EXPECT_EQ(outbox.stats().last_seq, last);
     const auto next = test::append_and_wait(loop, outbox, make_event(0));
-    ASSERT_TRUE(next) << next.reason;
-    EXPECT_EQ(next.seq, last + 1);
+    ASSERT_TRUE(next) << next.reason();
+    EXPECT_EQ(next->seq, last + 1);
   }
 }
 
@@ -278,18 +278,19 @@ TEST(OutboxDiskFull, FullDiskRefusesWithAClearReasonRaisesTheAlarmAndRecoversAft
     std::vector<std::pair<bool, std::string>> alarms;
     outbox.set_alarm_handler(
         [&](bool active, const std::string& reason) { alarms.emplace_back(active, reason); });
-    AppendResult failure;
+    std::optional<AppendResult> failure;
     for (int i = 1; i < 1000; ++i) {
       auto r = test::append_and_wait(loop, outbox, make_event(i, EventClass::business, data));
       if (!r) {
         failure = r;
         break;
       }
-      committed.emplace(r.seq, r.id);
+      committed.emplace(r->seq, r->id);
     }
-    ASSERT_EQ(failure.error, OutboxError::storage);
-    EXPECT_NE(failure.reason.find("SQLITE_FULL"), std::string::npos) << failure.reason;
-    EXPECT_NE(failure.reason.find("full"), std::string::npos) << failure.reason;
+    ASSERT_TRUE(failure) << "every append was stored";
+    ASSERT_EQ(failure->error().code, OutboxError::storage);
+    EXPECT_NE(failure->reason().find("SQLITE_FULL"), std::string::npos) << failure->reason();
+    EXPECT_NE(failure->reason().find("full"), std::string::npos) << failure->reason();
     EXPECT_GT(committed.size(), 20u);
     ASSERT_TRUE(loop.run_until([&] { return !alarms.empty(); }));
     EXPECT_TRUE(alarms.back().first);
@@ -299,7 +300,7 @@ TEST(OutboxDiskFull, FullDiskRefusesWithAClearReasonRaisesTheAlarmAndRecoversAft
 
     // Still full: the next one fails too, and what is stored is intact.
     EXPECT_EQ(
-        test::append_and_wait(loop, outbox, make_event(2000, EventClass::business, data)).error,
+        test::append_and_wait(loop, outbox, make_event(2000, EventClass::business, data)).error().code,
         OutboxError::storage);
     EXPECT_EQ(test::read_all(outbox).size(), committed.size());
 
@@ -313,9 +314,9 @@ TEST(OutboxDiskFull, FullDiskRefusesWithAClearReasonRaisesTheAlarmAndRecoversAft
     ASSERT_TRUE(loop.run_until([&] { return outbox.stats().depth == expected_depth; }));
     const auto again =
         test::append_and_wait(loop, outbox, make_event(3000, EventClass::business, data));
-    ASSERT_TRUE(again) << again.reason;
-    EXPECT_EQ(again.seq, static_cast<std::int64_t>(committed.size()) + 1);
-    committed.emplace(again.seq, again.id);
+    ASSERT_TRUE(again) << again.reason();
+    EXPECT_EQ(again->seq, static_cast<std::int64_t>(committed.size()) + 1);
+    committed.emplace(again->seq, again->id);
     EXPECT_FALSE(outbox.stats().storage_failed);
     ASSERT_TRUE(loop.run_until([&] { return !alarms.back().first; }));
   }

@@ -58,7 +58,7 @@ inline AppendResult append_and_wait(Loop& loop, Outbox& outbox, NewEvent event) 
   auto result = std::make_shared<std::optional<AppendResult>>();
   outbox.append(std::move(event), [result](const AppendResult& r) { *result = r; });
   loop.run_until([&] { return result->has_value(); });
-  return result->value_or(AppendResult{OutboxError::stopped, 0, {}, "handler never ran"});
+  return result->value_or(AppendResult(core::fail(OutboxError::stopped, "handler never ran")));
 }
 
 // Appends many without waiting; the results land in `results` (in completion order).

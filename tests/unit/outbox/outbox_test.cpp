@@ -32,17 +32,17 @@ TEST(Outbox, AppendCommitsAndReturnsSeqAndId) {
   Outbox outbox(loop.executor(), options_for(dir));
   const auto first = test::append_and_wait(loop, outbox, make_event(1));
   const auto second = test::append_and_wait(loop, outbox, make_event(2));
-  ASSERT_TRUE(first) << first.reason;
-  ASSERT_TRUE(second) << second.reason;
-  EXPECT_EQ(first.seq, 1);
-  EXPECT_EQ(second.seq, 2);
-  EXPECT_EQ(first.id.size(), 36u);
-  EXPECT_NE(first.id, second.id);
+  ASSERT_TRUE(first) << first.reason();
+  ASSERT_TRUE(second) << second.reason();
+  EXPECT_EQ(first->seq, 1);
+  EXPECT_EQ(second->seq, 2);
+  EXPECT_EQ(first->id.size(), 36u);
+  EXPECT_NE(first->id, second->id);
 
   const auto events = test::read_all(outbox);
   ASSERT_EQ(events.size(), 2u);
   const auto envelope = boost::json::parse(events[0].payload).as_object();
-  EXPECT_EQ(envelope.at("id").as_string(), first.id);
+  EXPECT_EQ(envelope.at("id").as_string(), first->id);
   EXPECT_EQ(envelope.at("seq").as_int64(), 1);
   EXPECT_EQ(envelope.at("ts").as_string(), "2026-11-27T05:01:02.124Z");
   EXPECT_EQ(envelope.at("type").as_string(), "pick.scan_accepted");
@@ -79,8 +79,8 @@ TEST(Outbox, SeqIsGapFreeAndSurvivesReopenEvenWhenEmpty) {
     for (int i = 1; i <= 5; ++i) {
       const auto r = test::append_and_wait(loop, outbox, make_event(i));
       ASSERT_TRUE(r);
-      EXPECT_EQ(r.seq, i);
-      ids.insert(r.id);
+      EXPECT_EQ(r->seq, i);
+      ids.insert(r->id);
     }
     for (int seq = 1; seq <= 5; ++seq) outbox.ack(seq);
     ASSERT_TRUE(loop.run_until([&] { return outbox.stats().depth == 0; }));
@@ -92,8 +92,8 @@ TEST(Outbox, SeqIsGapFreeAndSurvivesReopenEvenWhenEmpty) {
     EXPECT_EQ(outbox.stats().last_seq, 5);  // the table is empty; the meta row remembers
     const auto r = test::append_and_wait(loop, outbox, make_event(6));
     ASSERT_TRUE(r);
-    EXPECT_EQ(r.seq, 6);
-    EXPECT_EQ(ids.count(r.id), 0u);
+    EXPECT_EQ(r->seq, 6);
+    EXPECT_EQ(ids.count(r->id), 0u);
     ASSERT_TRUE(test::append_and_wait(loop, outbox, make_event(7)));
   }
   {
@@ -103,7 +103,7 @@ TEST(Outbox, SeqIsGapFreeAndSurvivesReopenEvenWhenEmpty) {
     ASSERT_EQ(events.size(), 2u);
     EXPECT_EQ(events[0].seq, 6);
     EXPECT_EQ(events[1].seq, 7);
-    EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(8)).seq, 8);
+    EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(8)).value().seq, 8);
   }
 }
 
@@ -189,7 +189,7 @@ TEST(Outbox, TheProducersHandlerComesBeforeTheAnnouncement) {
   std::vector<std::string> order;
   outbox.set_available_handler([&] { order.push_back("announced"); });
   outbox.append(make_event(1), [&](const AppendResult& result) {
-    EXPECT_TRUE(result) << result.reason;
+    EXPECT_TRUE(result) << result.reason();
     order.push_back("handler");
   });
   ASSERT_TRUE(loop.run_until([&] { return order.size() == 2; }));
@@ -314,16 +314,16 @@ TEST(Outbox, TelemetryIsDroppedAndBusinessRefusedWhenFullThenAlarmClears) {
   auto results = std::make_shared<std::vector<AppendResult>>();
   test::append_many(outbox, 1, 20, results);
   ASSERT_TRUE(loop.run_until([&] { return results->size() == 20; }));
-  for (const auto& r : *results) EXPECT_TRUE(r) << r.reason;
+  for (const auto& r : *results) EXPECT_TRUE(r) << r.reason();
 
   const auto refused = test::append_and_wait(loop, outbox, make_event(21));
-  EXPECT_EQ(refused.error, OutboxError::full);
-  EXPECT_EQ(refused.reason.rfind("buffer full: 20 events / ", 0), 0u) << refused.reason;
-  EXPECT_NE(refused.reason.find("bytes stored (limit 20 events / 536870912 bytes)"),
+  EXPECT_EQ(refused.error().code, OutboxError::full);
+  EXPECT_EQ(refused.reason().rfind("buffer full: 20 events / ", 0), 0u) << refused.reason();
+  EXPECT_NE(refused.reason().find("bytes stored (limit 20 events / 536870912 bytes)"),
             std::string::npos)
-      << refused.reason;
+      << refused.reason();
   const auto dropped = test::append_and_wait(loop, outbox, make_event(22, EventClass::telemetry));
-  EXPECT_EQ(dropped.error, OutboxError::dropped);
+  EXPECT_EQ(dropped.error().code, OutboxError::dropped);
   ASSERT_TRUE(loop.run_until([&] { return !alarms.empty(); }));
   EXPECT_TRUE(alarms.back().first);
   EXPECT_EQ(alarms.back().second.rfind("buffer full", 0), 0u);
@@ -337,9 +337,9 @@ TEST(Outbox, TelemetryIsDroppedAndBusinessRefusedWhenFullThenAlarmClears) {
   outbox.ack(1);
   ASSERT_TRUE(loop.run_until([&] { return outbox.stats().depth == 19; }));
   EXPECT_TRUE(outbox.stats().full);
-  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(23, EventClass::telemetry)).error,
+  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(23, EventClass::telemetry)).error().code,
             OutboxError::dropped);
-  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(24)).seq, 21);
+  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(24)).value().seq, 21);
   EXPECT_EQ(outbox.stats().telemetry_dropped, 2);
   EXPECT_EQ(alarms.size(), 1u);
 
@@ -348,7 +348,7 @@ TEST(Outbox, TelemetryIsDroppedAndBusinessRefusedWhenFullThenAlarmClears) {
   ASSERT_TRUE(loop.run_until([&] { return alarms.size() == 2; }));
   EXPECT_FALSE(alarms.back().first);
   EXPECT_FALSE(outbox.stats().full);
-  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(25, EventClass::telemetry)).seq, 22);
+  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(25, EventClass::telemetry)).value().seq, 22);
   // Nothing stored was dropped: 7..22.
   const auto events = test::read_all(outbox);
   ASSERT_EQ(events.size(), 16u);
@@ -369,8 +369,8 @@ TEST(Outbox, ByteLimitCountsPayloadBytes) {
     const auto r =
         test::append_and_wait(loop, outbox, make_event(stored + 1, EventClass::business, data));
     if (!r) {
-      EXPECT_EQ(r.error, OutboxError::full);
-      EXPECT_NE(r.reason.find("limit 1000000 events / 4096 bytes"), std::string::npos) << r.reason;
+      EXPECT_EQ(r.error().code, OutboxError::full);
+      EXPECT_NE(r.reason().find("limit 1000000 events / 4096 bytes"), std::string::npos) << r.reason();
       break;
     }
     ++stored;
@@ -393,7 +393,7 @@ TEST(Outbox, QueuedAppendsCountAgainstTheLimit) {
   int full = 0;
   for (const auto& r : *results) {
     if (r) ++ok;
-    if (r.error == OutboxError::full) ++full;
+    if (r.error().code == OutboxError::full) ++full;
   }
   EXPECT_EQ(ok, 100);
   EXPECT_EQ(full, 50);
@@ -412,7 +412,7 @@ TEST(Outbox, GroupCommitPutsManyAppendsInFewTransactions) {
   ASSERT_TRUE(loop.run_until([&] { return results->size() == 2000; }));
   for (std::size_t i = 0; i < results->size(); ++i) {
     ASSERT_TRUE((*results)[i]);
-    EXPECT_EQ((*results)[i].seq, static_cast<std::int64_t>(i) + 1);  // completions in seq order
+    EXPECT_EQ((*results)[i].value().seq, static_cast<std::int64_t>(i) + 1);  // completions in seq order
   }
   const auto stats = outbox.stats();
   EXPECT_EQ(stats.committed_events, 2000);
@@ -442,9 +442,9 @@ TEST(Outbox, InvalidDataIsRefusedWithoutUsingASeq) {
   Loop loop;
   Outbox outbox(loop.executor(), options_for(dir));
   const auto bad = test::append_and_wait(loop, outbox, make_event(1, EventClass::business, "[1]"));
-  EXPECT_EQ(bad.error, OutboxError::invalid);
-  EXPECT_NE(bad.reason.find("not a JSON object"), std::string::npos) << bad.reason;
-  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(2)).seq, 1);
+  EXPECT_EQ(bad.error().code, OutboxError::invalid);
+  EXPECT_NE(bad.reason().find("not a JSON object"), std::string::npos) << bad.reason();
+  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(2)).value().seq, 1);
   EXPECT_EQ(outbox.stats().depth, 1);
 }
 
@@ -459,11 +459,11 @@ TEST(Outbox, CloseCommitsWhatIsQueuedAndLaterAppendsStop) {
     test::append_many(outbox, 1, 100, results);
     outbox.close();
     const auto stopped = test::append_and_wait(loop, outbox, make_event(101));
-    EXPECT_EQ(stopped.error, OutboxError::stopped);
+    EXPECT_EQ(stopped.error().code, OutboxError::stopped);
     EXPECT_TRUE(outbox.next_batch(10).empty());
     ASSERT_TRUE(loop.run_until([&] { return results->size() == 100; }));
   }
-  for (const auto& r : *results) EXPECT_TRUE(r) << r.reason;
+  for (const auto& r : *results) EXPECT_TRUE(r) << r.reason();
   Loop loop;
   Outbox outbox(loop.executor(), options_for(dir));
   EXPECT_EQ(outbox.stats().depth, 100);
@@ -491,7 +491,7 @@ TEST(Outbox, AThrowingHandlerDoesNotEscapeIntoTheLoop) {
     throw std::runtime_error("producer bug");
   });
   ASSERT_TRUE(loop.run_until([&] { return ran; }));
-  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(2)).seq, 2);
+  EXPECT_EQ(test::append_and_wait(loop, outbox, make_event(2)).value().seq, 2);
 }
 
 TEST(Outbox, OpenFailureThrowsWithTheReason) {

@@ -81,13 +81,13 @@ TEST_F(PrintQueueTest, PrintsInOrderAndReportsOutcomes) {
   auto q = make_queue(options());
   auto a = q->enqueue({"", "p1", "o-1", "^XA1^XZ"});
   auto b = q->enqueue({"job-b", "p1", "o-2", "^XA2^XZ"});
-  ASSERT_TRUE(a) << a.error;
-  ASSERT_TRUE(b) << b.error;
-  EXPECT_EQ(b.id, "job-b");
+  ASSERT_TRUE(a) << a.reason();
+  ASSERT_TRUE(b) << b.reason();
+  EXPECT_EQ(*b, "job-b");
   q->start();
   ASSERT_TRUE(run_until([&] { return outcomes.size() == 2; }));
   EXPECT_EQ(printer.printed, (std::vector<std::string>{"^XA1^XZ", "^XA2^XZ"}));
-  EXPECT_EQ(outcomes[0].job_id, a.id);
+  EXPECT_EQ(outcomes[0].job_id, *a);
   EXPECT_EQ(outcomes[0].order_id, "o-1");
   EXPECT_EQ(outcomes[0].state, JobState::printed);
   EXPECT_EQ(outcomes[0].attempts, 1);
@@ -99,14 +99,16 @@ TEST_F(PrintQueueTest, EnqueueRefusals) {
   auto o = options();
   o.max_queued_jobs = 1;
   auto q = make_queue(o);
-  EXPECT_EQ(q->enqueue({"", "nope", "o", "^XA^XZ"}).error, "unknown printer 'nope'");
-  EXPECT_EQ(q->enqueue({"", "p1", "o", ""}).error, "empty label");
+  EXPECT_EQ(q->enqueue({"", "nope", "o", "^XA^XZ"}).reason(), "unknown printer 'nope'");
+  EXPECT_EQ(q->enqueue({"", "p1", "o", ""}).reason(), "empty label");
   ASSERT_TRUE(q->enqueue({"j1", "p1", "o", "^XA^XZ"}));
-  EXPECT_EQ(q->enqueue({"j2", "p1", "o", "^XA^XZ"}).error, "print queue full (1 jobs waiting)");
+  const auto full = q->enqueue({"j2", "p1", "o", "^XA^XZ"});
+  EXPECT_EQ(full.reason(), "print queue full (1 jobs waiting)");
+  EXPECT_EQ(full.error().code, core::Errc::resource_exhausted);
   o.max_queued_jobs = 10;
   q.reset();
   q = make_queue(o);
-  EXPECT_EQ(q->enqueue({"j1", "p1", "o", "^XA^XZ"}).error, "job id 'j1' already exists");
+  EXPECT_EQ(q->enqueue({"j1", "p1", "o", "^XA^XZ"}).reason(), "job id 'j1' already exists");
 }
 
 TEST_F(PrintQueueTest, WaitsForAPrinterThatIsNotConnectedWithoutUsingAttempts) {
@@ -191,18 +193,18 @@ TEST_F(PrintQueueTest, ReprintCopiesAFinishedJob) {
   auto q = make_queue(options());
   q->start();
   auto r = q->enqueue({"j1", "p1", "o-1", "^XA1^XZ"});
-  ASSERT_TRUE(r) << r.error;
-  EXPECT_EQ(q->reprint("j1").error, "job 'j1' has not finished yet");
+  ASSERT_TRUE(r) << r.reason();
+  EXPECT_EQ(q->reprint("j1").reason(), "job 'j1' has not finished yet");
   ASSERT_TRUE(run_until([&] { return outcomes.size() == 1; }));
   auto again = q->reprint("j1");
-  ASSERT_TRUE(again) << again.error;
-  EXPECT_NE(again.id, "j1");
+  ASSERT_TRUE(again) << again.reason();
+  EXPECT_NE(*again, "j1");
   ASSERT_TRUE(run_until([&] { return outcomes.size() == 2; }));
-  EXPECT_EQ(outcomes[1].job_id, again.id);
+  EXPECT_EQ(outcomes[1].job_id, *again);
   EXPECT_EQ(outcomes[1].reprint_of, "j1");
   EXPECT_EQ(outcomes[1].order_id, "o-1");
   EXPECT_EQ(printer.printed, (std::vector<std::string>{"^XA1^XZ", "^XA1^XZ"}));
-  EXPECT_EQ(q->reprint("nope").error, "no job 'nope'");
+  EXPECT_EQ(q->reprint("nope").reason(), "no job 'nope'");
 }
 
 TEST_F(PrintQueueTest, JobsOfAPrinterNoLongerConfiguredFail) {

@@ -38,17 +38,17 @@ TEST(SsccGenerator, BuildsValidSsccsFromPrefixExtensionAndSerial) {
   SsccGenerator gen({dir.file("print.db"), "0614141", 1});
   auto a = gen.next();
   auto b = gen.next();
-  ASSERT_TRUE(a) << a.error;
-  ASSERT_TRUE(b) << b.error;
-  EXPECT_EQ(a.sscc, "106141410000000019");
-  EXPECT_EQ(a.sscc.size(), 18u);
-  EXPECT_TRUE(gs1_is_valid(a.sscc));
-  EXPECT_TRUE(gs1_is_valid(b.sscc));
-  EXPECT_EQ(b.sscc.substr(0, 17), "10614141000000002");
+  ASSERT_TRUE(a) << a.reason();
+  ASSERT_TRUE(b) << b.reason();
+  EXPECT_EQ(*a, "106141410000000019");
+  EXPECT_EQ(a->size(), 18u);
+  EXPECT_TRUE(gs1_is_valid(*a));
+  EXPECT_TRUE(gs1_is_valid(*b));
+  EXPECT_EQ(b->substr(0, 17), "10614141000000002");
   SsccGenerator ten({dir.file("print.db"), "0614141234", 3});
   auto c = ten.next();
-  EXPECT_EQ(c.sscc.substr(0, 17), "30614141234000001");
-  EXPECT_TRUE(gs1_is_valid(c.sscc));
+  EXPECT_EQ(c->substr(0, 17), "30614141234000001");
+  EXPECT_TRUE(gs1_is_valid(*c));
 }
 
 TEST(SsccGenerator, SerialSurvivesRestartAndIsNeverReused) {
@@ -58,8 +58,8 @@ TEST(SsccGenerator, SerialSurvivesRestartAndIsNeverReused) {
     SsccGenerator gen({dir.file("print.db"), "0614141", 0});
     for (int i = 0; i < 5; ++i) {
       auto r = gen.next();
-      ASSERT_TRUE(r) << r.error;
-      EXPECT_TRUE(seen.insert(r.sscc).second) << r.sscc;
+      ASSERT_TRUE(r) << r.reason();
+      EXPECT_TRUE(seen.insert(*r).second) << *r;
     }
   }
   EXPECT_EQ(seen.size(), 15u);
@@ -76,12 +76,13 @@ TEST(SsccGenerator, RangeExhaustionIsAnError) {
             SQLITE_OK);
   sqlite3_close(db);
   auto last = gen.next();
-  ASSERT_TRUE(last) << last.error;
-  EXPECT_EQ(last.sscc.substr(0, 17), "00614141234999999");
+  ASSERT_TRUE(last) << last.reason();
+  EXPECT_EQ(last->substr(0, 17), "00614141234999999");
   EXPECT_EQ(gen.remaining(), 0);
   auto none = gen.next();
-  EXPECT_FALSE(none);
-  EXPECT_EQ(none.error, "SSCC serial range exhausted for prefix 0614141234 extension 0");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, core::Errc::resource_exhausted);
+  EXPECT_EQ(none.reason(), "SSCC serial range exhausted for prefix 0614141234 extension 0");
 }
 
 TEST(SsccGenerator, BadConfigIsAStartupError) {

@@ -36,15 +36,15 @@ class TemplatePathTest : public ::testing::Test {
 
 TEST_F(TemplatePathTest, ThePlainNameResolvesToItsFileInTheFolder) {
   const auto found = resolve_template_path(folder(), "shipping");
-  ASSERT_TRUE(found) << found.error;
-  EXPECT_EQ(found.path, fs::canonical(folder() + "/shipping.zpl").string());
+  ASSERT_TRUE(found) << found.reason();
+  EXPECT_EQ(*found, fs::canonical(folder() + "/shipping.zpl").string());
 }
 
 TEST_F(TemplatePathTest, NamesThatArePathsAreRefusedBeforeTheFileSystemIsAsked) {
   for (const char* name : {"../evil", "/etc/passwd", "a/b", ""}) {
     const auto found = resolve_template_path(folder(), name);
     EXPECT_FALSE(found) << name;
-    EXPECT_NE(found.error.find("is not a plain name"), std::string::npos) << found.error;
+    EXPECT_NE(found.reason().find("is not a plain name"), std::string::npos) << found.reason();
   }
 }
 
@@ -54,7 +54,7 @@ TEST_F(TemplatePathTest, ALinkOutOfTheFolderIsRefused) {
   for (const char* name : {"escape", "passwd"}) {
     const auto found = resolve_template_path(folder(), name);
     EXPECT_FALSE(found) << name;
-    EXPECT_NE(found.error.find("outside printing.template_dir"), std::string::npos) << found.error;
+    EXPECT_NE(found.reason().find("outside printing.template_dir"), std::string::npos) << found.reason();
   }
 }
 
@@ -66,15 +66,15 @@ TEST_F(TemplatePathTest, LinksThatStayInsideAndALinkedFolderAreFollowed) {
   // /etc/wedge/templates may itself be a link (to a versioned folder): its real path is the folder.
   fs::create_directory_symlink(folder(), dir_.file("current"));
   const auto via_link = resolve_template_path(dir_.file("current"), "shipping");
-  ASSERT_TRUE(via_link) << via_link.error;
-  EXPECT_EQ(via_link.path, fs::canonical(folder() + "/shipping.zpl").string());
+  ASSERT_TRUE(via_link) << via_link.reason();
+  EXPECT_EQ(*via_link, fs::canonical(folder() + "/shipping.zpl").string());
 }
 
 TEST_F(TemplatePathTest, AMissingTemplateOrFolderSaysWhich) {
   const auto missing = resolve_template_path(folder(), "nope");
-  EXPECT_NE(missing.error.find("nope.zpl"), std::string::npos) << missing.error;
+  EXPECT_NE(missing.reason().find("nope.zpl"), std::string::npos) << missing.reason();
   const auto no_folder = resolve_template_path(dir_.file("absent"), "shipping");
-  EXPECT_NE(no_folder.error.find("template folder"), std::string::npos) << no_folder.error;
+  EXPECT_NE(no_folder.reason().find("template folder"), std::string::npos) << no_folder.reason();
 }
 
 }  // namespace

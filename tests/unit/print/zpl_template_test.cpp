@@ -10,8 +10,8 @@ namespace {
 
 ZplTemplate must_parse(std::string_view text) {
   auto r = ZplTemplate::parse(text, "t.zpl");
-  EXPECT_TRUE(r) << r.error;
-  return r ? *r.tmpl : *ZplTemplate::parse("^XA^XZ").tmpl;
+  EXPECT_TRUE(r) << r.reason();
+  return r ? *r : *ZplTemplate::parse("^XA^XZ");
 }
 
 TEST(ZplEscape, EscapesCommandCharsIndicatorAndNonPrintables) {
@@ -30,31 +30,31 @@ TEST(ZplTemplate, FillsAndInsertsFhBeforeFd) {
   auto t = must_parse("^XA^FO10,10^A0N,30,30^FDHello {{name}}!^FS^XZ");
   EXPECT_EQ(t.fields(), std::vector<std::string>{"name"});
   auto r = t.fill({{"name", "Ann ^XZ"}});
-  ASSERT_TRUE(r) << r.error;
-  EXPECT_EQ(r.zpl, "^XA^FO10,10^A0N,30,30^FH_^FDHello Ann _5EXZ!^FS^XZ");
+  ASSERT_TRUE(r) << r.reason();
+  EXPECT_EQ(*r, "^XA^FO10,10^A0N,30,30^FH_^FDHello Ann _5EXZ!^FS^XZ");
 }
 
 TEST(ZplTemplate, KeepsTheTemplatesOwnFhIndicator) {
   auto t = must_parse("^XA^FH\\^FD{{a}} x_y^FS^FH^FD{{b}}^FS^XZ");
   auto r = t.fill({{"a", "_\\^"}, {"b", "_"}});
-  ASSERT_TRUE(r) << r.error;
-  EXPECT_EQ(r.zpl, "^XA^FH\\^FD_\\5C\\5E x_y^FS^FH^FD_5F^FS^XZ");
+  ASSERT_TRUE(r) << r.reason();
+  EXPECT_EQ(*r, "^XA^FH\\^FD_\\5C\\5E x_y^FS^FH^FD_5F^FS^XZ");
 }
 
 TEST(ZplTemplate, OnlyOneFhPerFieldAndFieldsListedOnce) {
   auto t = must_parse("^XA^FD{{a}}-{{b}}-{{a}}^FS^XZ");
   EXPECT_EQ(t.fields(), (std::vector<std::string>{"a", "b"}));
   auto r = t.fill({{"a", "1"}, {"b", "2"}});
-  EXPECT_EQ(r.zpl, "^XA^FH_^FD1-2-1^FS^XZ");
+  EXPECT_EQ(*r, "^XA^FH_^FD1-2-1^FS^XZ");
 }
 
 TEST(ZplTemplate, MissingFieldIsAnErrorNamingIt) {
   auto t = must_parse("^XA^FD{{name}}^FS^FD{{city}}^FS^FD{{zip}}^FS^XZ");
   auto one = t.fill({{"name", "x"}, {"city", "y"}});
   EXPECT_FALSE(one);
-  EXPECT_EQ(one.error, "missing field 'zip'");
+  EXPECT_EQ(one.reason(), "missing field 'zip'");
   auto two = t.fill({{"city", "y"}});
-  EXPECT_EQ(two.error, "missing fields 'name', 'zip'");
+  EXPECT_EQ(two.reason(), "missing fields 'name', 'zip'");
   // An empty value is a value; unknown extra fields are fine.
   EXPECT_TRUE(t.fill({{"name", ""}, {"city", ""}, {"zip", ""}, {"unused", "^XZ"}}));
 }
@@ -76,26 +76,26 @@ TEST(ZplTemplate, SyntaxErrorsNameLine) {
   for (const auto& [text, error] : cases) {
     auto r = ZplTemplate::parse(text, "t.zpl");
     EXPECT_FALSE(r) << text;
-    EXPECT_EQ(r.error, error) << text;
+    EXPECT_EQ(r.reason(), error) << text;
   }
 }
 
 TEST(ZplTemplate, Filters) {
   auto t = must_parse("^XA^BCN,100,Y,N,N^FD>;>800{{sscc|digits}}^FS^BCN^FD{{tote|code128}}^FS^XZ");
   EXPECT_TRUE(t.fill({{"sscc", "106141412345678908"}, {"tote", "T-42_~^"}}));
-  EXPECT_EQ(t.fill({{"sscc", "10614141234567890A"}, {"tote", "T"}}).error,
+  EXPECT_EQ(t.fill({{"sscc", "10614141234567890A"}, {"tote", "T"}}).reason(),
             "field 'sscc' must be digits");
-  EXPECT_EQ(t.fill({{"sscc", ""}, {"tote", "T"}}).error, "field 'sscc' must be digits");
-  EXPECT_EQ(t.fill({{"sscc", "1"}, {"tote", "T>8"}}).error,
+  EXPECT_EQ(t.fill({{"sscc", ""}, {"tote", "T"}}).reason(), "field 'sscc' must be digits");
+  EXPECT_EQ(t.fill({{"sscc", "1"}, {"tote", "T>8"}}).reason(),
             "field 'tote' must be printable ASCII without '>'");
-  EXPECT_EQ(t.fill({{"sscc", "1"}, {"tote", ""}}).error,
+  EXPECT_EQ(t.fill({{"sscc", "1"}, {"tote", ""}}).reason(),
             "field 'tote' must be printable ASCII without '>'");
 }
 
 TEST(ZplTemplate, TooLongValueIsRefused) {
   auto t = must_parse("^XA^FD{{a}}^FS^XZ");
   EXPECT_TRUE(t.fill({{"a", std::string(kMaxValueBytes, 'x')}}));
-  EXPECT_EQ(t.fill({{"a", std::string(kMaxValueBytes + 1, 'x')}}).error,
+  EXPECT_EQ(t.fill({{"a", std::string(kMaxValueBytes + 1, 'x')}}).reason(),
             "field 'a' is too long (1001 bytes, at most 1000)");
 }
 
@@ -106,26 +106,26 @@ TEST(ZplTemplate, NoValueAddsACommand) {
                                             "{{name}}", "^FH^FD_5EXZ"};
   for (const char* file : {"shipping.zpl", "tote.zpl"}) {
     auto r = ZplTemplate::load(std::string(WEDGE_SOURCE_DIR) + "/config/templates/" + file);
-    ASSERT_TRUE(r) << r.error;
+    ASSERT_TRUE(r) << r.reason();
     FieldValues clean;
-    for (const auto& f : r.tmpl->fields()) clean[f] = f == "sscc" ? "106141412345678908" : "x";
-    const auto base = r.tmpl->fill(clean);
-    ASSERT_TRUE(base) << base.error;
+    for (const auto& f : r->fields()) clean[f] = f == "sscc" ? "106141412345678908" : "x";
+    const auto base = r->fill(clean);
+    ASSERT_TRUE(base) << base.reason();
     auto commands = [](const std::string& zpl) {
       return std::count(zpl.begin(), zpl.end(), '^') + std::count(zpl.begin(), zpl.end(), '~');
     };
     for (const auto& attack : attacks) {
       FieldValues values = clean;
-      for (const auto& f : r.tmpl->fields())
+      for (const auto& f : r->fields())
         if (f != "sscc") values[f] = attack;
-      auto filled = r.tmpl->fill(values);
+      auto filled = r->fill(values);
       if (!filled) {
         // Barcode fields refuse what they cannot encode safely: refused is not injected.
-        EXPECT_EQ(filled.error, "field 'tote_id' must be printable ASCII without '>'") << attack;
+        EXPECT_EQ(filled.reason(), "field 'tote_id' must be printable ASCII without '>'") << attack;
         continue;
       }
-      EXPECT_EQ(commands(filled.zpl), commands(base.zpl)) << file << " " << attack;
-      for (char c : filled.zpl) {
+      EXPECT_EQ(commands(*filled), commands(*base)) << file << " " << attack;
+      for (char c : *filled) {
         const auto u = static_cast<unsigned char>(c);
         EXPECT_TRUE(u == '\n' || (u >= 0x20 && u < 0x7F)) << file << " byte " << int{u};
       }
@@ -135,14 +135,14 @@ TEST(ZplTemplate, NoValueAddsACommand) {
 
 TEST(ZplTemplate, ShippingTemplateFields) {
   auto r = ZplTemplate::load(std::string(WEDGE_SOURCE_DIR) + "/config/templates/shipping.zpl");
-  ASSERT_TRUE(r) << r.error;
-  EXPECT_EQ(r.tmpl->fields(),
+  ASSERT_TRUE(r) << r.reason();
+  EXPECT_EQ(r->fields(),
             (std::vector<std::string>{"ship_to_name", "ship_to_line1", "ship_to_line2",
                                       "ship_to_city", "ship_to_country", "order_id", "carrier",
                                       "tracking", "sscc"}));
   auto tote = ZplTemplate::load(std::string(WEDGE_SOURCE_DIR) + "/config/templates/tote.zpl");
-  ASSERT_TRUE(tote) << tote.error;
-  EXPECT_EQ(tote.tmpl->fields(), (std::vector<std::string>{"tote_id", "order_id", "station"}));
+  ASSERT_TRUE(tote) << tote.reason();
+  EXPECT_EQ(tote->fields(), (std::vector<std::string>{"tote_id", "order_id", "station"}));
   EXPECT_FALSE(ZplTemplate::load("/nonexistent/x.zpl"));
 }
 

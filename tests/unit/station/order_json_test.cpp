@@ -16,7 +16,7 @@ using Issue = std::pair<std::string, std::string>;  // path, code
 
 std::vector<Issue> issues_of(const PickListValidation& result) {
   std::vector<Issue> out;
-  for (const auto& issue : result.issues) out.emplace_back(issue.path, std::string(to_string(issue.code)));
+  for (const auto& issue : result.error()) out.emplace_back(issue.path, std::string(to_string(issue.code)));
   return out;
 }
 
@@ -54,9 +54,9 @@ TEST(PickListJson, TheMqttApiExampleIsAValidPickList) {
   const auto result = parse_pick_list_json(
       "O-1001", "st1", R"({"lines":[{"sku":"A-1","qty":2,"location":"R1-03"},{"sku":"B-7","qty":1}]})");
   ASSERT_TRUE(result);
-  EXPECT_TRUE(result.pick_list->lines[1].gtins.empty());
-  EXPECT_FALSE(result.pick_list->ship_to);
-  EXPECT_EQ(result.pick_list->weight_tolerance_grams, 0);
+  EXPECT_TRUE(result->lines[1].gtins.empty());
+  EXPECT_FALSE(result->ship_to);
+  EXPECT_EQ(result->weight_tolerance_grams, 0);
 }
 
 struct BadCase {
@@ -154,7 +154,7 @@ TEST(PickListJson, BadPickListsReportEveryIssue) {
     const auto result = parse_pick_list_json(c.order_id, c.station, c.json, options);
     EXPECT_FALSE(result);
     EXPECT_EQ(issues_of(result), c.expected);
-    for (const auto& issue : result.issues) EXPECT_FALSE(issue.message.empty());
+    for (const auto& issue : result.error()) EXPECT_FALSE(issue.message.empty());
   }
 }
 
@@ -162,13 +162,13 @@ TEST(PickListJson, StationGroupReplacesTheStation) {
   const auto result =
       parse_pick_list_json("O-1", "", R"({"station_group":"pack-a","lines":[{"sku":"A","qty":1}]})");
   ASSERT_TRUE(result);
-  EXPECT_EQ(result.pick_list->station_group, "pack-a");
+  EXPECT_EQ(result->station_group, "pack-a");
 }
 
 TEST(PickListJson, MessagesNameThePath) {
   const auto result = parse_pick_list_json("O-1", "st1", R"({"lines":[{"sku":"A","qty":0}]})");
-  ASSERT_EQ(result.issues.size(), 1u);
-  EXPECT_EQ(result.issues[0].message, "data.lines[0].qty must be 1 to 100000");
+  ASSERT_EQ(result.error().size(), 1u);
+  EXPECT_EQ(result.error()[0].message, "data.lines[0].qty must be 1 to 100000");
 }
 
 TEST(PickListJson, LimitsOnCounts) {

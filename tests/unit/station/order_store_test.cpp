@@ -37,7 +37,7 @@ OrderRecord order(const std::string& id, std::int64_t rank, OrderStatus status, 
   r.pick_list_json = R"({"lines":[{"sku":"A-1","gtins":["09506000134352"],"qty":2,"location":"R1-01"}]})";
   auto parsed = parse_pick_list_json(r.order_id, r.command_station, r.pick_list_json);
   EXPECT_TRUE(parsed);
-  r.pick_list = *parsed.pick_list;
+  r.pick_list = *parsed;
   r.pick.lines.resize(1);
   r.status = status;
   r.station = station;

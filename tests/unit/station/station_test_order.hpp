@@ -35,8 +35,8 @@ inline constexpr const char* kOrderJson = R"({
 
 inline PickList test_order() {
   auto result = parse_pick_list("O-1001", "st1", boost::json::parse(kOrderJson));
-  EXPECT_TRUE(result) << (result.issues.empty() ? "" : result.issues.front().message);
-  return result.pick_list.value_or(PickList{});
+  EXPECT_TRUE(result) << (result.error().empty() ? "" : result.error().front().message);
+  return result ? *result : PickList{};
 }
 
 }  // namespace wedge::station::testing

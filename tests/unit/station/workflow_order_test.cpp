@@ -17,7 +17,7 @@ OrderRecord sample() {
                                   {"sku":"B-7","qty":1,"location":"R1-02"}]})";
   auto parsed = parse_pick_list_json(r.order_id, r.command_station, r.pick_list_json);
   EXPECT_TRUE(parsed);
-  r.pick_list = *parsed.pick_list;
+  r.pick_list = *parsed;
   r.pick.lines.resize(2);
   r.pick.lines[0].picked = 1;
   r.pick.lines[0].serials = {"SN1"};
