@@ -133,10 +133,12 @@ std::optional<std::string> OrderStore::load_text(const std::string& order_id) {
 std::optional<OrderRecord> OrderStore::load(const std::string& order_id) {
   const auto text = load_text(order_id);
   if (!text) return std::nullopt;
-  std::string error;
-  auto record = order_record_from_json(*text, error);
-  if (!record) spdlog::error("order={} stored progress unreadable: {}", order_id, error);
-  return record;
+  auto record = order_record_from_json(*text);
+  if (!record) {
+    spdlog::error("order={} stored progress unreadable: {}", order_id, record.reason());
+    return std::nullopt;
+  }
+  return std::move(*record);
 }
 
 std::optional<std::string> OrderStore::order_with_sscc(const std::string& sscc) {
@@ -191,10 +193,9 @@ std::vector<OrderRecord> OrderStore::load_where(const std::string& where) {
   storage::Statement select;
   if (!db_.prepare("SELECT order_id, record FROM station_orders" + where + " ORDER BY rank", select)) return out;
   while (select.step().code == SQLITE_ROW) {
-    std::string error;
-    auto record = order_record_from_json(select.column_text(1), error);
+    auto record = order_record_from_json(select.column_text(1));
     if (!record) {
-      spdlog::error("order={} stored progress unreadable, skipped: {}", select.column_text(0), error);
+      spdlog::error("order={} stored progress unreadable, skipped: {}", select.column_text(0), record.reason());
       continue;
     }
     out.push_back(std::move(*record));

@@ -176,13 +176,10 @@ std::optional<AtRisk> check_at_risk(const OrderRecord& order, const TimeLimits& 
   return risk;
 }
 
-std::optional<OrderRecord> order_record_from_json(std::string_view text, std::string& error) {
+core::Result<OrderRecord> order_record_from_json(std::string_view text) {
   boost::system::error_code ec;
   auto value = json::parse(text, ec);
-  if (ec || !value.is_object()) {
-    error = "stored order is not a JSON object";
-    return std::nullopt;
-  }
+  if (ec || !value.is_object()) return core::fail(core::Errc::invalid_argument, "stored order is not a JSON object");
   const auto& o = value.as_object();
   OrderRecord r;
   r.order_id = str(o, "order_id");
@@ -191,11 +188,10 @@ std::optional<OrderRecord> order_record_from_json(std::string_view text, std::st
   r.target = str(o, "target");
   r.pick_list_json = str(o, "pick_list");
   auto parsed = parse_pick_list_json(r.order_id, r.command_station, r.pick_list_json);
-  if (!parsed) {
-    error = "stored pick list no longer validates: " +
-            (parsed.error().empty() ? std::string("?") : parsed.error().front().message);
-    return std::nullopt;
-  }
+  if (!parsed)
+    return core::fail(core::Errc::invalid_argument,
+                      "stored pick list no longer validates: " +
+                          (parsed.error().empty() ? std::string("?") : parsed.error().front().message));
   r.pick_list = std::move(*parsed);
   if (const auto* lines = o.if_contains("picked"); lines && lines->is_array()) {
     for (const auto& line : lines->as_array()) {

@@ -117,8 +117,8 @@ struct AtRisk {
 
 // JSON document of everything but `pick_list` (rebuilt from pick_list_json on load).
 [[nodiscard]] std::string order_record_json(const OrderRecord& record);
-// Parses a stored document; the pick list is re-validated from pick_list_json. Empty on any
-// error (a damaged row), with the reason in `error`.
-[[nodiscard]] std::optional<OrderRecord> order_record_from_json(std::string_view json, std::string& error);
+// Parses a stored document; the pick list is re-validated from pick_list_json. A damaged row is an
+// invalid_argument error with the reason.
+[[nodiscard]] core::Result<OrderRecord> order_record_from_json(std::string_view json);
 
 }  // namespace wedge::station

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/http/http_test_client.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/mosquitto.hpp"
 #include "tests/support/notify_socket.hpp"
 #include "tests/support/process.hpp"

@@ -63,9 +63,8 @@ TEST(AtRisk, ReportedStepsSurviveTheStoredRecord) {
   o.pick_list_json = R"({"lines":[{"sku":"A","qty":1}],"time_limits":{"pick_s":30}})";
   o.command_station = "S1";
   o.at_risk_reported.insert("pick");
-  std::string error;
-  auto back = order_record_from_json(order_record_json(o), error);
-  ASSERT_TRUE(back.has_value()) << error;
+  auto back = order_record_from_json(order_record_json(o));
+  ASSERT_TRUE(back.has_value()) << back.reason();
   EXPECT_TRUE(back->at_risk_reported.contains("pick"));
   EXPECT_EQ(back->pick_list.time_limits.pick_s, 30);
   EXPECT_FALSE(back->pick_list.time_limits.pack_s.has_value());

@@ -38,9 +38,8 @@ OrderRecord sample() {
 
 TEST(WorkflowOrder, RoundTripKeepsEveryField) {
   const auto r = sample();
-  std::string error;
-  auto back = order_record_from_json(order_record_json(r), error);
-  ASSERT_TRUE(back) << error;
+  auto back = order_record_from_json(order_record_json(r));
+  ASSERT_TRUE(back) << back.reason();
   EXPECT_EQ(back->rank, 7);
   EXPECT_EQ(back->pick.lines[0].picked, 1);
   EXPECT_EQ(back->pick.lines[0].serials.count("SN1"), 1u);
@@ -75,15 +74,16 @@ TEST(WorkflowOrder, DerivedViews) {
 }
 
 TEST(WorkflowOrder, DamagedRowsAreRefused) {
-  std::string error;
-  EXPECT_FALSE(order_record_from_json("not json", error));
-  EXPECT_FALSE(error.empty());
+  const auto not_json = order_record_from_json("not json");
+  ASSERT_FALSE(not_json);
+  EXPECT_EQ(not_json.error().code, core::Errc::invalid_argument);
+  EXPECT_FALSE(not_json.reason().empty());
   auto text = order_record_json(sample());
   auto pos = text.find("\"verify\"");
   ASSERT_NE(pos, std::string::npos);
   text.replace(pos, 8, "\"bogus\"");
-  EXPECT_FALSE(order_record_from_json(text, error));
-  EXPECT_FALSE(order_record_from_json(R"({"order_id":"O","pick_list":"{}"})", error));
+  EXPECT_FALSE(order_record_from_json(text));
+  EXPECT_FALSE(order_record_from_json(R"({"order_id":"O","pick_list":"{}"})"));
 }
 
 }  // namespace
