@@ -221,16 +221,16 @@ void App::Impl::apply_http_change() {
   http_server->stop();
   make_http_server(*next);
   auto started = http_server->start();
-  if (started.ok) {
+  if (started) {
     http_in_use = std::move(*next);
     return;
   }
-  spdlog::error("http: {}; back to the previous HTTP settings until the next reload", started.error);
-  core::notify_status(status_line() + "; reload: http: " + started.error);
+  spdlog::error("http: {}; back to the previous HTTP settings until the next reload", started.reason());
+  core::notify_status(status_line() + "; reload: http: " + started.reason());
   http_server->stop();
   make_http_server(*http_in_use);
-  if (auto again = http_server->start(); !again.ok)
-    spdlog::error("http: {}; station screens, API and /metrics are unavailable", again.error);
+  if (auto again = http_server->start(); !again)
+    spdlog::error("http: {}; station screens, API and /metrics are unavailable", again.reason());
 }
 
 }  // namespace wedge

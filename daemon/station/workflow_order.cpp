@@ -212,10 +212,8 @@ core::Result<OrderRecord> order_record_from_json(std::string_view text) {
   auto step = step_from(str(o, "step"));
   auto phase = phase_from(str(o, "phase"));
   auto status = status_from(str(o, "status"));
-  if (!step || !phase || !status) {
-    error = "stored order has an unknown step, phase or status";
-    return std::nullopt;
-  }
+  if (!step || !phase || !status)
+    return core::fail(core::Errc::invalid_argument, "stored order has an unknown step, phase or status");
   r.step = *step;
   r.phase = *phase;
   r.status = *status;

@@ -41,8 +41,11 @@ std::optional<GatewayEndpoint> gateway_endpoint(const std::string& config_file, 
     return std::nullopt;
   }
   const YAML::Node http = merged.root()["http"];
-  const auto listen = core::parse_listen_address(scalar_or(http, "listen", kDefaultListen), error);
-  if (!listen) return std::nullopt;
+  const auto listen = core::parse_listen_address(scalar_or(http, "listen", kDefaultListen));
+  if (!listen) {
+    *error = listen.reason();
+    return std::nullopt;
+  }
   // A gateway listening on every address answers on loopback too.
   std::string host = listen->host;
   if (host == "0.0.0.0") host = "127.0.0.1";
