@@ -19,7 +19,7 @@ void pick_one_short(StationEnv& env, const std::string& order_id) {
   std::optional<station::ActionResult> result;
   env.stations().declare_short("st1", 0, "not_found", [&](const station::ActionResult& r) { result = r; });
   ASSERT_TRUE(env.run_until([&] { return result.has_value(); }));
-  ASSERT_TRUE(result->ok) << result->reason;
+  ASSERT_TRUE(*result) << result->reason();
   EXPECT_EQ(env.scan("4006381333931").verdict, "accepted");
   ASSERT_TRUE(env.wait_event(order_id, "pick.completed"));
   ASSERT_TRUE(env.run_until([&] { return env.snap().phase == "identify"; }));

@@ -88,7 +88,7 @@ TEST(StationReload, AnEditedLabelTemplateIsReadAgain) {
   write_file(path, zpl);
   reload(env, env.config());
 
-  EXPECT_TRUE(reprint(env).ok);
+  EXPECT_TRUE(reprint(env).has_value());
   ASSERT_TRUE(env.run_until([&] { return env.printer().count() == 2; }));
   EXPECT_TRUE(printed_text(env.printer(), 1, "EDITED-TEMPLATE")) << "the label came from a stale template";
 }
