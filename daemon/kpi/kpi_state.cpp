@@ -130,7 +130,11 @@ json::object KpiTracker::save(std::int64_t now_unix_ms) const {
                                   {"fulfilment", histogram_state(h.fulfilment)}};
   }
   json::array days;
-  for (const auto& [start, f] : days_) days.push_back(figures_state(f));
+  for (const auto& [midnight, f] : days_) {
+    auto day = figures_state(f);
+    day["start"] = midnight;  // the key: a day's figures start at its first window, not at midnight
+    days.push_back(std::move(day));
+  }
   json::object trend;
   for (const auto& [id, buckets] : trend_) {
     json::array list;

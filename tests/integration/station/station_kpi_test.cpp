@@ -74,7 +74,7 @@ TEST(StationKpi, WindowsCountWhatTheStationDid) {
   Summed s;
   ASSERT_TRUE(env.run_until([&] {
     s = sum_windows(env, "st1");
-    return s.completed == 1 && s.units == 4 && s.cancellations["pick"] == 1 && s.requested["shipped"] == 1;
+    return s.completed == 1 && s.units == 4 && s.cancellations["pick"] == 1;
   }, 5s)) << "windows so far: " << s.windows;
   EXPECT_GE(s.windows, 1);
   EXPECT_EQ(s.refused, 2);
@@ -85,7 +85,8 @@ TEST(StationKpi, WindowsCountWhatTheStationDid) {
   EXPECT_EQ(s.weighings, 1);
   EXPECT_EQ(s.pick_durations, 1);
   EXPECT_EQ(s.fulfilments, 1);
-  EXPECT_EQ(s.requested, (std::map<std::string, std::int64_t>{{"pick", 1}, {"shipped", 1}}));
+  // The late cancel names a shipped order no station holds: it counts at the gateway level ("").
+  EXPECT_EQ(s.requested, (std::map<std::string, std::int64_t>{{"pick", 1}}));
   EXPECT_EQ(s.cancellations, (std::map<std::string, std::int64_t>{{"pick", 1}}));
 
   // The same figures in the status rows and /metrics text.
@@ -124,7 +125,7 @@ TEST(StationKpi, WindowsCountWhatTheStationDid) {
   EXPECT_NE(m.find("wedge_station_cancellations_intercepted_total{station=\"st1\",step=\"pick\"} 1\n"),
             std::string::npos) << m;
   EXPECT_NE(m.find("wedge_station_orders_completed_total{station=\"st1\"} 1\n"), std::string::npos) << m;
-  EXPECT_NE(m.find("wedge_station_cancellations_requested_total{station=\"st1\",step=\"shipped\"} 1\n"),
+  EXPECT_NE(m.find("wedge_station_cancellations_requested_total{station=\"\",step=\"shipped\"} 1\n"),
             std::string::npos) << m;
   EXPECT_NE(m.find("wedge_station_step_duration_seconds_count{station=\"st1\",step=\"pick\"} 1\n"),
             std::string::npos) << m;
@@ -153,7 +154,8 @@ TEST(StationKpi, LateOrderIsReportedAtRiskOncePerStep) {
   env.restart();
   env.run_until([] { return false; }, 400ms);
   EXPECT_EQ(env.events_of("O-9", "order.at_risk").size(), 1u);
-  EXPECT_EQ(env.stations().kpis().totals().at("st1").at_risk.size(), 0u);  // restarted: counts afresh
+  // The count survives the restart (kpi.db), and the restart adds none.
+  EXPECT_EQ(env.stations().kpis().totals().at("st1").at_risk.at("pick"), 1);
 
   // Pack has the station's 600 s: picking it completely does not make it late again.
   env.pick_all();
