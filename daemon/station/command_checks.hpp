@@ -4,8 +4,9 @@
 // CommandJournal::OrderChecks (commands/command_journal.hpp), which maps the codes below to the
 // reply's unknown_order, order_exists and invalid_state (docs/mqtt-api.md, "Command reply").
 //
-// The states are the order's status (workflow_order.hpp): active and shipped orders take hold,
-// cancel and update (a shipped one then refuses them itself, with order.command_refused), only a
+// The states are the order's status (workflow_order.hpp): active, shipped and handed-over orders
+// take hold, cancel and update (a shipped or handed-over one then refuses them itself, with
+// order.command_refused already_shipped or already_handed_over), only a
 // held order — held by the OMS or by the station after a weight mismatch — takes release, and a
 // cancelled order takes nothing. A pure function: any thread.
 #pragma once

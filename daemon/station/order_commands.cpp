@@ -47,6 +47,30 @@ OrderRecord* order_or_refuse(StationContext& ctx, const commands::Command& comma
   return order;
 }
 
+// The refusal of a command for an order that ended here: already_shipped, already_cancelled, or
+// already_handed_over (picked here, packed at another gateway: the OMS sends it there).
+std::string final_refusal(const OrderRecord& order) {
+  switch (order.status) {
+    case OrderStatus::shipped: return "already_shipped";
+    case OrderStatus::handed_over: return "already_handed_over";
+    default: return "already_cancelled";
+  }
+}
+
+// Refuses `command` for an ended order: order.command_refused to the OMS, and the reply.
+void refuse_for_final_order(StationContext& ctx, const commands::Command& command, const OrderRecord& order,
+                            const std::string& step, const std::string& phase, const Stations::CommandDone& done) {
+  const std::string reason = final_refusal(order);
+  StationContext::Json data = order_position(order);
+  data["command_id"] = command.id;
+  data["command"] = commands::to_string(command.type);
+  data["reason"] = reason;
+  data["intercepted_step"] = step;
+  ctx.commit(order.station, order.order_id, event::kOrderCommandRefused, std::move(data), {});
+  if (done)
+    done(outcome(false, reason, "order is already " + std::string(to_string(order.status)), &order, step, phase));
+}
+
 }  // namespace
 
 std::string command_reason(const std::string& data_json) {
@@ -175,24 +199,14 @@ void OrderCommands::on_cancel_or_hold(const commands::Command& command, bool can
   const std::string step = order->intercept_step();
   const std::string phase(to_string(order->phase));
   const std::string reason = command_reason(command.data_json);
-  if (order->status == OrderStatus::shipped || order->status == OrderStatus::cancelled ||
-      (!cancel && order->status == OrderStatus::held)) {
+  if (order->final() || (!cancel && order->status == OrderStatus::held)) {
     const bool same = (cancel && order->status == OrderStatus::cancelled) ||
                       (!cancel && order->status == OrderStatus::held);
     if (same) {
       if (done) done(outcome(true, "duplicate", "order already " + std::string(to_string(order->status)), order, step, phase));
       return;
     }
-    Json data = order_position(*order);
-    data["command_id"] = command.id;
-    data["command"] = commands::to_string(command.type);
-    data["reason"] = order->status == OrderStatus::shipped ? "already_shipped" : "already_cancelled";
-    data["intercepted_step"] = step;
-    ctx_.commit(order->station, order->order_id, event::kOrderCommandRefused, std::move(data), {});
-    if (done)
-      done(outcome(false, order->status == OrderStatus::shipped ? "already_shipped" : "already_cancelled",
-                   "order is already " + std::string(to_string(order->status)), order, step, phase));
-    return;
+    return refuse_for_final_order(ctx_, command, *order, step, phase, done);
   }
   StationRt* st = ctx_.station_of(*order);
   order->status = cancel ? OrderStatus::cancelled : OrderStatus::held;
@@ -275,16 +289,7 @@ void OrderCommands::on_update(const commands::Command& command, Stations::Comman
   if (!order) return;
   const std::string step = order->intercept_step();
   const std::string phase(to_string(order->phase));
-  if (order->final()) {
-    Json data = order_position(*order);
-    data["command_id"] = command.id;
-    data["command"] = commands::to_string(command.type);
-    data["reason"] = order->status == OrderStatus::shipped ? "already_shipped" : "already_cancelled";
-    data["intercepted_step"] = step;
-    ctx_.commit(order->station, order->order_id, event::kOrderCommandRefused, std::move(data), {});
-    if (done) done(outcome(false, std::string(data["reason"].as_string()), "order is final", order, step, phase));
-    return;
-  }
+  if (order->final()) return refuse_for_final_order(ctx_, command, *order, step, phase, done);
   auto parsed = parse_pick_list_json(command.order_id, order->command_station, command.data_json,
                                      PickListOptions{ctx_.require_shipping});
   if (!parsed) {

@@ -111,8 +111,8 @@ core::Status OrderStore::save(const OrderRecord& record) {
 
 namespace {
 
-// Shipped and cancelled, in the record's own words (workflow_order.cpp).
-constexpr const char* kFinalStatus = "json_extract(record, '$.status') IN ('shipped', 'cancelled')";
+// Shipped, cancelled and handed over, in the record's own words (workflow_order.cpp).
+constexpr const char* kFinalStatus = "json_extract(record, '$.status') IN ('shipped', 'cancelled', 'handed_over')";
 
 }  // namespace
 

@@ -125,14 +125,24 @@ void PickStep::complete(StationRt& st, OrderRecord& order, Then then) {
   data["short"] = !order.short_lines.empty();
   data["started_unix_ms"] = times.started_unix_ms;
   data["duration_ms"] = times.started_unix_ms > 0 ? ctx_.now_ms() - times.started_unix_ms : 0;
+  // No station of this gateway packs: the order goes on at another gateway (the OMS routes it on
+  // this event), so here it ends like a shipped one and leaves memory and stations.db in time.
+  const bool hand_over = !ctx_.any_station_has("pack");
+  data["handed_over"] = hand_over;
   ctx_.commit(station, order_id, event::kPickCompleted, std::move(data),
-         [this, station, order_id, then] {
+         [this, station, order_id, then, hand_over] {
            auto* o = ctx_.find_order(order_id);
            auto& s = ctx_.stations.at(station);
            if (o && o->step == Step::pick && o->status == OrderStatus::active) {
-             o->times["pick"].finished_unix_ms = ctx_.now_ms();
+             const auto now = ctx_.now_ms();
+             o->times["pick"].finished_unix_ms = now;
              o->step = Step::pack;
              o->phase = Phase::identify;
+             if (hand_over) {
+               o->status = OrderStatus::handed_over;
+               o->ended_unix_ms = now;
+               spdlog::info("station={} order={} picked and handed over (no pack station here)", station, order_id);
+             }
              if (s.has("pack")) {
                ctx_.save(*o);
                ctx_.notify(s);

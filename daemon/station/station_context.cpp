@@ -130,6 +130,12 @@ bool StationContext::matches(const StationRt& st, const std::string& target) con
   return st.id == target || (!st.group.empty() && st.group == target);
 }
 
+bool StationContext::any_station_has(std::string_view step) const {
+  for (const auto& [id, st] : stations)
+    if (st.has(step)) return true;
+  return false;
+}
+
 void StationContext::save(const OrderRecord& order) {
   queue.index(order);
   if (auto saved = store.save(order); !saved)
@@ -317,9 +323,10 @@ void StationContext::refuse(StationRt& st, const OrderRecord* order, const Pendi
 }
 
 void StationContext::refuse_blocked(StationRt& st, const OrderRecord& order, const PendingScan& scan) {
-  const char* code = order.status == OrderStatus::cancelled ? "order_cancelled"
-                     : order.status == OrderStatus::shipped ? "already_shipped"
-                                                            : "order_held";
+  const char* code = order.status == OrderStatus::cancelled     ? "order_cancelled"
+                     : order.status == OrderStatus::shipped     ? "already_shipped"
+                     : order.status == OrderStatus::handed_over ? "already_handed_over"
+                                                                : "order_held";
   Json extra;
   extra["return_locations"] = string_array(order.return_locations());
   refuse(st, &order, scan, code, blocked_message(order), "", std::move(extra));

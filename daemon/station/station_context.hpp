@@ -136,6 +136,8 @@ class StationContext {
   OrderRecord* current_order(StationRt& st);
   StationRt* station_of(const OrderRecord& order);
   [[nodiscard]] bool matches(const StationRt& st, const std::string& target) const;
+  // Whether any station of this gateway does `step`.
+  [[nodiscard]] bool any_station_has(std::string_view step) const;
   // Saves the order to stations.db (every change is saved as it happens) and re-indexes its queue.
   void save(const OrderRecord& order);
   [[nodiscard]] CheckOptions check_options(const StationRt& st) const;

@@ -94,6 +94,7 @@ std::string StationContext::blocked_message(const OrderRecord& order) const {
            (locations.empty() ? std::string(" (nothing was picked)") : ": " + join(locations));
   }
   if (order.status == OrderStatus::shipped) return "already shipped";
+  if (order.status == OrderStatus::handed_over) return "picked and handed over: it is packed at another gateway";
   return "held – put the order aside until it is released" +
          (order.hold_reason.empty() ? std::string() : " (" + order.hold_reason + ")");
 }

@@ -79,9 +79,10 @@ struct StationsOptions {
 struct CommandOutcome {
   bool accepted = false;
   std::string code;               // "accepted", "duplicate", "invalid_pick_list", "unknown_order",
-                                  // "already_shipped", "no_station", "buffer full", …
+                                  // "already_shipped", "already_handed_over", "no_station", …
   std::string reason;             // one sentence
   std::string intercepted_step;   // cancel/hold/release/update: queued | pick | pack | ship | shipped
+                                  // | handed_over
   std::string intercepted_phase;  // the phase inside that step
 };
 

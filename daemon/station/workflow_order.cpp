@@ -14,7 +14,7 @@ namespace {
 constexpr std::array<std::string_view, 4> kSteps = {"pick", "pack", "ship", "done"};
 constexpr std::array<std::string_view, 7> kPhases = {"picking", "identify", "weigh", "label",
                                                      "label_failed", "verify", "shipped"};
-constexpr std::array<std::string_view, 4> kStatuses = {"active", "held", "cancelled", "shipped"};
+constexpr std::array<std::string_view, 5> kStatuses = {"active", "held", "cancelled", "shipped", "handed_over"};
 constexpr std::array<std::string_view, 5> kLabelStates = {"none", "printing", "printed", "failed",
                                                           "verified"};
 
@@ -82,6 +82,7 @@ std::vector<std::string> OrderRecord::return_locations() const {
 
 std::string OrderRecord::intercept_step() const {
   if (status == OrderStatus::shipped || step == Step::done) return "shipped";
+  if (status == OrderStatus::handed_over) return "handed_over";
   if (step == Step::pick && station.empty() && units_picked() == 0 && short_lines.empty())
     return "queued";
   return std::string(to_string(step));

@@ -9,7 +9,8 @@
 //   ship:  identify                      (the parcel scan at the dock)
 //   done:  shipped
 // `status` is orthogonal: active, held (resumes in the same step and phase on release),
-// cancelled (final), shipped (final).
+// cancelled (final), shipped (final), handed_over (final: picked at a gateway with no pack
+// station, the order goes on at another gateway; it keeps step pack, phase identify).
 //
 // Value types and pure functions; any thread.
 #pragma once
@@ -29,7 +30,7 @@ namespace wedge::station {
 
 enum class Step { pick, pack, ship, done };
 enum class Phase { picking, identify, weigh, label, label_failed, verify, shipped };
-enum class OrderStatus { active, held, cancelled, shipped };
+enum class OrderStatus { active, held, cancelled, shipped, handed_over };
 
 [[nodiscard]] std::string_view to_string(Step step) noexcept;
 [[nodiscard]] std::string_view to_string(Phase phase) noexcept;
@@ -77,10 +78,11 @@ struct OrderRecord {
   std::map<std::string, StepTimes> times;  // "pick", "pack", "ship"
   std::int64_t received_unix_ms = 0;
   std::set<std::string> at_risk_reported;  // steps whose order.at_risk event was sent
-  std::int64_t ended_unix_ms = 0;          // when it was shipped or cancelled (0 while open)
+  std::int64_t ended_unix_ms = 0;          // when it was shipped, cancelled or handed over (0 while open)
 
   [[nodiscard]] bool final() const {
-    return status == OrderStatus::cancelled || status == OrderStatus::shipped;
+    return status == OrderStatus::cancelled || status == OrderStatus::shipped ||
+           status == OrderStatus::handed_over;
   }
   // Units picked so far over all lines.
   [[nodiscard]] std::int64_t units_picked() const;
@@ -90,7 +92,8 @@ struct OrderRecord {
   [[nodiscard]] bool pick_finished() const;
   // Distinct locations of lines with picked units (where a cancelled order's items go back).
   [[nodiscard]] std::vector<std::string> return_locations() const;
-  // "queued" for a pick order no station has started, else the step name.
+  // "queued" for a pick order no station has started, "shipped" or "handed_over" for one that
+  // left this gateway, else the step name.
   [[nodiscard]] std::string intercept_step() const;
 };
 

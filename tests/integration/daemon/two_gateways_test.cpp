@@ -2,7 +2,8 @@
 // on one mosquitto, the order picked on gateway A and packed on gateway B. `oms-sim route` is the
 // OMS: it sends the pick list to A's pick station and, on A's pick.completed, the same order to B's
 // pack station. The tote scanned at B before the order was routed there (the wrong gateway) is
-// refused unknown_order; after routing, B's pack station takes it.
+// refused unknown_order; after routing, B's pack station takes it. A has no pack station: it hands
+// the order over at pick.completed (the event says so) and refuses a later cancel as handed over.
 // OMS consumers that scale (issue 19, item 4): three `oms-sim watch` workers on one MQTT 5 shared
 // subscription split both gateways' events between them, and `oms-sim check` over the three
 // records finds every event once, no seq gap, each worker's share in seq order.
@@ -38,6 +39,16 @@ class Gateway : public WedgeDaemon {
   bool online() const { return has(status(), R"("connected":true)"); }
 };
 
+// How many lines of the files hold `needle` (and `also`, when given; missing files count 0).
+int lines_with(const std::vector<std::string>& paths, const std::string& needle, const std::string& also = "") {
+  int count = 0;
+  for (const auto& path : paths) {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) count += has(line, needle) && has(line, also) ? 1 : 0;
+  }
+  return count;
+}
+
 const char* kOrder = R"([{"order_id":"X-1","station":"P1","data":{
   "carrier":"DHL","label_template":"shipping",
   "ship_to":{"name":"Erika Mustermann","lines":["Hauptstr. 5"],"postcode":"10115","city":"Berlin","country":"DE"},
@@ -54,6 +65,11 @@ TEST(TwoGateways, AnOrderPickedOnGatewayAIsRoutedByTheOmsAndPackedOnGatewayB) {
                 "127.0.0.1, port: " + std::to_string(free_tcp_port()) +
                 "}\nstations:\n  - {id: PA1, steps: [pack, ship], scale: scale-1, printer: printer-1}\n");
   ASSERT_TRUE(wait_until([&] { return a.online() && b.online(); }, 20s)) << a.log() << b.log();
+  const std::string record = a.file("oms.jsonl");
+  Subprocess watch({"/usr/bin/python3", kOmsSim, "--broker", broker.uri(), "--site", "s1", "--gateway", "gw-a",
+                    "watch", "--record", record},
+                   a.file("watch.log"));
+  ASSERT_TRUE(wait_until([&] { return lines_with({record}, "/gw-a/status") > 0; }, 20s)) << watch.log();
 
   write_file(a.file("orders.json"), kOrder);
   Subprocess oms({"/usr/bin/python3", kOmsSim, "--broker", broker.uri(), "--site", "s1", "--timeout", "20", "route",
@@ -81,16 +97,23 @@ TEST(TwoGateways, AnOrderPickedOnGatewayAIsRoutedByTheOmsAndPackedOnGatewayB) {
   ASSERT_TRUE(wait_until([&] { return (packing = b.scan("PA1", "X-1")).status == 200; }, 20s))
       << packing.body << b.log();
   EXPECT_TRUE(has(b.status(), R"("order_id":"X-1")")) << b.status();
-}
 
-// How many lines of the files hold `needle` (missing files count 0).
-int lines_with(const std::vector<std::string>& paths, const std::string& needle) {
-  int count = 0;
-  for (const auto& path : paths) {
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) count += has(line, needle) ? 1 : 0;
-  }
-  return count;
+  // A handed the order over when it was picked; a cancel sent to A now is refused as such.
+  EXPECT_TRUE(wait_until([&] {
+    return lines_with({record}, "/gw-a/station/P1/event/pick.completed", R"("handed_over": true)") == 1;
+  }, 20s)) << watch.log();
+  Subprocess cancel({"/usr/bin/python3", kOmsSim, "--broker", broker.uri(), "--site", "s1", "--gateway", "gw-a",
+                     "cancel", "X-1"},
+                    a.file("cancel.log"));
+  ASSERT_NE(cancel.wait(30s), -1) << cancel.log();
+  EXPECT_TRUE(wait_until([&] {
+    return lines_with({record}, "/gw-a/event/order.command_refused", R"("reason": "already_handed_over")") == 1;
+  }, 20s)) << watch.log() << a.log();
+  const auto again = a.scan("P1", "X-1");
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_TRUE(has(again.body, "already_handed_over")) << again.body;
+  watch.signal(SIGINT);
+  EXPECT_NE(watch.wait(15s), -1) << watch.log();
 }
 
 TEST(TwoGateways, OmsWorkersOnASharedSubscriptionSplitTheStreamAndTheirMergedRecordsMissNothing) {

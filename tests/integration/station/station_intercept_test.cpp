@@ -60,6 +60,8 @@ TEST(StationIntercept, CancelAtEveryStep) {
   ASSERT_TRUE(env.orders_arrive({"O-13"}));
   env.pick_all();
   const std::string sscc = env.pack_to_label("O-13");
+  // This gateway packs: the order goes on here, it is not handed over.
+  EXPECT_FALSE(env.events_of("O-13", "pick.completed").front().data.at("handed_over").as_bool());
   auto verifying = cancel(env, "O-13");
   EXPECT_EQ(verifying.intercepted_step, "pack");
   EXPECT_EQ(verifying.intercepted_phase, "verify");
@@ -92,6 +94,45 @@ TEST(StationIntercept, CancelAtEveryStep) {
   EXPECT_EQ(late.code, "already_shipped");
   EXPECT_EQ(late.intercepted_step, "shipped");
   EXPECT_TRUE(env.wait_event("O-15", "order.command_refused"));
+}
+
+// A gateway whose stations only pick (the OMS routes the picked order to another gateway for pack
+// and ship, docs/oms-integration.md): the order ends here at pick.completed, handed over, and
+// leaves memory like a shipped one; later commands and scans for it are refused as handed over.
+TEST(StationIntercept, APickOnlyGatewayHandsTheOrderOverAtPickCompleted) {
+  EnvOptions options;
+  options.stations_yaml = "  - {id: st1, steps: [pick], light: light-1}\n";
+  options.final_order_in_memory = std::chrono::milliseconds(100);
+  StationEnv env(options);
+  env.pick_list("O-40");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-40"; }));
+  env.pick_all();
+  ASSERT_TRUE(env.wait_event("O-40", "pick.completed"));
+  const auto completed = env.events_of("O-40", "pick.completed").front().data;
+  EXPECT_TRUE(completed.at("handed_over").as_bool());
+  // Out of memory (the open-order count is back to 0), kept in stations.db as handed over.
+  ASSERT_TRUE(env.run_until([&] { return env.stations().orders_in_memory() == 0; }));
+  EXPECT_TRUE(env.snap().order_id.empty());
+  const auto stored = env.stations().order_json("O-40");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_NE(stored->find(R"("status":"handed_over")"), std::string::npos) << *stored;
+
+  auto late = cancel(env, "O-40");
+  EXPECT_FALSE(late.accepted);
+  EXPECT_EQ(late.code, "already_handed_over");
+  EXPECT_EQ(late.intercepted_step, "handed_over");
+  ASSERT_TRUE(env.wait_event("O-40", "order.command_refused"));
+  EXPECT_EQ(str(env.events_of("O-40", "order.command_refused").front().data, "reason"), "already_handed_over");
+  const auto update = env.apply(command(CommandType::order_update, "O-40", order_body()));
+  EXPECT_EQ(update.code, "already_handed_over");
+  const auto tote = env.scan("O-40");
+  EXPECT_EQ(tote.code, "already_handed_over");
+  EXPECT_EQ(tote.message, "picked and handed over: it is packed at another gateway");
+
+  // A restart reads only open orders: the handed-over one stays out of memory.
+  env.restart();
+  EXPECT_EQ(env.stations().orders_in_memory(), 0u);
+  EXPECT_EQ(cancel(env, "O-40").code, "already_handed_over");
 }
 
 TEST(StationIntercept, HoldStopsEveryScanUntilRelease) {
