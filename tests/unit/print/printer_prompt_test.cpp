@@ -7,7 +7,7 @@
 namespace wedge::print {
 namespace {
 
-TEST(PrinterPrompt, EachFaultSaysWhatToDo) {
+TEST(PrinterPrompt, EachFaultTellsThePackerTheFix) {
   EXPECT_EQ(printer_fault_prompt("paper out"), "Printer out of paper — refill it, the label prints by itself.");
   EXPECT_EQ(printer_fault_prompt("ribbon out"), "Printer out of ribbon — replace it, the label prints by itself.");
   EXPECT_EQ(printer_fault_prompt("head open"), "Printer head open — close it, the label prints by itself.");
