@@ -5,10 +5,16 @@
 //    "windows":{id:{"open":F,"closed":[F…]}}, "totals":{id:F}, "sums":{id:{step:[count,seconds]}},
 //    "histograms":{id:{"verdict":H,"steps":{step:H},"fulfilment":H}}, "trend":{id:[F…]}, "days":[F…]}
 // F is every field of KpiFigures (durations as arrays of seconds); H is {"buckets":[…],"sum":s}.
+// Every seconds value is written as a string in the shortest form that reads back to the same double
+// (std::to_chars): Boost.JSON 1.81 parses numbers only to within an ulp or two, so a number would not
+// survive a restart bit for bit and /metrics would show another histogram sum. Numbers are still read
+// (files written before this change).
 // The figures are raw, not the rounded report of to_json(): a restored quantile is the same one.
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <stdexcept>
 
 #include "daemon/kpi/kpi.hpp"
 
@@ -26,10 +32,16 @@ json::object counts_state(const std::map<std::string, std::int64_t>& counts) {
   return out;
 }
 
+json::value exact(double seconds) {
+  char text[32];
+  const auto [end, ec] = std::to_chars(std::begin(text), std::end(text), seconds);
+  return json::string(text, end);
+}
+
 json::array seconds_state(const std::vector<double>& values) {
   json::array out;
   out.reserve(values.size());
-  for (const double v : values) out.emplace_back(v);
+  for (const double v : values) out.push_back(exact(v));
   return out;
 }
 
@@ -54,7 +66,7 @@ json::object figures_state(const KpiFigures& f) {
 json::object histogram_state(const core::Histogram& h) {
   json::array buckets;
   for (const auto n : h.buckets()) buckets.emplace_back(n);
-  return json::object{{"buckets", std::move(buckets)}, {"sum", h.sum_seconds()}};
+  return json::object{{"buckets", std::move(buckets)}, {"sum", exact(h.sum_seconds())}};
 }
 
 // Reading: every accessor throws std::exception on a wrong type or a missing key; restore() turns
@@ -67,9 +79,18 @@ std::map<std::string, std::int64_t> counts_of(const json::value& v) {
   return out;
 }
 
+double seconds_of_value(const json::value& v) {
+  if (!v.is_string()) return v.to_number<double>();
+  const auto& text = v.get_string();
+  double seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec != std::errc{} || end != text.data() + text.size()) throw std::runtime_error("seconds that are not a number");
+  return seconds;
+}
+
 std::vector<double> seconds_of(const json::value& v) {
   std::vector<double> out;
-  for (const auto& s : v.as_array()) out.push_back(s.to_number<double>());
+  for (const auto& s : v.as_array()) out.push_back(seconds_of_value(s));
   return out;
 }
 
@@ -100,7 +121,7 @@ void add_histogram(core::Histogram& into, const json::value& v) {
   for (const auto& n : o.at("buckets").as_array()) buckets.push_back(n.to_number<std::uint64_t>());
   if (buckets.size() != into.buckets().size()) throw std::runtime_error("histogram with other bounds");
   for (std::size_t i = 0; i < buckets.size(); ++i) buckets[i] += into.buckets()[i];
-  if (!into.restore(buckets, into.sum_seconds() + o.at("sum").to_number<double>()))
+  if (!into.restore(buckets, into.sum_seconds() + seconds_of_value(o.at("sum"))))
     throw std::runtime_error("histogram with a negative sum");
 }
 
@@ -118,7 +139,7 @@ json::object KpiTracker::save(std::int64_t now_unix_ms) const {
   json::object sums;
   for (const auto& [id, steps] : sums_) {
     json::object per_step;
-    for (const auto& [step, sum] : steps) per_step[step] = json::array{sum.count, sum.seconds};
+    for (const auto& [step, sum] : steps) per_step[step] = json::array{sum.count, exact(sum.seconds)};
     sums[id] = std::move(per_step);
   }
   json::object histograms;
@@ -192,7 +213,7 @@ core::Status KpiTracker::restore(const json::value& saved, std::int64_t now_unix
       for (const auto& [step, pair] : value.as_object()) {
         auto& sum = next.sums_[std::string(key)][std::string(step)];
         sum.count += int_of(pair.as_array().at(0));
-        sum.seconds += pair.as_array().at(1).to_number<double>();
+        sum.seconds += seconds_of_value(pair.as_array().at(1));
       }
     for (const auto& [key, value] : o.at("histograms").as_object()) {
       auto& h = next.histograms_[std::string(key)];

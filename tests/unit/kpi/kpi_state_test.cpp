@@ -83,6 +83,46 @@ TEST(KpiState, ARestartWithinTheWindowGivesBackEveryFigure) {
   EXPECT_EQ(reports.at("S1").scans.at("attention"), 1);
 }
 
+// Boost.JSON 1.81 reads about one double in six back an ulp off; a histogram sum that moved would
+// show as a changed /metrics line after a restart (seen in CI). The first latency does not survive a
+// plain JSON number.
+TEST(KpiState, SecondsSurviveTheTextBitForBit) {
+  KpiTracker before(60, kT0);
+  before.add_station("S1");
+  before.add_station("S2");
+  before.verdict_latency("S1", 0.011150243212634957);  // read back as ...955 from a JSON number
+  double latency = 0.000509;
+  for (int i = 0; i < 40; ++i, latency += 0.0000137) {
+    before.verdict_latency("S2", latency);
+    before.step_done("S2", "pick", 1'000 + 7 * i);
+  }
+  const auto now = kT0 + 30'000;
+  const auto saved = json::parse(json::serialize(before.save(now)));
+
+  KpiTracker after(60, now);
+  after.add_station("S1");
+  after.add_station("S2");
+  ASSERT_TRUE(after.restore(saved, now, kMinute));
+  for (const auto* id : {"S1", "S2"})
+    EXPECT_EQ(after.histograms().at(id).verdict.sum_seconds(), before.histograms().at(id).verdict.sum_seconds()) << id;
+  EXPECT_EQ(after.duration_sums().at("S2").at("pick").seconds, before.duration_sums().at("S2").at("pick").seconds);
+  EXPECT_EQ(after.recent("S2", now).step_seconds, before.recent("S2", now).step_seconds);
+}
+
+// kpi.db rows written before the seconds became strings hold plain numbers: still read.
+TEST(KpiState, AnOlderStateWithNumbersIsStillRead) {
+  const auto before = busy_tracker();
+  const auto now = kT0 + 2 * kMinute + 30'000;
+  auto saved = before.save(now);
+  auto& verdict = saved.at("histograms").as_object().at("S1").as_object().at("verdict").as_object();
+  verdict["sum"] = 0.004;
+  KpiTracker after(60, now);
+  after.add_station("S1");
+  after.add_station("S2");
+  ASSERT_TRUE(after.restore(saved, now, kMinute));
+  EXPECT_EQ(after.histograms().at("S1").verdict.sum_seconds(), 0.004);
+}
+
 TEST(KpiState, ARestartInALaterWindowKeepsTheCutWindowAsClosed) {
   const auto before = busy_tracker();
   const auto saved_at = kT0 + 2 * kMinute + 30'000;
