@@ -96,6 +96,8 @@ App::Impl::Impl(config::Config c)
   });
   devices->set_health_handler(
       [this](const std::string& id, const std::string& kind, const drivers::Health& health) {
+        // A device that a reload removed may say "disconnected" as it goes: its status is gone.
+        if (!config.find_device(id)) return;
         const auto state = std::string(drivers::to_string(health.state));
         if (health.state == drivers::HealthState::connected)
           spdlog::info("device={} kind={} state={}", id, kind, state);

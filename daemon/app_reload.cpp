@@ -187,6 +187,12 @@ void App::Impl::apply_devices_and_stations(config::Config next, const config::Co
       if (auto* printer = devices->printer(id)) print_queue->add_printer(*printer);
   stations->reconfigure();
   if (!diff.devices.empty() && http_server) http_server->publish("devices", devices_json(*parts));
+  // The broker's view follows: a removed device leaves no retained status behind, and the retained
+  // online status lists the stations and devices now served (docs/mqtt-api.md, "Reload").
+  if (link) {
+    for (const auto& id : diff.devices.removed) link->forget_device(id);
+    if (!diff.devices.empty() || !diff.stations.empty()) link->republish_status();
+  }
 }
 
 // A new journal and link over the same outbox: what the broker has not acknowledged is sent again

@@ -24,6 +24,7 @@
 #include <map>
 #include <stdexcept>
 #include <unordered_set>
+#include <utility>
 
 namespace wedge::mqtt {
 
@@ -378,6 +379,7 @@ void Link::Impl::publish_control(const std::string& topic, const std::string& pa
 void Link::Impl::publish_birth() {
   publish_control(topics.status(), status_json(true, ""), true);
   for (const auto& [id, state] : devices) publish_device(id, state);
+  for (const auto& id : std::exchange(forgotten_devices, {})) publish_control(topics.device_status(id), "", true);
 }
 
 void Link::Impl::publish_device(const std::string& id, const DeviceState& state) {
@@ -483,6 +485,17 @@ void Link::publish_device_status(const std::string& device_id, const std::string
   entry.warnings = warnings;
   impl_->publish_device(device_id, entry);
 }
+
+void Link::forget_device(const std::string& device_id) {
+  impl_->devices.erase(device_id);
+  if (!impl_->connected) {
+    impl_->forgotten_devices.insert(device_id);
+    return;
+  }
+  impl_->publish_control(impl_->topics.device_status(device_id), "", true);  // empty + retained: deleted
+}
+
+void Link::republish_status() { impl_->publish_control(impl_->topics.status(), impl_->status_json(true, ""), true); }
 
 LinkStats Link::stats() const {
   LinkStats s = impl_->counters;

@@ -121,6 +121,15 @@ class Link {
   void publish_device_status(const std::string& device_id, const std::string& state, const std::string& reason,
                              const std::vector<std::string>& warnings);
 
+  // A device that a reload removed: its retained status is cleared on the broker (an empty retained
+  // message on {base}/device/{id}/status) now, or at the next birth while disconnected, and it is
+  // no longer republished. Loop thread only.
+  void forget_device(const std::string& device_id);
+  // Publishes the retained online status again (its stations and devices come from the inventory
+  // provider): after a reload changed them. Nothing while disconnected (the next birth has them).
+  // Loop thread only.
+  void republish_status();
+
   // Called on the loop with the seq of every outbox event the broker acknowledged (metrics, bench).
   void set_ack_observer(std::function<void(std::int64_t seq)> observer);
 

@@ -5,6 +5,7 @@
 
 #include "daemon/mqtt/link.hpp"
 
+#include <set>
 
 #include "daemon/core/rfc3339.hpp"
 #include "daemon/mqtt/broker_nodes.hpp"
@@ -29,6 +30,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -91,6 +93,7 @@ struct Link::Impl : std::enable_shared_from_this<Impl> {
   ::mqtt::token_ptr connect_token;    // of the CONNECT in progress, if any
   std::optional<Credentials> credentials;
   std::map<std::string, DeviceState> devices;
+  std::set<std::string> forgotten_devices;  // removed while disconnected: cleared at the next birth
   std::deque<outbox::StoredEvent> pending;   // handed out by next_batch, not yet published
   std::unordered_set<std::int64_t> inflight;  // published, PUBACK outstanding
   LinkStats counters;

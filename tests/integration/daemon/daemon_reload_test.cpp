@@ -71,6 +71,15 @@ struct Layout {
   }
 };
 
+// A gateway with only st2 (no devices) on the broker at `uri`.
+Layout bare_layout(const std::string& uri) {
+  Layout layout;
+  layout.broker_uri = uri;
+  layout.http_port = free_tcp_port();
+  layout.with_st1 = false;
+  return layout;
+}
+
 struct Ctl {
   int exit = -1;
   std::string output;  // stdout and stderr
@@ -242,10 +251,7 @@ TEST(DaemonReload, LogLevelHttpListenerAndBrokerChangeAtOnce) {
   first.start();
   Mosquitto second;
   second.start();
-  Layout layout;
-  layout.broker_uri = first.uri();
-  layout.http_port = free_tcp_port();
-  layout.with_st1 = false;
+  Layout layout = bare_layout(first.uri());
   ReloadDaemon d(layout);
   ASSERT_TRUE(wait_until([&] { return d.log_has("mqtt connected"); }, 20s)) << d.log();
   const int old_port = layout.http_port;
@@ -282,14 +288,45 @@ TEST(DaemonReload, LogLevelHttpListenerAndBrokerChangeAtOnce) {
       << later.output;
 }
 
+// What the broker keeps retained on `topic`, as a fresh subscriber gets it (mosquitto_sub's output;
+// only "Timed out" when nothing is retained: it gives up after a second).
+std::string retained(const Mosquitto& broker, const TempDir& dir, const std::string& topic) {
+  static int runs = 0;
+  Subprocess sub({"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-t", topic,
+                  "--retained-only", "-C", "1", "-W", "1"},
+                 dir.file("sub-" + std::to_string(++runs) + ".log"));
+  (void)sub.wait(10s);
+  return sub.log();
+}
+
+TEST(DaemonReload, ARemovedDeviceLeavesNoRetainedStatusAndTheBirthListsWhatIsServed) {
+  Mosquitto broker;
+  broker.start();
+  Layout layout = bare_layout(broker.uri());
+  layout.with_st3 = true;  // scan-3 at st3
+  ReloadDaemon d(layout);
+  ASSERT_TRUE(wait_until([&] { return d.log_has("mqtt connected"); }, 20s)) << d.log();
+  const std::string device_topic = "wedge/v1/s1/gw1/device/scan-3/status";
+  ASSERT_TRUE(wait_until([&] { return has(retained(broker, d.dir(), device_topic), R"("state":)"); }, 20s));
+  EXPECT_TRUE(has(retained(broker, d.dir(), "wedge/v1/s1/gw1/status"), R"("devices":["scan-3"])"));
+
+  d.layout().with_st3 = false;
+  d.write();
+  const auto ctl = d.reload();
+  ASSERT_EQ(ctl.exit, 0) << ctl.output << d.log();
+  EXPECT_TRUE(wait_until([&] { return !has(retained(broker, d.dir(), device_topic), R"("state":)"); }, 20s))
+      << retained(broker, d.dir(), device_topic);
+  EXPECT_TRUE(wait_until([&] {
+    const auto status = retained(broker, d.dir(), "wedge/v1/s1/gw1/status");
+    return has(status, R"("devices":[])") && has(status, R"("stations":["st2"])");
+  }, 20s)) << retained(broker, d.dir(), "wedge/v1/s1/gw1/status");
+}
+
 TEST(DaemonReload, WedgectlReloadExitsThreeWhenTheGatewayIsAwayAndFourWithoutTheToken) {
   TempDir dir;
   write_file(dir.file("token"), "the-right-token-0123456789\n");
   write_file(dir.file("wrong"), "not-the-token-0123456789\n");
-  Layout layout;
-  layout.broker_uri = "mqtt://127.0.0.1:" + std::to_string(free_tcp_port());
-  layout.http_port = free_tcp_port();
-  layout.with_st1 = false;
+  Layout layout = bare_layout("mqtt://127.0.0.1:" + std::to_string(free_tcp_port()));
   ReloadDaemon d(layout);
   // A token is required from here on; the running daemon has none yet, so it takes this reload.
   std::string text = d.layout().yaml(d.dir().file("state"));
