@@ -231,7 +231,9 @@ class StationEnv {
     build();
   }
 
-  bool run_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  // 30 s: a deadline only a failing test reaches; on a loaded CI machine 10 s was seen to run out
+  // while a weighing, a label and the printer simulator took their turns.
+  bool run_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
     return test::run_until(io_, cond, timeout);
   }
 
