@@ -136,6 +136,20 @@ void KpiTracker::add_station(const std::string& station) {
   total(station);
 }
 
+void KpiTracker::remove_station(const std::string& station, std::int64_t now_unix_ms) {
+  if (station.empty()) return;
+  if (const auto it = windows_.find(station); it != windows_.end()) {
+    KpiFigures open = it->second.open;
+    open.end_unix_ms = std::max(open.start_unix_ms, now_unix_ms);
+    fold_into_trend(station, open);
+    windows_.erase(it);
+  }
+  totals_.erase(station);
+  sums_.erase(station);
+  histograms_.erase(station);
+  ++revision_;
+}
+
 std::vector<std::string> KpiTracker::stations() const {
   std::vector<std::string> out;
   for (const auto& [id, w] : windows_) out.push_back(id);

@@ -76,6 +76,12 @@ class KpiTracker {
   KpiTracker(std::size_t windows_kept, std::int64_t start_unix_ms);
 
   void add_station(const std::string& station);
+  // A station the configuration no longer has (a reload removed it, or kpi.db holds one from an
+  // earlier configuration): its windows, totals, sums and histograms go, so that /metrics and the
+  // status show only stations that exist. What it did stays in the gateway-wide trend and the days
+  // (its open window, ending at `now_unix_ms`, is folded in first). Not for "" (the gateway-level
+  // bucket).
+  void remove_station(const std::string& station, std::int64_t now_unix_ms);
   // Stations declared or seen so far, sorted.
   [[nodiscard]] std::vector<std::string> stations() const;
 

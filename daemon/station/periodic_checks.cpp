@@ -66,6 +66,9 @@ void PeriodicChecks::restore_kpis() {
     spdlog::error("KPI figures of earlier runs not restored: {}", status.error().reason);
     return;
   }
+  // Stations of an earlier configuration: their history stays in the gateway's trend and days.
+  for (const auto& id : ctx_.kpi.stations())
+    if (!id.empty() && !ctx_.stations.contains(id)) ctx_.kpi.remove_station(id, ctx_.now_ms());
   saved_revision_ = ctx_.kpi.revision();
   spdlog::info("KPI figures of earlier runs restored from kpi.db");
 }

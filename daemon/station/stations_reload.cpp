@@ -59,6 +59,7 @@ void Stations::Impl::reconfigure() {
     }
     unhook_devices(it->second);
     it->second.retry_timer->cancel();
+    kpi.remove_station(it->first, now_ms());
     spdlog::info("station={} removed by reload", it->first);
     it = stations.erase(it);
   }

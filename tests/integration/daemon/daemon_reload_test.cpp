@@ -198,6 +198,10 @@ TEST(DaemonReload, StationsAndDevicesChangeWhileAnOrderKeepsItsStepAndItsPicks) 
   const auto stations = d.get("/api/v1/stations");
   EXPECT_TRUE(has(stations, R"("station":"st3")")) << stations;
   EXPECT_FALSE(has(stations, R"("station":"st2")")) << stations;
+  // Its KPIs go with it: no /metrics line and no status row names st2 any more.
+  EXPECT_TRUE(has(d.get("/metrics"), R"(wedge_station_picks_total{station="st3"} 0)"));
+  EXPECT_FALSE(has(d.get("/metrics"), R"(station="st2")")) << d.get("/metrics");
+  EXPECT_FALSE(has(d.get("/api/v1/status"), R"("station":"st2")")) << d.get("/api/v1/status");
 
   EXPECT_TRUE(d.log_has("reload: devices: added scan-3; changed scan-1")) << d.log();
   EXPECT_TRUE(d.log_has("reload: stations: added st3; removed st2")) << d.log();

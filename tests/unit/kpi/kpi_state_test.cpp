@@ -123,6 +123,30 @@ TEST(KpiState, AnOlderStateWithNumbersIsStillRead) {
   EXPECT_EQ(after.histograms().at("S1").verdict.sum_seconds(), 0.004);
 }
 
+// A station removed by a reload (or gone from the configuration across a restart): its own figures
+// go, what it did stays in the gateway's trend and days.
+TEST(KpiState, ARemovedStationLeavesItsHistoryToTheGateway) {
+  auto k = busy_tracker();
+  const auto now = kT0 + 2 * kMinute + 30'000;
+  const auto trend_before = k.trend("", now);
+  const auto days_before = k.days(now);
+  k.remove_station("S1", now);
+  EXPECT_EQ(k.stations(), (std::vector<std::string>{"", "S2"}));
+  EXPECT_FALSE(k.totals().contains("S1"));
+  EXPECT_FALSE(k.histograms().contains("S1"));
+  EXPECT_FALSE(k.duration_sums().contains("S1"));
+  const auto trend_after = k.trend("", now);
+  ASSERT_EQ(trend_after.size(), trend_before.size());
+  for (std::size_t i = 0; i < trend_after.size(); ++i)
+    EXPECT_EQ(figures(trend_after[i]), figures(trend_before[i])) << i;
+  // The open window (one attention scan, one unit) moved from the open part into the days.
+  std::int64_t units = 0;
+  for (const auto& day : k.days(now)) units += day.units_picked;
+  std::int64_t units_before = 0;
+  for (const auto& day : days_before) units_before += day.units_picked;
+  EXPECT_EQ(units, units_before);
+}
+
 TEST(KpiState, ARestartInALaterWindowKeepsTheCutWindowAsClosed) {
   const auto before = busy_tracker();
   const auto saved_at = kT0 + 2 * kMinute + 30'000;
