@@ -180,7 +180,7 @@ const Schema& serials_schema() {
               "stations.db): meanwhile a scan of that unit for any other order is refused "
               "`serial_in_other_order`, unless its order was cancelled and the unit put back. A "
               "longer time catches more duplicate or copied serials and keeps a bigger table (some "
-              "100 bytes a unit); if unsure, keep 365.",
+              "150 bytes a unit); if unsure, keep 365.",
               365, 1, 3650),
   };
   return schema;
