@@ -173,6 +173,19 @@ const Schema& kpi_schema() {
   return schema;
 }
 
+const Schema& serials_schema() {
+  static const Schema schema = {
+      key_int("retention_days",
+              "How long the gateway remembers each serialised unit it picked (GTIN + (21) serial, in "
+              "stations.db): meanwhile a scan of that unit for any other order is refused "
+              "`serial_in_other_order`, unless its order was cancelled and the unit put back. A "
+              "longer time catches more duplicate or copied serials and keeps a bigger table (some "
+              "150 bytes a unit); if unsure, keep 365.",
+              365, 1, 3650),
+  };
+  return schema;
+}
+
 }  // namespace
 
 const std::vector<SectionInfo>& top_level_sections() {
@@ -185,6 +198,8 @@ const std::vector<SectionInfo>& top_level_sections() {
        &print::printing_schema()},
       {"kpi", "Station KPIs: the reporting window and the site's targets.", &kpi_schema()},
       {"health", "What /healthz, /metrics and systemd's STATUS= count as unhealthy.", &health_schema()},
+      {"serials", "Serial numbers across orders: each unit goes out in one order (docs/workflows.md).",
+       &serials_schema()},
   };
   return sections;
 }

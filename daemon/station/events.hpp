@@ -32,6 +32,7 @@ inline constexpr std::string_view kOrderUpdated = "order.updated";
 inline constexpr std::string_view kOrderUpdateRejected = "order.update_rejected";
 inline constexpr std::string_view kOrderCommandRefused = "order.command_refused";
 inline constexpr std::string_view kOrderSetAside = "order.set_aside";
+inline constexpr std::string_view kItemsReturned = "order.items_returned";
 inline constexpr std::string_view kScanRefused = "scan.refused";
 inline constexpr std::string_view kPickStarted = "pick.started";
 inline constexpr std::string_view kLocationConfirmed = "pick.location_confirmed";

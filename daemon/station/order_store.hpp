@@ -58,6 +58,10 @@ class OrderStore {
   // The largest rank stored (0 when empty).
   [[nodiscard]] std::int64_t max_rank();
 
+  // stations.db's one connection, for the tables written in the same transaction as an order's
+  // save (serial_registry.hpp): the database keeps one writing room.
+  [[nodiscard]] storage::Connection& connection() { return db_; }
+
   // --- which OMS commands the stations applied (for the replay at start, see stations.hpp) ---
   // Records that the command with this id was applied (or refused) by the stations.
   void mark_handled(const std::string& command_id);

@@ -142,7 +142,19 @@ void StationContext::save(const OrderRecord& order) {
     spdlog::error("order={} progress not saved: {}", order.order_id, saved.reason());
 }
 
-CheckOptions StationContext::check_options(const StationRt& st) const {
+void StationContext::save_with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change) {
+  storage::Transaction transaction(store.connection());
+  const auto begun = transaction.begin(storage::Transaction::Mode::immediate);
+  if (!begun) spdlog::error("order={} serial registry and progress saved apart: {}", order.order_id, begun.message);
+  if (auto changed = serials_change(); !changed)
+    spdlog::error("order={} serial registry not updated: {}", order.order_id, changed.reason());
+  save(order);
+  if (!begun) return;
+  if (auto committed = transaction.commit(); !committed)
+    spdlog::error("order={} progress and serials not saved: {}", order.order_id, committed.message);
+}
+
+CheckOptions StationContext::check_options(const StationRt& st) {
   CheckOptions o;
   o.today = options.today.value_or(today_utc());
   o.default_min_shelf_life_days = static_cast<int>(st.cfg->settings.get_int_or("min_shelf_life_days", 0));
@@ -151,6 +163,10 @@ CheckOptions StationContext::check_options(const StationRt& st) const {
   o.accept_bracketed_text = flag("accept_bracketed_text");
   o.tolerate_trailing_gs = flag("gs1_tolerate_trailing_gs");
   o.sscc_on_other_symbol = flag("gs1_sscc_on_other_symbol");
+  o.serial_owner = [registry = &serials](const std::string& gtin, const std::string& serial) {
+    const auto owner = registry->owner(gtin, serial);
+    return owner ? std::optional<std::string>(owner->order_id) : std::nullopt;
+  };
   return o;
 }
 

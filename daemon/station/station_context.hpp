@@ -25,6 +25,7 @@
 #include "daemon/station/events.hpp"
 #include "daemon/station/order_store.hpp"
 #include "daemon/station/parcel_weight.hpp"
+#include "daemon/station/serial_registry.hpp"
 #include "daemon/station/stations.hpp"
 #include "daemon/station/workflow_order.hpp"
 
@@ -110,6 +111,7 @@ class StationContext {
   EventEmitter events;
   StationsOptions options;
   OrderStore store;
+  SerialRegistry serials{store.connection()};  // in stations.db, beside the orders
   std::map<std::string, OrderRecord> orders;
   std::map<std::string, StationRt> stations;
   QueueIndex queue;
@@ -140,7 +142,11 @@ class StationContext {
   [[nodiscard]] bool any_station_has(std::string_view step) const;
   // Saves the order to stations.db (every change is saved as it happens) and re-indexes its queue.
   void save(const OrderRecord& order);
-  [[nodiscard]] CheckOptions check_options(const StationRt& st) const;
+  // save() and `serials_change` (a claim of the unit just picked, a release of units put back) in
+  // one stations.db transaction, so the registry agrees with the order's progress after a crash.
+  // A failure is logged; the order is saved all the same (its progress matters more).
+  void save_with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change);
+  [[nodiscard]] CheckOptions check_options(const StationRt& st);  // its serial_owner reads the registry
   // What the order's parcel should weigh at this station (its `weight_basis`, default picked).
   [[nodiscard]] ParcelWeight expected_weight(const StationRt& st, const OrderRecord& order) const;
   [[nodiscard]] StationSnapshot build_snapshot(const StationRt& st) const;

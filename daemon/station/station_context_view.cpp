@@ -1,4 +1,5 @@
 // StationContext::build_snapshot and blocked_message (station_context.hpp): what a station shows.
+#include "daemon/station/put_away.hpp"
 #include "daemon/station/station_context.hpp"
 
 namespace wedge::station {
@@ -53,7 +54,12 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
   s.label_state = std::string(to_string(order.label.state));
   s.label_sscc = order.label.sscc;
   s.label_error = order.label.error;
-  if (order.status != OrderStatus::active) {
+  if (order.status == OrderStatus::cancelled) {
+    s.put_away = items_to_put_away(order);
+    s.prompt = blocked_message(order) +
+               (s.put_away.empty() ? std::string(" Scan the order barcode when done.")
+                                   : " Scan each location as its items go back (the order barcode: all at once).");
+  } else if (order.status != OrderStatus::active) {
     s.prompt = blocked_message(order) + " Scan the order barcode when done.";
   } else if (!st.attention.empty()) {
     s.prompt = st.attention;

@@ -58,6 +58,17 @@ json::object station_snapshot_json(const StationSnapshot& s) {
                             {"sscc", text_or_null(s.label_sscc)},
                             {"error", text_or_null(s.label_error)}};
   o["queued_orders"] = s.queued_orders;
+  json::array put_away;
+  for (const auto& location : s.put_away) {
+    json::array items;
+    for (const auto& item : location.items) {
+      json::array serials;
+      for (const auto& serial : item.serials) serials.emplace_back(serial);
+      items.emplace_back(json::object{{"sku", item.sku}, {"qty", item.qty}, {"serials", std::move(serials)}});
+    }
+    put_away.emplace_back(json::object{{"location", location.location}, {"items", std::move(items)}});
+  }
+  o["put_away"] = std::move(put_away);
   o["version"] = s.version;
   return o;
 }

@@ -22,6 +22,18 @@ struct NextLine {
   std::int64_t qty_left = 0;
 };
 
+// What goes back to one location when a cancelled order is put away (put_away.hpp).
+struct ReturnItem {
+  int line = -1;  // the order line, counted from 0
+  std::string sku;
+  std::int64_t qty = 0;
+  std::vector<std::string> serials;
+};
+struct ReturnLocation {
+  std::string location;  // "" for lines without a location
+  std::vector<ReturnItem> items;
+};
+
 struct LastScan {
   std::string barcode;
   std::string verdict;  // "accepted" | "refused" | "attention"
@@ -57,6 +69,7 @@ struct StationSnapshot {
   std::string label_sscc;
   std::string label_error;
   std::int64_t queued_orders = 0;
+  std::vector<ReturnLocation> put_away;  // a cancelled order: what still goes back where
   std::int64_t version = 0;  // increases with every change
 };
 

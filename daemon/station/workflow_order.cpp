@@ -74,7 +74,8 @@ std::vector<std::string> OrderRecord::return_locations() const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < pick.lines.size() && i < pick_list.lines.size(); ++i) {
     const auto& loc = pick_list.lines[i].location;
-    if (pick.lines[i].picked > 0 && !loc.empty() && std::find(out.begin(), out.end(), loc) == out.end())
+    if (pick.lines[i].picked > 0 && !loc.empty() && !put_away.contains(loc) &&
+        std::find(out.begin(), out.end(), loc) == out.end())
       out.push_back(loc);
   }
   return out;
@@ -137,6 +138,10 @@ std::string order_record_json(const OrderRecord& r) {
   auto& at_risk = o["at_risk_reported"].emplace_array();
   for (const auto& step : r.at_risk_reported) at_risk.emplace_back(step);
   o["ended"] = r.ended_unix_ms;
+  if (!r.put_away.empty()) {  // only a cancelled order being put away has any
+    auto& put_away = o["put_away"].emplace_array();
+    for (const auto& location : r.put_away) put_away.emplace_back(location);
+  }
   return json::serialize(o);
 }
 
@@ -245,6 +250,9 @@ core::Result<OrderRecord> order_record_from_json(std::string_view text) {
   if (const auto* a = o.if_contains("at_risk_reported"); a && a->is_array())
     for (const auto& entry : a->as_array())
       if (entry.is_string()) r.at_risk_reported.insert(std::string(entry.as_string()));
+  if (const auto* a = o.if_contains("put_away"); a && a->is_array())
+    for (const auto& entry : a->as_array())
+      if (entry.is_string()) r.put_away.insert(std::string(entry.as_string()));
   return r;
 }
 

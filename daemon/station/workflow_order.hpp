@@ -79,6 +79,7 @@ struct OrderRecord {
   std::int64_t received_unix_ms = 0;
   std::set<std::string> at_risk_reported;  // steps whose order.at_risk event was sent
   std::int64_t ended_unix_ms = 0;          // when it was shipped, cancelled or handed over (0 while open)
+  std::set<std::string> put_away;          // a cancelled order's locations whose units are back (put_away.hpp)
 
   [[nodiscard]] bool final() const {
     return status == OrderStatus::cancelled || status == OrderStatus::shipped ||
@@ -90,7 +91,8 @@ struct OrderRecord {
   [[nodiscard]] int next_line() const;
   // Every line picked in full or declared short.
   [[nodiscard]] bool pick_finished() const;
-  // Distinct locations of lines with picked units (where a cancelled order's items go back).
+  // Distinct locations of lines with picked units (where a cancelled order's items go back), but
+  // those already put away.
   [[nodiscard]] std::vector<std::string> return_locations() const;
   // "queued" for a pick order no station has started, "shipped" or "handed_over" for one that
   // left this gateway, else the step name.

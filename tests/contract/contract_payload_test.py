@@ -308,7 +308,9 @@ class Run:
         self.event("order.updated", "O-2", start, address_changed=True)
         self.send("order.cancel", {"order_id": "O-2"})
         self.event("order.cancelled", "O-2", start)
-        self.scan("O-2", "set_aside")
+        # Its one location with picked units put back by scanning it (O-3 below: by the order barcode).
+        self.scan("R1-01", "set_aside")
+        self.event("order.items_returned", "O-2", start, location="R1-01", barcode="R1-01")
         self.event("order.set_aside", "O-2", start)
 
     def weight_hold_reprint_cancel(self):
@@ -333,6 +335,7 @@ class Run:
         self.event("label.voided", "O-3", start, reason="cancelled")
         self.event("order.cancelled", "O-3", start)
         self.scan("O-3", "set_aside")
+        self.event("order.items_returned", "O-3", start, location="R1-02", barcode="O-3")
         self.event("order.set_aside", "O-3", start)
 
     def failed_label(self):
