@@ -3,7 +3,8 @@
 // button), scans the items of each, and each parcel is weighed against its items, gets its own
 // SSCC label and is verified by scan; the ship step wants every parcel and refuses another
 // order's. A 3-parcel order goes through a restart, a cancel between parcels and an address change
-// after the second label; a pick list's planned parcels with one carrier label each.
+// after the second label; a hold and a weight hold resume the parcel; a pick list's planned
+// parcels with one carrier label each.
 #include <gtest/gtest.h>
 
 #include "tests/integration/station/station_env.hpp"
@@ -232,6 +233,31 @@ TEST(StationParcels, AddressChangeAfterTheSecondLabelReprintsBothLabels) {
   ASSERT_EQ(parcels.size(), 3u);
   EXPECT_EQ(str(parcels[0].as_object(), "sscc"), new1);
   EXPECT_EQ(str(parcels[1].as_object(), "sscc"), new2);
+}
+
+TEST(StationParcels, HoldAndReleaseResumeTheParcelBeingPacked) {
+  StationEnv env(parcel_options());
+  open_parcels(env, "O-PH");
+  EXPECT_EQ(env.scan(kGtinA).code, "parcel_item");
+  // The OMS holds the order while parcel 1 is filled: scans are refused until it is released.
+  EXPECT_TRUE(env.apply(command(CommandType::order_hold, "O-PH", R"({"reason":"check"})")).accepted);
+  EXPECT_EQ(env.scan(kGtinA).code, "order_held");
+  EXPECT_TRUE(env.apply(command(CommandType::order_release, "O-PH")).accepted);
+  EXPECT_EQ(env.snap().phase, "fill");
+  // A wrong weight holds the order at parcel 1; released, parcel 1 is weighed again.
+  put_on_scale(env, 500);
+  EXPECT_EQ(env.scan(kNewParcel).code, "parcel_closed");
+  ASSERT_TRUE(env.wait_event("O-PH", "weight.mismatch"));
+  const auto mismatch = env.events_of("O-PH", "weight.mismatch").at(0);
+  EXPECT_EQ(parcel_of(mismatch), 1);
+  EXPECT_DOUBLE_EQ(grams(mismatch.data, "expected_grams"), 370);
+  ASSERT_TRUE(env.wait_event("O-PH", "order.held", 2));
+  put_on_scale(env, 371);
+  EXPECT_TRUE(env.apply(command(CommandType::order_release, "O-PH")).accepted);
+  const auto sscc1 = wait_label(env, "O-PH", 1);
+  EXPECT_EQ(parcel_of(env.events_of("O-PH", "weight.ok").at(0)), 1);
+  EXPECT_EQ(env.scan("]C100" + sscc1).code, "parcel_packed");
+  ASSERT_TRUE(env.run_until([&] { return env.snap().phase == "fill"; }));
 }
 
 // The pick list plans two parcels, each with the carrier's label: no new-parcel scan, each parcel
