@@ -224,6 +224,11 @@ const Schema& station_schema() {
                  "pick stops at the scale until the OMS updates and releases the order). An order not "
                  "picked at this gateway is always weighed against its ordered weight.",
                  {"picked", "ordered"}, "picked"),
+      key_string("new_parcel_barcode",
+                 "The barcode the packer scans to open a new parcel: before the weight, the order goes in "
+                 "several parcels; while a parcel is filled, it closes and another follows "
+                 "(docs/workflows.md, \"Parcels\"). Empty: only the screen's New parcel button opens one.",
+                 ""),
       key_int("min_shelf_life_days",
               "Items must stay good (by their (17) expiry / (15) best-before date) this many days "
               "past the ship date, unless the pick list line sets its own minimum.",

@@ -46,6 +46,7 @@ inline constexpr std::string_view kLabelPrinted = "label.printed";
 inline constexpr std::string_view kLabelFailed = "label.failed";
 inline constexpr std::string_view kLabelVerified = "label.verified";
 inline constexpr std::string_view kLabelVoided = "label.voided";
+inline constexpr std::string_view kParcelPacked = "parcel.packed";
 inline constexpr std::string_view kPackCompleted = "pack.completed";
 inline constexpr std::string_view kShipped = "order.shipped";
 inline constexpr std::string_view kOrderAtRisk = "order.at_risk";

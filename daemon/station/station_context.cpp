@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "daemon/gs1/gs1.hpp"
+#include "daemon/station/parcels.hpp"
 
 namespace wedge::station {
 
@@ -172,6 +173,7 @@ CheckOptions StationContext::check_options(const StationRt& st) {
 
 ParcelWeight StationContext::expected_weight(const StationRt& st, const OrderRecord& order) const {
   const auto& settings = st.cfg->settings;
+  if (const auto* parcel = current_parcel(order)) return parcel_weight(order, *parcel);
   const auto basis = settings.has("weight_basis") ? weight_basis_from(settings.get_string("weight_basis")) : std::nullopt;
   return parcel_weight(order, basis.value_or(WeightBasis::picked));
 }
@@ -227,11 +229,21 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
   if (!parsed || parsed->sscc.empty()) {
     // A label without an SSCC (a carrier's) is known by its tracking number.
     const std::string text = scan.text();
-    for (auto& [order_id, order] : orders)
-      if (order.label.sscc.empty() && order.label.state != LabelState::none && order.label.tracking == text) {
+    auto names = [&text](const LabelRecord& label) {
+      return label.sscc.empty() && label.state != LabelState::none && label.tracking == text;
+    };
+    for (auto& [order_id, order] : orders) {
+      if (names(order.label)) {
         id.order = &order;
         break;
       }
+      for (const auto& p : order.parcels)
+        if (names(p.label)) {
+          id.order = &order;
+          id.parcel = p.number;
+          return id;
+        }
+    }
     return id;
   }
   id.sscc = parsed->sscc;
@@ -240,6 +252,12 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
       id.order = &order;
       return id;
     }
+    for (const auto& p : order.parcels)
+      if (!p.label.sscc.empty() && p.label.sscc == id.sscc) {
+        id.order = &order;
+        id.parcel = p.number;
+        return id;
+      }
     for (const auto& voided : order.label.voided_sscc)
       if (voided == id.sscc) {
         id.order = &order;

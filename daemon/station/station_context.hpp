@@ -37,6 +37,7 @@ struct PendingScan {
   Stations::ScanDone done{};  // an injected scan's verdict handler (inject_scan); empty otherwise
   // When the scanner read it (or the HTTP inject arrived): the start of scan → verdict.
   std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
+  bool new_parcel = false;  // the screen's "New parcel" button (operator_actions.hpp), not a barcode
   std::string text() const;  // data without a leading AIM identifier
 };
 
@@ -64,6 +65,7 @@ struct StationRt {
   std::string attention;  // device trouble shown in the prompt (scale fault, no stable weight)
   std::string printer_fault;  // what the label of this station's order waits for (print/printer_prompt.hpp)
   std::string last_order; // the order the station last finished (shown while free)
+  std::string loading;    // ship: the order in several parcels whose parcels it is scanning
   std::int64_t version = 0;
 
   bool has(std::string_view step) const { return cfg->has_step(step); }
@@ -130,6 +132,7 @@ class StationContext {
     OrderRecord* order = nullptr;
     bool voided_label = false;  // the scan is a label of it that was voided
     std::string sscc;
+    std::int64_t parcel = 0;    // the parcel whose current label was scanned (orders in several parcels)
   };
   Identified identify(const PendingScan& scan);
   [[nodiscard]] std::int64_t now_ms() const;

@@ -1,6 +1,8 @@
 // StationContext::build_snapshot and blocked_message (station_context.hpp): what a station shows.
-#include "daemon/station/put_away.hpp"
 #include "daemon/station/station_context.hpp"
+
+#include "daemon/station/parcels.hpp"
+#include "daemon/station/put_away.hpp"
 
 namespace wedge::station {
 
@@ -26,7 +28,11 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
   s.label_state = "none";
   const auto it = st.current.empty() ? orders.end() : orders.find(st.current);
   if (it == orders.end()) {
+    const auto loading = st.loading.empty() ? orders.end() : orders.find(st.loading);
     if (!st.attention.empty()) s.prompt = st.attention;
+    else if (loading != orders.end() && loading->second.step == Step::ship)
+      s.prompt = "Order " + st.loading + ": scan parcel " + number_list(parcels_to_load(loading->second)) +
+                 " — the order ships when every parcel is scanned.";
     else if (st.has("pick")) s.prompt = "Waiting for an order.";
     else if (st.has("pack")) s.prompt = "Scan an order or tote barcode.";
     else s.prompt = "Scan a parcel to ship it.";
@@ -50,10 +56,12 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
     s.weight.expected_grams = weight.expected_grams;
     s.weight.allowed_deviation_grams = weight.allowed_deviation_grams;
   }
-  s.weight.measured_grams = order.measured_grams;
-  s.label_state = std::string(to_string(order.label.state));
-  s.label_sscc = order.label.sscc;
-  s.label_error = order.label.error;
+  const auto* parcel = current_parcel(order);
+  s.weight.measured_grams = parcel ? parcel->measured_grams : order.measured_grams;
+  const auto& label = label_of(order);
+  s.label_state = std::string(to_string(label.state));
+  s.label_sscc = label.sscc;
+  s.label_error = label.error;
   if (order.status == OrderStatus::cancelled) {
     s.put_away = items_to_put_away(order);
     s.prompt = blocked_message(order) +
@@ -74,16 +82,22 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
         s.prompt = "Scan the order or tote barcode of " + order.order_id + ".";
         break;
       case Phase::weigh:
-        s.prompt = "Put the parcel on the scale.";
+        s.prompt = multi_parcel(order) ? "Put parcel " + std::to_string(parcel_number(order)) + " on the scale."
+                                       : "Put the parcel on the scale.";
+        break;
+      case Phase::fill:
+        s.prompt = "Parcel " + std::to_string(parcel_number(order)) +
+                   ": scan each item you put in it, then scan New parcel (the last parcel closes by itself).";
         break;
       case Phase::label:
         s.prompt = st.printer_fault.empty() ? "Printing the shipping label." : st.printer_fault;
         break;
       case Phase::label_failed:
-        s.prompt = "Label failed (" + order.label.error + "): scan the order barcode to print it again.";
+        s.prompt = "Label failed (" + label.error + "): scan the order barcode to print it again.";
         break;
       case Phase::verify:
-        s.prompt = "Scan the shipping label to verify it.";
+        s.prompt = multi_parcel(order) ? "Scan the label of parcel " + std::to_string(parcel_number(order)) + " to verify it."
+                                       : "Scan the shipping label to verify it.";
         break;
       case Phase::shipped:
         s.prompt = "Shipped.";

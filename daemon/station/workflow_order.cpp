@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "daemon/station/parcel_json.hpp"
+
 namespace wedge::station {
 
 namespace json = boost::json;
@@ -12,8 +14,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::array<std::string_view, 4> kSteps = {"pick", "pack", "ship", "done"};
-constexpr std::array<std::string_view, 7> kPhases = {"picking", "identify", "weigh", "label",
-                                                     "label_failed", "verify", "shipped"};
+constexpr std::array<std::string_view, 8> kPhases = {"picking", "identify", "weigh",   "label",
+                                                     "label_failed", "verify", "shipped", "fill"};
 constexpr std::array<std::string_view, 5> kStatuses = {"active", "held", "cancelled", "shipped", "handed_over"};
 constexpr std::array<std::string_view, 5> kLabelStates = {"none", "printing", "printed", "failed",
                                                           "verified"};
@@ -142,6 +144,7 @@ std::string order_record_json(const OrderRecord& r) {
     auto& put_away = o["put_away"].emplace_array();
     for (const auto& location : r.put_away) put_away.emplace_back(location);
   }
+  write_parcels(o, r);
   return json::serialize(o);
 }
 
@@ -253,6 +256,7 @@ core::Result<OrderRecord> order_record_from_json(std::string_view text) {
   if (const auto* a = o.if_contains("put_away"); a && a->is_array())
     for (const auto& entry : a->as_array())
       if (entry.is_string()) r.put_away.insert(std::string(entry.as_string()));
+  read_parcels(o, r);
   return r;
 }
 

@@ -5,7 +5,8 @@
 //
 // Steps run pick → pack → ship → done. Phases inside a step:
 //   pick:  picking                       (item and location scans)
-//   pack:  identify → weigh → label → verify   (label_failed when the print failed)
+//   pack:  identify → weigh → label → verify   (label_failed when the print failed); an order in
+//          several parcels (`parcels` not empty) runs fill → weigh → label → verify per parcel
 //   ship:  identify                      (the parcel scan at the dock)
 //   done:  shipped
 // `status` is orthogonal: active, held (resumes in the same step and phase on release),
@@ -29,7 +30,7 @@
 namespace wedge::station {
 
 enum class Step { pick, pack, ship, done };
-enum class Phase { picking, identify, weigh, label, label_failed, verify, shipped };
+enum class Phase { picking, identify, weigh, label, label_failed, verify, shipped, fill };
 enum class OrderStatus { active, held, cancelled, shipped, handed_over };
 
 [[nodiscard]] std::string_view to_string(Step step) noexcept;
@@ -50,6 +51,20 @@ struct LabelRecord {
   std::string tracking;    // label_fields.tracking, else the SSCC, else the order id
   std::string error;       // why the last print failed
   std::vector<std::string> voided_sscc;  // labels replaced or cancelled: their scans are refused
+};
+
+// One parcel of an order packed in several (docs/workflows.md, "Parcels"). A parcel moves
+// fill (items scanned into it) → closed → weighed → labelled → verified (packed) → loaded at ship.
+struct ParcelRecord {
+  std::int64_t number = 1;          // 1-based
+  std::vector<std::int64_t> units;  // per pick-list line: units in this parcel
+  bool closed = false;              // its contents are final: it is weighed next
+  std::optional<double> measured_grams;
+  LabelRecord label;                // its own label; voided SSCCs are kept on the order's `label`
+  bool packed = false;              // its label was verified (parcel.packed)
+  bool loaded = false;              // scanned at the ship station
+
+  [[nodiscard]] std::int64_t unit_count() const;
 };
 
 struct StepTimes {
@@ -74,7 +89,9 @@ struct OrderRecord {
   std::string cancel_reason;
   std::string location;            // last location scanned at pick
   std::optional<double> measured_grams;
-  LabelRecord label;
+  LabelRecord label;               // the label of a single-parcel order (and every voided SSCC)
+  std::vector<ParcelRecord> parcels;  // empty: one parcel (`label`, `measured_grams`); else each parcel
+  std::string loading_station;     // ship: the station scanning this order's parcels, "" before
   std::map<std::string, StepTimes> times;  // "pick", "pack", "ship"
   std::int64_t received_unix_ms = 0;
   std::set<std::string> at_risk_reported;  // steps whose order.at_risk event was sent

@@ -191,6 +191,13 @@ stations:
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"{}")
 
+    def live_grams(self):
+        try:
+            with urllib.request.urlopen(f"{self.base}/api/v1/stations/{STATION}", timeout=2) as reply:
+                return json.loads(reply.read()).get("weight", {}).get("live_grams")
+        except (OSError, ValueError):
+            return None
+
     def ready(self):
         try:
             with urllib.request.urlopen(self.base + "/api/v1/status", timeout=2) as reply:
@@ -338,6 +345,31 @@ class Run:
         self.event("order.items_returned", "O-3", start, location="R1-02", barcode="O-3")
         self.event("order.set_aside", "O-3", start)
 
+    def parcels(self):
+        """An order the pick list plans in two parcels: each weighed, labelled and verified
+        (parcel.packed), then shipped with both listed."""
+        start = self.cap.count()
+        plan = [{"lines": [{"sku": "A-1", "qty": 2}]}, {"lines": [{"sku": "B-7", "qty": 1}]}]
+        self.send("pick_list", {"order_id": "O-9", "station": STATION, "data": pick_list_data(parcels=plan)})
+        self.event("pick.started", "O-9", start)
+        self.pick_all("O-9")
+        self.gw.set_weight(622)
+        expect(wait_until(lambda: self.gw.live_grams() == 622, 10, 0.05), "the scale never showed 622 g")
+        self.scan("O-9", "accepted")
+        sscc1 = self.event("label.printed", "O-9", start, parcel=1)["data"]["sscc"]
+        # Parcel 2 is weighed as soon as parcel 1's label is verified: it goes on the scale first.
+        self.gw.set_weight(221)
+        expect(wait_until(lambda: self.gw.live_grams() == 221, 10, 0.05), "the scale never showed 221 g")
+        self.scan("]C100" + sscc1, "parcel_packed")
+        self.event("parcel.packed", "O-9", start, parcel=1)
+        sscc2 = self.event("label.printed", "O-9", start, parcel=2)["data"]["sscc"]
+        self.scan("]C100" + sscc2, "accepted")
+        self.event("pack.completed", "O-9", start)
+        self.scan("]C100" + sscc1, "parcel_loaded")
+        self.scan("]C100" + sscc2, "accepted")
+        self.event("order.shipped", "O-9", start)
+        self.gw.set_weight(GOOD_WEIGHT)
+
     def failed_label(self):
         start = self.cap.count()
         self.send("pick_list", {"order_id": "O-4", "station": STATION,
@@ -451,6 +483,7 @@ def run_test(args, workdir, procs, capture_dir, report):
     run.full_order_and_shipped_refusal()
     run.interceptions_at_pick()
     run.weight_hold_reprint_cancel()
+    run.parcels()
     run.failed_label()
     run.refused_pick_lists()
     run.reply_codes()

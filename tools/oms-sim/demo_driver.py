@@ -172,6 +172,16 @@ def write_config(root, run_dir, ports):
     return path
 
 
+def plan_parcels(order):
+    """Orders in several parcels (issue 20): the OMS plans this order in two parcels, the first
+    unit of the first line in parcel 1 and everything else in parcel 2."""
+    lines = order["data"]["lines"]
+    lines[0]["qty"] = 2
+    rest = [{"sku": l["sku"], "qty": l["qty"] - (1 if i == 0 else 0)} for i, l in enumerate(lines)]
+    order["data"]["parcels"] = [{"lines": [{"sku": lines[0]["sku"], "qty": 1}]},
+                                {"lines": [l for l in rest if l["qty"] > 0]}]
+
+
 def percentile(values, q):
     if not values:
         return float("nan")
@@ -325,6 +335,8 @@ def run(args, procs):
         # The paper-out order may spend 1 s in pack (the station allows 600): it runs late, and the
         # OMS gets order.at_risk while the printer is refilled.
         orders[6]["data"]["time_limits"] = {"pack_s": 1}
+    if len(orders) > 8:
+        plan_parcels(orders[8])
     say(f"OMS: pushing {len(orders)} orders")
     for o in orders:
         reply = client.command("pick_list", order_id=o["order_id"], station=o["station"], data=o["data"], timeout_s=20)
@@ -420,6 +432,11 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
     print("cancellations intercepted     " + (", ".join(f"{o} at {s}" for o, s in cancelled) or "none"))
     at_risk = [(e["order_id"], e["data"].get("step"), e["data"].get("limit_s")) for e in ev("order.at_risk")]
     print("orders at risk                " + (", ".join(f"{o} at {st} (limit {l} s)" for o, st, l in at_risk) or "none"))
+    parcel_orders = {e["order_id"] for e in ev("parcel.packed")}
+    print("orders in several parcels     " + (", ".join(
+        f"{o}: {len([e for e in ev('parcel.packed') if e['order_id'] == o])} parcels packed, shipped with "
+        f"{len(next((e['data'].get('parcels', []) for e in ev('order.shipped') if e['order_id'] == o), []))}"
+        for o in sorted(parcel_orders)) or "none"))
     print(f"labels printed                {labels}  (printer simulator stored {printer_count}; "
           f"{len(ev('label.voided'))} voided)")
     print(f"events sent by the gateway    {last_seq}  (outbox last seq; {depth} still waiting)")
@@ -462,6 +479,8 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
             problems.append(f"{short_n} short picks seen, expected 1")
         if len(ev("weight.mismatch")) != 1:
             problems.append("the weight mismatch was not seen once")
+    if len(orders) > 8 and len(ev("parcel.packed")) != 2:
+        problems.append(f"{len(ev('parcel.packed'))} parcel.packed events, expected 2 (the order in two parcels)")
     # The KPI windows must add up to what the OMS saw happen.
     units = sum(e["data"].get("qty", 0) for e in ev("pick.item_picked"))
     refused_events = len(ev("scan.refused"))

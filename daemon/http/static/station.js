@@ -119,6 +119,7 @@
   const base = "/api/v1/stations/" + encodeURIComponent(id);
   document.getElementById("btn-next").addEventListener("click", async () => toast(await wedge.post(base + "/next"), "Next order"));
   document.getElementById("btn-reprint").addEventListener("click", async () => toast(await wedge.post(base + "/reprint"), "Label sent to the printer"));
+  document.getElementById("btn-parcel").addEventListener("click", async () => toast(await wedge.post(base + "/parcel"), "New parcel"));
   const dialog = document.getElementById("short-dialog");
   document.getElementById("btn-short").addEventListener("click", () => {
     const line = station.next_line;

@@ -19,6 +19,7 @@ from . import orders as od
 
 SPECIALS = {1: "wrong_item", 2: "expired", 3: "short_pick", 4: "cancel_in_pick", 5: "weight_mismatch",
             6: "paper_out", 7: "cancel_after_pack"}
+SPECIALS[8] = "parcels"  # planned in two parcels by the OMS (demo_driver.plan_parcels)
 
 
 def strip_aim(code):
@@ -171,6 +172,8 @@ class Player:
         done = self.wait("pick.completed", oid, 90)
         if not done:
             raise RuntimeError("pick.completed never arrived")
+        if kind == "parcels":
+            return self.pack_parcels(order)
         grams = od.packed_grams(order, done)
         self.set_weight(grams + 400 if kind == "weight_mismatch" else grams + self.rng.randint(-5, 5))
         time.sleep(0.25)
@@ -210,6 +213,35 @@ class Player:
             self.wait("order.cancelled", oid, 60)
         self.to_ship.put((order, sscc))
 
+    def pack_parcels(self, order):
+        """An order the OMS planned in parcels: each is weighed against its own items, gets its own
+        label and is verified in turn (parcel.packed); the next parcel goes on the scale before the
+        label of the one before is scanned, as the station weighs it right after."""
+        oid, d = order["order_id"], order["data"]
+        unit = {l["sku"]: l.get("unit_weight_grams", 0) for l in d["lines"]}
+        grams = [d.get("packaging_weight_grams", 0) + sum(unit[l["sku"]] * l["qty"] for l in p["lines"])
+                 for p in d["parcels"]]
+        self.set_weight(grams[0])
+        time.sleep(0.25)
+        self.scan(self.pack_st, oid)
+        ssccs = []
+        for n in range(len(grams)):
+            label = self.wait("label.printed", oid, 60, after=n)
+            if not label:
+                raise RuntimeError(f"no label for parcel {n + 1}")
+            ssccs.append(label["data"]["sscc"])
+            if n + 1 < len(grams):
+                self.set_weight(grams[n + 1])
+                time.sleep(0.3)
+            self.scan(self.pack_st, "]C100" + ssccs[-1])
+            if not self.wait("parcel.packed", oid, 60, after=n):
+                raise RuntimeError(f"parcel {n + 1} not packed")
+        self.log(f"  packer: {oid} packed in {len(ssccs)} parcels, one label each")
+        if not self.wait("pack.completed", oid, 60):
+            raise RuntimeError("pack.completed never arrived")
+        self.packed += 1
+        self.to_ship.put((order, ssccs))
+
     # --- the shipper --------------------------------------------------------------------------
     def shipper(self):
         n = 0
@@ -220,7 +252,11 @@ class Player:
             order, sscc = item
             oid = order["order_id"]
             n += 1
-            self.scan(self.ship_st, "]C100" + sscc if n % 2 else oid)
+            if isinstance(sscc, list):  # an order in several parcels ships with its last parcel
+                for code in sscc:
+                    self.scan(self.ship_st, "]C100" + code)
+            else:
+                self.scan(self.ship_st, "]C100" + sscc if n % 2 else oid)
             if self.special.get(oid) == "cancel_after_pack":
                 self.wait("scan.refused", oid, 60)
                 continue
