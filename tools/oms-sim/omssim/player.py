@@ -4,7 +4,8 @@ Three threads, one per station (pick-1, pack-1, ship-1), scan by writing lines i
 simulators' FIFOs, put parcels on the scale through the modbus-sim control FIFO and switch the
 printer simulator's paper through its control port. Special orders (by index) exercise a wrong
 item, an expired lot, a short pick, a cancellation mid-pick, a weight mismatch, a printer out of
-paper and a cancellation after packing. While the broker is away the picker keeps going (the
+paper and a cancellation after packing; an order with the carrier's own label (seen in label.printed)
+is verified and shipped by its tracking number. While the broker is away the picker keeps going (the
 station serialises scans, events wait in the gateway's outbox); packing waits for the events.
 """
 import json
