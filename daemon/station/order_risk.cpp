@@ -111,6 +111,12 @@ void OrderRisk::check() {
       prediction = predict_ship(order, estimates_for(order, now), now);
     if (late) report_step(order, *late, "step_limit", warn_percent, prediction);
     else if (near) report_step(order, *near, "step_limit_near", warn_percent, prediction);
+    if (order.ship_by_at_risk && !order.pick_list.ship_by_unix_ms) {
+      // An order.update took the cut-off away: nothing left to miss, and nothing to tell the OMS
+      // that sent it.
+      order.ship_by_at_risk = false;
+      ctx_.save(order);
+    }
     if (prediction && order.pick_list.ship_by_unix_ms) {
       const auto change = ship_by_change(order, prediction->ship_at_unix_ms);
       if (const auto clock = step_clock(order, limits, now); clock && change != ShipByChange::none)

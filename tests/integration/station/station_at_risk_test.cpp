@@ -135,6 +135,13 @@ TEST(OrderAtRisk, ShipByWarnedBeforeTheCutOffAndBackOnTrackAfterRecovery) {
   // O-2 waits for st1 (which still packs O-1): its screen lists it.
   ASSERT_TRUE(env.run_until([&] { return listed(env.snap(), "O-2") != nullptr; }));
   EXPECT_EQ(env.snap().order_id, "O-1");
+
+  // The OMS takes the cut-off away: nothing left to miss, no event about it.
+  const auto update = env.apply(command(commands::CommandType::order_update, "O-2",
+                                        body_with(R"("time_limits":{"pick_s":600,"pack_s":60,"ship_s":5})")));
+  ASSERT_TRUE(update.accepted) << update.code << ": " << update.reason;
+  ASSERT_TRUE(env.run_until([&] { return listed(env.snap(), "O-2") == nullptr; }));
+  EXPECT_TRUE(env.events_of("O-2", "order.back_on_track").empty());
 }
 
 TEST(OrderAtRisk, AShipByThatIsNoRfc3339TimeRejectsThePickList) {
