@@ -212,6 +212,11 @@ const Schema& station_schema() {
               604800),
       key_int("ship_s", "A packed order not shipped after this long is reported at risk.", 3600, 1,
               604800),
+      key_int("warn_at_percent",
+              "Early warning: an order that has spent this share of a step's limit in the step is "
+              "reported at risk before the limit is blown (order.at_risk, reason step_limit_near); "
+              "0 = no early warning.",
+              80, 0, 99),
   };
   static const Schema schema = {
       key_string("group", "Station group: pick lists addressed to the group may run here.", ""),

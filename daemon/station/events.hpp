@@ -50,6 +50,7 @@ inline constexpr std::string_view kParcelPacked = "parcel.packed";
 inline constexpr std::string_view kPackCompleted = "pack.completed";
 inline constexpr std::string_view kShipped = "order.shipped";
 inline constexpr std::string_view kOrderAtRisk = "order.at_risk";
+inline constexpr std::string_view kOrderBackOnTrack = "order.back_on_track";
 // Telemetry ({base}/station/{station}/telemetry/{type}): dropped first when the outbox is full.
 inline constexpr std::string_view kStationKpi = "station.kpi";
 }  // namespace event

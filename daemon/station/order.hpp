@@ -80,6 +80,9 @@ struct PickList {
   StepTimeLimits time_limits;  // "time_limits": {"pick_s", "pack_s", "ship_s"}, each optional
   std::vector<CarrierLabel> carrier_labels;  // "carrier_labels": at most one per parcel
   std::vector<PlannedParcel> parcels;        // "parcels": empty = one parcel, or as the packer opens them
+  // "ship_by" (RFC 3339): the carrier's cut-off; the gateway warns when its predicted ship time
+  // passes it (order.at_risk, reason ship_by). Empty = no cut-off.
+  std::optional<std::int64_t> ship_by_unix_ms;
 
   // Index of the line carrying this 14-digit GTIN, or -1.
   [[nodiscard]] int line_for_gtin(std::string_view gtin14) const noexcept;

@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 
+#include "daemon/core/rfc3339.hpp"
 #include "daemon/print/carrier_label.hpp"
 #include "daemon/print/template_path.hpp"
 #include "daemon/gs1/gs1.hpp"
@@ -407,7 +408,7 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
   check.unknown_fields(obj, "data",
                        {"lines", "station_group", "ship_date", "ship_to", "carrier", "label_template",
                         "label_fields", "packaging_weight_grams", "weight_tolerance_grams",
-                        "weight_tolerance_percent", "time_limits", "carrier_labels", "parcels"});
+                        "weight_tolerance_percent", "time_limits", "carrier_labels", "parcels", "ship_by"});
   pick.station_group = check.text(obj, "data", "station_group", false, kMaxIdLength).value_or("");
   check_envelope_id(check, station, "station", pick.station_group.empty());
 
@@ -431,6 +432,14 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
     if (!pick.ship_date)
       check.add("data.ship_date", OrderIssueCode::bad_date,
                 fmt::format("data.ship_date '{}' must be an existing date as YYYY-MM-DD", *text));
+  }
+  if (auto text = check.text(obj, "data", "ship_by", false, kMaxShortText)) {
+    pick.ship_by_unix_ms = core::parse_rfc3339_ms(*text);
+    if (!pick.ship_by_unix_ms)
+      check.add("data.ship_by", OrderIssueCode::bad_date,
+                fmt::format("data.ship_by '{}' must be an RFC 3339 date and time with an offset, "
+                            "e.g. 2026-12-06T17:00:00Z",
+                            *text));
   }
   pick.ship_to = read_ship_to(check, obj, options.require_shipping);
   pick.carrier = check.text(obj, "data", "carrier", options.require_shipping, kMaxShortText).value_or("");

@@ -117,6 +117,9 @@ class StationContext {
   std::map<std::string, OrderRecord> orders;
   std::map<std::string, StationRt> stations;
   QueueIndex queue;
+  // Orders at risk now, oldest first: the risk check (order_risk.hpp) rebuilds it every pass, the
+  // snapshots pick each station's from it (the list is short; the orders are many).
+  std::vector<AtRiskOrder> at_risk;
   KpiTracker kpi;
   std::int64_t next_rank = 1;
   bool require_shipping = false;  // some station packs, so orders get a shipping label
@@ -153,6 +156,8 @@ class StationContext {
   // What the order's parcel should weigh at this station (its `weight_basis`, default picked).
   [[nodiscard]] ParcelWeight expected_weight(const StationRt& st, const OrderRecord& order) const;
   [[nodiscard]] StationSnapshot build_snapshot(const StationRt& st) const;
+  // Whether the station's screen lists this order at risk (its own, or one it could take).
+  [[nodiscard]] bool shows_at_risk(const StationRt& st, const AtRiskOrder& order) const;
   void notify(StationRt& st);
   void signal(StationRt& st, std::string_view pattern);
   // Shows a verdict at once (light + snapshot).

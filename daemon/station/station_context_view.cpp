@@ -25,6 +25,8 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
   s.weight.stable = st.live.stable;
   s.version = st.version;
   s.queued_orders = queue.queued_for(st);
+  for (const auto& r : at_risk)
+    if (shows_at_risk(st, r)) s.orders_at_risk.push_back(r);
   s.label_state = "none";
   const auto it = st.current.empty() ? orders.end() : orders.find(st.current);
   if (it == orders.end()) {
@@ -105,6 +107,13 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
     }
   }
   return s;
+}
+
+bool StationContext::shows_at_risk(const StationRt& st, const AtRiskOrder& order) const {
+  // Its own, and one waiting that it could take: a pick waits for the stations of its target, a
+  // pack or ship for any station doing the step (an order or parcel scan takes it).
+  if (!order.station.empty()) return order.station == st.id;
+  return st.has(order.step) && (order.step != "pick" || matches(st, order.target));
 }
 
 std::string StationContext::blocked_message(const OrderRecord& order) const {

@@ -52,6 +52,19 @@ struct WeightView {
   std::optional<double> measured_grams;
 };
 
+// An order at risk (docs/workflows.md, "Orders at risk"), as the screens list it: before
+// everything else on the station screen and the overview.
+struct AtRiskOrder {
+  std::string order_id;
+  std::string step;     // pick | pack | ship
+  std::string reason;   // the most urgent one: step_limit, ship_by, step_limit_near
+  std::string station;  // the station working on it; "" while it waits
+  std::string target;   // the station or group of its pick list
+  std::optional<std::int64_t> predicted_ship_at_unix_ms;  // with a ship_by only
+  std::optional<std::int64_t> ship_by_unix_ms;
+  std::int64_t rank = 0;  // arrival order
+};
+
 struct StationSnapshot {
   std::string station;
   std::vector<std::string> steps;
@@ -70,6 +83,7 @@ struct StationSnapshot {
   std::string label_error;
   std::int64_t queued_orders = 0;
   std::vector<ReturnLocation> put_away;  // a cancelled order: what still goes back where
+  std::vector<AtRiskOrder> orders_at_risk;  // at risk now, here or waiting for this station; oldest first
   std::int64_t version = 0;  // increases with every change
 };
 

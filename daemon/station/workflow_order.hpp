@@ -95,6 +95,8 @@ struct OrderRecord {
   std::map<std::string, StepTimes> times;  // "pick", "pack", "ship"
   std::int64_t received_unix_ms = 0;
   std::set<std::string> at_risk_reported;  // steps whose order.at_risk event was sent
+  std::set<std::string> at_risk_warned;    // steps whose early warning (step_limit_near) was sent
+  bool ship_by_at_risk = false;            // reported at risk of missing ship_by, not yet back on track
   std::int64_t ended_unix_ms = 0;          // when it was shipped, cancelled or handed over (0 while open)
   std::set<std::string> put_away;          // a cancelled order's locations whose units are back (put_away.hpp)
 
@@ -130,12 +132,25 @@ struct AtRisk {
   std::int64_t elapsed_ms = 0;     // since `since_unix_ms`
 };
 
+// The clock of the order's current step at `now_unix_ms`: when it began, its limit (the pick
+// list's own limits win over `station_limits`) and the time elapsed since, whether late or not.
+// Empty for final orders and orders without an arrival time.
+[[nodiscard]] std::optional<AtRisk> step_clock(const OrderRecord& order, const TimeLimits& station_limits,
+                                               std::int64_t now_unix_ms);
+
 // Whether `order` has waited or worked in its current step longer than the step's limit at
 // `now_unix_ms` and has not been reported at risk for that step yet. The pick list's own limits
 // win over `station_limits`. A step starts when the previous one finished: pick when the order was
 // received, pack when picking finished, ship when packing finished. Final orders are never at risk.
 [[nodiscard]] std::optional<AtRisk> check_at_risk(const OrderRecord& order, const TimeLimits& station_limits,
                                                   std::int64_t now_unix_ms);
+
+// Whether `order` has been in its current step for more than `warn_percent` % of the step's limit
+// (limits as for check_at_risk) at `now_unix_ms`, is not past the limit itself, and was neither
+// warned nor reported at risk for that step yet: the early warning before the limit is blown.
+// `warn_percent` 0 = no early warnings.
+[[nodiscard]] std::optional<AtRisk> check_step_warning(const OrderRecord& order, const TimeLimits& station_limits,
+                                                       std::int64_t warn_percent, std::int64_t now_unix_ms);
 
 // JSON document of everything but `pick_list` (rebuilt from pick_list_json on load).
 [[nodiscard]] std::string order_record_json(const OrderRecord& record);

@@ -9,7 +9,8 @@ publishes with its topic. The test drives, over MQTT commands and the HTTP scan/
 actions, full pick → pack → ship runs and every interception: location scan, wrong item, short
 pick, hold/release/update/cancel at pick, a weight mismatch held by the station and released, a
 label reprint, a label that fails (unknown template), cancellations after the label, set-aside,
-an at-risk order, a pick list the station refuses (unknown field, unknown station), an update it
+an at-risk order (past a step limit, and one predicted to miss its ship_by that gets back on
+track), a pick list the station refuses (unknown field, unknown station), an update it
 refuses, a command refused for a shipped order; then every command reply code (a full commands.db
 for storage_error), and the gateway's death by SIGKILL (the Will) and by SIGTERM.
 
@@ -28,6 +29,7 @@ WEDGE_CONTRACT_CAPTURE=<dir> keeps the capture there (gateway.jsonl, commands.js
 python3-jsonschema, python3-paho-mqtt, python3-yaml). Fails, never skips.
 """
 import argparse
+import datetime
 import glob
 import json
 import os
@@ -274,15 +276,21 @@ class Run:
 
     def full_order_and_shipped_refusal(self):
         start = self.cap.count()
-        pick = {"order_id": "O-1", "station": STATION, "data": pick_list_data()}
+        # A cut-off 10 minutes away: 900 s of pick limit (nothing measured yet) miss it, the 30 + 30 s
+        # left once picked do not.
+        ship_by = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=10)).isoformat()
+        pick = {"order_id": "O-1", "station": STATION,
+                "data": pick_list_data(ship_by=ship_by, time_limits={"pick_s": 900, "pack_s": 30, "ship_s": 30})}
         self.send("pick_list", pick, command_id="c-o1")
         self.send("pick_list", pick, command_id="c-o1")  # a resend: accepted, duplicate
         expect(self.commands[-1]["reply"]["duplicate"] is True, "a resent pick_list was not a duplicate")
         self.send("pick_list", pick, status="rejected", code="order_exists")
         self.event("pick.started", "O-1", start)
+        self.event("order.at_risk", "O-1", start, reason="ship_by")
         self.scan("R1-01", "location")
         self.scan("5901234123457", "wrong_item")
         self.pick_all("O-1")
+        self.event("order.back_on_track", "O-1", start)
         sscc = self.pack_to_label("O-1")
         start = self.cap.count()
         self.scan("]C100" + sscc, "accepted")

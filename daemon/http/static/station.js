@@ -90,6 +90,7 @@
         el("span", { class: "device-id", text: (d.kind ? d.kind + " " : "") + d.id }),
         el("span", { text: text(d.state) + (d.reason ? " – " + d.reason : "") + (warnings ? " – warning: " + warnings : "") }));
     }));
+    wedge.renderAtRisk(Array.isArray(station.orders_at_risk) ? station.orders_at_risk : []);
     renderScan();
     renderBanner();
   }

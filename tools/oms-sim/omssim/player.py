@@ -4,7 +4,8 @@ Three threads, one per station (pick-1, pack-1, ship-1), scan by writing lines i
 simulators' FIFOs, put parcels on the scale through the modbus-sim control FIFO and switch the
 printer simulator's paper through its control port. Special orders (by index) exercise a wrong
 item, an expired lot, a short pick, a cancellation mid-pick, a weight mismatch, a printer out of
-paper and a cancellation after packing. While the broker is away the picker keeps going (the
+paper and a cancellation after packing; an order with the carrier's own label (seen in label.printed)
+is verified and shipped by its tracking number. While the broker is away the picker keeps going (the
 station serialises scans, events wait in the gateway's outbox); packing waits for the events.
 """
 import json
@@ -203,15 +204,21 @@ class Player:
             label = self.wait("label.printed", oid, 60)
         if not label or label["type"] != "label.printed":
             raise RuntimeError("no label printed")
-        sscc = label["data"]["sscc"]
-        self.scan(self.pack_st, "]C100" + sscc)
+        # Our label carries the SSCC; the carrier's own label (pick list carrier_labels) only its
+        # tracking number, as a Code 128 barcode: that is what the verify and ship scans read.
+        if label["data"].get("carrier_label"):
+            label_code = "]C0" + label["data"]["tracking"]
+            self.log(f"  packer: {oid} carries the carrier's label, verified by tracking {label['data']['tracking']}")
+        else:
+            label_code = "]C100" + label["data"]["sscc"]
+        self.scan(self.pack_st, label_code)
         if not self.wait("pack.completed", oid, 60):
             raise RuntimeError("pack.completed never arrived")
         self.packed += 1
         if kind == "cancel_after_pack":
             self.command("order.cancel", oid, {"reason": "customer cancelled"})
             self.wait("order.cancelled", oid, 60)
-        self.to_ship.put((order, sscc))
+        self.to_ship.put((order, label_code))
 
     def pack_parcels(self, order):
         """An order the OMS planned in parcels: each is weighed against its own items, gets its own
@@ -249,14 +256,16 @@ class Player:
             item = self.to_ship.get()
             if item is None:
                 break
-            order, sscc = item
+            order, label_code = item
             oid = order["order_id"]
             n += 1
-            if isinstance(sscc, list):  # an order in several parcels ships with its last parcel
-                for code in sscc:
+            if isinstance(label_code, list):  # an order in several parcels ships with its last parcel
+                for code in label_code:
                     self.scan(self.ship_st, "]C100" + code)
             else:
-                self.scan(self.ship_st, "]C100" + sscc if n % 2 else oid)
+                # Every other parcel by its order barcode; the carrier's label always by its tracking.
+                carrier = label_code.startswith("]C0")
+                self.scan(self.ship_st, label_code if n % 2 or carrier else oid)
             if self.special.get(oid) == "cancel_after_pack":
                 self.wait("scan.refused", oid, 60)
                 continue
