@@ -85,7 +85,7 @@ bool PickStep::scan(StationRt& st, OrderRecord& order, const PendingScan& scan) 
            auto* o = ctx_.find_order(order_id);
            if (!o) return ctx_.finish_scan(station);
            record_pick(o->pick, decision);
-           ctx_.save(*o);
+           ctx_.save_pick(*o, decision);
            if (o->status != OrderStatus::active) {
              // Cancelled or held while the event was being stored: the item counts (it must go
              // back) but the picker sees the interception, not "accepted".

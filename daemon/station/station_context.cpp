@@ -142,6 +142,12 @@ void StationContext::save(const OrderRecord& order) {
     spdlog::error("order={} progress not saved: {}", order.order_id, saved.reason());
 }
 
+void StationContext::save_pick(const OrderRecord& order, const ScanDecision& decision) {
+  queue.index(order);
+  if (auto saved = store.save_pick(order, decision.line, decision.qty, decision.serial); !saved)
+    spdlog::error("order={} pick not saved: {}", order.order_id, saved.reason());
+}
+
 CheckOptions StationContext::check_options(const StationRt& st) const {
   CheckOptions o;
   o.today = options.today.value_or(today_utc());

@@ -140,6 +140,9 @@ class StationContext {
   [[nodiscard]] bool any_station_has(std::string_view step) const;
   // Saves the order to stations.db (every change is saved as it happens) and re-indexes its queue.
   void save(const OrderRecord& order);
+  // save() for an accepted item scan that record_pick() has just counted: stores only the pick
+  // (OrderStore::save_pick), so a scan costs the same however much the order holds.
+  void save_pick(const OrderRecord& order, const ScanDecision& decision);
   [[nodiscard]] CheckOptions check_options(const StationRt& st) const;
   // What the order's parcel should weigh at this station (its `weight_basis`, default picked).
   [[nodiscard]] ParcelWeight expected_weight(const StationRt& st, const OrderRecord& order) const;
