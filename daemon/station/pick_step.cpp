@@ -90,11 +90,12 @@ bool PickStep::scan(StationRt& st, OrderRecord& order, const PendingScan& scan) 
            if (!o) return ctx_.finish_scan(station);
            record_pick(o->pick, decision);
            if (serialised)
-             ctx_.save_with_serials(*o, [&] {
-               return ctx_.serials.claim(decision.gtin, decision.serial, order_id, station, ctx_.now_ms());
-             });
+             ctx_.with_serials(
+                 *o,
+                 [&] { return ctx_.serials.claim(decision.gtin, decision.serial, order_id, station, ctx_.now_ms()); },
+                 [&] { ctx_.save_pick(*o, decision); });
            else
-             ctx_.save(*o);
+             ctx_.save_pick(*o, decision);
            if (o->status != OrderStatus::active) {
              // Cancelled or held while the event was being stored: the item counts (it must go
              // back) but the picker sees the interception, not "accepted".

@@ -143,16 +143,27 @@ void StationContext::save(const OrderRecord& order) {
     spdlog::error("order={} progress not saved: {}", order.order_id, saved.reason());
 }
 
-void StationContext::save_with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change) {
+void StationContext::with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change,
+                                  const std::function<void()>& save_progress) {
   storage::Transaction transaction(store.connection());
   const auto begun = transaction.begin(storage::Transaction::Mode::immediate);
   if (!begun) spdlog::error("order={} serial registry and progress saved apart: {}", order.order_id, begun.message);
   if (auto changed = serials_change(); !changed)
     spdlog::error("order={} serial registry not updated: {}", order.order_id, changed.reason());
-  save(order);
+  save_progress();
   if (!begun) return;
   if (auto committed = transaction.commit(); !committed)
     spdlog::error("order={} progress and serials not saved: {}", order.order_id, committed.message);
+}
+
+void StationContext::save_with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change) {
+  with_serials(order, serials_change, [&] { save(order); });
+}
+
+void StationContext::save_pick(const OrderRecord& order, const ScanDecision& decision) {
+  queue.index(order);
+  if (auto saved = store.save_pick(order, decision.line, decision.qty, decision.serial); !saved)
+    spdlog::error("order={} pick not saved: {}", order.order_id, saved.reason());
 }
 
 CheckOptions StationContext::check_options(const StationRt& st) {

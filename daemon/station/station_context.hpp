@@ -148,10 +148,17 @@ class StationContext {
   [[nodiscard]] bool any_station_has(std::string_view step) const;
   // Saves the order to stations.db (every change is saved as it happens) and re-indexes its queue.
   void save(const OrderRecord& order);
-  // save() and `serials_change` (a claim of the unit just picked, a release of units put back) in
-  // one stations.db transaction, so the registry agrees with the order's progress after a crash.
-  // A failure is logged; the order is saved all the same (its progress matters more).
+  // `save_progress` (save() or save_pick()) and `serials_change` (a claim of the unit just picked,
+  // a release of units put back) in one stations.db transaction, so the registry agrees with the
+  // order's progress after a crash. A failure is logged; the order is saved all the same (its
+  // progress matters more).
+  void with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change,
+                    const std::function<void()>& save_progress);
+  // with_serials() around save().
   void save_with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change);
+  // save() for an accepted item scan that record_pick() has just counted: stores only the pick
+  // (OrderStore::save_pick), so a scan costs the same however much the order holds.
+  void save_pick(const OrderRecord& order, const ScanDecision& decision);
   [[nodiscard]] CheckOptions check_options(const StationRt& st);  // its serial_owner reads the registry
   // What the order's parcel should weigh at this station (its `weight_basis`, default picked).
   [[nodiscard]] ParcelWeight expected_weight(const StationRt& st, const OrderRecord& order) const;
