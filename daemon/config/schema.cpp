@@ -173,6 +173,19 @@ const Schema& kpi_schema() {
   return schema;
 }
 
+const Schema& serials_schema() {
+  static const Schema schema = {
+      key_int("retention_days",
+              "How long the gateway remembers each serialised unit it picked (GTIN + (21) serial, in "
+              "stations.db): meanwhile a scan of that unit for any other order is refused "
+              "`serial_in_other_order`, unless its order was cancelled and the unit put back. A "
+              "longer time catches more duplicate or copied serials and keeps a bigger table (some "
+              "150 bytes a unit); if unsure, keep 365.",
+              365, 1, 3650),
+  };
+  return schema;
+}
+
 }  // namespace
 
 const std::vector<SectionInfo>& top_level_sections() {
@@ -185,6 +198,8 @@ const std::vector<SectionInfo>& top_level_sections() {
        &print::printing_schema()},
       {"kpi", "Station KPIs: the reporting window and the site's targets.", &kpi_schema()},
       {"health", "What /healthz, /metrics and systemd's STATUS= count as unhealthy.", &health_schema()},
+      {"serials", "Serial numbers across orders: each unit goes out in one order (docs/workflows.md).",
+       &serials_schema()},
   };
   return sections;
 }
@@ -197,6 +212,11 @@ const Schema& station_schema() {
               604800),
       key_int("ship_s", "A packed order not shipped after this long is reported at risk.", 3600, 1,
               604800),
+      key_int("warn_at_percent",
+              "Early warning: an order that has spent this share of a step's limit in the step is "
+              "reported at risk before the limit is blown (order.at_risk, reason step_limit_near); "
+              "0 = no early warning.",
+              80, 0, 99),
   };
   static const Schema schema = {
       key_string("group", "Station group: pick lists addressed to the group may run here.", ""),
@@ -209,6 +229,11 @@ const Schema& station_schema() {
                  "pick stops at the scale until the OMS updates and releases the order). An order not "
                  "picked at this gateway is always weighed against its ordered weight.",
                  {"picked", "ordered"}, "picked"),
+      key_string("new_parcel_barcode",
+                 "The barcode the packer scans to open a new parcel: before the weight, the order goes in "
+                 "several parcels; while a parcel is filled, it closes and another follows "
+                 "(docs/workflows.md, \"Parcels\"). Empty: only the screen's New parcel button opens one.",
+                 ""),
       key_int("min_shelf_life_days",
               "Items must stay good (by their (17) expiry / (15) best-before date) this many days "
               "past the ship date, unless the pick list line sets its own minimum.",

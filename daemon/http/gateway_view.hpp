@@ -94,6 +94,7 @@ struct GatewayView {
   std::function<void(const ShortRequest&, Reply)> declare_short;
   std::function<void(const std::string& station, Reply)> next_order;
   std::function<void(const std::string& station, Reply)> reprint_label;
+  std::function<void(const std::string& station, Reply)> new_parcel;
   std::function<void(const std::string& printer, Reply)> print_test;
   // POST /api/v1/reload: reads the configuration again and applies it (200 with what changed) or
   // refuses it whole (409 with every reason); docs/http-api.md, "Reload".

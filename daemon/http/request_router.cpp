@@ -307,7 +307,7 @@ void RequestRouter::route_action(const Request& request, const Target& target, D
   }
   const std::string id = reload_action ? std::string() : s[3];
   const std::string verb = reload_action ? std::string("reload") : s[4];
-  if (station_action && verb != "scan" && verb != "short" && verb != "next" && verb != "reprint")
+  if (station_action && verb != "scan" && verb != "short" && verb != "next" && verb != "reprint" && verb != "parcel")
     return done(outcome(json_error(404, "not found")));
   // A browser always sends Origin on a cross-site POST; ours comes from the page served by this
   // gateway, so an origin that is not one of its names is a forged request (CSRF).
@@ -354,6 +354,7 @@ void RequestRouter::route_action(const Request& request, const Target& target, D
   if (printer_action) return invoke("print test", view_.print_test, id);
   if (verb == "next") return invoke("next order", view_.next_order, id);
   if (verb == "reprint") return invoke("reprint", view_.reprint_label, id);
+  if (verb == "parcel") return invoke("new parcel", view_.new_parcel, id);
   if (verb == "scan") {
     const auto* code = body->if_contains("code");
     if (!code || !code->is_string())

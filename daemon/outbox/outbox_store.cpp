@@ -106,8 +106,8 @@ storage::Status OutboxStore::load_state(StoreState& state) {
   return oldest(state.oldest_unix_ms);
 }
 
-CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
-                                  const std::vector<SeqRange>& acks) {
+CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows, const std::vector<SeqRange>& acks,
+                                  std::int64_t last_seq) {
   CommitOutcome outcome;
   if (rows.empty() && acks.empty()) return outcome;
   // A transaction left open by an earlier, interrupted cycle would swallow this one.
@@ -152,9 +152,9 @@ CommitOutcome OutboxStore::commit(const std::vector<RowToInsert>& rows,
     insert.bind(6, row.created_unix_ms);
     if (auto status = insert.run(); !status) return abort(status);
   }
-  if (!rows.empty()) {
+  if (std::any_of(acks.begin(), acks.end(), [last_seq](const SeqRange& range) { return range.second >= last_seq; })) {
     auto& set_last_seq = statements_.set_last_seq;
-    set_last_seq.bind(1, rows.back().seq);
+    set_last_seq.bind(1, last_seq);
     if (auto status = set_last_seq.run(); !status) return abort(status);
   }
   for (const auto& [first, last] : acks) {

@@ -3,9 +3,10 @@
 //
 // Schema
 //   events(seq INTEGER PRIMARY KEY, id, topic, type, payload BLOB, created)  -- one row per event
-//   meta(key TEXT PRIMARY KEY, value INTEGER)  -- 'last_seq': the highest seq ever committed, so
-//                                                 that seq never goes back once acks empty the
-//                                                 table
+//   meta(key TEXT PRIMARY KEY, value INTEGER)  -- 'last_seq': at least the highest seq ever
+//                                                 committed whenever the events table no longer
+//                                                 holds it, so that seq never goes back once acks
+//                                                 empty the table
 // Durability: journal_mode=WAL, synchronous=FULL: COMMIT returns only after the WAL is fsync'd.
 // Checkpoints run on a WalCheckpointer thread, never inside a commit.
 #pragma once
@@ -60,10 +61,14 @@ class OutboxStore {
   storage::Status load_state(StoreState& state);
 
   // One transaction (BEGIN IMMEDIATE ... COMMIT, one WAL fsync): inserts `rows` (seqs assigned by
-  // the caller), raises meta.last_seq to the last of them, deletes the `acks` seq ranges (one range
-  // delete each: acks come nearly in order, so a drain is a few ranges). All or nothing: on error
-  // the transaction is rolled back and nothing of it is stored.
-  CommitOutcome commit(const std::vector<RowToInsert>& rows, const std::vector<SeqRange>& acks);
+  // the caller), deletes the `acks` seq ranges (one range delete each: acks come nearly in order,
+  // so a drain is a few ranges), and raises meta.last_seq to `last_seq` (the highest seq assigned,
+  // rows included) when a range reaches it: only deleting the highest row can take it off the
+  // table, and otherwise the row itself remembers it. At one event per commit, the usual case
+  // (insert n, delete n-1), that keeps a second table page out of every commit. All or nothing: on
+  // error the transaction is rolled back and nothing of it is stored.
+  CommitOutcome commit(const std::vector<RowToInsert>& rows, const std::vector<SeqRange>& acks,
+                       std::int64_t last_seq);
 
   // Creation time of the lowest seq stored, 0 when empty. A primary-key lookup, not a scan.
   storage::Status oldest(std::int64_t& unix_ms);

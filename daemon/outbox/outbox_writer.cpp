@@ -173,7 +173,7 @@ CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector
   }
 
   const bool was_empty = state_.depth == 0;
-  auto outcome = store_.commit(rows, acks);
+  auto outcome = store_.commit(rows, acks, seq - 1);
   if (!outcome.status) {
     ++storage_errors_;
     report.storage_failed = true;
@@ -233,7 +233,7 @@ CommitReport OutboxWriter::failed_cycle(std::size_t appends, const std::vector<S
 }
 
 void OutboxWriter::retry_acks_alone(CommitReport& report, std::vector<SeqRange> acks) {
-  auto outcome = store_.commit({}, acks);
+  auto outcome = store_.commit({}, acks, state_.next_seq - 1);
   if (!outcome.status) {
     ++storage_errors_;
     if (!report.storage_failed) {

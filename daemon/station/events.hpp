@@ -32,6 +32,7 @@ inline constexpr std::string_view kOrderUpdated = "order.updated";
 inline constexpr std::string_view kOrderUpdateRejected = "order.update_rejected";
 inline constexpr std::string_view kOrderCommandRefused = "order.command_refused";
 inline constexpr std::string_view kOrderSetAside = "order.set_aside";
+inline constexpr std::string_view kItemsReturned = "order.items_returned";
 inline constexpr std::string_view kScanRefused = "scan.refused";
 inline constexpr std::string_view kPickStarted = "pick.started";
 inline constexpr std::string_view kLocationConfirmed = "pick.location_confirmed";
@@ -45,9 +46,11 @@ inline constexpr std::string_view kLabelPrinted = "label.printed";
 inline constexpr std::string_view kLabelFailed = "label.failed";
 inline constexpr std::string_view kLabelVerified = "label.verified";
 inline constexpr std::string_view kLabelVoided = "label.voided";
+inline constexpr std::string_view kParcelPacked = "parcel.packed";
 inline constexpr std::string_view kPackCompleted = "pack.completed";
 inline constexpr std::string_view kShipped = "order.shipped";
 inline constexpr std::string_view kOrderAtRisk = "order.at_risk";
+inline constexpr std::string_view kOrderBackOnTrack = "order.back_on_track";
 // Telemetry ({base}/station/{station}/telemetry/{type}): dropped first when the outbox is full.
 inline constexpr std::string_view kStationKpi = "station.kpi";
 }  // namespace event

@@ -124,6 +124,7 @@ void Housekeeping::purge_final_orders() {
     if (!purge.empty())
       spdlog::info("{} orders shipped or cancelled before the retention period forgotten", purge.size());
   }
+  prune_serials();
   // At most kJournalPurgeRows of each per hour, so that a long history (a commands.db from before
   // this purge) is cleared over a few hours without holding commands.db's lock for long.
   constexpr std::int64_t kJournalPurgeRows = 10'000;
@@ -151,6 +152,14 @@ void Housekeeping::purge_final_orders() {
   purge_timer_.async_wait([this, alive = ctx_.alive()](const boost::system::error_code& ec) {
     if (!ec && alive()) purge_final_orders();
   });
+}
+
+void Housekeeping::prune_serials() {
+  // Read here, not at start: a reload changes the retention at the next hourly purge.
+  const auto days = ctx_.config.section("serials").get_int("retention_days");
+  const auto pruned = ctx_.serials.prune(ctx_.now_ms() - days * 24 * 3600 * 1000);
+  if (!pruned) spdlog::error("serial registry not pruned (tried again in an hour): {}", pruned.reason());
+  else if (*pruned > 0) spdlog::info("{} serials picked more than {} days ago forgotten", *pruned, days);
 }
 
 void Housekeeping::arm_eviction() {

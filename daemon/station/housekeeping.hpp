@@ -1,6 +1,7 @@
 // The stations' housekeeping around the command journal and stations.db: at start the commands
 // stored in commands.db but never applied are applied (a crash between the two stores); the marks
 // of applied commands; hourly, ended orders past options.final_order_retention leave stations.db
+// (and serials past serials.retention_days its serial registry)
 // and their commands leave commands.db (CommandJournal::async_purge: on the journal's thread,
 // commands.db's only writer; its result comes back to the loop); every options.final_order_in_memory, idle ended orders leave
 // memory (find_order reads them back). Loop thread unless a comment says otherwise.
@@ -38,6 +39,8 @@ class Housekeeping {
   void forget_marks_from(std::shared_ptr<const std::vector<std::string>> ids, std::size_t from);
   [[nodiscard]] bool held_by_station(const std::string& order_id) const;
   void purge_final_orders();
+  // Serials picked before serials.retention_days leave the registry (with the hourly purge).
+  void prune_serials();
   void arm_eviction();
   void evict_final_orders();
 

@@ -9,6 +9,7 @@
 #include "daemon/print/printer_prompt.hpp"
 #include "daemon/print/schema.hpp"
 #include "daemon/print/template_path.hpp"
+#include "daemon/station/parcels.hpp"
 
 namespace wedge::station {
 
@@ -39,10 +40,12 @@ void LabelStep::reload_templates() {
 
 void LabelStep::print(StationRt* st, OrderRecord& order) {
   const auto& pl = order.pick_list;
-  std::string printer_id = order.label.printer_id;
+  const std::int64_t parcel = parcel_number(order);
+  std::string printer_id = label_of(order).printer_id;
   if (st && st->cfg && !st->cfg->printer.empty()) printer_id = st->cfg->printer;
   if (printer_id.empty()) return fail(order, "no printer for this station");
-  if (const auto* carrier = pl.carrier_label(1)) return queue(st, order, printer_id, carrier->zpl, "", carrier->tracking);
+  if (const auto* carrier = pl.carrier_label(parcel))
+    return queue(st, order, printer_id, carrier->zpl, "", carrier->tracking);
   std::string sscc_value;
   if (sscc_) {
     auto next = sscc_->next();
@@ -64,11 +67,16 @@ void LabelStep::print(StationRt* st, OrderRecord& order) {
   }
   print::FieldValues fields;
   for (const auto& [key, value] : pl.label_fields) fields[key] = value;
-  const auto tracking_field = pl.label_fields.find("tracking");
+  // Parcel 1 keeps the order's tracking; a later parcel needs its own, so the pick list's single
+  // `label_fields.tracking` cannot be it.
+  const auto tracking_field = parcel == 1 ? pl.label_fields.find("tracking") : pl.label_fields.end();
   const std::string tracking = tracking_field != pl.label_fields.end() ? tracking_field->second
                                : !sscc_value.empty()                   ? sscc_value
-                                                                       : order.order_id;
+                               : parcel == 1                           ? order.order_id
+                                                                       : order.order_id + "-" + std::to_string(parcel);
   fields["tracking"] = tracking;
+  fields["parcel"] = std::to_string(parcel);
+  fields["parcels"] = std::to_string(std::max<std::size_t>(order.parcels.size(), 1));
   fields["order_id"] = order.order_id;
   fields["carrier"] = pl.carrier;
   fields["sscc"] = sscc_value;
@@ -89,28 +97,32 @@ void LabelStep::queue(StationRt* st, OrderRecord& order, const std::string& prin
                       const std::string& sscc_value, const std::string& tracking) {
   auto job = ctx_.print_queue.enqueue({"", printer_id, order.order_id, zpl});
   if (!job) return fail(order, "print queue: " + job.error().reason);
-  order.label.state = LabelState::printing;
-  order.label.job_id = *job;
-  order.label.printer_id = printer_id;
-  order.label.sscc = sscc_value;
-  order.label.tracking = tracking;
-  order.label.error.clear();
+  auto& label = label_of(order);
+  label.state = LabelState::printing;
+  label.job_id = *job;
+  label.printer_id = printer_id;
+  label.sscc = sscc_value;
+  label.tracking = tracking;
+  label.error.clear();
   order.phase = Phase::label;
   ctx_.save(order);
   if (st) st->printer_fault.clear();  // a new job: the queue reports its own wait
-  spdlog::info("order={} label job={} printer={} sscc={}", order.order_id, *job, printer_id, sscc_value);
+  spdlog::info("order={} parcel={} label job={} printer={} sscc={}", order.order_id, parcel_number(order), *job,
+               printer_id, sscc_value);
   if (st) ctx_.notify(*st);
 }
 
 void LabelStep::fail(OrderRecord& order, const std::string& reason) {
-  order.label.state = LabelState::failed;
-  order.label.error = reason;
+  auto& label = label_of(order);
+  label.state = LabelState::failed;
+  label.error = reason;
   order.phase = Phase::label_failed;
   ctx_.save(order);
   Json data = order_position(order);
-  data["job_id"] = order.label.job_id;
-  data["printer_id"] = order.label.printer_id;
+  data["job_id"] = label.job_id;
+  data["printer_id"] = label.printer_id;
   data["reason"] = reason;
+  data["parcel"] = parcel_number(order);
   ctx_.commit(order.station, order.order_id, event::kLabelFailed, std::move(data), {});
   if (auto* st = ctx_.station_of(order)) {
     st->attention.clear();
@@ -119,26 +131,59 @@ void LabelStep::fail(OrderRecord& order, const std::string& reason) {
 }
 
 void LabelStep::void_label(OrderRecord& order, const std::string& reason) {
-  if (order.label.sscc.empty() && order.label.job_id.empty()) return;
+  void_one(order, label_of(order), parcel_number(order), reason);
+}
+
+void LabelStep::void_one(OrderRecord& order, LabelRecord& label, std::int64_t parcel, const std::string& reason) {
+  if (label.sscc.empty() && label.job_id.empty()) return;
   Json data = order_position(order);
-  data["job_id"] = order.label.job_id;
-  data["sscc"] = order.label.sscc;
+  data["job_id"] = label.job_id;
+  data["sscc"] = label.sscc;
   data["reason"] = reason;
-  if (!order.label.sscc.empty()) order.label.voided_sscc.push_back(order.label.sscc);
-  order.label.sscc.clear();
-  order.label.job_id.clear();
-  order.label.state = LabelState::none;
+  data["parcel"] = parcel;
+  // Every voided SSCC of the order is kept in one list: a scan of any of them is refused.
+  if (!label.sscc.empty()) order.label.voided_sscc.push_back(label.sscc);
+  label.sscc.clear();
+  label.job_id.clear();
+  label.state = LabelState::none;
   ctx_.commit(order.station, order.order_id, event::kLabelVoided, std::move(data), {});
 }
 
-OrderRecord* LabelStep::order_of_job(const std::string& job_id) {
-  for (auto& [id, o] : ctx_.orders)
-    if (!o.label.job_id.empty() && o.label.job_id == job_id) return &o;
-  return nullptr;
+std::vector<std::int64_t> LabelStep::void_parcels(OrderRecord& order, const std::string& reason,
+                                                  const std::function<bool(std::int64_t)>& affected) {
+  std::vector<std::int64_t> voided;
+  auto out = [](const LabelRecord& label) {
+    return label.state == LabelState::printing || label.state == LabelState::printed ||
+           label.state == LabelState::verified;
+  };
+  if (order.parcels.empty()) {
+    if (out(order.label) && affected(1)) {
+      void_one(order, order.label, 1, reason);
+      voided.push_back(1);
+    }
+    return voided;
+  }
+  for (auto& p : order.parcels) {
+    if (!out(p.label) || !affected(p.number)) continue;
+    void_one(order, p.label, p.number, reason);
+    p.packed = false;  // its new label must be printed and verified again
+    p.loaded = false;
+    voided.push_back(p.number);
+  }
+  return voided;
+}
+
+LabelStep::JobLabel LabelStep::label_of_job(const std::string& job_id) {
+  for (auto& [id, o] : ctx_.orders) {
+    if (!o.label.job_id.empty() && o.label.job_id == job_id) return {&o, &o.label, 1};
+    for (auto& p : o.parcels)
+      if (!p.label.job_id.empty() && p.label.job_id == job_id) return {&o, &p.label, p.number};
+  }
+  return {};
 }
 
 void LabelStep::on_wait(const print::PrinterWait& wait) {
-  auto* order = order_of_job(wait.job_id);
+  auto* order = label_of_job(wait.job_id).order;
   auto* st = order ? ctx_.station_of(*order) : nullptr;
   if (!st || st->current != order->order_id) return;
   std::string prompt = wait.reason.empty() ? std::string() : print::printer_fault_prompt(wait.reason);
@@ -149,12 +194,13 @@ void LabelStep::on_wait(const print::PrinterWait& wait) {
 }
 
 void LabelStep::on_outcome(const print::JobOutcome& outcome) {
-  OrderRecord* order = order_of_job(outcome.job_id);
+  const auto job = label_of_job(outcome.job_id);
+  OrderRecord* order = job.order;
   if (!order) return;  // a job of an older (voided) label, or not a shipping label
   if (auto* st = ctx_.station_of(*order)) st->printer_fault.clear();
   const bool printed = outcome.state == print::JobState::printed;
   if (order->status == OrderStatus::cancelled) {
-    if (printed) void_label(*order, "cancelled");
+    if (printed) void_one(*order, *job.label, job.parcel, "cancelled");
     ctx_.save(*order);
     return;
   }
@@ -163,19 +209,23 @@ void LabelStep::on_outcome(const print::JobOutcome& outcome) {
   Json data = order_position(*order);
   data["job_id"] = outcome.job_id;
   data["printer_id"] = outcome.printer_id;
-  data["sscc"] = order->label.sscc;
-  data["tracking"] = order->label.tracking;
+  data["sscc"] = job.label->sscc;
+  data["tracking"] = job.label->tracking;
   data["reprint_of"] = outcome.reprint_of;
   data["attempts"] = outcome.attempts;
-  data["carrier_label"] = order->pick_list.carrier_label(1) != nullptr;
+  data["carrier_label"] = order->pick_list.carrier_label(job.parcel) != nullptr;
+  data["parcel"] = job.parcel;
   const std::string job_id = outcome.job_id;
   auto apply = [this, order_id, job_id] {
     auto* o = ctx_.find_order(order_id);
-    if (!o || o->label.job_id != job_id) return;
-    o->label.state = LabelState::printed;
+    if (!o || label_of(*o).job_id != job_id) return;
+    label_of(*o).state = LabelState::printed;
     o->phase = Phase::verify;
     ctx_.save(*o);
-    if (auto* st = ctx_.station_of(*o)) ctx_.show(*st, "attention", "label_printed", "Scan the shipping label to verify it.", "");
+    const std::string prompt = multi_parcel(*o) ? "Scan the label of parcel " + std::to_string(parcel_number(*o)) +
+                                                      " to verify it."
+                                                : std::string("Scan the shipping label to verify it.");
+    if (auto* st = ctx_.station_of(*o)) ctx_.show(*st, "attention", "label_printed", prompt, "");
   };
   // The label exists whether or not the event could be stored: the state follows the paper.
   ctx_.commit(order->station, order_id, event::kLabelPrinted, std::move(data), apply,
@@ -183,9 +233,10 @@ void LabelStep::on_outcome(const print::JobOutcome& outcome) {
 }
 
 void LabelStep::resume(OrderRecord& order) {
-  if (order.label.job_id.empty()) return print(ctx_.station_of(order), order);
-  auto job = ctx_.print_queue.find(order.label.job_id);
-  if (!job) return fail(order, "print job " + order.label.job_id + " is gone");
+  const auto& label = label_of(order);
+  if (label.job_id.empty()) return print(ctx_.station_of(order), order);
+  auto job = ctx_.print_queue.find(label.job_id);
+  if (!job) return fail(order, "print job " + label.job_id + " is gone");
   if (job->state == print::JobState::printed || job->state == print::JobState::failed) {
     print::JobOutcome outcome;
     outcome.job_id = job->id;

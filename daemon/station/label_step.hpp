@@ -7,9 +7,11 @@
 // loaded templates. Loop thread only; the print queue reports outcomes on the loop.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "daemon/print/sscc.hpp"
 #include "daemon/print/zpl_template.hpp"
@@ -27,8 +29,13 @@ class LabelStep {
   // failure the order moves to label_failed and the station shows why.
   void print(StationRt* st, OrderRecord& order);
   void fail(OrderRecord& order, const std::string& reason);
-  // The current label no longer counts (its SSCC is remembered as voided).
+  // The current label (of the parcel being packed) no longer counts (its SSCC is remembered as voided).
   void void_label(OrderRecord& order, const std::string& reason);
+  // Voids the label (printing, printed or verified) of every parcel `affected` names — for a
+  // single-parcel order, parcel 1 is its label; a packed parcel goes back to labelling and
+  // verification. Returns the voided parcel numbers (label.voided for each).
+  std::vector<std::int64_t> void_parcels(OrderRecord& order, const std::string& reason,
+                                         const std::function<bool(std::int64_t)>& affected);
   // A print job ended (the print queue's outcome handler).
   void on_outcome(const print::JobOutcome& outcome);
   // A label job waits for its printer (or no longer does): the station's prompt and light say why.
@@ -40,7 +47,14 @@ class LabelStep {
   void reload_templates();
 
  private:
-  OrderRecord* order_of_job(const std::string& job_id);
+  struct JobLabel {
+    OrderRecord* order = nullptr;
+    LabelRecord* label = nullptr;
+    std::int64_t parcel = 1;
+  };
+  // The order and parcel label a print job is for; empty when none (a voided label's job).
+  JobLabel label_of_job(const std::string& job_id);
+  void void_one(OrderRecord& order, LabelRecord& label, std::int64_t parcel, const std::string& reason);
   // Queues the label's ZPL (template-filled, or the carrier's byte for byte) and records it.
   void queue(StationRt* st, OrderRecord& order, const std::string& printer_id, const std::string& zpl,
              const std::string& sscc_value, const std::string& tracking);

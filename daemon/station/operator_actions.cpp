@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/station/operator_actions.hpp"
+#include "daemon/station/parcels.hpp"
 
 namespace wedge::station {
 
@@ -85,8 +86,30 @@ void OperatorActions::reprint(const std::string& station, Stations::ActionDone d
   label_.print(&st, *order);
   // label_.print fails at once when no label can be made (template, SSCC, queue): say so.
   if (const auto* o = ctx_.find_order(order_id); o && o->phase == Phase::label_failed)
-    return reply(refused("label failed: " + o->label.error, false, order_id));
+    return reply(refused("label failed: " + label_of(*o).error, false, order_id));
   reply(done_with("label sent to the printer", order_id));
+}
+
+void OperatorActions::new_parcel(const std::string& station, Stations::ActionDone done) {
+  auto reply = [&done](ActionResult r) {
+    if (done) done(std::move(r));
+  };
+  auto it = ctx_.stations.find(station);
+  if (it == ctx_.stations.end() || !ctx_.running) return reply(refused("no such station", true));
+  auto& st = it->second;
+  if (!st.has("pack")) return reply(refused("this station does not pack", true));
+  auto* order = ctx_.current_order(st);
+  if (!order || order->step != Step::pack) return reply(refused("no order is being packed here"));
+  if (order->status != OrderStatus::active) return reply(refused(ctx_.blocked_message(*order), false, order->order_id));
+  if (order->phase != Phase::fill && !(order->phase == Phase::weigh && !multi_parcel(*order)))
+    return reply(refused("a new parcel opens before the weight, or once the items of this parcel are scanned", false,
+                         order->order_id));
+  const std::string order_id = order->order_id;
+  // The same path as the station's "new parcel" barcode; the verdict shows on the station.
+  PendingScan scan{"", "", {}};
+  scan.new_parcel = true;
+  scan_(st, std::move(scan));
+  reply(done_with("new parcel for order " + order_id, order_id));
 }
 
 }  // namespace wedge::station

@@ -1,5 +1,5 @@
-// Operator buttons (stations.hpp): next order and reprint label, for a station whose picker has no
-// scanner at hand. Each goes through the same path as the scan it stands for. Loop thread only.
+// Operator buttons (stations.hpp): next order, reprint label and new parcel, for a station whose
+// picker has no scanner at hand. Each goes through the same path as the scan it stands for. Loop thread only.
 #pragma once
 
 #include <functional>
@@ -19,6 +19,8 @@ class OperatorActions {
 
   void next_order(const std::string& station, Stations::ActionDone done);
   void reprint(const std::string& station, Stations::ActionDone done);
+  // "New parcel" at a pack station: as the station's new_parcel_barcode (ParcelStep::new_parcel).
+  void new_parcel(const std::string& station, Stations::ActionDone done);
 
  private:
   StationContext& ctx_;

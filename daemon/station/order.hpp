@@ -45,10 +45,16 @@ struct OrderLine {
 // The carrier's own label for one parcel (docs/workflows.md, "Carrier labels"): checked ZPL,
 // printed byte for byte instead of the template; the verify and ship scans read its tracking.
 struct CarrierLabel {
-  std::int64_t parcel = 1;  // 1-based; an order ships in one parcel (parcel 1)
+  std::int64_t parcel = 1;  // 1-based: the parcel this label is for (docs/workflows.md, "Parcels")
   std::string zpl;          // decoded from "zpl_base64" and checked (print/carrier_label.hpp)
   std::string tracking;     // the carrier's tracking number, as its barcode reads
   bool operator==(const CarrierLabel&) const = default;
+};
+
+// One parcel planned by the OMS ("parcels" in the pick list): which units go into it. Parcel
+// numbers follow the array (the first entry is parcel 1).
+struct PlannedParcel {
+  std::vector<std::int64_t> units;  // per pick-list line (same order): units planned into it
 };
 
 // Per-step time limits of one order (seconds); empty = the station's configured limit.
@@ -73,6 +79,10 @@ struct PickList {
   double weight_tolerance_percent = 0;
   StepTimeLimits time_limits;  // "time_limits": {"pick_s", "pack_s", "ship_s"}, each optional
   std::vector<CarrierLabel> carrier_labels;  // "carrier_labels": at most one per parcel
+  std::vector<PlannedParcel> parcels;        // "parcels": empty = one parcel, or as the packer opens them
+  // "ship_by" (RFC 3339): the carrier's cut-off; the gateway warns when its predicted ship time
+  // passes it (order.at_risk, reason ship_by). Empty = no cut-off.
+  std::optional<std::int64_t> ship_by_unix_ms;
 
   // Index of the line carrying this 14-digit GTIN, or -1.
   [[nodiscard]] int line_for_gtin(std::string_view gtin14) const noexcept;
@@ -126,9 +136,9 @@ inline constexpr std::int64_t kMaxLineQty = 100000;
 inline constexpr std::size_t kMaxGtinsPerLine = 20;
 inline constexpr std::size_t kMaxLotsPerLine = 100;
 inline constexpr int kMaxShelfLifeDays = 3650;
-inline constexpr std::int64_t kMaxTimeLimitS = 604800;
-inline constexpr std::int64_t kMaxParcels = 1;  // parcels per order
-inline constexpr std::size_t kMaxTrackingLength = 64;  // one week, as the station config allows
+inline constexpr std::int64_t kMaxTimeLimitS = 604800;  // one week, as the station config allows
+inline constexpr std::int64_t kMaxParcels = 50;  // parcels per order (planned, opened at pack, carrier labels)
+inline constexpr std::size_t kMaxTrackingLength = 64;
 
 // `order_id` and `station` come from the command envelope; `data` is its "data" member.
 PickListValidation parse_pick_list(std::string_view order_id, std::string_view station, const boost::json::value& data,

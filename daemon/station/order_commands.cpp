@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/station/order_commands.hpp"
+#include "daemon/station/parcels.hpp"
 
 namespace wedge::station {
 
@@ -217,8 +218,12 @@ void OrderCommands::on_cancel_or_hold(const commands::Command& command, bool can
     ++st->weigh_generation;
     st->retry_timer->cancel();
   }
-  if (cancel && (order->label.state == LabelState::printed || order->label.state == LabelState::verified))
-    label_.void_label(*order, "cancelled");
+  // Printed labels are void at once (every parcel's); one still printing is voided when it comes out.
+  if (cancel)
+    (void)label_.void_parcels(*order, "cancelled", [order](std::int64_t parcel) {
+      const auto* p = parcel_by_number(*order, parcel);
+      return (p ? p->label : order->label).state != LabelState::printing;
+    });
   // A station keeps a cancelled order until its items are back (the operator scans the order
   // barcode); with nothing picked there is nothing to return and it moves on at once.
   const bool nothing_to_return = order->step == Step::pick && order->units_picked() == 0;
@@ -303,6 +308,15 @@ void OrderCommands::on_update(const commands::Command& command, Stations::Comman
   }
   const bool address_changed = !same_address(order->pick_list.ship_to, parsed->ship_to);
   const bool carrier_label_changed = order->pick_list.carrier_labels != parsed->carrier_labels;
+  // Only the labels that must change are voided: every one for a new address, else the parcels
+  // whose carrier label differs.
+  const PickList old_list = order->pick_list;
+  auto label_changes = [&old_list, &parsed, address_changed](std::int64_t parcel) {
+    if (address_changed) return true;
+    const auto* before = old_list.carrier_label(parcel);
+    const auto* after = parsed->carrier_label(parcel);
+    return (before == nullptr) != (after == nullptr) || (before && *before != *after);
+  };
   // Carry the progress over by SKU: what was picked stays picked.
   PickState carried;
   std::set<int> shorts;
@@ -317,18 +331,19 @@ void OrderCommands::on_update(const commands::Command& command, Stations::Comman
   order->pick_list_json = command.data_json;
   order->pick = std::move(carried);
   order->short_lines = std::move(shorts);
-  const bool label_out = order->label.state == LabelState::printed || order->label.state == LabelState::verified ||
-                         order->label.state == LabelState::printing;
   std::string voided;
-  bool reprint = false;
-  if ((address_changed || carrier_label_changed) && label_out) {
-    voided = order->label.sscc;
-    label_.void_label(*order, address_changed ? "address_changed" : "carrier_label_changed");
-    if (order->step == Step::ship) {
-      order->step = Step::pack;
-      order->station.clear();
-    }
-    reprint = true;
+  std::vector<std::int64_t> voided_parcels;
+  if (address_changed || carrier_label_changed) {
+    const auto first_voided = order->label.voided_sscc.size();
+    voided_parcels = label_.void_parcels(*order, address_changed ? "address_changed" : "carrier_label_changed",
+                                         label_changes);
+    if (order->label.voided_sscc.size() > first_voided) voided = order->label.voided_sscc[first_voided];
+  }
+  const bool reprint = !voided_parcels.empty();
+  if (reprint && order->step == Step::ship) {
+    order->step = Step::pack;
+    order->station.clear();
+    order->loading_station.clear();
   }
   ctx_.save(*order);
   Json data = order_position(*order);
@@ -338,8 +353,18 @@ void OrderCommands::on_update(const commands::Command& command, Stations::Comman
   data["carrier_label_changed"] = carrier_label_changed;
   data["label_reprinted"] = reprint;
   data["voided_sscc"] = voided;
+  json::array voided_numbers;
+  for (auto n : voided_parcels) voided_numbers.emplace_back(n);
+  data["voided_parcels"] = std::move(voided_numbers);
   StationRt* st = ctx_.station_of(*order);
-  if (reprint) label_.print(st, *order);
+  if (reprint && multi_parcel(*order)) {
+    // Back to the first parcel whose label was voided: its new label prints now, the others'
+    // follow as each is verified (ParcelStep::resume).
+    if (st) ++st->weigh_generation;
+    (void)pack_.parcels().resume(st, *order);
+  } else if (reprint) {
+    label_.print(st, *order);
+  }
   const std::string order_id = order->order_id;
   ctx_.commit(st ? st->id : order->command_station, order_id, event::kOrderUpdated, std::move(data), {});
   if (st) {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 
+#include "daemon/core/rfc3339.hpp"
 #include "daemon/print/carrier_label.hpp"
 #include "daemon/print/template_path.hpp"
 #include "daemon/gs1/gs1.hpp"
@@ -337,6 +338,51 @@ std::vector<CarrierLabel> read_carrier_labels(Checker& check, const json::object
   return labels;
 }
 
+// The OMS's parcel plan: "parcels": [{"lines": [{"sku", "qty"}]}]. Every ordered unit must be in
+// exactly one parcel (a unit left out would have no box; one planned twice could not be packed),
+// and no parcel may be empty. Needs the lines already read.
+std::vector<PlannedParcel> read_parcel_plan(Checker& check, const json::object& data, const PickList& pick) {
+  std::vector<PlannedParcel> plan;
+  const auto* items = check.array(data, "data", "parcels", false, 1, static_cast<std::size_t>(kMaxParcels));
+  if (!items) return plan;
+  std::vector<std::int64_t> planned(pick.lines.size(), 0);
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const auto prefix = at("data.parcels", i);
+    if (!check.expect((*items)[i], (*items)[i].is_object(), prefix, "an object")) continue;
+    const auto& obj = (*items)[i].get_object();
+    check.unknown_fields(obj, prefix, {"lines"});
+    PlannedParcel parcel;
+    parcel.units.assign(pick.lines.size(), 0);
+    const auto* lines = check.array(obj, prefix, "lines", true, 1, kMaxPickLines);
+    if (!lines) continue;
+    for (std::size_t j = 0; j < lines->size(); ++j) {
+      const auto line_prefix = at(prefix + ".lines", j);
+      if (!check.expect((*lines)[j], (*lines)[j].is_object(), line_prefix, "an object")) continue;
+      const auto& entry = (*lines)[j].get_object();
+      check.unknown_fields(entry, line_prefix, {"sku", "qty"});
+      auto sku = check.text(entry, line_prefix, "sku", true, kMaxShortText);
+      auto qty = check.integer(entry, line_prefix, "qty", true, 1, kMaxLineQty);
+      if (!sku || !qty) continue;
+      const int line = pick.line_for_sku(*sku);
+      if (line < 0) {
+        check.add(line_prefix + ".sku", OrderIssueCode::out_of_range,
+                  fmt::format("{}.sku '{}' is not on any line of the order", line_prefix, *sku));
+        continue;
+      }
+      parcel.units[static_cast<std::size_t>(line)] += *qty;
+      planned[static_cast<std::size_t>(line)] += *qty;
+    }
+    plan.push_back(std::move(parcel));
+  }
+  for (std::size_t l = 0; l < pick.lines.size(); ++l)
+    if (planned[l] != pick.lines[l].qty)
+      check.add("data.parcels", OrderIssueCode::out_of_range,
+                fmt::format("data.parcels plan {} units of '{}', the order has {}: every unit goes in exactly one "
+                            "parcel",
+                            planned[l], pick.lines[l].sku, pick.lines[l].qty));
+  return plan;
+}
+
 void check_envelope_id(Checker& check, std::string_view value, const char* path, bool required) {
   if (value.empty()) {
     if (required) check.add(path, OrderIssueCode::missing_field, fmt::format("{} is required", path));
@@ -362,7 +408,7 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
   check.unknown_fields(obj, "data",
                        {"lines", "station_group", "ship_date", "ship_to", "carrier", "label_template",
                         "label_fields", "packaging_weight_grams", "weight_tolerance_grams",
-                        "weight_tolerance_percent", "time_limits", "carrier_labels"});
+                        "weight_tolerance_percent", "time_limits", "carrier_labels", "parcels", "ship_by"});
   pick.station_group = check.text(obj, "data", "station_group", false, kMaxIdLength).value_or("");
   check_envelope_id(check, station, "station", pick.station_group.empty());
 
@@ -387,11 +433,20 @@ PickListValidation parse_pick_list(std::string_view order_id, std::string_view s
       check.add("data.ship_date", OrderIssueCode::bad_date,
                 fmt::format("data.ship_date '{}' must be an existing date as YYYY-MM-DD", *text));
   }
+  if (auto text = check.text(obj, "data", "ship_by", false, kMaxShortText)) {
+    pick.ship_by_unix_ms = core::parse_rfc3339_ms(*text);
+    if (!pick.ship_by_unix_ms)
+      check.add("data.ship_by", OrderIssueCode::bad_date,
+                fmt::format("data.ship_by '{}' must be an RFC 3339 date and time with an offset, "
+                            "e.g. 2026-12-06T17:00:00Z",
+                            *text));
+  }
   pick.ship_to = read_ship_to(check, obj, options.require_shipping);
   pick.carrier = check.text(obj, "data", "carrier", options.require_shipping, kMaxShortText).value_or("");
   pick.label_template = read_label_template(check, obj, options.require_shipping);
   pick.label_fields = read_label_fields(check, obj);
   pick.carrier_labels = read_carrier_labels(check, obj);
+  pick.parcels = read_parcel_plan(check, obj, pick);
   pick.packaging_weight_grams = check.number(obj, "data", "packaging_weight_grams", false, 0, kMaxWeightGrams).value_or(0);
   pick.weight_tolerance_grams = check.number(obj, "data", "weight_tolerance_grams", false, 0, kMaxWeightGrams).value_or(0);
   pick.weight_tolerance_percent = check.number(obj, "data", "weight_tolerance_percent", false, 0, 100).value_or(0);

@@ -18,6 +18,10 @@ OrderStore::OrderStore(const std::string& db_path) {
       " updated_unix_ms INTEGER NOT NULL DEFAULT (CAST(strftime('%s','now') AS INTEGER) * 1000),"
       " final_sscc TEXT NOT NULL DEFAULT '');"
       "CREATE TABLE IF NOT EXISTS handled_commands(id TEXT PRIMARY KEY);"
+      // Accepted item scans since the order's record was last written (save_pick), n from 1 in
+      // scan order; keyed by order so that one scan is one B-tree insert and one WAL page.
+      "CREATE TABLE IF NOT EXISTS station_order_picks(order_id TEXT NOT NULL, n INTEGER NOT NULL,"
+      " line INTEGER NOT NULL, qty INTEGER NOT NULL, serial TEXT NOT NULL, PRIMARY KEY(order_id, n)) WITHOUT ROWID;"
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
   db_ = storage::open_or_throw(options);
   // stations.db from before ended orders left memory: the column, filled from the records once.
@@ -55,7 +59,20 @@ OrderStore::OrderStore(const std::string& db_path) {
     status = db_.prepare(
         "SELECT order_id FROM station_orders WHERE final_sscc = ?1 AND final_sscc <> '' LIMIT 1",
         select_sscc_);
+  if (status)
+    status = db_.prepare("INSERT INTO station_order_picks(order_id, n, line, qty, serial) VALUES(?1, ?2, ?3, ?4, ?5)",
+                         insert_pick_);
+  if (status)
+    status = db_.prepare("SELECT line, qty, serial FROM station_order_picks WHERE order_id = ?1 ORDER BY n",
+                         select_picks_);
+  if (status) status = db_.prepare("DELETE FROM station_order_picks WHERE order_id = ?1", delete_picks_);
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
+  storage::Statement behind;
+  status = db_.prepare("SELECT order_id, MAX(n) FROM station_order_picks GROUP BY order_id", behind);
+  if (!status) throw std::runtime_error(db_path + ": " + status.message);
+  while ((status = behind.step()).row()) picks_behind_[behind.column_text(0)] = behind.column_int(1);
+  if (!status) throw std::runtime_error(db_path + ": reading the pick rows: " + status.message);
+  behind.reset();
   checkpointer_ = std::make_unique<storage::WalCheckpointer>(
       storage::WalCheckpointer::Options{db_path, "", "stations"});
   if (auto attached = checkpointer_->attach(db_); !attached) {
@@ -98,15 +115,75 @@ void OrderStore::advance_journal_watermark(std::int64_t rowid) {
 }
 
 core::Status OrderStore::save(const OrderRecord& record) {
+  auto status = write_record(record);
+  if (!status) return core::fail(core::Errc::unavailable, status.message);
+  // An ended order takes no more picks (a pick that lands after a cancel comes back here whole).
+  if (record.final())
+    picks_behind_.erase(record.order_id);
+  else
+    picks_behind_[record.order_id] = 0;
+  return {};
+}
+
+storage::Status OrderStore::write_record(const OrderRecord& record) {
+  const auto behind = picks_behind_.find(record.order_id);
+  // No pick rows behind the record (every save of an order that is not picking): one statement.
+  const bool with_picks = behind != picks_behind_.end() && behind->second > 0;
+  // Inside a caller's transaction (StationContext::with_serials) the rows and the record go with it.
+  const bool own_transaction = with_picks && !db_.in_transaction();
+  storage::Transaction transaction(db_);
+  storage::Status status;
+  if (with_picks) {
+    if (own_transaction) status = transaction.begin();
+    if (status) status = delete_picks_.bind(1, record.order_id).run();
+    if (!status) return status;
+  }
   upsert_.bind(1, record.order_id);
   upsert_.bind(2, record.rank);
   upsert_.bind(3, order_record_json(record));
   // "" and not {}: a null pointer binds NULL, which the column refuses.
   upsert_.bind(4, record.final() ? std::string_view(record.label.sscc) : std::string_view(""));
-  auto status = upsert_.step();
-  upsert_.reset();
+  status = upsert_.run();
+  if (status && own_transaction) status = transaction.commit();
+  return status;
+}
+
+core::Status OrderStore::save_pick(const OrderRecord& record, int line, std::int64_t qty, std::string_view serial) {
+  const auto behind = picks_behind_.find(record.order_id);
+  if (behind == picks_behind_.end()) return save(record);
+  insert_pick_.bind(1, record.order_id);
+  insert_pick_.bind(2, behind->second + 1);
+  insert_pick_.bind(3, static_cast<std::int64_t>(line));
+  insert_pick_.bind(4, qty);
+  insert_pick_.bind(5, serial);
+  const auto status = insert_pick_.run();
   if (!status) return core::fail(core::Errc::unavailable, status.message);
+  ++behind->second;
   return {};
+}
+
+bool OrderStore::apply_picks(OrderRecord& record) {
+  const auto behind = picks_behind_.find(record.order_id);
+  if (behind == picks_behind_.end()) {
+    // Loaded but never picked here: a later pick row may follow it, unless it has ended.
+    if (!record.final()) picks_behind_.emplace(record.order_id, 0);
+    return true;
+  }
+  if (behind->second == 0) return true;
+  select_picks_.bind(1, record.order_id);
+  storage::Status status;
+  // As record_pick() counted them when they were accepted.
+  while ((status = select_picks_.step()).row()) {
+    const auto line = select_picks_.column_int(0);
+    // The record's lines are its pick list's (order_record_from_json), which every pick was on.
+    if (line < 0 || static_cast<std::size_t>(line) >= record.pick.lines.size()) continue;
+    record.pick.lines[static_cast<std::size_t>(line)].picked += select_picks_.column_int(1);
+    if (auto serial = select_picks_.column_text(2); !serial.empty())
+      record.pick.lines[static_cast<std::size_t>(line)].serials.insert(std::move(serial));
+  }
+  select_picks_.reset();
+  if (!status) spdlog::error("order={} picks since its last save unreadable: {}", record.order_id, status.message);
+  return status.ok();
 }
 
 namespace {
@@ -123,6 +200,16 @@ std::vector<OrderRecord> OrderStore::load_open() {
 }
 
 std::optional<std::string> OrderStore::load_text(const std::string& order_id) {
+  if (const auto behind = picks_behind_.find(order_id); behind != picks_behind_.end() && behind->second > 0) {
+    // The record alone would miss the picks behind it: the order as the stations would see it.
+    const auto record = load(order_id);
+    if (!record) return std::nullopt;
+    return order_record_json(*record);
+  }
+  return record_text(order_id);
+}
+
+std::optional<std::string> OrderStore::record_text(const std::string& order_id) {
   select_one_.bind(1, order_id);
   std::optional<std::string> text;
   if (select_one_.step().code == SQLITE_ROW) text = select_one_.column_text(0);
@@ -131,13 +218,14 @@ std::optional<std::string> OrderStore::load_text(const std::string& order_id) {
 }
 
 std::optional<OrderRecord> OrderStore::load(const std::string& order_id) {
-  const auto text = load_text(order_id);
+  const auto text = record_text(order_id);
   if (!text) return std::nullopt;
   auto record = order_record_from_json(*text);
   if (!record) {
     spdlog::error("order={} stored progress unreadable: {}", order_id, record.reason());
     return std::nullopt;
   }
+  if (!apply_picks(*record)) return std::nullopt;
   return std::move(*record);
 }
 
@@ -169,20 +257,28 @@ std::vector<std::string> OrderStore::final_ended_before(std::int64_t cutoff_unix
 }
 
 core::Status OrderStore::remove_all(const std::vector<std::string>& order_ids) {
-  return delete_each("DELETE FROM station_orders WHERE order_id = ?1", order_ids);
+  // Ended orders have no pick rows (their last save folded them in); should one be left, it goes too.
+  auto status = delete_each({"DELETE FROM station_orders WHERE order_id = ?1",
+                             "DELETE FROM station_order_picks WHERE order_id = ?1"},
+                            order_ids);
+  if (status)
+    for (const auto& id : order_ids) picks_behind_.erase(id);
+  return status;
 }
 
 core::Status OrderStore::forget_handled(const std::vector<std::string>& command_ids) {
-  return delete_each("DELETE FROM handled_commands WHERE id = ?1", command_ids);
+  return delete_each({"DELETE FROM handled_commands WHERE id = ?1"}, command_ids);
 }
 
-core::Status OrderStore::delete_each(const char* sql, const std::vector<std::string>& keys) {
+core::Status OrderStore::delete_each(std::initializer_list<const char*> sqls, const std::vector<std::string>& keys) {
   if (keys.empty()) return {};
-  storage::Statement del;
   storage::Transaction transaction(db_);
   auto status = transaction.begin();
-  if (status) status = db_.prepare(sql, del);
-  for (std::size_t i = 0; status && i < keys.size(); ++i) status = del.bind(1, keys[i]).run();
+  for (const char* sql : sqls) {
+    storage::Statement del;
+    if (status) status = db_.prepare(sql, del);
+    for (std::size_t i = 0; status && i < keys.size(); ++i) status = del.bind(1, keys[i]).run();
+  }
   if (status) status = transaction.commit();
   if (!status) return core::fail(core::Errc::unavailable, status.message);
   return {};
@@ -198,6 +294,7 @@ std::vector<OrderRecord> OrderStore::load_where(const std::string& where) {
       spdlog::error("order={} stored progress unreadable, skipped: {}", select.column_text(0), record.reason());
       continue;
     }
+    if (!apply_picks(*record)) continue;
     out.push_back(std::move(*record));
   }
   select.reset();

@@ -3,7 +3,12 @@
 //
 // One row per order: (order_id, rank, record JSON from workflow_order.hpp, and final_sscc: the
 // label's SSCC once the order is shipped or cancelled, else ""). save() writes the whole
-// record in one statement (an UPSERT, atomic on its own). Shipped and cancelled orders stay here
+// record in one statement (an UPSERT, atomic on its own). An accepted item scan does not: its
+// save_pick() adds one small row to station_order_picks (line, quantity, serial), so a scan costs
+// the same at the first unit as at the 6,000th, whatever the record holds. The order as stored is
+// its record plus its pick rows applied in order; the next save() folds the rows into the record
+// and deletes them in the same transaction, so no pick is ever counted twice or lost. Shipped and
+// cancelled orders stay here
 // for the retention period but not in the stations' memory (a day of them at 50 stations is some
 // 40,000 records): they are read back one at a time, by order id or by their label's SSCC (a
 // partial index on final_sscc), when a command or a scan names one. The stations save after the outbox
@@ -19,9 +24,12 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "daemon/core/result.hpp"
@@ -38,6 +46,11 @@ class OrderStore {
 
   // Stores `record`; an error when SQLite fails (disk full, I/O error).
   [[nodiscard]] core::Status save(const OrderRecord& record);
+  // Stores one accepted pick that `record` already counts (record_pick: `qty` units on `line`,
+  // `serial` or ""): one row, not the record. An order this store has not saved or loaded yet is
+  // saved whole instead. An error when SQLite fails.
+  [[nodiscard]] core::Status save_pick(const OrderRecord& record, int line, std::int64_t qty,
+                                       std::string_view serial);
   // Every stored order, by rank. Rows that no longer parse are skipped and logged.
   [[nodiscard]] std::vector<OrderRecord> load_all();
   // The orders the stations keep in memory, by rank: every open one, and every shipped or cancelled
@@ -58,6 +71,10 @@ class OrderStore {
   // The largest rank stored (0 when empty).
   [[nodiscard]] std::int64_t max_rank();
 
+  // stations.db's one connection, for the tables written in the same transaction as an order's
+  // save (serial_registry.hpp): the database keeps one writing room.
+  [[nodiscard]] storage::Connection& connection() { return db_; }
+
   // --- which OMS commands the stations applied (for the replay at start, see stations.hpp) ---
   // Records that the command with this id was applied (or refused) by the stations.
   void mark_handled(const std::string& command_id);
@@ -75,9 +92,15 @@ class OrderStore {
   void advance_journal_watermark(std::int64_t rowid);
 
  private:
-  // Runs `sql` (one ?1 parameter) for each key, in one transaction.
-  [[nodiscard]] core::Status delete_each(const char* sql, const std::vector<std::string>& keys);
+  // Runs each of `sqls` (one ?1 parameter) for each key, all in one transaction.
+  [[nodiscard]] core::Status delete_each(std::initializer_list<const char*> sqls, const std::vector<std::string>& keys);
   std::vector<OrderRecord> load_where(const std::string& where);
+  // The order's row as written, without the pick rows behind it; empty when there is none.
+  std::optional<std::string> record_text(const std::string& order_id);
+  // Applies the order's pick rows to `record` (parsed from its row); false when SQLite failed.
+  bool apply_picks(OrderRecord& record);
+  // The record's UPSERT; with pick rows behind it, in one transaction that deletes them.
+  [[nodiscard]] storage::Status write_record(const OrderRecord& record);
 
   storage::Connection db_;
   storage::Statement upsert_;
@@ -85,6 +108,12 @@ class OrderStore {
   storage::Statement find_handled_;
   storage::Statement select_one_;
   storage::Statement select_sscc_;
+  storage::Statement insert_pick_;
+  storage::Statement select_picks_;
+  storage::Statement delete_picks_;
+  // Orders saved or loaded since the store opened that may take pick rows (open ones), with the
+  // number of pick rows stored behind their record (the next row's key is one more).
+  std::unordered_map<std::string, std::int64_t> picks_behind_;
   // Declared last: stopped and unhooked before the statements and the connection go.
   std::unique_ptr<storage::WalCheckpointer> checkpointer_;
 };

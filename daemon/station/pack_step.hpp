@@ -2,13 +2,15 @@
 // against the expected weight (weight.ok, or weight.mismatch and the order held), the label
 // printed (LabelStep) and verified by scan (label.verified, pack.completed); the order then waits
 // for a ship station (docs/workflows.md). Loop thread only; scale answers arrive on the loop and
-// are dropped once the stations are gone (StationContext::alive).
+// are dropped once the stations are gone (StationContext::alive). An order in several parcels
+// (ParcelStep, parcel_step.hpp) runs weigh → label → verify per parcel, `parcel.packed` after each.
 #pragma once
 
 #include <chrono>
 #include <string>
 
 #include "daemon/station/label_step.hpp"
+#include "daemon/station/parcel_step.hpp"
 #include "daemon/station/station_context.hpp"
 
 namespace wedge::station {
@@ -28,12 +30,20 @@ class PackStep {
   void arm_weigh(StationRt& st, std::chrono::milliseconds delay = std::chrono::milliseconds(0));
   // The label scanned in the verify phase.
   [[nodiscard]] bool verify(StationRt& st, OrderRecord& order, const PendingScan& scan, const Identified& id);
+  // The parcels of orders packed in several.
+  [[nodiscard]] ParcelStep& parcels() { return parcels_; }
 
  private:
   void weigh(const std::string& station, const std::string& order_id, double grams);
+  // After a label.verified of an order in several parcels: parcel.packed, then the next parcel
+  // or pack.completed.
+  void parcel_packed(const std::string& station, const std::string& order_id, const PendingScan& scan);
+  // pack.completed: the order moves to ship.
+  void complete(const std::string& station, const std::string& order_id, const PendingScan& scan);
 
   StationContext& ctx_;
   LabelStep& label_;
+  ParcelStep parcels_;
 };
 
 }  // namespace wedge::station

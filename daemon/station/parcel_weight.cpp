@@ -4,7 +4,11 @@
 namespace wedge::station {
 
 std::string_view to_string(WeightBasis basis) noexcept {
-  return basis == WeightBasis::picked ? "picked" : "ordered";
+  switch (basis) {
+    case WeightBasis::picked: return "picked";
+    case WeightBasis::parcel: return "parcel";
+    default: return "ordered";
+  }
 }
 
 std::optional<WeightBasis> weight_basis_from(std::string_view text) noexcept {
@@ -13,16 +17,11 @@ std::optional<WeightBasis> weight_basis_from(std::string_view text) noexcept {
   return std::nullopt;
 }
 
-namespace {
-
-// Whether the order went through the pick step at this gateway (so its picked counts are real).
-bool picked_here(const OrderRecord& order) {
+bool picked_here(const OrderRecord& order) noexcept {
   const auto it = order.times.find("pick");
   return (it != order.times.end() && it->second.finished_unix_ms > 0) || order.units_picked() > 0 ||
          !order.short_lines.empty();
 }
-
-}  // namespace
 
 ParcelWeight parcel_weight(const OrderRecord& order, WeightBasis basis) noexcept {
   ParcelWeight w;
@@ -37,6 +36,18 @@ ParcelWeight parcel_weight(const OrderRecord& order, WeightBasis basis) noexcept
   w.basis = basis == WeightBasis::picked && w.picked_grams ? WeightBasis::picked : WeightBasis::ordered;
   w.expected_grams = w.basis == WeightBasis::picked ? *w.picked_grams : w.ordered_grams;
   w.allowed_deviation_grams = order.pick_list.allowed_deviation_grams(w.expected_grams);
+  return w;
+}
+
+ParcelWeight parcel_weight(const OrderRecord& order, const ParcelRecord& parcel) noexcept {
+  ParcelWeight w = parcel_weight(order, WeightBasis::picked);
+  double grams = order.pick_list.packaging_weight_grams;
+  for (std::size_t i = 0; i < order.pick_list.lines.size() && i < parcel.units.size(); ++i)
+    if (const auto& unit = order.pick_list.lines[i].unit_weight_grams)
+      grams += *unit * static_cast<double>(parcel.units[i]);
+  w.basis = WeightBasis::parcel;
+  w.expected_grams = grams;
+  w.allowed_deviation_grams = order.pick_list.allowed_deviation_grams(grams);
   return w;
 }
 

@@ -1,5 +1,5 @@
-// PeriodicChecks (periodic_checks.hpp): the per-window station.kpi telemetry and order.at_risk
-// when a step runs late.
+// PeriodicChecks (periodic_checks.hpp): the per-window station.kpi telemetry, and the timer of the
+// risk check (order_risk.hpp).
 #include "daemon/station/periodic_checks.hpp"
 
 #include <boost/json.hpp>
@@ -8,19 +8,12 @@
 #include <chrono>
 
 #include "daemon/config/schema_settings.hpp"
-#include "daemon/core/rfc3339.hpp"
 
 namespace wedge::station {
 
 namespace json = boost::json;
 
 namespace {
-
-TimeLimits limits_of(const config::StationConfig& cfg) {
-  // Stations built by hand in tests have no time_limits section: the documented defaults.
-  const auto s = config::SchemaSettings::of(cfg).section("time_limits");
-  return TimeLimits{s.get_int("pick_s"), s.get_int("pack_s"), s.get_int("ship_s")};
-}
 
 std::chrono::milliseconds configured_kpi_interval(const config::Config& config) {
   return std::chrono::seconds(config::SchemaSettings::of(config, "kpi").get_int("interval_s"));
@@ -34,6 +27,7 @@ PeriodicChecks::PeriodicChecks(StationContext& ctx, const std::string& kpi_db)
                                                          : configured_kpi_interval(ctx.config)),
       kpi_timer_(ctx.loop),
       risk_timer_(ctx.loop),
+      risk_(ctx),
       kpi_store_(kpi_db),
       save_timer_(ctx.loop) {}
 
@@ -120,61 +114,16 @@ void PeriodicChecks::publish_kpis() {
   }
 }
 
-TimeLimits PeriodicChecks::limits_for(const OrderRecord& order) const {
-  // The station working on the order; else one that can take it in its current step.
-  if (auto it = ctx_.stations.find(order.station); it != ctx_.stations.end()) return limits_of(*it->second.cfg);
-  const auto step = std::string(to_string(order.step));
-  for (const auto& [id, st] : ctx_.stations)
-    if (ctx_.matches(st, order.target) && st.has(step)) return limits_of(*st.cfg);
-  for (const auto& [id, st] : ctx_.stations)
-    if (st.has(step)) return limits_of(*st.cfg);
-  return TimeLimits{};
-}
-
 void PeriodicChecks::arm_risk_check() {
   risk_timer_.expires_after(ctx_.options.at_risk_check);
   risk_timer_.async_wait([this, alive = ctx_.alive()](const boost::system::error_code& ec) {
     if (ec || !alive()) return;
-    check_time_limits();
+    risk_.check();
     // A safety net: should never find anything.
     if (!ctx_.queue.verify(ctx_.orders))
       for (auto& [id, st] : ctx_.stations) ctx_.notify(st);
     arm_risk_check();
   });
-}
-
-void PeriodicChecks::check_time_limits() {
-  const auto now = ctx_.now_ms();
-  for (auto& [order_id, order] : ctx_.orders) {
-    // Most stored orders are shipped or cancelled: skip them before looking up any limits.
-    if (order.final()) continue;
-    const auto risk = check_at_risk(order, limits_for(order), now);
-    if (!risk) continue;
-    const std::string step(to_string(risk->step));
-    // Marked before the commit so the next check does not report it twice; saved once stored.
-    order.at_risk_reported.insert(step);
-    const std::string station = !order.station.empty() ? order.station : order.command_station;
-    Json data = order_position(order);
-    data["status"] = to_string(order.status);
-    data["station"] = order.station;
-    data["target"] = order.target;
-    data["since"] = core::format_rfc3339_ms(risk->since_unix_ms);
-    data["limit_s"] = risk->limit_s;
-    data["elapsed_s"] = static_cast<double>(risk->elapsed_ms) / 1000.0;
-    data["late_s"] = static_cast<double>(risk->elapsed_ms - risk->limit_s * 1000) / 1000.0;
-    spdlog::warn("order={} at risk: {} for {:.0f} s (limit {} s) at station '{}'", order_id, step,
-                 static_cast<double>(risk->elapsed_ms) / 1000.0, risk->limit_s, order.station);
-    const std::string id = order_id;
-    ctx_.commit(station, order_id, event::kOrderAtRisk, std::move(data),
-           [this, id, station, step] {
-             ctx_.kpi.at_risk(ctx_.kpi_station(station), step);
-             if (auto* o = ctx_.find_order(id)) ctx_.save(*o);
-           },
-           [this, id, step](const outbox::AppendResult&) {
-             // Not stored (buffer full): try again at a later check.
-             if (auto* o = ctx_.find_order(id)) o->at_risk_reported.erase(step);
-           });
-  }
 }
 
 }  // namespace wedge::station

@@ -1,7 +1,7 @@
 // The stations' periodic checks: every KPI window (kpi.interval_s, aligned to the epoch) the
-// closed window goes out as station.kpi telemetry; every options.at_risk_check, orders whose step
-// runs past its station's time_limits are reported once per step (order.at_risk) and the queue
-// index is recounted. Loop thread only; the timer callbacks are dropped once the context is gone.
+// closed window goes out as station.kpi telemetry; every options.at_risk_check, the open orders'
+// risks are checked (order_risk.hpp: order.at_risk, order.back_on_track) and the queue index is
+// recounted. Loop thread only; the timer callbacks are dropped once the context is gone.
 //
 // The KPIs survive restarts: start() restores the tracker from kpi.db (KpiStore), and the tracker
 // is saved there when a window closes, every kKpiSaveEvery while figures change, and at stop().
@@ -13,6 +13,7 @@
 #include <chrono>
 
 #include "daemon/kpi/kpi_store.hpp"
+#include "daemon/station/order_risk.hpp"
 #include "daemon/station/station_context.hpp"
 
 namespace wedge::station {
@@ -42,14 +43,12 @@ class PeriodicChecks {
   void save_kpis();
   void publish_kpis();
   void arm_risk_check();
-  void check_time_limits();
-  // The station working on the order; else one that can take it in its current step.
-  [[nodiscard]] TimeLimits limits_for(const OrderRecord& order) const;
 
   StationContext& ctx_;
   std::chrono::milliseconds kpi_interval_;
   boost::asio::steady_timer kpi_timer_;
   boost::asio::steady_timer risk_timer_;
+  OrderRisk risk_;
   kpi::KpiStore kpi_store_;
   boost::asio::steady_timer save_timer_;
   std::uint64_t saved_revision_ = 0;

@@ -79,13 +79,23 @@ bool PickStep::scan(StationRt& st, OrderRecord& order, const PendingScan& scan) 
   data["serial"] = decision.serial;
   data["expiry"] = decision.expiry ? json::value(decision.expiry->iso()) : json::value(nullptr);
   data["warnings"] = string_array(decision.warnings);
+  // The unit is this order's while its event is stored: another station's scan of it is refused.
+  const bool serialised = !decision.serial.empty() && !decision.gtin.empty();
+  if (serialised) ctx_.serials.reserve(decision.gtin, decision.serial, order_id);
   ctx_.commit(station, order_id, event::kItemPicked, std::move(data),
-         [this, station, order_id, decision, text] {
+         [this, station, order_id, decision, text, serialised] {
            auto& s = ctx_.stations.at(station);
            auto* o = ctx_.find_order(order_id);
+           if (serialised) ctx_.serials.unreserve(decision.gtin, decision.serial);
            if (!o) return ctx_.finish_scan(station);
            record_pick(o->pick, decision);
-           ctx_.save(*o);
+           if (serialised)
+             ctx_.with_serials(
+                 *o,
+                 [&] { return ctx_.serials.claim(decision.gtin, decision.serial, order_id, station, ctx_.now_ms()); },
+                 [&] { ctx_.save_pick(*o, decision); });
+           else
+             ctx_.save_pick(*o, decision);
            if (o->status != OrderStatus::active) {
              // Cancelled or held while the event was being stored: the item counts (it must go
              // back) but the picker sees the interception, not "accepted".
@@ -102,7 +112,8 @@ bool PickStep::scan(StationRt& st, OrderRecord& order, const PendingScan& scan) 
            }
            ctx_.finish_scan(station);
          },
-         [this, station, scan](const outbox::AppendResult& result) {
+         [this, station, scan, decision, serialised](const outbox::AppendResult& result) {
+           if (serialised) ctx_.serials.unreserve(decision.gtin, decision.serial);
            ctx_.refuse_outbox(ctx_.stations.at(station), scan, result);
            ctx_.finish_scan(station);
          });

@@ -26,6 +26,7 @@ constexpr Sentence kSentences[] = {
     {"lot_missing", "This item needs its lot: scan the barcode that shows the lot number."},
     {"serial_missing", "Serial number needed: scan the barcode with the serial number."},
     {"serial_duplicate", "This serial number was already scanned: scan the next item."},
+    {"serial_in_other_order", "This unit was already picked for another order: set it aside and call a supervisor."},
 };
 
 ScanDecision refuse(ScanDecision decision, std::string_view code, std::string detail) {
@@ -106,6 +107,15 @@ ScanDecision check_line(const PickList& order, const PickState& state, ScanDecis
   if (!decision.serial.empty() && serial_seen(state, decision.line, decision.serial))
     return refuse(std::move(decision), "serial_duplicate",
                   fmt::format("serial {} was already picked on line {} ({})", decision.serial, decision.line, line.sku));
+  if (!decision.serial.empty() && !decision.gtin.empty() && options.serial_owner) {
+    const auto other = options.serial_owner(decision.gtin, decision.serial);
+    if (other && *other != order.order_id) {
+      auto refused = refuse(std::move(decision), "serial_in_other_order", {});
+      refused.detail = fmt::format("serial {} of GTIN {} was picked in order {}", refused.serial, refused.gtin, *other);
+      refused.message += fmt::format(" (order {})", *other);
+      return refused;
+    }
+  }
   return accept(std::move(decision));
 }
 

@@ -15,13 +15,15 @@
 //   5. lot: the line's allowed_lots, when not empty, must contain (10) → lot_not_allowed,
 //      lot_missing;
 //   6. serials: capture_serials needs (21) → serial_missing; a serial already picked on the order
-//      → serial_duplicate.
+//      → serial_duplicate; a unit (GTIN + serial) another order holds (CheckOptions::serial_owner,
+//      the gateway's serial registry) → serial_in_other_order, the message naming that order.
 // declare_short_pick() lists what is still missing when the picker declares a short pick.
 //
-// Pure functions over value types; any thread.
+// Pure functions over value types (serial_owner is the caller's lookup, run on the caller's thread).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -52,6 +54,9 @@ struct CheckOptions {
   bool accept_bracketed_text = false;     // see gs1.hpp ParseOptions
   bool tolerate_trailing_gs = false;      // see gs1.hpp ParseOptions
   bool sscc_on_other_symbol = false;      // see gs1.hpp ParseOptions
+  // The order that holds the unit (GTIN, serial) at this gateway, if any (serial_registry.hpp);
+  // empty function: serials are checked within the order only.
+  std::function<std::optional<std::string>(const std::string& gtin, const std::string& serial)> serial_owner;
 };
 
 enum class Verdict { accepted, refused };

@@ -37,6 +37,7 @@ void Stations::Impl::drain(StationRt& st) {
 bool Stations::Impl::process(StationRt& st, const PendingScan& scan) {
   OrderRecord* order = current_order(st);
   if (!order) return free_station_scan(st, scan);
+  if (order->status == OrderStatus::cancelled) return put_away.scan(st, *order, scan);
   if (order->status != OrderStatus::active) {
     // Only the order barcode sets it aside: a label scan is one of the refused later scans.
     if (scan.text() == order->order_id) return set_aside(st, *order, scan);

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "daemon/gs1/gs1.hpp"
+#include "daemon/station/parcels.hpp"
 
 namespace wedge::station {
 
@@ -142,7 +143,30 @@ void StationContext::save(const OrderRecord& order) {
     spdlog::error("order={} progress not saved: {}", order.order_id, saved.reason());
 }
 
-CheckOptions StationContext::check_options(const StationRt& st) const {
+void StationContext::with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change,
+                                  const std::function<void()>& save_progress) {
+  storage::Transaction transaction(store.connection());
+  const auto begun = transaction.begin(storage::Transaction::Mode::immediate);
+  if (!begun) spdlog::error("order={} serial registry and progress saved apart: {}", order.order_id, begun.message);
+  if (auto changed = serials_change(); !changed)
+    spdlog::error("order={} serial registry not updated: {}", order.order_id, changed.reason());
+  save_progress();
+  if (!begun) return;
+  if (auto committed = transaction.commit(); !committed)
+    spdlog::error("order={} progress and serials not saved: {}", order.order_id, committed.message);
+}
+
+void StationContext::save_with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change) {
+  with_serials(order, serials_change, [&] { save(order); });
+}
+
+void StationContext::save_pick(const OrderRecord& order, const ScanDecision& decision) {
+  queue.index(order);
+  if (auto saved = store.save_pick(order, decision.line, decision.qty, decision.serial); !saved)
+    spdlog::error("order={} pick not saved: {}", order.order_id, saved.reason());
+}
+
+CheckOptions StationContext::check_options(const StationRt& st) {
   CheckOptions o;
   o.today = options.today.value_or(today_utc());
   o.default_min_shelf_life_days = static_cast<int>(st.cfg->settings.get_int_or("min_shelf_life_days", 0));
@@ -151,11 +175,16 @@ CheckOptions StationContext::check_options(const StationRt& st) const {
   o.accept_bracketed_text = flag("accept_bracketed_text");
   o.tolerate_trailing_gs = flag("gs1_tolerate_trailing_gs");
   o.sscc_on_other_symbol = flag("gs1_sscc_on_other_symbol");
+  o.serial_owner = [registry = &serials](const std::string& gtin, const std::string& serial) {
+    const auto owner = registry->owner(gtin, serial);
+    return owner ? std::optional<std::string>(owner->order_id) : std::nullopt;
+  };
   return o;
 }
 
 ParcelWeight StationContext::expected_weight(const StationRt& st, const OrderRecord& order) const {
   const auto& settings = st.cfg->settings;
+  if (const auto* parcel = current_parcel(order)) return parcel_weight(order, *parcel);
   const auto basis = settings.has("weight_basis") ? weight_basis_from(settings.get_string("weight_basis")) : std::nullopt;
   return parcel_weight(order, basis.value_or(WeightBasis::picked));
 }
@@ -211,11 +240,21 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
   if (!parsed || parsed->sscc.empty()) {
     // A label without an SSCC (a carrier's) is known by its tracking number.
     const std::string text = scan.text();
-    for (auto& [order_id, order] : orders)
-      if (order.label.sscc.empty() && order.label.state != LabelState::none && order.label.tracking == text) {
+    auto names = [&text](const LabelRecord& label) {
+      return label.sscc.empty() && label.state != LabelState::none && label.tracking == text;
+    };
+    for (auto& [order_id, order] : orders) {
+      if (names(order.label)) {
         id.order = &order;
         break;
       }
+      for (const auto& p : order.parcels)
+        if (names(p.label)) {
+          id.order = &order;
+          id.parcel = p.number;
+          return id;
+        }
+    }
     return id;
   }
   id.sscc = parsed->sscc;
@@ -224,6 +263,12 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
       id.order = &order;
       return id;
     }
+    for (const auto& p : order.parcels)
+      if (!p.label.sscc.empty() && p.label.sscc == id.sscc) {
+        id.order = &order;
+        id.parcel = p.number;
+        return id;
+      }
     for (const auto& voided : order.label.voided_sscc)
       if (voided == id.sscc) {
         id.order = &order;

@@ -25,6 +25,7 @@
 #include "daemon/station/events.hpp"
 #include "daemon/station/order_store.hpp"
 #include "daemon/station/parcel_weight.hpp"
+#include "daemon/station/serial_registry.hpp"
 #include "daemon/station/stations.hpp"
 #include "daemon/station/workflow_order.hpp"
 
@@ -36,6 +37,7 @@ struct PendingScan {
   Stations::ScanDone done{};  // an injected scan's verdict handler (inject_scan); empty otherwise
   // When the scanner read it (or the HTTP inject arrived): the start of scan → verdict.
   std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
+  bool new_parcel = false;  // the screen's "New parcel" button (operator_actions.hpp), not a barcode
   std::string text() const;  // data without a leading AIM identifier
 };
 
@@ -63,6 +65,7 @@ struct StationRt {
   std::string attention;  // device trouble shown in the prompt (scale fault, no stable weight)
   std::string printer_fault;  // what the label of this station's order waits for (print/printer_prompt.hpp)
   std::string last_order; // the order the station last finished (shown while free)
+  std::string loading;    // ship: the order in several parcels whose parcels it is scanning
   std::int64_t version = 0;
 
   bool has(std::string_view step) const { return cfg->has_step(step); }
@@ -110,9 +113,13 @@ class StationContext {
   EventEmitter events;
   StationsOptions options;
   OrderStore store;
+  SerialRegistry serials{store.connection()};  // in stations.db, beside the orders
   std::map<std::string, OrderRecord> orders;
   std::map<std::string, StationRt> stations;
   QueueIndex queue;
+  // Orders at risk now, oldest first: the risk check (order_risk.hpp) rebuilds it every pass, the
+  // snapshots pick each station's from it (the list is short; the orders are many).
+  std::vector<AtRiskOrder> at_risk;
   KpiTracker kpi;
   std::int64_t next_rank = 1;
   bool require_shipping = false;  // some station packs, so orders get a shipping label
@@ -128,6 +135,7 @@ class StationContext {
     OrderRecord* order = nullptr;
     bool voided_label = false;  // the scan is a label of it that was voided
     std::string sscc;
+    std::int64_t parcel = 0;    // the parcel whose current label was scanned (orders in several parcels)
   };
   Identified identify(const PendingScan& scan);
   [[nodiscard]] std::int64_t now_ms() const;
@@ -140,10 +148,23 @@ class StationContext {
   [[nodiscard]] bool any_station_has(std::string_view step) const;
   // Saves the order to stations.db (every change is saved as it happens) and re-indexes its queue.
   void save(const OrderRecord& order);
-  [[nodiscard]] CheckOptions check_options(const StationRt& st) const;
+  // `save_progress` (save() or save_pick()) and `serials_change` (a claim of the unit just picked,
+  // a release of units put back) in one stations.db transaction, so the registry agrees with the
+  // order's progress after a crash. A failure is logged; the order is saved all the same (its
+  // progress matters more).
+  void with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change,
+                    const std::function<void()>& save_progress);
+  // with_serials() around save().
+  void save_with_serials(const OrderRecord& order, const std::function<core::Status()>& serials_change);
+  // save() for an accepted item scan that record_pick() has just counted: stores only the pick
+  // (OrderStore::save_pick), so a scan costs the same however much the order holds.
+  void save_pick(const OrderRecord& order, const ScanDecision& decision);
+  [[nodiscard]] CheckOptions check_options(const StationRt& st);  // its serial_owner reads the registry
   // What the order's parcel should weigh at this station (its `weight_basis`, default picked).
   [[nodiscard]] ParcelWeight expected_weight(const StationRt& st, const OrderRecord& order) const;
   [[nodiscard]] StationSnapshot build_snapshot(const StationRt& st) const;
+  // Whether the station's screen lists this order at risk (its own, or one it could take).
+  [[nodiscard]] bool shows_at_risk(const StationRt& st, const AtRiskOrder& order) const;
   void notify(StationRt& st);
   void signal(StationRt& st, std::string_view pattern);
   // Shows a verdict at once (light + snapshot).

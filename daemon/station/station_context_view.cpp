@@ -1,6 +1,9 @@
 // StationContext::build_snapshot and blocked_message (station_context.hpp): what a station shows.
 #include "daemon/station/station_context.hpp"
 
+#include "daemon/station/parcels.hpp"
+#include "daemon/station/put_away.hpp"
+
 namespace wedge::station {
 
 namespace {
@@ -22,10 +25,16 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
   s.weight.stable = st.live.stable;
   s.version = st.version;
   s.queued_orders = queue.queued_for(st);
+  for (const auto& r : at_risk)
+    if (shows_at_risk(st, r)) s.orders_at_risk.push_back(r);
   s.label_state = "none";
   const auto it = st.current.empty() ? orders.end() : orders.find(st.current);
   if (it == orders.end()) {
+    const auto loading = st.loading.empty() ? orders.end() : orders.find(st.loading);
     if (!st.attention.empty()) s.prompt = st.attention;
+    else if (loading != orders.end() && loading->second.step == Step::ship)
+      s.prompt = "Order " + st.loading + ": scan parcel " + number_list(parcels_to_load(loading->second)) +
+                 " — the order ships when every parcel is scanned.";
     else if (st.has("pick")) s.prompt = "Waiting for an order.";
     else if (st.has("pack")) s.prompt = "Scan an order or tote barcode.";
     else s.prompt = "Scan a parcel to ship it.";
@@ -49,11 +58,18 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
     s.weight.expected_grams = weight.expected_grams;
     s.weight.allowed_deviation_grams = weight.allowed_deviation_grams;
   }
-  s.weight.measured_grams = order.measured_grams;
-  s.label_state = std::string(to_string(order.label.state));
-  s.label_sscc = order.label.sscc;
-  s.label_error = order.label.error;
-  if (order.status != OrderStatus::active) {
+  const auto* parcel = current_parcel(order);
+  s.weight.measured_grams = parcel ? parcel->measured_grams : order.measured_grams;
+  const auto& label = label_of(order);
+  s.label_state = std::string(to_string(label.state));
+  s.label_sscc = label.sscc;
+  s.label_error = label.error;
+  if (order.status == OrderStatus::cancelled) {
+    s.put_away = items_to_put_away(order);
+    s.prompt = blocked_message(order) +
+               (s.put_away.empty() ? std::string(" Scan the order barcode when done.")
+                                   : " Scan each location as its items go back (the order barcode: all at once).");
+  } else if (order.status != OrderStatus::active) {
     s.prompt = blocked_message(order) + " Scan the order barcode when done.";
   } else if (!st.attention.empty()) {
     s.prompt = st.attention;
@@ -68,16 +84,22 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
         s.prompt = "Scan the order or tote barcode of " + order.order_id + ".";
         break;
       case Phase::weigh:
-        s.prompt = "Put the parcel on the scale.";
+        s.prompt = multi_parcel(order) ? "Put parcel " + std::to_string(parcel_number(order)) + " on the scale."
+                                       : "Put the parcel on the scale.";
+        break;
+      case Phase::fill:
+        s.prompt = "Parcel " + std::to_string(parcel_number(order)) +
+                   ": scan each item you put in it, then scan New parcel (the last parcel closes by itself).";
         break;
       case Phase::label:
         s.prompt = st.printer_fault.empty() ? "Printing the shipping label." : st.printer_fault;
         break;
       case Phase::label_failed:
-        s.prompt = "Label failed (" + order.label.error + "): scan the order barcode to print it again.";
+        s.prompt = "Label failed (" + label.error + "): scan the order barcode to print it again.";
         break;
       case Phase::verify:
-        s.prompt = "Scan the shipping label to verify it.";
+        s.prompt = multi_parcel(order) ? "Scan the label of parcel " + std::to_string(parcel_number(order)) + " to verify it."
+                                       : "Scan the shipping label to verify it.";
         break;
       case Phase::shipped:
         s.prompt = "Shipped.";
@@ -85,6 +107,13 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
     }
   }
   return s;
+}
+
+bool StationContext::shows_at_risk(const StationRt& st, const AtRiskOrder& order) const {
+  // Its own, and one waiting that it could take: a pick waits for the stations of its target, a
+  // pack or ship for any station doing the step (an order or parcel scan takes it).
+  if (!order.station.empty()) return order.station == st.id;
+  return st.has(order.step) && (order.step != "pick" || matches(st, order.target));
 }
 
 std::string StationContext::blocked_message(const OrderRecord& order) const {

@@ -6,6 +6,7 @@
 //   LabelStep (label_step.hpp)        print, fail, void, outcome, resume of the shipping label
 //   ShipStep (ship_step.hpp)          shipped
 //   OrderCommands (order_commands.hpp)   OMS commands applied to the orders
+//   PutAway (put_away.hpp)            a cancelled order's units back to their locations
 //   OperatorActions (operator_actions.hpp) next order, reprint label
 //   PeriodicChecks (periodic_checks.hpp)   KPI windows, at-risk orders
 //   Housekeeping (housekeeping.hpp)   journal replay, purge, eviction
@@ -24,6 +25,7 @@
 #include "daemon/station/pack_step.hpp"
 #include "daemon/station/periodic_checks.hpp"
 #include "daemon/station/pick_step.hpp"
+#include "daemon/station/put_away.hpp"
 #include "daemon/station/ship_step.hpp"
 #include "daemon/station/station_context.hpp"
 #include "daemon/station/stations.hpp"
@@ -48,6 +50,9 @@ struct Stations::Impl : StationContext, std::enable_shared_from_this<Stations::I
   ShipStep ship{*this};
   OrderCommands order_commands{*this, pick, pack, label};
   PeriodicChecks checks;
+  PutAway put_away{*this, [this](StationRt& st, OrderRecord& order, const PendingScan& scan) {
+                     return set_aside(st, order, scan);
+                   }};
   OperatorActions actions{*this, label, [this](StationRt& st, PendingScan scan) { on_scan(st, std::move(scan)); }};
   Housekeeping housekeeping;
 

@@ -2,6 +2,8 @@
 
 #include <boost/json/array.hpp>
 
+#include "daemon/core/rfc3339.hpp"
+
 namespace wedge::station {
 
 namespace json = boost::json;
@@ -12,6 +14,9 @@ json::value opt(const std::optional<double>& value) {
 }
 json::value text_or_null(const std::string& text) {
   return text.empty() ? json::value(nullptr) : json::value(text);
+}
+json::value time_or_null(const std::optional<std::int64_t>& unix_ms) {
+  return unix_ms ? json::value(core::format_rfc3339_ms(*unix_ms)) : json::value(nullptr);
 }
 }  // namespace
 
@@ -58,6 +63,26 @@ json::object station_snapshot_json(const StationSnapshot& s) {
                             {"sscc", text_or_null(s.label_sscc)},
                             {"error", text_or_null(s.label_error)}};
   o["queued_orders"] = s.queued_orders;
+  json::array put_away;
+  for (const auto& location : s.put_away) {
+    json::array items;
+    for (const auto& item : location.items) {
+      json::array serials;
+      for (const auto& serial : item.serials) serials.emplace_back(serial);
+      items.emplace_back(json::object{{"sku", item.sku}, {"qty", item.qty}, {"serials", std::move(serials)}});
+    }
+    put_away.emplace_back(json::object{{"location", location.location}, {"items", std::move(items)}});
+  }
+  o["put_away"] = std::move(put_away);
+  json::array at_risk;
+  for (const auto& r : s.orders_at_risk)
+    at_risk.emplace_back(json::object{{"order_id", r.order_id},
+                                      {"step", r.step},
+                                      {"reason", r.reason},
+                                      {"station", r.station},
+                                      {"predicted_ship_at", time_or_null(r.predicted_ship_at_unix_ms)},
+                                      {"ship_by", time_or_null(r.ship_by_unix_ms)}});
+  o["orders_at_risk"] = std::move(at_risk);
   o["version"] = s.version;
   return o;
 }

@@ -22,6 +22,18 @@ struct NextLine {
   std::int64_t qty_left = 0;
 };
 
+// What goes back to one location when a cancelled order is put away (put_away.hpp).
+struct ReturnItem {
+  int line = -1;  // the order line, counted from 0
+  std::string sku;
+  std::int64_t qty = 0;
+  std::vector<std::string> serials;
+};
+struct ReturnLocation {
+  std::string location;  // "" for lines without a location
+  std::vector<ReturnItem> items;
+};
+
 struct LastScan {
   std::string barcode;
   std::string verdict;  // "accepted" | "refused" | "attention"
@@ -38,6 +50,19 @@ struct WeightView {
   std::optional<double> expected_grams;
   std::optional<double> allowed_deviation_grams;
   std::optional<double> measured_grams;
+};
+
+// An order at risk (docs/workflows.md, "Orders at risk"), as the screens list it: before
+// everything else on the station screen and the overview.
+struct AtRiskOrder {
+  std::string order_id;
+  std::string step;     // pick | pack | ship
+  std::string reason;   // the most urgent one: step_limit, ship_by, step_limit_near
+  std::string station;  // the station working on it; "" while it waits
+  std::string target;   // the station or group of its pick list
+  std::optional<std::int64_t> predicted_ship_at_unix_ms;  // with a ship_by only
+  std::optional<std::int64_t> ship_by_unix_ms;
+  std::int64_t rank = 0;  // arrival order
 };
 
 struct StationSnapshot {
@@ -57,6 +82,8 @@ struct StationSnapshot {
   std::string label_sscc;
   std::string label_error;
   std::int64_t queued_orders = 0;
+  std::vector<ReturnLocation> put_away;  // a cancelled order: what still goes back where
+  std::vector<AtRiskOrder> orders_at_risk;  // at risk now, here or waiting for this station; oldest first
   std::int64_t version = 0;  // increases with every change
 };
 

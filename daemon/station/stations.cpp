@@ -111,6 +111,10 @@ void Stations::Impl::start() {
     spdlog::info("station={} order={} resumed at {}/{} ({})", order.station, order_id,
                  to_string(order.step), to_string(order.phase), to_string(order.status));
   }
+  // A ship station that was scanning the parcels of an order goes on with that order.
+  for (auto& [order_id, order] : orders)
+    if (!order.loading_station.empty() && order.step == Step::ship && order.status == OrderStatus::active)
+      if (auto it = stations.find(order.loading_station); it != stations.end()) it->second.loading = order_id;
   for (auto& [order_id, order] : orders)
     if (!order.final() && order.step == Step::pack && order.phase == Phase::label) label.resume(order);
   for (auto& [id, st] : stations) {
@@ -210,6 +214,11 @@ void Stations::next_order(const std::string& station, ActionDone done) {
 void Stations::reprint_label(const std::string& station, ActionDone done) {
   WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
   impl_->actions.reprint(station, std::move(done));
+}
+
+void Stations::new_parcel(const std::string& station, ActionDone done) {
+  WEDGE_ASSERT_ON_LOOP(impl_->loop_guard);
+  impl_->actions.new_parcel(station, std::move(done));
 }
 
 std::vector<StationSnapshot> Stations::snapshots() const {

@@ -86,7 +86,7 @@ struct CommandOutcome {
   std::string intercepted_phase;  // the phase inside that step
 };
 
-// An operator action (declare_short, next_order, reprint_label) the station took.
+// An operator action (declare_short, next_order, reprint_label, new_parcel) the station took.
 struct ActionTaken {
   std::string message;   // "label sent to the printer", …
   std::string order_id;  // the order the action concerns, when there is one
@@ -156,6 +156,10 @@ class Stations {
   // label is lost or damaged before its verify scan (the old label is voided: its SSCC is refused
   // from then on, and a new one is printed).
   void reprint_label(const std::string& station, ActionDone done);
+  // The "New parcel" button of a pack station: acts as its `new_parcel_barcode` (docs/workflows.md,
+  // "Parcels"): before the weight, the current order goes in several parcels and parcel 1 opens;
+  // while a parcel is filled, it closes (weighed next) and another follows it.
+  void new_parcel(const std::string& station, ActionDone done);
 
   std::vector<StationSnapshot> snapshots() const;
   std::optional<StationSnapshot> snapshot(const std::string& station) const;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "daemon/station/parcel_json.hpp"
+
 namespace wedge::station {
 
 namespace json = boost::json;
@@ -12,8 +14,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::array<std::string_view, 4> kSteps = {"pick", "pack", "ship", "done"};
-constexpr std::array<std::string_view, 7> kPhases = {"picking", "identify", "weigh", "label",
-                                                     "label_failed", "verify", "shipped"};
+constexpr std::array<std::string_view, 8> kPhases = {"picking", "identify", "weigh",   "label",
+                                                     "label_failed", "verify", "shipped", "fill"};
 constexpr std::array<std::string_view, 5> kStatuses = {"active", "held", "cancelled", "shipped", "handed_over"};
 constexpr std::array<std::string_view, 5> kLabelStates = {"none", "printing", "printed", "failed",
                                                           "verified"};
@@ -74,7 +76,8 @@ std::vector<std::string> OrderRecord::return_locations() const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < pick.lines.size() && i < pick_list.lines.size(); ++i) {
     const auto& loc = pick_list.lines[i].location;
-    if (pick.lines[i].picked > 0 && !loc.empty() && std::find(out.begin(), out.end(), loc) == out.end())
+    if (pick.lines[i].picked > 0 && !loc.empty() && !put_away.contains(loc) &&
+        std::find(out.begin(), out.end(), loc) == out.end())
       out.push_back(loc);
   }
   return out;
@@ -137,14 +140,20 @@ std::string order_record_json(const OrderRecord& r) {
   auto& at_risk = o["at_risk_reported"].emplace_array();
   for (const auto& step : r.at_risk_reported) at_risk.emplace_back(step);
   o["ended"] = r.ended_unix_ms;
+  if (!r.put_away.empty()) {  // only a cancelled order being put away has any
+    auto& put_away = o["put_away"].emplace_array();
+    for (const auto& location : r.put_away) put_away.emplace_back(location);
+  }
+  write_parcels(o, r);
+  auto& warned = o["at_risk_warned"].emplace_array();
+  for (const auto& step : r.at_risk_warned) warned.emplace_back(step);
+  o["ship_by_at_risk"] = r.ship_by_at_risk;
   return json::serialize(o);
 }
 
-std::optional<AtRisk> check_at_risk(const OrderRecord& order, const TimeLimits& station_limits,
-                                   std::int64_t now_unix_ms) {
+std::optional<AtRisk> step_clock(const OrderRecord& order, const TimeLimits& station_limits,
+                                 std::int64_t now_unix_ms) {
   if (order.final() || order.step == Step::done) return std::nullopt;
-  const auto step_name = std::string(to_string(order.step));
-  if (order.at_risk_reported.contains(step_name)) return std::nullopt;
   auto finished = [&order](const char* step) -> std::int64_t {
     const auto it = order.times.find(step);
     return it == order.times.end() ? 0 : it->second.finished_unix_ms;
@@ -173,7 +182,27 @@ std::optional<AtRisk> check_at_risk(const OrderRecord& order, const TimeLimits& 
   if (risk.since_unix_ms == 0) risk.since_unix_ms = order.received_unix_ms;
   if (risk.since_unix_ms == 0) return std::nullopt;
   risk.elapsed_ms = now_unix_ms - risk.since_unix_ms;
-  if (risk.elapsed_ms <= risk.limit_s * 1000) return std::nullopt;
+  return risk;
+}
+
+std::optional<AtRisk> check_at_risk(const OrderRecord& order, const TimeLimits& station_limits,
+                                   std::int64_t now_unix_ms) {
+  auto risk = step_clock(order, station_limits, now_unix_ms);
+  if (!risk || order.at_risk_reported.contains(std::string(to_string(order.step)))) return std::nullopt;
+  if (risk->elapsed_ms <= risk->limit_s * 1000) return std::nullopt;
+  return risk;
+}
+
+std::optional<AtRisk> check_step_warning(const OrderRecord& order, const TimeLimits& station_limits,
+                                         std::int64_t warn_percent, std::int64_t now_unix_ms) {
+  if (warn_percent <= 0) return std::nullopt;
+  auto risk = step_clock(order, station_limits, now_unix_ms);
+  if (!risk) return std::nullopt;
+  const auto step = std::string(to_string(order.step));
+  if (order.at_risk_reported.contains(step) || order.at_risk_warned.contains(step)) return std::nullopt;
+  // Integer milliseconds: 80 % of a 1 s limit is 800 ms, exactly.
+  if (risk->elapsed_ms <= risk->limit_s * 10 * warn_percent || risk->elapsed_ms > risk->limit_s * 1000)
+    return std::nullopt;
   return risk;
 }
 
@@ -245,6 +274,14 @@ core::Result<OrderRecord> order_record_from_json(std::string_view text) {
   if (const auto* a = o.if_contains("at_risk_reported"); a && a->is_array())
     for (const auto& entry : a->as_array())
       if (entry.is_string()) r.at_risk_reported.insert(std::string(entry.as_string()));
+  if (const auto* a = o.if_contains("put_away"); a && a->is_array())
+    for (const auto& entry : a->as_array())
+      if (entry.is_string()) r.put_away.insert(std::string(entry.as_string()));
+  read_parcels(o, r);
+  if (const auto* a = o.if_contains("at_risk_warned"); a && a->is_array())
+    for (const auto& entry : a->as_array())
+      if (entry.is_string()) r.at_risk_warned.insert(std::string(entry.as_string()));
+  if (const auto* b = o.if_contains("ship_by_at_risk"); b && b->is_bool()) r.ship_by_at_risk = b->as_bool();
   return r;
 }
 

@@ -303,6 +303,10 @@ http::GatewayView make_gateway_view(GatewayParts parts, boost::asio::any_io_exec
     if (!p->stations.snapshot(station)) return reply({404, json::object{{"error", "no such station: " + station}}});
     p->stations.reprint_label(station, button_reply(std::move(reply)));
   };
+  view.new_parcel = [p, button_reply](const std::string& station, http::Reply reply) {
+    if (!p->stations.snapshot(station)) return reply({404, json::object{{"error", "no such station: " + station}}});
+    p->stations.new_parcel(station, button_reply(std::move(reply)));
+  };
   view.print_test = [p](const std::string& printer, http::Reply reply) {
     if (p->devices.printer(printer) == nullptr)
       return reply({404, json::object{{"error", "no such printer: " + printer}}});

@@ -9,7 +9,8 @@ publishes with its topic. The test drives, over MQTT commands and the HTTP scan/
 actions, full pick → pack → ship runs and every interception: location scan, wrong item, short
 pick, hold/release/update/cancel at pick, a weight mismatch held by the station and released, a
 label reprint, a label that fails (unknown template), cancellations after the label, set-aside,
-an at-risk order, a pick list the station refuses (unknown field, unknown station), an update it
+an at-risk order (past a step limit, and one predicted to miss its ship_by that gets back on
+track), a pick list the station refuses (unknown field, unknown station), an update it
 refuses, a command refused for a shipped order; then every command reply code (a full commands.db
 for storage_error), and the gateway's death by SIGKILL (the Will) and by SIGTERM.
 
@@ -28,6 +29,7 @@ WEDGE_CONTRACT_CAPTURE=<dir> keeps the capture there (gateway.jsonl, commands.js
 python3-jsonschema, python3-paho-mqtt, python3-yaml). Fails, never skips.
 """
 import argparse
+import datetime
 import glob
 import json
 import os
@@ -191,6 +193,13 @@ stations:
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"{}")
 
+    def live_grams(self):
+        try:
+            with urllib.request.urlopen(f"{self.base}/api/v1/stations/{STATION}", timeout=2) as reply:
+                return json.loads(reply.read()).get("weight", {}).get("live_grams")
+        except (OSError, ValueError):
+            return None
+
     def ready(self):
         try:
             with urllib.request.urlopen(self.base + "/api/v1/status", timeout=2) as reply:
@@ -267,15 +276,21 @@ class Run:
 
     def full_order_and_shipped_refusal(self):
         start = self.cap.count()
-        pick = {"order_id": "O-1", "station": STATION, "data": pick_list_data()}
+        # A cut-off 10 minutes away: 900 s of pick limit (nothing measured yet) miss it, the 30 + 30 s
+        # left once picked do not.
+        ship_by = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=10)).isoformat()
+        pick = {"order_id": "O-1", "station": STATION,
+                "data": pick_list_data(ship_by=ship_by, time_limits={"pick_s": 900, "pack_s": 30, "ship_s": 30})}
         self.send("pick_list", pick, command_id="c-o1")
         self.send("pick_list", pick, command_id="c-o1")  # a resend: accepted, duplicate
         expect(self.commands[-1]["reply"]["duplicate"] is True, "a resent pick_list was not a duplicate")
         self.send("pick_list", pick, status="rejected", code="order_exists")
         self.event("pick.started", "O-1", start)
+        self.event("order.at_risk", "O-1", start, reason="ship_by")
         self.scan("R1-01", "location")
         self.scan("5901234123457", "wrong_item")
         self.pick_all("O-1")
+        self.event("order.back_on_track", "O-1", start)
         sscc = self.pack_to_label("O-1")
         start = self.cap.count()
         self.scan("]C100" + sscc, "accepted")
@@ -308,7 +323,9 @@ class Run:
         self.event("order.updated", "O-2", start, address_changed=True)
         self.send("order.cancel", {"order_id": "O-2"})
         self.event("order.cancelled", "O-2", start)
-        self.scan("O-2", "set_aside")
+        # Its one location with picked units put back by scanning it (O-3 below: by the order barcode).
+        self.scan("R1-01", "set_aside")
+        self.event("order.items_returned", "O-2", start, location="R1-01", barcode="R1-01")
         self.event("order.set_aside", "O-2", start)
 
     def weight_hold_reprint_cancel(self):
@@ -333,7 +350,33 @@ class Run:
         self.event("label.voided", "O-3", start, reason="cancelled")
         self.event("order.cancelled", "O-3", start)
         self.scan("O-3", "set_aside")
+        self.event("order.items_returned", "O-3", start, location="R1-02", barcode="O-3")
         self.event("order.set_aside", "O-3", start)
+
+    def parcels(self):
+        """An order the pick list plans in two parcels: each weighed, labelled and verified
+        (parcel.packed), then shipped with both listed."""
+        start = self.cap.count()
+        plan = [{"lines": [{"sku": "A-1", "qty": 2}]}, {"lines": [{"sku": "B-7", "qty": 1}]}]
+        self.send("pick_list", {"order_id": "O-9", "station": STATION, "data": pick_list_data(parcels=plan)})
+        self.event("pick.started", "O-9", start)
+        self.pick_all("O-9")
+        self.gw.set_weight(622)
+        expect(wait_until(lambda: self.gw.live_grams() == 622, 10, 0.05), "the scale never showed 622 g")
+        self.scan("O-9", "accepted")
+        sscc1 = self.event("label.printed", "O-9", start, parcel=1)["data"]["sscc"]
+        # Parcel 2 is weighed as soon as parcel 1's label is verified: it goes on the scale first.
+        self.gw.set_weight(221)
+        expect(wait_until(lambda: self.gw.live_grams() == 221, 10, 0.05), "the scale never showed 221 g")
+        self.scan("]C100" + sscc1, "parcel_packed")
+        self.event("parcel.packed", "O-9", start, parcel=1)
+        sscc2 = self.event("label.printed", "O-9", start, parcel=2)["data"]["sscc"]
+        self.scan("]C100" + sscc2, "accepted")
+        self.event("pack.completed", "O-9", start)
+        self.scan("]C100" + sscc1, "parcel_loaded")
+        self.scan("]C100" + sscc2, "accepted")
+        self.event("order.shipped", "O-9", start)
+        self.gw.set_weight(GOOD_WEIGHT)
 
     def failed_label(self):
         start = self.cap.count()
@@ -448,6 +491,7 @@ def run_test(args, workdir, procs, capture_dir, report):
     run.full_order_and_shipped_refusal()
     run.interceptions_at_pick()
     run.weight_hold_reprint_cancel()
+    run.parcels()
     run.failed_label()
     run.refused_pick_lists()
     run.reply_codes()

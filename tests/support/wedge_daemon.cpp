@@ -39,8 +39,15 @@ WedgeDaemon::WedgeDaemon(WedgeOptions options)
     notify_ = std::make_unique<NotifySocket>(dir_.file("notify.sock"));
     options.env.push_back("NOTIFY_SOCKET=" + dir_.file("notify.sock"));
   }
+  env_ = std::move(options.env);
   process_ = std::make_unique<Subprocess>(std::vector<std::string>{wedge_binary(), "--config", config_path_},
-                                          dir_.file("wedge.log"), std::move(options.env));
+                                          dir_.file("wedge.log"), env_);
+}
+
+void WedgeDaemon::restart() {
+  process_->stop();
+  process_ = std::make_unique<Subprocess>(std::vector<std::string>{wedge_binary(), "--config", config_path_},
+                                          dir_.file("wedge.log"), env_);
 }
 
 std::string WedgeDaemon::config_text(const WedgeOptions& options) const {

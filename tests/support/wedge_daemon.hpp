@@ -62,6 +62,10 @@ class WedgeDaemon {
   std::string log() const { return process_->log(); }
   bool log_has(const std::string& needle) const { return contains(log(), needle); }
 
+  // A daemon restart: SIGTERM (SIGKILL after 5 s), then the binary again on the same config and
+  // state_dir, its output appended to the same log. Does not wait for it to serve.
+  void restart();
+
   HttpReply get(const std::string& target) const;
   HttpReply post_json(const std::string& target, const std::string& json) const;
   // POST /api/v1/stations/<station>/scan {"code": code}.
@@ -72,6 +76,7 @@ class WedgeDaemon {
   int http_port_;
   std::string config_path_;
   std::unique_ptr<NotifySocket> notify_;
+  std::vector<std::string> env_;  // what the process was started with, for restart()
   std::unique_ptr<Subprocess> process_;
 };
 

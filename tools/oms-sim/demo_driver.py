@@ -6,6 +6,7 @@ Processes are started in their own process groups and stopped in reverse order o
 SIGINT/SIGTERM), unless --keep.
 """
 import argparse
+import datetime
 import json
 import os
 import re
@@ -25,6 +26,7 @@ from omssim.client import OmsClient
 from omssim.player import Player
 
 T0 = time.monotonic()
+CARRIER_TRACKING = "1Z999AA10123456784"
 SAY_LOCK = threading.Lock()
 
 
@@ -170,6 +172,16 @@ def write_config(root, run_dir, ports):
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     return path
+
+
+def plan_parcels(order):
+    """Orders in several parcels (issue 20): the OMS plans this order in two parcels, the first
+    unit of the first line in parcel 1 and everything else in parcel 2."""
+    lines = order["data"]["lines"]
+    lines[0]["qty"] = 2
+    rest = [{"sku": l["sku"], "qty": l["qty"] - (1 if i == 0 else 0)} for i, l in enumerate(lines)]
+    order["data"]["parcels"] = [{"lines": [{"sku": lines[0]["sku"], "qty": 1}]},
+                                {"lines": [l for l in rest if l["qty"] > 0]}]
 
 
 def percentile(values, q):
@@ -325,6 +337,18 @@ def run(args, procs):
         # The paper-out order may spend 1 s in pack (the station allows 600): it runs late, and the
         # OMS gets order.at_risk while the printer is refilled.
         orders[6]["data"]["time_limits"] = {"pack_s": 1}
+    if len(orders) > 8:
+        plan_parcels(orders[8])
+    if orders:
+        # The carrier's own label: printed byte for byte instead of the template, verified and
+        # shipped by its tracking number.
+        orders[0]["data"]["carrier_labels"] = [od.carrier_label(orders[0], CARRIER_TRACKING)]
+    if len(orders) > 9:
+        # The early warning: a cut-off 30 minutes away. Before any step is measured the prediction
+        # counts the step limits (900 + 600 + 3600 s) and misses it, so the OMS gets order.at_risk
+        # (reason ship_by) at once, long before the cut-off and any limit; once the stations have
+        # measured each step, the prediction recovers and order.back_on_track follows.
+        orders[9]["data"]["ship_by"] = od.ship_by_in(30)
     say(f"OMS: pushing {len(orders)} orders")
     for o in orders:
         reply = client.command("pick_list", order_id=o["order_id"], station=o["station"], data=o["data"], timeout_s=20)
@@ -382,6 +406,32 @@ def run(args, procs):
                   procs)
 
 
+def rfc3339(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def demo_scenario_problems(orders, ev):
+    """The carrier label and the early warning (issue 20's demo) as the OMS saw them."""
+    problems = []
+    if orders:
+        oid = orders[0]["order_id"]
+        printed = [e for e in ev("label.printed") if e["order_id"] == oid and e["data"].get("carrier_label")]
+        shipped = [e for e in ev("order.shipped") if e["order_id"] == oid]
+        if not printed or not shipped or shipped[0]["data"].get("tracking") != CARRIER_TRACKING:
+            problems.append(f"{oid} did not print the carrier's label and ship by its tracking {CARRIER_TRACKING}")
+    if len(orders) > 9:
+        oid, ship_by = orders[9]["order_id"], orders[9]["data"]["ship_by"]
+        early = [e for e in ev("order.at_risk") if e["order_id"] == oid and e["data"].get("reason") == "ship_by"]
+        if not early:
+            problems.append(f"{oid} (ship_by {ship_by}) got no early warning")
+        elif not (early[0]["data"].get("elapsed_s", 0) < early[0]["data"].get("limit_s", 0)
+                  and rfc3339(early[0]["ts"]) < rfc3339(ship_by)):
+            problems.append(f"{oid}'s early warning came after its step limit or its cut-off: {early[0]}")
+        if not any(e["order_id"] == oid for e in ev("order.back_on_track")):
+            problems.append(f"{oid} never got back on track once the stations had measured their steps")
+    return problems
+
+
 def report(args, client, player, orders, customer, last_seq, depth, outage_window, run_dir, http_url, ports, procs):
     ev = client.find
     shipped = {e["order_id"] for e in ev("order.shipped")}
@@ -419,7 +469,29 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
     print(f"weight mismatches held        {len(ev('weight.mismatch'))}  (released after repacking)")
     print("cancellations intercepted     " + (", ".join(f"{o} at {s}" for o, s in cancelled) or "none"))
     at_risk = [(e["order_id"], e["data"].get("step"), e["data"].get("limit_s")) for e in ev("order.at_risk")]
-    print("orders at risk                " + (", ".join(f"{o} at {st} (limit {l} s)" for o, st, l in at_risk) or "none"))
+    step_risks = [e for e in ev("order.at_risk") if e["data"].get("reason") != "ship_by"]
+    print("orders at risk (step limits)  " + (", ".join(
+        f"{e['order_id']} at {e['data'].get('step')} ({e['data'].get('reason')}, limit {e['data'].get('limit_s')} s)"
+        for e in step_risks) or "none"))
+    early = [e for e in ev("order.at_risk") if e["data"].get("reason") == "ship_by"]
+    print("early warnings (ship_by)      " + ("; ".join(
+        f"{e['order_id']} at {e['data'].get('step')}: predicted {e['data'].get('predicted_ship_at')}, "
+        f"{e['data'].get('predicted_late_s'):.0f} s after its ship_by {e['data'].get('ship_by')} "
+        f"(basis {json.dumps(e['data'].get('basis'))}), sent {e.get('ts')}" for e in early) or "none"))
+    back = ev("order.back_on_track")
+    print("back on track                 " + ("; ".join(
+        f"{e['order_id']} at {e['data'].get('step')}: predicted {e['data'].get('predicted_ship_at')} "
+        f"(basis {json.dumps(e['data'].get('basis'))})" for e in back) or "none"))
+    for _, text in [m for m in customer if m[0] == "at_risk_notice"]:
+        print(f"  delay notice to the customer: {text}")
+    carrier_labels = [e for e in ev("label.printed") if e["data"].get("carrier_label")]
+    print("carrier labels                " + (", ".join(
+        f"{e['order_id']} tracking {e['data'].get('tracking')}" for e in carrier_labels) or "none"))
+    parcel_orders = {e["order_id"] for e in ev("parcel.packed")}
+    print("orders in several parcels     " + (", ".join(
+        f"{o}: {len([e for e in ev('parcel.packed') if e['order_id'] == o])} parcels packed, shipped with "
+        f"{len(next((e['data'].get('parcels', []) for e in ev('order.shipped') if e['order_id'] == o), []))}"
+        for o in sorted(parcel_orders)) or "none"))
     print(f"labels printed                {labels}  (printer simulator stored {printer_count}; "
           f"{len(ev('label.voided'))} voided)")
     print(f"events sent by the gateway    {last_seq}  (outbox last seq; {depth} still waiting)")
@@ -462,6 +534,8 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
             problems.append(f"{short_n} short picks seen, expected 1")
         if len(ev("weight.mismatch")) != 1:
             problems.append("the weight mismatch was not seen once")
+    if len(orders) > 8 and len(ev("parcel.packed")) != 2:
+        problems.append(f"{len(ev('parcel.packed'))} parcel.packed events, expected 2 (the order in two parcels)")
     # The KPI windows must add up to what the OMS saw happen.
     units = sum(e["data"].get("qty", 0) for e in ev("pick.item_picked"))
     refused_events = len(ev("scan.refused"))
@@ -481,6 +555,7 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
         problems.append(f"station.kpi counted {sums['at_risk']} orders at risk, order.at_risk events {len(at_risk)}")
     if len(orders) > 7 and not any(step == "pack" for _, step, _ in at_risk):
         problems.append("the paper-out order (pack_s 1) was not reported at risk")
+    problems += demo_scenario_problems(orders, ev)
     if http_url and not rows:
         problems.append("GET /api/v1/status has no KPI rows")
     if str(labels) != printer_count:

@@ -108,5 +108,24 @@ const wedge = (() => {
     return "warn";
   }
 
-  return { token, withToken, get, post, people, subscribe, el, seconds, text, stateClass };
+  // One order of a station snapshot's orders_at_risk, as both screens list it.
+  function atRiskText(r) {
+    const why = r.reason === "ship_by" ? "predicted to ship " + clock(r.predicted_ship_at) + ", after its cut-off " + clock(r.ship_by)
+      : r.reason === "step_limit" ? r.step + " past its time limit"
+      : r.step + " near its time limit";
+    return "Order " + text(r.order_id) + " – " + why + (r.station ? " (at " + r.station + ")" : " (waiting)");
+  }
+  function clock(iso) {
+    const t = iso ? new Date(iso) : null;
+    return t && !isNaN(t) ? t.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "–";
+  }
+  // Fills the "Orders at risk" card (hidden when there are none).
+  function renderAtRisk(list) {
+    const box = document.getElementById("at-risk");
+    box.hidden = list.length === 0;
+    document.getElementById("at-risk-list").replaceChildren(...list.map((r) =>
+      el("li", { class: r.reason === "step_limit_near" ? "warn" : "bad", "data-order": r.order_id, text: atRiskText(r) })));
+  }
+
+  return { token, withToken, get, post, people, subscribe, el, seconds, text, stateClass, renderAtRisk };
 })();

@@ -48,8 +48,22 @@
     }));
   }
 
+  const atRiskCount = (s) => (Array.isArray(s.orders_at_risk) ? s.orders_at_risk.length : 0);
+
+  // Every station's orders at risk, each once (a waiting order is listed by every station that
+  // could take it), oldest first as the stations list them.
+  function renderAtRisk() {
+    const seen = new Map();
+    for (const s of stations.values())
+      for (const r of Array.isArray(s.orders_at_risk) ? s.orders_at_risk : [])
+        if (!seen.has(r.order_id)) seen.set(r.order_id, r);
+    wedge.renderAtRisk([...seen.values()]);
+  }
+
   function renderStations() {
-    const rows = [...stations.values()].sort((a, b) => String(a.id).localeCompare(String(b.id))).map((s) => {
+    // Stations with orders at risk on top, then by id.
+    const rows = [...stations.values()].sort((a, b) =>
+      (atRiskCount(b) > 0) - (atRiskCount(a) > 0) || String(a.id).localeCompare(String(b.id))).map((s) => {
       const line = s.next_line;
       const scan = s.last_scan;
       return el("tr", {},
@@ -106,6 +120,7 @@
     } else if (topic.startsWith("station/")) {
       stations.set(topic.slice(8), Object.assign({ id: topic.slice(8) }, data));
       renderStations();
+      renderAtRisk();
     }
   }, (up) => {
     const link = document.getElementById("link");

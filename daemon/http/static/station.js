@@ -54,8 +54,16 @@
     set("step", text(step), "pill");
     set("order", order ? "Order " + text(order.id) + (order.carrier ? " · " + order.carrier : "") : "No order", "order");
     const line = station.next_line;
+    // A cancelled order: each location with what goes back there; its barcode puts them back.
+    const putAway = Array.isArray(station.put_away) ? station.put_away : [];
+    set("next-title", putAway.length ? "Put back – scan each location" : "Next to pick");
+    document.getElementById("put-away").hidden = !putAway.length;
+    document.getElementById("put-away").replaceChildren(...putAway.map((p) => el("li", {},
+      el("span", { class: "location", text: p.location || "(no location: scan the order barcode)" }),
+      el("span", { class: "item", text: p.items.map((i) => i.qty + " × " + i.sku +
+        (i.serials.length ? " (" + i.serials.join(", ") + ")" : "")).join(", ") }))));
     document.getElementById("next-line").hidden = !line;
-    document.getElementById("next-empty").hidden = !!line;
+    document.getElementById("next-empty").hidden = !!line || putAway.length > 0;
     if (line) {
       set("next-location", text(line.location));
       set("next-item", [line.sku || line.item, line.description].filter(Boolean).join(" – ") || text(line.gtin));
@@ -82,6 +90,7 @@
         el("span", { class: "device-id", text: (d.kind ? d.kind + " " : "") + d.id }),
         el("span", { text: text(d.state) + (d.reason ? " – " + d.reason : "") + (warnings ? " – warning: " + warnings : "") }));
     }));
+    wedge.renderAtRisk(Array.isArray(station.orders_at_risk) ? station.orders_at_risk : []);
     renderScan();
     renderBanner();
   }
@@ -111,6 +120,7 @@
   const base = "/api/v1/stations/" + encodeURIComponent(id);
   document.getElementById("btn-next").addEventListener("click", async () => toast(await wedge.post(base + "/next"), "Next order"));
   document.getElementById("btn-reprint").addEventListener("click", async () => toast(await wedge.post(base + "/reprint"), "Label sent to the printer"));
+  document.getElementById("btn-parcel").addEventListener("click", async () => toast(await wedge.post(base + "/parcel"), "New parcel"));
   const dialog = document.getElementById("short-dialog");
   document.getElementById("btn-short").addEventListener("click", () => {
     const line = station.next_line;

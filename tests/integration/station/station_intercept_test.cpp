@@ -222,6 +222,31 @@ TEST(StationIntercept, RestartInEveryStepResumesExactly) {
   EXPECT_EQ(env.printer().count(), 1);
 }
 
+// An accepted item scan stores one pick row, not the order's record (issue 23): a big order with a
+// serial per unit, restarted mid-pick, comes back exactly as it was, serials included.
+TEST(StationIntercept, ABigOrderIsRestoredExactlyAfterARestartMidPick) {
+  StationEnv env;
+  env.pick_list("O-BIG", order_body(R"(,{"sku":"D-4","gtins":["036000291452"],"qty":400,"location":"R2-01",
+                                          "capture_serials":true})"));
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-BIG"; }));
+  auto serial_scan = [](int unit) { return "]C10100036000291452" "21SN" + std::to_string(unit); };
+  for (int unit = 0; unit < 80; ++unit) ASSERT_EQ(env.scan(serial_scan(unit)).verdict, "accepted") << unit;
+  EXPECT_EQ(env.scan("R1-01").code, "location");  // a whole save of the record between the picks
+  EXPECT_EQ(env.scan("9506000134352").verdict, "accepted");
+  for (int unit = 80; unit < 160; ++unit) ASSERT_EQ(env.scan(serial_scan(unit)).verdict, "accepted") << unit;
+  const auto before = env.stations().order_json("O-BIG");
+  ASSERT_TRUE(before);
+  env.restart();
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-BIG"; }));
+  EXPECT_EQ(env.stations().order_json("O-BIG"), before);
+  EXPECT_EQ(env.scan(serial_scan(42)).code, "serial_duplicate");
+  EXPECT_EQ(env.scan(serial_scan(160)).verdict, "accepted");
+  env.restart();
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id == "O-BIG"; }));
+  EXPECT_EQ(env.scan(serial_scan(160)).code, "serial_duplicate");
+  EXPECT_EQ(env.events_of("O-BIG", "pick.item_picked").size(), 162u);
+}
+
 TEST(StationIntercept, PackAndShipOnlyStationsIdentifyByScan) {
   EnvOptions options;
   options.stations_yaml =

@@ -51,6 +51,22 @@ TEST(RequestRouter, AThrowingProviderGets500AndTheRouterCarriesOn) {
                 .response.status, 500u);
 }
 
+TEST(RequestRouter, TheNewParcelButtonReachesItsProvider) {
+  GatewayView view;
+  Options options;
+  RequestRouter unset(view, options, nullptr);
+  const Request press{"POST", "/api/v1/stations/S1/parcel", "", "", "", "127.0.0.1", ""};
+  EXPECT_EQ(call(unset, press).response.status, 501u);
+  std::string pressed_at;
+  view.new_parcel = [&pressed_at](const std::string& station, Reply reply) {
+    pressed_at = station;
+    reply({202, json::object{{"result", "accepted"}}});
+  };
+  RequestRouter router(view, options, nullptr);
+  EXPECT_EQ(call(router, press).response.status, 202u);
+  EXPECT_EQ(pressed_at, "S1");
+}
+
 TEST(RequestRouter, EventsSubscriptionsAreParsedAndChecked) {
   GatewayView view;
   Options options;

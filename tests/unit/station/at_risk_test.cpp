@@ -1,6 +1,8 @@
-// The at-risk rule of the stored workflow state (workflow_order.hpp): time limits per step.
+// The at-risk rules of the stored workflow state (workflow_order.hpp): time limits per step, the
+// early warning at a share of the limit, and the ship_by prediction (ship_prediction.hpp).
 #include <gtest/gtest.h>
 
+#include "daemon/station/ship_prediction.hpp"
 #include "daemon/station/workflow_order.hpp"
 
 namespace wedge::station {
@@ -63,11 +65,75 @@ TEST(AtRisk, ReportedStepsSurviveTheStoredRecord) {
   o.pick_list_json = R"({"lines":[{"sku":"A","qty":1}],"time_limits":{"pick_s":30}})";
   o.command_station = "S1";
   o.at_risk_reported.insert("pick");
+  o.at_risk_warned.insert("pick");
+  o.ship_by_at_risk = true;
   auto back = order_record_from_json(order_record_json(o));
   ASSERT_TRUE(back.has_value()) << back.reason();
   EXPECT_TRUE(back->at_risk_reported.contains("pick"));
+  EXPECT_TRUE(back->at_risk_warned.contains("pick"));
+  EXPECT_TRUE(back->ship_by_at_risk);
   EXPECT_EQ(back->pick_list.time_limits.pick_s, 30);
   EXPECT_FALSE(back->pick_list.time_limits.pack_s.has_value());
+}
+
+TEST(AtRisk, EarlyWarningAtTheShareOfTheLimitBeforeItIsBlown) {
+  TimeLimits limits{60, 120, 300};
+  auto o = order_received_at(kT0);
+  EXPECT_FALSE(check_step_warning(o, limits, 80, kT0 + 48'000).has_value());  // exactly 80 %: not yet
+  auto warning = check_step_warning(o, limits, 80, kT0 + 48'001);
+  ASSERT_TRUE(warning.has_value());
+  EXPECT_EQ(warning->step, Step::pick);
+  EXPECT_EQ(warning->limit_s, 60);
+  EXPECT_EQ(warning->elapsed_ms, 48'001);
+  EXPECT_FALSE(check_step_warning(o, limits, 0, kT0 + 59'000).has_value());       // 0 = off
+  EXPECT_FALSE(check_step_warning(o, limits, 80, kT0 + 60'001).has_value());      // past the limit: late instead
+  o.at_risk_warned.insert("pick");
+  EXPECT_FALSE(check_step_warning(o, limits, 80, kT0 + 50'000).has_value());      // once per step
+  o.step = Step::pack;  // the next step has its own warning
+  o.times["pick"] = {kT0, kT0 + 50'000};
+  EXPECT_TRUE(check_step_warning(o, limits, 80, kT0 + 50'000 + 96'001).has_value());
+  o.at_risk_reported.insert("pack");
+  EXPECT_FALSE(check_step_warning(o, limits, 80, kT0 + 50'000 + 96'001).has_value());
+}
+
+TEST(ShipPrediction, RestOfTheCurrentStepPlusTheLaterStepsMeasuredOrLimit) {
+  auto o = order_received_at(kT0);
+  o.step = Step::pack;
+  o.times["pick"] = {kT0, kT0 + 30'000};
+  o.times["pack"] = {kT0 + 40'000, 0};
+  const std::map<Step, StepEstimate> estimates = {{Step::pick, {20.0, 900}},
+                                                  {Step::pack, {50.0, 600}},
+                                                  {Step::ship, {std::nullopt, 3600}}};
+  // 10 s into pack: 40 s of its median left, then ship at its limit (nothing measured).
+  auto p = predict_ship(o, estimates, kT0 + 50'000);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->ship_at_unix_ms, kT0 + 50'000 + 40'000 + 3'600'000);
+  EXPECT_EQ(p->basis, (std::map<std::string, std::string>{{"pack", "measured"}, {"ship", "limit"}}));
+  // Past the median: nothing left of pack, never less.
+  p = predict_ship(o, estimates, kT0 + 200'000);
+  EXPECT_EQ(p->ship_at_unix_ms, kT0 + 200'000 + 3'600'000);
+  // Waiting for a station (not started): the whole step counts.
+  o.times.erase("pack");
+  p = predict_ship(o, estimates, kT0 + 200'000);
+  EXPECT_EQ(p->ship_at_unix_ms, kT0 + 200'000 + 50'000 + 3'600'000);
+  // A step no station here does is not counted; final orders have no prediction.
+  p = predict_ship(o, {{Step::pack, {50.0, 600}}}, kT0 + 200'000);
+  EXPECT_EQ(p->ship_at_unix_ms, kT0 + 250'000);
+  o.status = OrderStatus::shipped;
+  EXPECT_FALSE(predict_ship(o, estimates, kT0).has_value());
+}
+
+TEST(ShipPrediction, AtRiskPastTheCutOffBackOnTrackWhenItRecovers) {
+  auto o = order_received_at(kT0);
+  EXPECT_EQ(ship_by_change(o, kT0 + 1'000'000), ShipByChange::none);  // no ship_by
+  o.pick_list.ship_by_unix_ms = kT0 + 600'000;
+  EXPECT_EQ(ship_by_change(o, kT0 + 600'000), ShipByChange::none);  // on the cut-off: in time
+  EXPECT_EQ(ship_by_change(o, kT0 + 600'001), ShipByChange::at_risk);
+  o.ship_by_at_risk = true;
+  EXPECT_EQ(ship_by_change(o, kT0 + 700'000), ShipByChange::none);  // reported once
+  EXPECT_EQ(ship_by_change(o, kT0 + 500'000), ShipByChange::back_on_track);
+  o.status = OrderStatus::cancelled;
+  EXPECT_EQ(ship_by_change(o, kT0 + 500'000), ShipByChange::none);
 }
 
 }  // namespace

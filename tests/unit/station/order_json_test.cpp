@@ -141,6 +141,12 @@ const std::vector<BadCase>& bad_cases() {
        true},
       {"null where an object is expected", "O-1", "st1", R"({"lines":[{"sku":"A","qty":1}],"ship_to":null})",
        {{"data.ship_to", "wrong_type"}}},
+      {"ship_by without a time or offset", "O-1", "st1",
+       R"({"lines":[{"sku":"A","qty":1}],"ship_by":"2026-12-06"})", {{"data.ship_by", "bad_date"}}},
+      {"ship_by on a day that does not exist", "O-1", "st1",
+       R"({"lines":[{"sku":"A","qty":1}],"ship_by":"2026-02-30T17:00:00Z"})", {{"data.ship_by", "bad_date"}}},
+      {"ship_by as a number", "O-1", "st1", R"({"lines":[{"sku":"A","qty":1}],"ship_by":1796000000})",
+       {{"data.ship_by", "wrong_type"}}},
   };
   return kCases;
 }
@@ -156,6 +162,14 @@ TEST(PickListJson, BadPickListsReportEveryIssue) {
     EXPECT_EQ(issues_of(result), c.expected);
     for (const auto& issue : result.error()) EXPECT_FALSE(issue.message.empty());
   }
+}
+
+TEST(PickListJson, ShipByIsTheCarriersCutOffInAnyOffset) {
+  const auto result =
+      parse_pick_list_json("O-1", "st1", R"({"lines":[{"sku":"A","qty":1}],"ship_by":"2026-12-06T18:00:00+01:00"})");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->ship_by_unix_ms, 1'796'576'400'000);  // 2026-12-06T17:00:00Z
+  EXPECT_FALSE(parse_pick_list_json("O-1", "st1", R"({"lines":[{"sku":"A","qty":1}]})")->ship_by_unix_ms);
 }
 
 TEST(PickListJson, StationGroupReplacesTheStation) {

@@ -152,6 +152,31 @@ TEST(ScanCheckTable, EveryCaseGivesItsCode) {
   }
 }
 
+TEST(ScanCheck, AUnitAnotherOrderHoldsIsRefusedNamingThatOrder) {
+  const auto order = testing::test_order();
+  auto o = options();
+  std::vector<std::pair<std::string, std::string>> asked;
+  o.serial_owner = [&asked](const std::string& gtin, const std::string& serial) -> std::optional<std::string> {
+    asked.emplace_back(gtin, serial);
+    if (serial == "SN9") return "O-OTHER";
+    if (serial == "SN8") return "O-1001";  // this very order: not another order
+    return std::nullopt;
+  };
+  auto decision = check_scan(order, PickState{}, "]C1010003600029145221SN9", "", o);
+  EXPECT_EQ(decision.code, "serial_in_other_order");
+  EXPECT_EQ(decision.message,
+            "This unit was already picked for another order: set it aside and call a supervisor. (order O-OTHER)");
+  EXPECT_EQ(decision.detail, "serial SN9 of GTIN 00036000291452 was picked in order O-OTHER");
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0], (std::pair<std::string, std::string>{"00036000291452", "SN9"}));
+  EXPECT_EQ(check_scan(order, PickState{}, "]C1010003600029145221SN7", "", o).code, "accepted");
+  EXPECT_EQ(check_scan(order, PickState{}, "]C1010003600029145221SN8", "", o).code, "accepted");
+  // Without a serial nothing is asked.
+  asked.clear();
+  EXPECT_EQ(check_scan(order, PickState{}, "]C10109506000134352", "", o).code, "accepted");
+  EXPECT_TRUE(asked.empty());
+}
+
 TEST(ScanCheck, MissingSeparatorVectorYieldsTheCorruptedLot) {
   // What the parser yields for reference vector 1 without GS: documented in docs/scan-validation.md.
   const auto order = testing::test_order();

@@ -34,7 +34,7 @@ TEST(ScanValidationDoc, EveryCheckReasonAndSentenceIsDocumented) {
   const auto doc = read_doc();
   for (const auto* code : {"accepted", "unknown_barcode", "not_an_item", "wrong_item", "zero_quantity", "over_pick",
                            "expired", "shelf_life_too_short", "date_missing", "lot_not_allowed", "lot_missing",
-                           "serial_missing", "serial_duplicate"}) {
+                           "serial_missing", "serial_duplicate", "serial_in_other_order"}) {
     const std::string sentence(refusal_sentence(code));
     EXPECT_NE(sentence, "Scan refused.") << code;
     const auto row = "| `" + std::string(code) + "` | " + sentence + " |";

@@ -1,7 +1,8 @@
 """Customer messages an OMS sends when wedge events arrive, from the templates of its config.
 
 The config maps an event type to a template file (string.Template, $name placeholders filled from
-the envelope and its data: order_id, carrier, tracking, sscc, missing, step, reason, ...).
+the envelope and its data: order_id, carrier, tracking, sscc, missing, step, reason, ship_by,
+predicted_ship_at, ...).
 """
 import json
 import os
@@ -34,6 +35,10 @@ class CustomerMessages:
         data = event.get("data") or {}
         if etype == "order.held" and data.get("reason") != "at_risk":
             return None
+        # The early warning of a step limit is for the floor; the customer hears of a delay once
+        # the step is late or the ship_by (the carrier's cut-off) is predicted to be missed.
+        if etype == "order.at_risk" and data.get("reason") == "step_limit_near":
+            return None
         fields = {k: v for k, v in data.items() if isinstance(v, (str, int, float))}
         fields.update(order_id=event.get("order_id") or "", station=event.get("station") or "",
                       ts=event.get("ts", ""))
@@ -41,5 +46,7 @@ class CustomerMessages:
         missing = data.get("missing") or []
         fields["missing"] = ", ".join(f"{m.get('missing')} x {m.get('sku')}" for m in missing) or "some items"
         fields.setdefault("intercepted_step", "")
+        fields.setdefault("ship_by", "the promised time")  # null: the pick list had no ship_by
+        fields.setdefault("predicted_ship_at", "soon")
         kind, template = self.templates[etype]
         return kind, template.safe_substitute(fields)

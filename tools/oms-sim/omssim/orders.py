@@ -1,4 +1,5 @@
 """Demo orders and the barcodes a picker scans for them (valid GTIN-13s, GS1-128 element strings)."""
+import base64
 import datetime
 import random
 
@@ -43,6 +44,22 @@ def make_order(index, station="pick-1", rng=None, prefix="O-"):
                                  "country": country},
                      "packaging_weight_grams": 150, "weight_tolerance_grams": 25,
                      "weight_tolerance_percent": 2, "lines": lines}}
+
+
+def carrier_label(order, tracking):
+    """The carrier's own label for the order's parcel (pick list carrier_labels): ZPL as a shipping
+    service sends it, with the tracking number as a Code 128 barcode (docs/workflows.md, "Carrier labels")."""
+    to = order["data"]["ship_to"]
+    zpl = ("^XA^CI28^PW812^LL1218^LH0,0^FO40,40^A0N,36,36^FD" + order["data"]["carrier"] + " STANDARD^FS"
+           "^FO40,100^A0N,28,28^FD" + to["name"] + ", " + to["city"] + "^FS"
+           "^FO40,200^BY3^BCN,180,Y,N,N^FD" + tracking + "^FS^FO40,420^GB732,4,4^FS^PQ1^XZ")
+    return {"parcel": 1, "tracking": tracking, "zpl_base64": base64.b64encode(zpl.encode()).decode()}
+
+
+def ship_by_in(minutes):
+    """A carrier cut-off `minutes` from now, RFC 3339 (pick list ship_by)."""
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=minutes)).isoformat(
+        timespec="seconds")
 
 
 def expected_grams(order):

@@ -4,7 +4,8 @@ Three threads, one per station (pick-1, pack-1, ship-1), scan by writing lines i
 simulators' FIFOs, put parcels on the scale through the modbus-sim control FIFO and switch the
 printer simulator's paper through its control port. Special orders (by index) exercise a wrong
 item, an expired lot, a short pick, a cancellation mid-pick, a weight mismatch, a printer out of
-paper and a cancellation after packing. While the broker is away the picker keeps going (the
+paper and a cancellation after packing; an order with the carrier's own label (seen in label.printed)
+is verified and shipped by its tracking number. While the broker is away the picker keeps going (the
 station serialises scans, events wait in the gateway's outbox); packing waits for the events.
 """
 import json
@@ -19,6 +20,7 @@ from . import orders as od
 
 SPECIALS = {1: "wrong_item", 2: "expired", 3: "short_pick", 4: "cancel_in_pick", 5: "weight_mismatch",
             6: "paper_out", 7: "cancel_after_pack"}
+SPECIALS[8] = "parcels"  # planned in two parcels by the OMS (demo_driver.plan_parcels)
 
 
 def strip_aim(code):
@@ -171,6 +173,8 @@ class Player:
         done = self.wait("pick.completed", oid, 90)
         if not done:
             raise RuntimeError("pick.completed never arrived")
+        if kind == "parcels":
+            return self.pack_parcels(order)
         grams = od.packed_grams(order, done)
         self.set_weight(grams + 400 if kind == "weight_mismatch" else grams + self.rng.randint(-5, 5))
         time.sleep(0.25)
@@ -200,15 +204,50 @@ class Player:
             label = self.wait("label.printed", oid, 60)
         if not label or label["type"] != "label.printed":
             raise RuntimeError("no label printed")
-        sscc = label["data"]["sscc"]
-        self.scan(self.pack_st, "]C100" + sscc)
+        # Our label carries the SSCC; the carrier's own label (pick list carrier_labels) only its
+        # tracking number, as a Code 128 barcode: that is what the verify and ship scans read.
+        if label["data"].get("carrier_label"):
+            label_code = "]C0" + label["data"]["tracking"]
+            self.log(f"  packer: {oid} carries the carrier's label, verified by tracking {label['data']['tracking']}")
+        else:
+            label_code = "]C100" + label["data"]["sscc"]
+        self.scan(self.pack_st, label_code)
         if not self.wait("pack.completed", oid, 60):
             raise RuntimeError("pack.completed never arrived")
         self.packed += 1
         if kind == "cancel_after_pack":
             self.command("order.cancel", oid, {"reason": "customer cancelled"})
             self.wait("order.cancelled", oid, 60)
-        self.to_ship.put((order, sscc))
+        self.to_ship.put((order, label_code))
+
+    def pack_parcels(self, order):
+        """An order the OMS planned in parcels: each is weighed against its own items, gets its own
+        label and is verified in turn (parcel.packed); the next parcel goes on the scale before the
+        label of the one before is scanned, as the station weighs it right after."""
+        oid, d = order["order_id"], order["data"]
+        unit = {l["sku"]: l.get("unit_weight_grams", 0) for l in d["lines"]}
+        grams = [d.get("packaging_weight_grams", 0) + sum(unit[l["sku"]] * l["qty"] for l in p["lines"])
+                 for p in d["parcels"]]
+        self.set_weight(grams[0])
+        time.sleep(0.25)
+        self.scan(self.pack_st, oid)
+        ssccs = []
+        for n in range(len(grams)):
+            label = self.wait("label.printed", oid, 60, after=n)
+            if not label:
+                raise RuntimeError(f"no label for parcel {n + 1}")
+            ssccs.append(label["data"]["sscc"])
+            if n + 1 < len(grams):
+                self.set_weight(grams[n + 1])
+                time.sleep(0.3)
+            self.scan(self.pack_st, "]C100" + ssccs[-1])
+            if not self.wait("parcel.packed", oid, 60, after=n):
+                raise RuntimeError(f"parcel {n + 1} not packed")
+        self.log(f"  packer: {oid} packed in {len(ssccs)} parcels, one label each")
+        if not self.wait("pack.completed", oid, 60):
+            raise RuntimeError("pack.completed never arrived")
+        self.packed += 1
+        self.to_ship.put((order, ssccs))
 
     # --- the shipper --------------------------------------------------------------------------
     def shipper(self):
@@ -217,10 +256,16 @@ class Player:
             item = self.to_ship.get()
             if item is None:
                 break
-            order, sscc = item
+            order, label_code = item
             oid = order["order_id"]
             n += 1
-            self.scan(self.ship_st, "]C100" + sscc if n % 2 else oid)
+            if isinstance(label_code, list):  # an order in several parcels ships with its last parcel
+                for code in label_code:
+                    self.scan(self.ship_st, "]C100" + code)
+            else:
+                # Every other parcel by its order barcode; the carrier's label always by its tracking.
+                carrier = label_code.startswith("]C0")
+                self.scan(self.ship_st, label_code if n % 2 or carrier else oid)
             if self.special.get(oid) == "cancel_after_pack":
                 self.wait("scan.refused", oid, 60)
                 continue
