@@ -23,6 +23,7 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
   s.version = st.version;
   s.queued_orders = queue.queued_for(st);
   s.label_state = "none";
+  if (return_view && return_view(st, s)) return s;
   const auto it = st.current.empty() ? orders.end() : orders.find(st.current);
   if (it == orders.end()) {
     if (!st.attention.empty()) s.prompt = st.attention;

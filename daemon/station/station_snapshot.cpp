@@ -58,6 +58,7 @@ json::object station_snapshot_json(const StationSnapshot& s) {
                             {"sscc", text_or_null(s.label_sscc)},
                             {"error", text_or_null(s.label_error)}};
   o["queued_orders"] = s.queued_orders;
+  o["return"] = s.return_view.empty() ? json::value(nullptr) : json::value(s.return_view);
   o["version"] = s.version;
   return o;
 }

@@ -57,6 +57,9 @@ struct StationSnapshot {
   std::string label_sscc;
   std::string label_error;
   std::int64_t queued_orders = 0;
+  // The return in hand at a returns station (return_view.cpp: expected, scanned, grade buttons);
+  // empty otherwise (rendered as "return": null).
+  boost::json::object return_view;
   std::int64_t version = 0;  // increases with every change
 };
 
