@@ -201,12 +201,13 @@ const Schema& station_schema() {
   static const Schema returns = [] {
     auto grades = key_string_list("grades",
                                   "Grades of a returned unit, in button order; a unit is graded by a button "
-                                  "or by scanning grade_barcode_prefix + grade (`GRADE:damaged`).");
+                                  "or by scanning grade_barcode_prefix + grade (`GRADE:damaged`). Default: resellable, "
+                                  "damaged, wrong_item, missing_parts.");
     grades.default_value = std::vector<std::string>{"resellable", "damaged", "wrong_item", "missing_parts"};
     auto restock = key_string_list("restock_grades",
                                    "Grades whose units go back to stock with a restock label (the putaway "
                                    "location the OMS gave, else the pick location); every other grade gets a "
-                                   "quarantine label. A name not among `grades` never matches.");
+                                   "quarantine label. A name not among `grades` never matches. Default: resellable.");
     restock.default_value = std::vector<std::string>{"resellable"};
     return Schema{
         grades,

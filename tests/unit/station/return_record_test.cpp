@@ -111,6 +111,8 @@ TEST(ReturnCheck, LotsAndSerialsOfAStoredOrder) {
   // What shipped is read back from the order's stored record: lots are kept with the picks.
   OrderRecord order;
   order.order_id = "O-1";
+  order.command_station = "st1";
+  order.target = "st1";
   order.pick_list_json =
       R"({"lines":[{"sku":"A-1","gtins":["09506000134352"],"qty":2,"location":"R1-01"}]})";
   order.pick.lines.resize(1);
