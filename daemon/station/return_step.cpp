@@ -49,6 +49,11 @@ ReturnStep::Grades ReturnStep::grades_of(const StationRt& st) const {
 
 bool ReturnStep::holds(const StationRt& st) const { return at_station_.contains(st.id); }
 
+std::string ReturnStep::return_at(const StationRt& st) const {
+  const auto it = at_station_.find(st.id);
+  return it == at_station_.end() ? std::string() : it->second;
+}
+
 const ReturnRecord* ReturnStep::find(const std::string& return_id) const {
   const auto it = returns_.find(return_id);
   return it == returns_.end() ? nullptr : &it->second;

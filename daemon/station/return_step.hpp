@@ -39,8 +39,9 @@ class ReturnStep {
   // every station the return it was working on.
   void start();
 
-  // Whether the station has a return in hand.
+  // Whether the station has a return in hand; its id ("" when none).
   [[nodiscard]] bool holds(const StationRt& st) const;
+  [[nodiscard]] std::string return_at(const StationRt& st) const;
   // A scan at a station that holds a return: an item, a grade, or the return's barcode. True when
   // it waits for a commit (StationContext::finish_scan ends it).
   bool scan(StationRt& st, const PendingScan& scan);

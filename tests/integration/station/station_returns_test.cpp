@@ -1,8 +1,8 @@
 // The returns station end to end against the real simulators (scale and light on Modbus TCP, the
 // ZPL printer on TCP), events read back from the outbox, OMS commands through the real command
 // journal: an order is picked, packed and shipped at st1, then comes back at the returns station
-// rt1 — announced (return.expected) or not — with every refusal, hold/release/cancel, and a
-// restart in the middle of a return.
+// rt1 — announced (return.expected) or not — with every refusal, hold/release/cancel, a restart
+// in the middle of a return, a reload that would take its station away, and the scale check.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -316,6 +316,26 @@ TEST(StationReturns, RestartInTheMiddleOfAReturn) {
   EXPECT_EQ(done.at("totals").at("damaged").as_int64(), 1);
   // One return.received: the restart resumed it without a second announcement.
   EXPECT_EQ(env.events_of("O-1", "return.received").size(), 1u);
+}
+
+TEST(StationReturns, AReloadKeepsAReturnInHandAtItsStation) {
+  StationEnv env(returns_options());
+  add_return_templates(env);
+  ship(env, "O-1");
+  EXPECT_EQ(env.scan("O-1", "rt1").code, "return_received");
+  auto without = env.config();
+  without.stations.pop_back();  // rt1
+  auto problems = env.stations().reload_problems(without);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], "station rt1 is removed but holds return R-O-1-1: complete or set it aside first");
+  auto no_returns = env.config();
+  no_returns.stations.back().steps = {"ship"};
+  problems = env.stations().reload_problems(no_returns);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0],
+            "station rt1 would no longer take returns and holds return R-O-1-1: complete or set it aside first");
+  EXPECT_EQ(env.scan("O-1", "rt1").code, "return_completed");
+  EXPECT_TRUE(env.stations().reload_problems(without).empty());
 }
 
 TEST(StationReturns, ScaleChecksAnAnnouncedParcel) {
