@@ -14,13 +14,17 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::pair<CommandType, std::string_view>, 6> kTypeNames{{
+constexpr std::array<std::pair<CommandType, std::string_view>, 10> kTypeNames{{
     {CommandType::pick_list, "pick_list"},
     {CommandType::order_cancel, "order.cancel"},
     {CommandType::order_hold, "order.hold"},
     {CommandType::order_release, "order.release"},
     {CommandType::order_update, "order.update"},
     {CommandType::rebirth, "rebirth"},
+    {CommandType::return_expected, "return.expected"},
+    {CommandType::return_cancel, "return.cancel"},
+    {CommandType::return_hold, "return.hold"},
+    {CommandType::return_release, "return.release"},
 }};
 
 constexpr std::size_t kMaxIdChars = 128;
@@ -81,7 +85,33 @@ std::optional<Fail> check_lines(const json::object& data) {
   return std::nullopt;
 }
 
+// return.expected: "items", 1 to kMaxLines objects, each with a positive integer "qty". The rest
+// of each item is the stations' to judge (station/return_record.hpp), as for a pick list.
+std::optional<Fail> check_return_items(const json::object& data) {
+  const auto* items = data.if_contains("items");
+  if (items == nullptr) return Fail{RejectCode::missing_field, "field 'data.items' is required"};
+  if (!items->is_array() || items->get_array().empty() || items->get_array().size() > kMaxLines) {
+    return Fail{RejectCode::invalid_field,
+                fmt::format("field 'data.items' must be an array of 1 to {} items", kMaxLines)};
+  }
+  std::size_t index = 0;
+  for (const auto& item : items->get_array()) {
+    const auto* qty = item.is_object() ? item.get_object().if_contains("qty") : nullptr;
+    if (qty == nullptr || !qty->is_int64() || qty->get_int64() <= 0) {
+      return Fail{RejectCode::invalid_field,
+                  fmt::format("data.items[{}] must be an object with a positive integer qty", index)};
+    }
+    ++index;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+bool is_return_command(CommandType type) noexcept {
+  return type == CommandType::return_expected || type == CommandType::return_cancel ||
+         type == CommandType::return_hold || type == CommandType::return_release;
+}
 
 std::string_view to_string(CommandType type) noexcept {
   for (const auto& [t, name] : kTypeNames) {
@@ -108,6 +138,7 @@ std::string_view to_string(RejectCode code) noexcept {
     case RejectCode::unknown_type: return "unknown_type";
     case RejectCode::type_mismatch: return "type_mismatch";
     case RejectCode::unknown_order: return "unknown_order";
+    case RejectCode::unknown_return: return "unknown_return";
     case RejectCode::order_exists: return "order_exists";
     case RejectCode::invalid_state: return "invalid_state";
     case RejectCode::storage_error: return "storage_error";
@@ -195,6 +226,19 @@ ParseResult parse_command(std::string_view topic_type, std::string_view payload,
         return reject(RejectCode::invalid_field, "field 'data.reason' must be a string");
       }
       break;
+    case CommandType::return_expected:
+      if (auto fail = require_id(obj, "return_id", command.return_id)) return reject(fail->code, fail->reason);
+      if (auto fail = require_id(obj, "order_id", command.order_id)) return reject(fail->code, fail->reason);
+      if (auto fail = check_return_items(*data)) return reject(fail->code, fail->reason);
+      break;
+    case CommandType::return_cancel:
+    case CommandType::return_hold:
+    case CommandType::return_release:
+      if (auto fail = require_id(obj, "return_id", command.return_id)) return reject(fail->code, fail->reason);
+      if (const auto* reason = data->if_contains("reason"); reason != nullptr && !reason->is_string()) {
+        return reject(RejectCode::invalid_field, "field 'data.reason' must be a string");
+      }
+      break;
   }
   command.data_json = json::serialize(*data);
   command.payload = std::string(payload);
@@ -204,7 +248,9 @@ ParseResult parse_command(std::string_view topic_type, std::string_view payload,
 Rejection order_rejection(const Command& command, const core::Error& error) {
   Rejection rejection;
   switch (error.code) {
-    case core::Errc::not_found: rejection.code = RejectCode::unknown_order; break;
+    case core::Errc::not_found:
+      rejection.code = is_return_command(command.type) ? RejectCode::unknown_return : RejectCode::unknown_order;
+      break;
     case core::Errc::already_exists: rejection.code = RejectCode::order_exists; break;
     case core::Errc::failed_precondition: rejection.code = RejectCode::invalid_state; break;
     default: rejection.code = RejectCode::storage_error; break;

@@ -20,7 +20,14 @@ namespace wedge::commands {
 
 inline constexpr int kSchemaVersion = 1;
 
-enum class CommandType { pick_list, order_cancel, order_hold, order_release, order_update, rebirth };
+enum class CommandType {
+  pick_list, order_cancel, order_hold, order_release, order_update, rebirth,
+  // Returns (docs/workflows.md, "Returns"): keyed by return_id, not order_id.
+  return_expected, return_cancel, return_hold, return_release
+};
+
+// return.expected, return.cancel, return.hold, return.release.
+[[nodiscard]] bool is_return_command(CommandType type) noexcept;
 
 std::string_view to_string(CommandType type) noexcept;             // "pick_list", "order.cancel", ...
 std::optional<CommandType> command_type_from(std::string_view name) noexcept;
@@ -35,6 +42,7 @@ enum class RejectCode {
   unknown_type,        // "type" (or the topic's last level) names no command
   type_mismatch,       // topic says one type, payload another
   unknown_order,       // order command for an order id never received in a pick_list
+  unknown_return,      // return.cancel/hold/release for a return id this gateway does not know
   order_exists,        // pick_list for an order id that already exists (under another command id)
   invalid_state,       // transition not allowed from the order's state (e.g. release of a running order)
   storage_error,       // SQLite could not store the command; the OMS should retry
@@ -52,7 +60,8 @@ struct Rejection {
 struct Command {
   std::string id;
   CommandType type = CommandType::rebirth;
-  std::string order_id;   // empty for rebirth
+  std::string order_id;   // empty for rebirth and return.cancel/hold/release
+  std::string return_id;  // return.* only: the RMA (return.expected) or the id return.received gave
   std::string station;    // pick_list only
   std::string data_json;  // the "data" object, re-serialised ("{}" when absent)
   std::string payload;    // the message as received

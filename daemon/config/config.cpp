@@ -52,7 +52,7 @@ const StationConfig* Config::find_station(std::string_view id) const {
 namespace {
 
 const std::vector<std::string> kRoles = {"scanner", "scale", "printer", "light"};
-const std::vector<std::string> kSteps = {"pick", "pack", "ship"};
+const std::vector<std::string> kSteps = {"pick", "pack", "ship", "returns"};
 
 // A printer may print for several stations (one queue per printer); a scanner, scale or light belongs
 // to exactly one station, or scans and signals would reach the wrong picker.
@@ -151,13 +151,13 @@ void check_stations(const YAML::Node& node, Validator& v, Config& config,
     if (!steps) {
       v.error(entry, path + ".steps", "missing required key 'steps'");
     } else if (!steps.IsSequence() || steps.size() == 0) {
-      v.error(steps, path + ".steps", "expected a non-empty list of pick, pack, ship, got " + describe(steps));
+      v.error(steps, path + ".steps", "expected a non-empty list of pick, pack, ship, returns, got " + describe(steps));
     } else {
       for (std::size_t s = 0; s < steps.size(); ++s) {
         const std::string step_path = fmt::format("{}.steps[{}]", path, s);
         const std::string step = steps[s].IsScalar() ? steps[s].Scalar() : "";
         if (std::find(kSteps.begin(), kSteps.end(), step) == kSteps.end()) {
-          v.error(steps[s], step_path, "expected one of pick, pack, ship, got " + describe(steps[s]));
+          v.error(steps[s], step_path, "expected one of pick, pack, ship, returns, got " + describe(steps[s]));
         } else if (station.has_step(step)) {
           v.error(steps[s], step_path, "step '" + step + "' listed twice");
         } else {

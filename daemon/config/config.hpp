@@ -37,7 +37,7 @@ struct DeviceConfig {
 // The device roles a station can use, and how many stations may share one device in that role.
 struct StationConfig {
   std::string id;
-  std::vector<std::string> steps;  // among pick, pack, ship, in workflow order
+  std::vector<std::string> steps;  // among pick, pack, ship, returns, in workflow order
   std::string scanner;             // device ids; empty when the station has none in that role
   std::string scale;
   std::string printer;

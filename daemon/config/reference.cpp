@@ -165,7 +165,7 @@ Each entry of `stations` is one work place:
 | key | type | default | meaning |
 |---|---|---|---|
 | `id` | id | **required** | Unique station id, a topic level. |
-| `steps` | list of `pick`, `pack`, `ship` | **required** | The steps done here, in order; each at most once. |
+| `steps` | list of `pick`, `pack`, `ship`, `returns` | **required** | The steps done here, in order; each at most once. |
 | `scanner` | device id | — | The scanner whose scans drive this station. Serves one station only. |
 | `scale` | device id | — | The scale weighing parcels (required by `pack`). Serves one station only. |
 | `printer` | device id | — | The label printer (required by `pack`). May be shared by several stations. |

@@ -218,8 +218,35 @@ const Schema& station_schema() {
               "0 = no early warning.",
               80, 0, 99),
   };
+  static const Schema returns = [] {
+    auto grades = key_string_list("grades",
+                                  "Grades of a returned unit, in button order; a unit is graded by a button "
+                                  "or by scanning grade_barcode_prefix + grade (`GRADE:damaged`). Default: resellable, "
+                                  "damaged, wrong_item, missing_parts.");
+    grades.default_value = std::vector<std::string>{"resellable", "damaged", "wrong_item", "missing_parts"};
+    auto restock = key_string_list("restock_grades",
+                                   "Grades whose units go back to stock with a restock label (the putaway "
+                                   "location the OMS gave, else the pick location); every other grade gets a "
+                                   "quarantine label. A name not among `grades` never matches. Default: resellable.");
+    restock.default_value = std::vector<std::string>{"resellable"};
+    return Schema{
+        grades,
+        restock,
+        key_string("grade_barcode_prefix", "Condition barcodes read this prefix followed by the grade.", "GRADE:"),
+        key_string("restock_template", "Label template (printing.template_dir) of a unit going back to stock.",
+                   "restock"),
+        key_string("quarantine_template", "Label template of a unit going to quarantine.", "quarantine"),
+        key_string("quarantine_location", "Location printed on a quarantine label.", "QUARANTINE"),
+        key_number("weight_tolerance_grams",
+                   "An announced return whose parcel (steady on the station's scale when it is identified) "
+                   "differs from packaging + expected units by more than this is reported "
+                   "(return.discrepancy weight_mismatch).",
+                   50, 0, 1e6),
+    };
+  }();
   static const Schema schema = {
       key_string("group", "Station group: pick lists addressed to the group may run here.", ""),
+      key_section("returns", "The returns step (`returns` in steps): grades, labels, parcel check.", returns),
       key_section("time_limits", "Per-step time limits (seconds) for at-risk detection.",
                   time_limits),
       key_choice("weight_basis",

@@ -89,6 +89,7 @@ void KpiFigures::merge(const KpiFigures& other) {
   add_counts(cancellations, other.cancellations);
   add_counts(cancellations_requested, other.cancellations_requested);
   add_counts(at_risk, other.at_risk);
+  add_counts(returns, other.returns);
   for (const auto& [step, values] : other.step_seconds) {
     auto& into = step_seconds[step];
     into.insert(into.end(), values.begin(), values.end());
@@ -124,6 +125,7 @@ json::object KpiFigures::to_json() const {
       {"cancellations_intercepted", counts_json(cancellations)},
       {"cancellations_requested", counts_json(cancellations_requested)},
       {"orders_at_risk", counts_json(at_risk)},
+      {"returns_by_grade", counts_json(returns)},
       {"durations_s", std::move(durations)},
       {"fulfilment_s", durations_json(fulfilment_seconds)}};
 }
@@ -233,6 +235,12 @@ void KpiTracker::cancellation_requested(const std::string& station, std::string_
   ++revision_;
   ++at(station).open.cancellations_requested[std::string(step)];
   ++total(station).cancellations_requested[std::string(step)];
+}
+
+void KpiTracker::returned(const std::string& station, std::string_view grade) {
+  ++revision_;
+  ++at(station).open.returns[std::string(grade)];
+  ++total(station).returns[std::string(grade)];
 }
 
 void KpiTracker::at_risk(const std::string& station, std::string_view step) {

@@ -54,6 +54,7 @@ struct KpiFigures {
   // and "shipped" for those that came too late.
   std::map<std::string, std::int64_t> cancellations_requested;
   std::map<std::string, std::int64_t> at_risk;        // order.at_risk events, by step
+  std::map<std::string, std::int64_t> returns;        // returned units graded, by grade
   std::map<std::string, std::vector<double>> step_seconds;  // pick / pack / ship durations
   std::vector<double> fulfilment_seconds;                   // order received → shipped
 
@@ -97,6 +98,8 @@ class KpiTracker {
   // one is reported with both calls.
   void cancellation_requested(const std::string& station, std::string_view step);
   void at_risk(const std::string& station, std::string_view step);
+  // One returned unit graded `grade` (return.item_graded).
+  void returned(const std::string& station, std::string_view grade);
   // Scan received (from the scanner, or the HTTP inject) → its verdict shown, in seconds.
   void verdict_latency(const std::string& station, double seconds);
 

@@ -59,6 +59,7 @@ json::object figures_state(const KpiFigures& f) {
                       {"cancellations", counts_state(f.cancellations)},
                       {"cancellations_requested", counts_state(f.cancellations_requested)},
                       {"at_risk", counts_state(f.at_risk)},
+                      {"returns", counts_state(f.returns)},
                       {"step_seconds", std::move(steps)},
                       {"fulfilment_seconds", seconds_state(f.fulfilment_seconds)}};
 }
@@ -108,6 +109,8 @@ KpiFigures figures_of(const json::value& v) {
   f.cancellations = counts_of(o.at("cancellations"));
   f.cancellations_requested = counts_of(o.at("cancellations_requested"));
   f.at_risk = counts_of(o.at("at_risk"));
+  // Absent in states saved before returns were counted.
+  if (const auto* returns = o.if_contains("returns")) f.returns = counts_of(*returns);
   for (const auto& [step, values] : o.at("step_seconds").as_object()) f.step_seconds[std::string(step)] = seconds_of(values);
   f.fulfilment_seconds = seconds_of(o.at("fulfilment_seconds"));
   return f;

@@ -32,6 +32,7 @@ KpiFact kpi_fact(std::string_view type, const json::object& data) {
   else if (type == event::kPickCompleted || type == event::kPackCompleted || type == event::kShipped)
     fact.number = int_field(data, "duration_ms");
   else if (type == event::kOrderCancelled) fact.step = string_field(data, "intercepted_step");
+  else if (type == event::kReturnItemGraded) fact.step = string_field(data, "grade");
   // A cancellation that came after the parcel left: asked for, not intercepted.
   else if (type == event::kOrderCommandRefused && string_field(data, "command") == "order.cancel" &&
            string_field(data, "reason") == "already_shipped")
@@ -65,6 +66,8 @@ void observe_kpi(StationContext& ctx, const std::string& station_id, const std::
   } else if (fact.type == event::kOrderCancelled) {
     kpi.cancellation_intercepted(station, fact.step);
     kpi.cancellation_requested(station, fact.step);
+  } else if (fact.type == event::kReturnItemGraded) {
+    kpi.returned(station, fact.step);
   } else if (fact.type == event::kOrderCommandRefused && !fact.step.empty()) {
     kpi.cancellation_requested(station, fact.step);
   }

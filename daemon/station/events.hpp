@@ -51,6 +51,15 @@ inline constexpr std::string_view kPackCompleted = "pack.completed";
 inline constexpr std::string_view kShipped = "order.shipped";
 inline constexpr std::string_view kOrderAtRisk = "order.at_risk";
 inline constexpr std::string_view kOrderBackOnTrack = "order.back_on_track";
+// Returns (return_step.hpp).
+inline constexpr std::string_view kReturnReceived = "return.received";
+inline constexpr std::string_view kReturnItemGraded = "return.item_graded";
+inline constexpr std::string_view kReturnDiscrepancy = "return.discrepancy";
+inline constexpr std::string_view kReturnCompleted = "return.completed";
+inline constexpr std::string_view kReturnRejected = "return.rejected";
+inline constexpr std::string_view kReturnHeld = "return.held";
+inline constexpr std::string_view kReturnReleased = "return.released";
+inline constexpr std::string_view kReturnCancelled = "return.cancelled";
 // Telemetry ({base}/station/{station}/telemetry/{type}): dropped first when the outbox is full.
 inline constexpr std::string_view kStationKpi = "station.kpi";
 }  // namespace event

@@ -104,6 +104,12 @@ void OrderCommands::handle_command(const commands::Command& command, Stations::C
         return on_update(command, std::move(done));
       case commands::CommandType::rebirth:
         return reply(outcome(true, "accepted", "nothing to do for the stations"));
+      case commands::CommandType::return_expected:
+      case commands::CommandType::return_cancel:
+      case commands::CommandType::return_hold:
+      case commands::CommandType::return_release:
+        if (!return_commands) return reply(outcome(false, "no_station", "no returns step here"));
+        return return_commands(command, std::move(done));
     }
   } catch (const std::exception& e) {
     // Nothing escapes a handler: a bug in one command must not stop the gateway.

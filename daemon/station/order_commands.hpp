@@ -20,6 +20,9 @@ class OrderCommands {
   // Applies one command; `done` gets its outcome (at once or after the order's event commits).
   // Nothing escapes: a failing command answers internal_error.
   void handle_command(const commands::Command& command, Stations::CommandDone done);
+  // Applies the return.* commands (ReturnStep, set by Stations::Impl), here so that the replay at
+  // start (housekeeping.hpp) takes the same path.
+  std::function<void(const commands::Command&, Stations::CommandDone)> return_commands;
 
  private:
   void on_pick_list(const commands::Command& command, Stations::CommandDone done);

@@ -21,7 +21,8 @@ OrderStore::OrderStore(const std::string& db_path) {
       // Accepted item scans since the order's record was last written (save_pick), n from 1 in
       // scan order; keyed by order so that one scan is one B-tree insert and one WAL page.
       "CREATE TABLE IF NOT EXISTS station_order_picks(order_id TEXT NOT NULL, n INTEGER NOT NULL,"
-      " line INTEGER NOT NULL, qty INTEGER NOT NULL, serial TEXT NOT NULL, PRIMARY KEY(order_id, n)) WITHOUT ROWID;"
+      " line INTEGER NOT NULL, qty INTEGER NOT NULL, serial TEXT NOT NULL, lot TEXT NOT NULL DEFAULT '',"
+      " PRIMARY KEY(order_id, n)) WITHOUT ROWID;"
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
   db_ = storage::open_or_throw(options);
   // stations.db from before ended orders left memory: the column, filled from the records once.
@@ -60,10 +61,10 @@ OrderStore::OrderStore(const std::string& db_path) {
         "SELECT order_id FROM station_orders WHERE final_sscc = ?1 AND final_sscc <> '' LIMIT 1",
         select_sscc_);
   if (status)
-    status = db_.prepare("INSERT INTO station_order_picks(order_id, n, line, qty, serial) VALUES(?1, ?2, ?3, ?4, ?5)",
+    status = db_.prepare("INSERT INTO station_order_picks(order_id, n, line, qty, serial, lot) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                          insert_pick_);
   if (status)
-    status = db_.prepare("SELECT line, qty, serial FROM station_order_picks WHERE order_id = ?1 ORDER BY n",
+    status = db_.prepare("SELECT line, qty, serial, lot FROM station_order_picks WHERE order_id = ?1 ORDER BY n",
                          select_picks_);
   if (status) status = db_.prepare("DELETE FROM station_order_picks WHERE order_id = ?1", delete_picks_);
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
@@ -148,7 +149,8 @@ storage::Status OrderStore::write_record(const OrderRecord& record) {
   return status;
 }
 
-core::Status OrderStore::save_pick(const OrderRecord& record, int line, std::int64_t qty, std::string_view serial) {
+core::Status OrderStore::save_pick(const OrderRecord& record, int line, std::int64_t qty, std::string_view serial,
+                                   std::string_view lot) {
   const auto behind = picks_behind_.find(record.order_id);
   if (behind == picks_behind_.end()) return save(record);
   insert_pick_.bind(1, record.order_id);
@@ -156,6 +158,7 @@ core::Status OrderStore::save_pick(const OrderRecord& record, int line, std::int
   insert_pick_.bind(3, static_cast<std::int64_t>(line));
   insert_pick_.bind(4, qty);
   insert_pick_.bind(5, serial);
+  insert_pick_.bind(6, lot);
   const auto status = insert_pick_.run();
   if (!status) return core::fail(core::Errc::unavailable, status.message);
   ++behind->second;
@@ -180,6 +183,8 @@ bool OrderStore::apply_picks(OrderRecord& record) {
     record.pick.lines[static_cast<std::size_t>(line)].picked += select_picks_.column_int(1);
     if (auto serial = select_picks_.column_text(2); !serial.empty())
       record.pick.lines[static_cast<std::size_t>(line)].serials.insert(std::move(serial));
+    if (auto lot = select_picks_.column_text(3); !lot.empty())
+      record.pick.lines[static_cast<std::size_t>(line)].lots.insert(std::move(lot));
   }
   select_picks_.reset();
   if (!status) spdlog::error("order={} picks since its last save unreadable: {}", record.order_id, status.message);

@@ -4,7 +4,7 @@
 // One row per order: (order_id, rank, record JSON from workflow_order.hpp, and final_sscc: the
 // label's SSCC once the order is shipped or cancelled, else ""). save() writes the whole
 // record in one statement (an UPSERT, atomic on its own). An accepted item scan does not: its
-// save_pick() adds one small row to station_order_picks (line, quantity, serial), so a scan costs
+// save_pick() adds one small row to station_order_picks (line, quantity, serial, lot), so a scan costs
 // the same at the first unit as at the 6,000th, whatever the record holds. The order as stored is
 // its record plus its pick rows applied in order; the next save() folds the rows into the record
 // and deletes them in the same transaction, so no pick is ever counted twice or lost. Shipped and
@@ -47,10 +47,10 @@ class OrderStore {
   // Stores `record`; an error when SQLite fails (disk full, I/O error).
   [[nodiscard]] core::Status save(const OrderRecord& record);
   // Stores one accepted pick that `record` already counts (record_pick: `qty` units on `line`,
-  // `serial` or ""): one row, not the record. An order this store has not saved or loaded yet is
-  // saved whole instead. An error when SQLite fails.
+  // `serial` and `lot` or ""): one row, not the record. An order this store has not saved or loaded
+  // yet is saved whole instead. An error when SQLite fails.
   [[nodiscard]] core::Status save_pick(const OrderRecord& record, int line, std::int64_t qty,
-                                       std::string_view serial);
+                                       std::string_view serial, std::string_view lot);
   // Every stored order, by rank. Rows that no longer parse are skipped and logged.
   [[nodiscard]] std::vector<OrderRecord> load_all();
   // The orders the stations keep in memory, by rank: every open one, and every shipped or cancelled

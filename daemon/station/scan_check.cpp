@@ -188,6 +188,7 @@ void record_pick(PickState& state, const ScanDecision& decision) {
   if (state.lines.size() <= index) state.lines.resize(index + 1);
   state.lines[index].picked += decision.qty;
   if (!decision.serial.empty()) state.lines[index].serials.insert(decision.serial);
+  if (!decision.lot.empty()) state.lines[index].lots.insert(decision.lot);
 }
 
 std::vector<MissingLine> declare_short_pick(const PickList& order, const PickState& state) {

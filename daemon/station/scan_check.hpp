@@ -39,6 +39,7 @@ namespace wedge::station {
 struct LinePickState {
   std::int64_t picked = 0;
   std::set<std::string> serials;
+  std::set<std::string> lots;  // (10) lots picked: a return checks against them (return_check.hpp)
 };
 
 // One entry per PickList line, same order. A shorter vector counts missing lines as unpicked.

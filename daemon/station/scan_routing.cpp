@@ -35,6 +35,7 @@ void Stations::Impl::drain(StationRt& st) {
 }
 
 bool Stations::Impl::process(StationRt& st, const PendingScan& scan) {
+  if (st.has("returns") && returns.holds(st)) return returns.scan(st, scan);
   OrderRecord* order = current_order(st);
   if (!order) return free_station_scan(st, scan);
   if (order->status == OrderStatus::cancelled) return put_away.scan(st, *order, scan);
@@ -95,6 +96,8 @@ bool Stations::Impl::set_aside(StationRt& st, OrderRecord& order, const PendingS
 
 
 bool Stations::Impl::free_station_scan(StationRt& st, const PendingScan& scan) {
+  if (st.has("returns"))
+    if (auto handled = returns.identify(st, scan)) return *handled;
   auto id = identify(scan);
   if (!id.order) {
     if (st.has("pack") || st.has("ship"))

@@ -162,7 +162,7 @@ void StationContext::save_with_serials(const OrderRecord& order, const std::func
 
 void StationContext::save_pick(const OrderRecord& order, const ScanDecision& decision) {
   queue.index(order);
-  if (auto saved = store.save_pick(order, decision.line, decision.qty, decision.serial); !saved)
+  if (auto saved = store.save_pick(order, decision.line, decision.qty, decision.serial, decision.lot); !saved)
     spdlog::error("order={} pick not saved: {}", order.order_id, saved.reason());
 }
 

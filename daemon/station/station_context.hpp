@@ -125,6 +125,9 @@ class StationContext {
   bool require_shipping = false;  // some station packs, so orders get a shipping label
   bool running = false;
   Stations::ChangeHandler change_handler;
+  // Set by Stations::Impl: fills the snapshot of a returns station (ReturnStep::view); true when
+  // the snapshot is complete.
+  std::function<bool(const StationRt&, StationSnapshot&)> return_view;
   // Set by Stations::Impl: processes the station's next waiting scan (the scan routing).
   std::function<void(StationRt&)> drain_scans;
 

@@ -28,6 +28,7 @@ StationSnapshot StationContext::build_snapshot(const StationRt& st) const {
   for (const auto& r : at_risk)
     if (shows_at_risk(st, r)) s.orders_at_risk.push_back(r);
   s.label_state = "none";
+  if (return_view && return_view(st, s)) return s;
   const auto it = st.current.empty() ? orders.end() : orders.find(st.current);
   if (it == orders.end()) {
     const auto loading = st.loading.empty() ? orders.end() : orders.find(st.loading);

@@ -10,6 +10,7 @@
 //   OperatorActions (operator_actions.hpp) next order, reprint label
 //   PeriodicChecks (periodic_checks.hpp)   KPI windows, at-risk orders
 //   Housekeeping (housekeeping.hpp)   journal replay, purge, eviction
+//   ReturnStep (return_step.hpp)      returns: identify, check and grade items, return commands
 // A new step (returns, parcels) is a new class holding a StationContext&, routed from process().
 // Loop thread only.
 #pragma once
@@ -26,6 +27,7 @@
 #include "daemon/station/periodic_checks.hpp"
 #include "daemon/station/pick_step.hpp"
 #include "daemon/station/put_away.hpp"
+#include "daemon/station/return_step.hpp"
 #include "daemon/station/ship_step.hpp"
 #include "daemon/station/station_context.hpp"
 #include "daemon/station/stations.hpp"
@@ -55,6 +57,7 @@ struct Stations::Impl : StationContext, std::enable_shared_from_this<Stations::I
                    }};
   OperatorActions actions{*this, label, [this](StationRt& st, PendingScan scan) { on_scan(st, std::move(scan)); }};
   Housekeeping housekeeping;
+  ReturnStep returns;
 
   // The journal's order checks (command_checks.hpp) against the orders as they are now.
   [[nodiscard]] core::Status check_command(const commands::Command& command);

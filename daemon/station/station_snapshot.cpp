@@ -83,6 +83,7 @@ json::object station_snapshot_json(const StationSnapshot& s) {
                                       {"predicted_ship_at", time_or_null(r.predicted_ship_at_unix_ms)},
                                       {"ship_by", time_or_null(r.ship_by_unix_ms)}});
   o["orders_at_risk"] = std::move(at_risk);
+  o["return"] = s.return_view.empty() ? json::value(nullptr) : json::value(s.return_view);
   o["version"] = s.version;
   return o;
 }

@@ -84,6 +84,9 @@ struct StationSnapshot {
   std::int64_t queued_orders = 0;
   std::vector<ReturnLocation> put_away;  // a cancelled order: what still goes back where
   std::vector<AtRiskOrder> orders_at_risk;  // at risk now, here or waiting for this station; oldest first
+  // The return in hand at a returns station (return_view.cpp: expected, scanned, grade buttons);
+  // empty otherwise (rendered as "return": null).
+  boost::json::object return_view;
   std::int64_t version = 0;  // increases with every change
 };
 

@@ -24,8 +24,13 @@ Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_,
       journal(journal_),
       label(*this, state_dir),
       checks(*this, state_dir + "/kpi.db"),
-      housekeeping(*this, order_commands, journal_, state_dir + "/stations.db") {
+      housekeeping(*this, order_commands, journal_, state_dir + "/stations.db"),
+      returns(*this, state_dir + "/stations.db") {
   drain_scans = [this](StationRt& st) { drain(st); };
+  return_view = [this](const StationRt& st, StationSnapshot& s) { return returns.view(st, s); };
+  order_commands.return_commands = [this](const commands::Command& command, CommandDone done) {
+    returns.handle_command(command, std::move(done));
+  };
   for (const auto& cfg : config.stations) {
     kpi.add_station(cfg.id);
     if (cfg.has_step("pack")) require_shipping = true;
@@ -86,6 +91,7 @@ void Stations::Impl::start() {
     auto id = record.order_id;
     orders.emplace(std::move(id), std::move(record));
   }
+  returns.start();
   std::weak_ptr<Impl> weak = shared_from_this();
   for (auto& [id, st] : stations) hook_devices(st);
   print_queue.set_outcome_handler([weak](const print::JobOutcome& outcome) {
@@ -147,6 +153,7 @@ core::Status Stations::Impl::check_command(const commands::Command& command) {
   // Stopped (shutting down): the command is stored unchecked and meets the checks of the command
   // application when the next start replays it.
   if (!running) return {};
+  if (commands::is_return_command(command.type)) return returns.check_command(command);
   return check_order_command(command, find_order(command.order_id));
 }
 

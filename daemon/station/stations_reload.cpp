@@ -29,7 +29,10 @@ std::vector<std::string> Stations::Impl::reload_problems(const config::Config& n
   for (const auto& [id, st] : stations) {
     const auto* entry = next.find_station(id);
     if (entry == nullptr) {
-      if (const auto* order = order_on(orders, id))
+      if (returns.holds(st))
+        problems.push_back(fmt::format("station {} is removed but holds return {}: complete or set it aside first",
+                                       id, returns.return_at(st)));
+      else if (const auto* order = order_on(orders, id))
         problems.push_back(fmt::format("station {} is removed but has order {} ({}/{}): finish, cancel or "
                                        "move it first",
                                        id, order->order_id, to_string(order->step), to_string(order->phase)));
@@ -39,6 +42,10 @@ std::vector<std::string> Stations::Impl::reload_problems(const config::Config& n
                                        id));
       continue;
     }
+    if (returns.holds(st) && !entry->has_step("returns"))
+      problems.push_back(fmt::format("station {} would no longer take returns and holds return {}: complete or "
+                                     "set it aside first",
+                                     id, returns.return_at(st)));
     const auto current = orders.find(st.current);
     if (current == orders.end() || current->second.final()) continue;
     const std::string step(to_string(current->second.step));

@@ -110,6 +110,11 @@ std::string order_record_json(const OrderRecord& r) {
     auto& serials = l["serials"].emplace_array();
     serials.reserve(line.serials.size());
     for (const auto& serial : line.serials) serials.emplace_back(serial);
+    // Only when known: records of lines without lots stay as they were.
+    if (!line.lots.empty()) {
+      auto& lots = l["lots"].emplace_array();
+      for (const auto& lot : line.lots) lots.emplace_back(lot);
+    }
   }
   auto& shorts = o["short_lines"].emplace_array();
   for (int line : r.short_lines) shorts.emplace_back(line);
@@ -231,6 +236,9 @@ core::Result<OrderRecord> order_record_from_json(std::string_view text) {
         if (const auto* serials = line.as_object().if_contains("serials"); serials && serials->is_array())
           for (const auto& s : serials->as_array())
             if (s.is_string()) state.serials.insert(std::string(s.as_string()));
+        if (const auto* lots = line.as_object().if_contains("lots"); lots && lots->is_array())
+          for (const auto& s : lots->as_array())
+            if (s.is_string()) state.lots.insert(std::string(s.as_string()));
       }
       r.pick.lines.push_back(std::move(state));
     }

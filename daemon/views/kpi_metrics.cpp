@@ -79,6 +79,10 @@ void append_kpi_metrics(http::PrometheusText& t, const station::Stations& statio
   for (const auto& [id, f] : totals)
     for (const auto& [step, count] : f.cancellations_requested)
       t.sample("wedge_station_cancellations_requested_total", count, Labels{{"station", id}, {"step", step}});
+  t.declare("wedge_station_returns_total", "counter", "Returned units graded, by grade.");
+  for (const auto& [id, f] : totals)
+    for (const auto& [grade, count] : f.returns)
+      t.sample("wedge_station_returns_total", count, Labels{{"station", id}, {"grade", grade}});
   t.declare("wedge_station_orders_at_risk_total", "counter", "order.at_risk events, by step.");
   for (const auto& [id, f] : totals)
     for (const auto& [step, count] : f.at_risk)

@@ -175,7 +175,8 @@ json::value kpi_trend_json(const station::Stations& stations, const KpiTargets& 
                                 {"scans", day.scan_count()},
                                 {"refused_scans", day.refused_count()},
                                 {"cancellations_requested", counts_json(day.cancellations_requested)},
-                                {"cancellations_intercepted", counts_json(day.cancellations)}});
+                                {"cancellations_intercepted", counts_json(day.cancellations)},
+                                {"returns_by_grade", counts_json(day.returns)}});
   }
   return json::object{{"station", station},
                       {"bucket_s", KpiTracker::kTrendBucketMs / 1000},

@@ -11,7 +11,8 @@ pick, hold/release/update/cancel at pick, a weight mismatch held by the station 
 label reprint, a label that fails (unknown template), cancellations after the label, set-aside,
 an at-risk order (past a step limit, and one predicted to miss its ship_by that gets back on
 track), a pick list the station refuses (unknown field, unknown station), an update it
-refuses, a command refused for a shipped order; then every command reply code (a full commands.db
+refuses, a command refused for a shipped order, the shipped order coming back at the station's
+returns step (announced, held, refused and graded units, completed; a return cancelled, one refused); then every command reply code (a full commands.db
 for storage_error), and the gateway's death by SIGKILL (the Will) and by SIGTERM.
 
 Checks (tests/contract/contract.py reads the rules from the document itself):
@@ -167,7 +168,7 @@ devices:
   - {{id: printer-1, kind: printer, driver: zpl-tcp, host: 127.0.0.1, port: {self.printer_port},
       status_interval_ms: 100, status_timeout_ms: 300, reconnect_initial_ms: 20, reconnect_max_ms: 100}}
 stations:
-  - {{id: {STATION}, steps: [pick, pack, ship], scale: scale-1, printer: printer-1}}
+  - {{id: {STATION}, steps: [pick, pack, ship, returns], scale: scale-1, printer: printer-1}}
 """)
         self.proc = None
 
@@ -400,6 +401,37 @@ class Run:
         self.send("pick_list", {"order_id": "O-6", "station": "nowhere", "data": pick_list_data()})
         self.event("order.rejected", "O-6", start, code="no_station")
 
+    def returns(self):
+        """O-1 (shipped) comes back: announced, held and released, a unit never shipped, a damaged
+        unit, completed with one unit missing; a second return cancelled; a return refused."""
+        start = self.cap.count()
+        items = {"items": [{"sku": "A-1", "gtin": "09506000134352", "qty": 1, "putaway_location": "R9-01"},
+                           {"sku": "B-7", "gtin": "4006381333931", "qty": 1, "reason": "too small"}]}
+        self.send("return.expected", {"return_id": "RMA-1", "order_id": "O-1", "data": items})
+        self.send("return.expected", {"return_id": "RMA-1", "order_id": "O-1", "data": items},
+                  status="rejected", code="order_exists")
+        self.send("return.expected", {"return_id": "RMA-2", "order_id": "O-1",
+                                      "data": {"items": [{"sku": "A-1", "qty": 1, "colour": "red"}]}}, shape_valid=False)
+        self.event("return.rejected", "O-1", start)
+        self.send("return.hold", {"return_id": "RMA-1", "data": {"reason": "fraud check"}})
+        self.event("return.held", "O-1", start)
+        self.send("return.release", {"return_id": "RMA-1"})
+        self.event("return.released", "O-1", start)
+        self.send("return.hold", {"return_id": "RMA-404"}, status="rejected", code="unknown_return")
+        self.scan("RMA-1", "return_received")
+        self.event("return.received", "O-1", start)
+        self.scan("5901234123457", "not_shipped")
+        self.event("return.discrepancy", "O-1", start, kind="not_shipped")
+        self.scan("9506000134352", "grade_item")
+        self.scan("GRADE:damaged", "quarantine")
+        self.event("return.item_graded", "O-1", start)
+        self.scan("RMA-1", "return_completed")
+        self.event("return.completed", "O-1", start)
+        self.event("return.discrepancy", "O-1", start, kind="missing")
+        self.send("return.expected", {"return_id": "RMA-3", "order_id": "O-1", "data": {"items": [{"sku": "B-7", "qty": 1}]}})
+        self.send("return.cancel", {"return_id": "RMA-3", "data": {"reason": "refund refused"}})
+        self.event("return.cancelled", "O-1", start)
+
     def reply_codes(self):
         hold = {"order_id": "O-2"}
         self.send("pick_list", raw='{"schema":1,', status="rejected", code="malformed_json", shape_valid=False)
@@ -494,6 +526,7 @@ def run_test(args, workdir, procs, capture_dir, report):
     run.parcels()
     run.failed_label()
     run.refused_pick_lists()
+    run.returns()
     run.reply_codes()
     expect(capture.wait(lambda t, p: p.get("type") == "station.kpi", 5), "no station.kpi telemetry")
     run.deaths(procs)

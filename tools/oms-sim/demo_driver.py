@@ -24,6 +24,7 @@ from omssim import messages
 from omssim import orders as od
 from omssim.client import OmsClient
 from omssim.player import Player
+from omssim.returns import Returns
 
 T0 = time.monotonic()
 CARRIER_TRACKING = "1Z999AA10123456784"
@@ -166,7 +167,7 @@ def write_config(root, run_dir, ports):
     text = re.sub(r"(?m)^state_dir: .*$", f"state_dir: {run_dir}/state", text)
     text = re.sub(r"(?m)^(\s*template_dir:) templates", rf"\1 {root}/config/templates", text)
     for default, key in ((21001, "pick"), (21002, "pack"), (21003, "ship"), (21004, "scale"),
-                         (21005, "light"), (21006, "printer")):
+                         (21005, "light"), (21006, "printer"), (21007, "returns")):
         text = text.replace(f"port: {default}", f"port: {ports[key]}")
     path = os.path.join(run_dir, "wedge.yaml")
     with open(path, "w", encoding="utf-8") as f:
@@ -257,7 +258,7 @@ def sanitizer_report(log_path):
 def run(args, procs):
     root, run_dir = args.root, args.run_dir
     ports = {k: free_port() for k in ("broker", "http", "pick", "pack", "ship", "scale", "light", "printer",
-                                      "printer_ctl")}
+                                      "printer_ctl", "returns")}
     sim = os.path.join(root, "scripts", "sim")
     # Broker with persistence, so the outage restart keeps the sessions and their queued messages.
     conf = os.path.join(run_dir, "mosquitto.conf")
@@ -270,14 +271,14 @@ def run(args, procs):
     # Scanner FIFOs and the scale control FIFO, each held open by a sleeper so that the simulators
     # never see end-of-input (and --keep users can `echo CODE > FIFO`).
     fifos = {}
-    for name in ("pick-1", "pack-1", "ship-1", "scale"):
+    for name in ("pick-1", "pack-1", "ship-1", "scale", "returns-1"):
         path = os.path.join(run_dir, f"{name}.fifo")
         os.mkfifo(path)
         fifos[name] = path
         fd = os.open(path, os.O_RDWR)
         procs.start(f"hold-{name}", ["sleep", "infinity"], stdin=fd)
         os.close(fd)
-    for st in ("pick", "pack", "ship"):
+    for st in ("pick", "pack", "ship", "returns"):
         procs.start(f"scanner-{st}-1", [sys.executable, os.path.join(sim, "scanner-sim"), "--tcp-listen",
                                         str(ports[st]), "--input", fifos[f"{st}-1"]])
     modbus = os.path.join(args.build_dir, "tools", "modbus-sim", "modbus-sim")
@@ -286,7 +287,7 @@ def run(args, procs):
     os.makedirs(os.path.join(run_dir, "labels"))
     procs.start("printer", [sys.executable, os.path.join(sim, "zpl-printer-sim"), "--port", str(ports["printer"]),
                             "--control-port", str(ports["printer_ctl"]), "--out-dir", os.path.join(run_dir, "labels")])
-    for k in ("pick", "pack", "ship", "scale", "light", "printer", "printer_ctl"):
+    for k in ("pick", "pack", "ship", "scale", "light", "printer", "printer_ctl", "returns"):
         if not wait_port(ports[k], 10):
             raise SystemExit(f"demo: simulator {k} did not start")
     config = write_config(root, run_dir, ports)
@@ -324,7 +325,7 @@ def run(args, procs):
     say(f"gateway online; broker mqtt://127.0.0.1:{ports['broker']}; HTTP "
         f"{http_url or 'not served by this daemon build'}")
     # Wait until the daemon's scanner drivers connected to the simulators.
-    for st in ("pick", "pack", "ship"):
+    for st in ("pick", "pack", "ship", "returns"):
         end = time.monotonic() + 10
         while time.monotonic() < end and b"CONNECTED" not in open(os.path.join(run_dir, f"scanner-{st}-1.log"), "rb").read():
             time.sleep(0.05)
@@ -349,6 +350,8 @@ def run(args, procs):
         # (reason ship_by) at once, long before the cut-off and any limit; once the stations have
         # measured each step, the prediction recovers and order.back_on_track follows.
         orders[9]["data"]["ship_by"] = od.ship_by_in(30)
+        # It also ships with serials and comes back unannounced (returns).
+        orders[9]["data"]["lines"][0]["capture_serials"] = True
     say(f"OMS: pushing {len(orders)} orders")
     for o in orders:
         reply = client.command("pick_list", order_id=o["order_id"], station=o["station"], data=o["data"], timeout_s=20)
@@ -386,6 +389,12 @@ def run(args, procs):
     threading.Thread(target=progress, daemon=True).start()
     player.run()
     done.set()
+    returns = Returns(client, fifos["returns-1"], log=say)
+    if len(orders) > 9:
+        say("RETURNS: one announced (RMA) with a damaged unit, one unannounced with a foreign serial")
+        returns.announced_damaged(orders[0])
+        returns.unannounced_foreign_serial(orders[9])
+    player.returns = returns
 
     # Drain: the gateway's outbox empty and every event it stored received by the OMS.
     state = os.path.join(run_dir, "state")
@@ -440,6 +449,7 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
         refused[e["data"].get("reason")] = refused.get(e["data"].get("reason"), 0) + 1
     cancelled = [(e["order_id"], e["data"].get("intercepted_step")) for e in ev("order.cancelled")]
     labels = len(ev("label.printed"))
+    return_labels = len(ev("return.item_graded"))
     try:
         with socket.create_connection(("127.0.0.1", ports["printer_ctl"]), timeout=3) as s:
             s.sendall(b"count\n")
@@ -493,7 +503,10 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
         f"{len(next((e['data'].get('parcels', []) for e in ev('order.shipped') if e['order_id'] == o), []))}"
         for o in sorted(parcel_orders)) or "none"))
     print(f"labels printed                {labels}  (printer simulator stored {printer_count}; "
-          f"{len(ev('label.voided'))} voided)")
+          f"{len(ev('label.voided'))} voided; {return_labels} restock/quarantine)")
+    returns = getattr(player, "returns", None)
+    return_lines = returns.report_lines() if returns else []
+    print("returns                       " + ("\n                              ".join(return_lines) or "none"))
     print(f"events sent by the gateway    {last_seq}  (outbox last seq; {depth} still waiting)")
     print(f"events received by the OMS    {g.get('unique', 0)} unique, {g.get('missing', '?')} missing, "
           f"{g.get('duplicates', 0)} duplicates dropped, {g.get('out_of_order', '?')} out of order")
@@ -558,8 +571,12 @@ def report(args, client, player, orders, customer, last_seq, depth, outage_windo
     problems += demo_scenario_problems(orders, ev)
     if http_url and not rows:
         problems.append("GET /api/v1/status has no KPI rows")
-    if str(labels) != printer_count:
-        problems.append(f"label.printed events ({labels}) differ from labels the printer stored ({printer_count})")
+    if returns and len(orders) > 8:
+        problems.extend(returns.check())
+    # Every shipping label and every restock or quarantine label of a graded return reached the printer.
+    if str(labels + return_labels) != printer_count:
+        problems.append(f"label.printed events ({labels}) and graded returns ({return_labels}) differ from labels "
+                        f"the printer stored ({printer_count})")
     print("result                        " + ("OK: nothing lost, every figure agrees" if not problems else "FAILED"))
     for p in problems:
         print(f"  - {p}")

@@ -91,8 +91,38 @@
         el("span", { text: text(d.state) + (d.reason ? " – " + d.reason : "") + (warnings ? " – warning: " + warnings : "") }));
     }));
     wedge.renderAtRisk(Array.isArray(station.orders_at_risk) ? station.orders_at_risk : []);
+    renderReturn();
     renderScan();
     renderBanner();
+  }
+
+  // A returns station: what the return expects, what was scanned and graded, and one button per
+  // grade, which posts the grade's condition barcode as a scan (docs/workflows.md, "Returns").
+  function renderReturn() {
+    const ret = station.return;
+    document.getElementById("return-card").hidden = !ret;
+    if (!ret) return;
+    set("return-id", text(ret.return_id) + (ret.announced ? "" : " (not announced)"));
+    set("return-order", "Order " + text(ret.order_id) + " · " + text(ret.status));
+    const expected = Array.isArray(ret.expected) ? ret.expected : [];
+    document.getElementById("return-expected").replaceChildren(...expected.map((e) =>
+      el("li", { class: e.returned >= e.qty ? "ok" : "" },
+        el("span", { class: "device-id", text: text(e.sku) }),
+        el("span", { text: text(e.returned) + " of " + text(e.qty) + (e.reason ? " – " + e.reason : "") }))));
+    const items = Array.isArray(ret.items) ? ret.items : [];
+    document.getElementById("return-items").replaceChildren(...items.map((i) =>
+      el("li", { class: i.disposition === "restock" ? "ok" : "warn" },
+        el("span", { class: "device-id", text: text(i.sku) + (i.serial ? " SN " + i.serial : "") }),
+        el("span", { text: text(i.grade) + " → " + text(i.location) }))));
+    const pending = ret.pending;
+    set("return-pending", pending ? "Grade " + text(pending.sku) + (pending.serial ? " SN " + pending.serial : "") : "");
+    const grades = Array.isArray(ret.grades) ? ret.grades : [];
+    document.getElementById("return-grades").replaceChildren(...grades.map((g) => {
+      const button = el("button", { class: "action" + (g.disposition === "restock" ? "" : " warn-button"), text: text(g.grade) });
+      button.disabled = !pending;
+      button.addEventListener("click", async () => toast(await wedge.post(base + "/scan", { code: g.barcode }), "Graded " + g.grade));
+      return button;
+    }));
   }
 
   function renderBanner() {

@@ -143,7 +143,7 @@ const BadConfig kBadConfigs[] = {
     {"station_missing_steps", "site: dc1\ngateway: gw1\nstations:\n  - id: s1\n",
      {"w.yaml:4:5: stations[0].steps: missing required key 'steps'"}},
     {"station_bad_step", "site: dc1\ngateway: gw1\nstations:\n  - id: s1\n    steps: [pick, wrap]\n",
-     {"w.yaml:5:19: stations[0].steps[1]: expected one of pick, pack, ship, got 'wrap'"}},
+     {"w.yaml:5:19: stations[0].steps[1]: expected one of pick, pack, ship, returns, got 'wrap'"}},
     {"station_step_twice", "site: dc1\ngateway: gw1\nstations:\n  - id: s1\n    steps: [ship, ship]\n",
      {"w.yaml:5:19: stations[0].steps[1]: step 'ship' listed twice"}},
     {"station_duplicate_id", "site: dc1\ngateway: gw1\nstations:\n  - id: s1\n    steps: [pick]\n  - id: s1\n    steps: [ship]\n",
@@ -190,7 +190,7 @@ const BadConfig kBadConfigs[] = {
      "site: dc1\ngateway: gw1\nprinting:\n  template_dir: /nonexistent/templates\n",
      {"w.yaml:4:17: printing.template_dir: cannot read file '/nonexistent/templates': No such file or directory"}},
     {"errors_in_file_order", "site: dc1\ngateway: gw1\nstations:\n  - id: s1\n    steps: [fly]\nbroker:\n  keepalive_s: 1\n",
-     {"w.yaml:5:13: stations[0].steps[0]: expected one of pick, pack, ship, got 'fly'",
+     {"w.yaml:5:13: stations[0].steps[0]: expected one of pick, pack, ship, returns, got 'fly'",
       "w.yaml:7:16: broker.keepalive_s: value 1 out of range 5..3600"}},
 };
 

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "daemon/kpi/kpi.hpp"
 #include "daemon/kpi/kpi_store.hpp"
@@ -37,7 +38,9 @@ KpiTracker busy_tracker() {
   k.cancellation_intercepted("", "pick");
   k.cancellation_requested("", "pick");
   k.cancellation_requested("S2", "shipped");
+  k.returned("S2", "damaged");
   (void)k.close_window(kT0 + 2 * kMinute);
+  k.returned("S2", "resellable");
   k.scan("S1", "attention", "");
   k.picked("S1", 1);
   k.at_risk("S2", "pack");
@@ -260,6 +263,42 @@ TEST(KpiDays, CountTheLocalDayAcrossStationsWithTheOpenWindows) {
   EXPECT_EQ(later[later.size() - 4].units_picked, 4);
   EXPECT_EQ(later.back().units_picked, 0);
   for (const auto& day : k.days(now + 9 * 24 * 60 * kMinute)) EXPECT_EQ(day.units_picked, 0);
+}
+
+TEST(KpiDays, ReturnsByGradePerDaySurviveARestart) {
+  auto k = busy_tracker();
+  k.returned("S1", "resellable");
+  const auto now = kT0 + 2 * kMinute + 30'000;
+  const std::map<std::string, std::int64_t> today = {{"damaged", 1}, {"resellable", 2}};
+  EXPECT_EQ(k.days(now).back().returns, today);  // every station, closed and open windows
+  EXPECT_EQ(k.recent("S2", now).returns, (std::map<std::string, std::int64_t>{{"damaged", 1}, {"resellable", 1}}));
+  EXPECT_EQ(k.recent("S2", now).to_json().at("returns_by_grade").as_object().at("damaged").as_int64(), 1);
+
+  KpiTracker after(60, now);
+  after.add_station("S1");
+  after.add_station("S2");
+  ASSERT_TRUE(after.restore(json::parse(json::serialize(k.save(now))), now, kMinute));
+  EXPECT_EQ(after.days(now).back().returns, today);
+  EXPECT_EQ(after.totals().at("S2").returns, (std::map<std::string, std::int64_t>{{"damaged", 1}, {"resellable", 1}}));
+}
+
+TEST(KpiDays, AStateSavedBeforeReturnsWereCountedStillRestores) {
+  const auto now = kT0 + 2 * kMinute + 30'000;
+  auto saved = json::parse(json::serialize(busy_tracker().save(now)));
+  // Drop every "returns" count, as a kpi.db from before issue 21 has none.
+  std::function<void(json::value&)> strip = [&strip](json::value& v) {
+    if (v.is_object()) {
+      v.as_object().erase("returns");
+      for (auto& [key, child] : v.as_object()) strip(child);
+    } else if (v.is_array()) {
+      for (auto& child : v.as_array()) strip(child);
+    }
+  };
+  strip(saved);
+  KpiTracker after(60, now);
+  ASSERT_TRUE(after.restore(saved, now, kMinute)) << after.restore(saved, now, kMinute).reason();
+  EXPECT_EQ(after.days(now).back().units_picked, 4);
+  EXPECT_TRUE(after.days(now).back().returns.empty());
 }
 
 class KpiStoreTest : public ::testing::Test {

@@ -4,6 +4,7 @@
 // the same file, as the daemon opens it) and from a stations.db the previous version wrote.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ ScanDecision pick_of(int line, int unit) {
   d.line = line;
   d.qty = 1;
   d.serial = "SN" + std::to_string(line) + "-" + std::to_string(unit);
+  d.lot = "LOT" + std::to_string(unit % 3);  // the returns step checks a returned unit's lot against these
   return d;
 }
 
@@ -55,7 +57,7 @@ ScanDecision pick_of(int line, int unit) {
 void pick(OrderStore& store, OrderRecord& order, int line, int unit) {
   const auto d = pick_of(line, unit);
   record_pick(order.pick, d);
-  const auto saved = store.save_pick(order, d.line, d.qty, d.serial);
+  const auto saved = store.save_pick(order, d.line, d.qty, d.serial, d.lot);
   ASSERT_TRUE(saved) << saved.reason();
 }
 
@@ -109,6 +111,7 @@ TEST(OrderStorePicks, ABigOrderIsRestoredExactlyAfterARestartMidPick) {
     EXPECT_EQ(order_record_json(open[0]), expected);
     EXPECT_EQ(open[0].units_picked(), 1500 + 1000 + 1200);
     EXPECT_EQ(open[0].pick.lines[2].serials.size(), 1200u);
+    EXPECT_EQ(open[0].pick.lines[2].lots, (std::set<std::string>{"LOT0", "LOT1", "LOT2"}));  // the rows keep lots
     const auto one = store.load("O-BIG");
     ASSERT_TRUE(one);
     EXPECT_EQ(order_record_json(*one), expected);

@@ -257,7 +257,7 @@ TEST(ScanCheck, ShortPickListsWhatIsMissing) {
   EXPECT_FALSE(pick_complete(order, state));
 
   PickState full;
-  for (std::size_t i = 0; i < order.lines.size(); ++i) full.lines.push_back({order.lines[i].qty, {}});
+  for (std::size_t i = 0; i < order.lines.size(); ++i) full.lines.push_back({order.lines[i].qty, {}, {}});
   EXPECT_TRUE(declare_short_pick(order, full).empty());
   EXPECT_TRUE(pick_complete(order, full));
 }

@@ -177,7 +177,7 @@ class OmsClient:
 
     # --- commands ---------------------------------------------------------------------------
     def command(self, ctype, order_id=None, station=None, data=None, cid=None, site=None,
-                gateway=None, timeout_s=30.0, resend_s=5.0):
+                gateway=None, timeout_s=30.0, resend_s=5.0, return_id=None):
         """Publishes a command and waits for its reply, resending with the same id every resend_s
         (also across broker outages). Returns the reply, or None after timeout_s."""
         cid = cid or f"c-{uuid.uuid4().hex[:12]}"
@@ -186,6 +186,8 @@ class OmsClient:
             body["order_id"] = order_id
         if station is not None:
             body["station"] = station
+        if return_id is not None:
+            body["return_id"] = return_id
         if data is not None:
             body["data"] = data
         topic = f"{self.base(site, gateway)}/cmd/{ctype}"

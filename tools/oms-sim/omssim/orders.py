@@ -77,8 +77,11 @@ def packed_grams(order, pick_completed):
 
 
 def item_barcode(line, unit, expiry_days=400):
-    """A unit's barcode: alternately the EAN-13 (AIM ]E0) and a GS1-128 with expiry and lot."""
+    """A unit's barcode: alternately the EAN-13 (AIM ]E0) and a GS1-128 with expiry and lot; a line
+    that captures serials gets GS1-128 with the serial SN<unit + 1>."""
     gtin = line["gtins"][0]
+    if line.get("capture_serials"):
+        return serial_barcode(line, f"SN{unit + 1}")
     if unit % 2 == 0:
         return "]E0" + gtin
     return f"]C101{gtin.zfill(14)}17{yymmdd(expiry_days)}10LOT{unit + 1}"
@@ -90,3 +93,7 @@ def expired_barcode(line):
 
 def wrong_barcode():
     return "]E0" + FOREIGN_GTIN
+
+
+def serial_barcode(line, serial):
+    return f"]C101{line['gtins'][0].zfill(14)}21{serial}"

@@ -1,0 +1,13 @@
+^XA
+^CI28
+^PW812
+^LL609
+^FO40,30^A0N,44,44^FDQUARANTINE^FS
+^FO40,90^A0N,60,60^FD{{grade}}^FS
+^FO40,170^A0N,34,34^FDSKU {{sku}}^FS
+^FO40,215^A0N,30,30^FDLOT {{lot}}  SN {{serial}}^FS
+^FO40,255^A0N,30,30^FDTO {{location}}  STATION {{station}}^FS
+^FO40,295^A0N,30,30^FDORDER {{order_id}}^FS
+^BY3,3,160
+^FO40,350^BCN,160,Y,N,N^FD{{return_id|code128}}^FS
+^XZ

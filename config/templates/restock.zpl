@@ -1,0 +1,13 @@
+^XA
+^CI28
+^PW812
+^LL609
+^FO40,30^A0N,44,44^FDRESTOCK^FS
+^FO40,90^A0N,60,60^FD{{location}}^FS
+^FO40,170^A0N,34,34^FDSKU {{sku}}^FS
+^FO40,215^A0N,30,30^FDLOT {{lot}}  SN {{serial}}^FS
+^FO40,255^A0N,30,30^FDRETURN {{return_id}}  ORDER {{order_id}}^FS
+^FO40,295^A0N,30,30^FDGRADE {{grade}}  STATION {{station}}^FS
+^BY3,3,160
+^FO40,350^BCN,160,Y,N,N^FD{{sku|code128}}^FS
+^XZ
