@@ -93,9 +93,9 @@ TEST(PutAwayGroups, OneGroupPerLocationWithItsLinesAndSerialsButThoseAlreadyPutA
   ASSERT_TRUE(parsed) << parsed.error().front().message;
   r.pick_list = *parsed;
   r.pick.lines.resize(4);
-  r.pick.lines[0] = {2, {"S1", "S2"}};
-  r.pick.lines[1] = {1, {}};
-  r.pick.lines[2] = {1, {}};  // line 3 (R1-03) picked nothing: nothing goes back there
+  r.pick.lines[0] = {2, {"S1", "S2"}, {}};
+  r.pick.lines[1] = {1, {}, {}};
+  r.pick.lines[2] = {1, {}, {}};  // line 3 (R1-03) picked nothing: nothing goes back there
   auto groups = items_to_put_away(r);
   ASSERT_EQ(groups.size(), 2u);
   EXPECT_EQ(groups[0].location, "R1-01");
