@@ -35,7 +35,7 @@ std::string setting(const StationRt& st, std::string_view key, std::string fallb
 
 }  // namespace
 
-ReturnStep::ReturnStep(StationContext& ctx, const std::string& stations_db) : ctx_(ctx), store_(stations_db) {}
+ReturnStep::ReturnStep(StationContext& ctx) : ctx_(ctx), store_(ctx.store.connection()) {}
 
 ReturnStep::Grades ReturnStep::grades_of(const StationRt& st) const {
   Grades g{{"resellable", "damaged", "wrong_item", "missing_parts"}, {"resellable"}, "GRADE:"};

@@ -32,8 +32,9 @@ class ReturnStep {
  public:
   using Json = StationContext::Json;
 
-  // Opens the returns table of `stations_db` (throws std::runtime_error at start-up).
-  ReturnStep(StationContext& ctx, const std::string& stations_db);
+  // Opens the returns table in stations.db, on the OrderStore's connection (throws
+  // std::runtime_error at start-up).
+  explicit ReturnStep(StationContext& ctx);
 
   // Loads the stored returns, forgets those that ended before the retention period, and gives
   // every station the return it was working on.

@@ -2,27 +2,22 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <stdexcept>
 
 namespace wedge::station {
 
-ReturnStore::ReturnStore(const std::string& db_path) {
-  storage::Connection::Options options;
-  options.path = db_path;
-  options.synchronous = "NORMAL";
-  options.busy_timeout = std::chrono::milliseconds(2000);
-  options.setup.emplace_back(
+ReturnStore::ReturnStore(storage::Connection& db) : db_(db) {
+  auto status = db_.exec(
       "CREATE TABLE IF NOT EXISTS returns("
       " return_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL,"
       " ended_unix_ms INTEGER NOT NULL, record TEXT NOT NULL);");
-  db_ = storage::open_or_throw(options);
-  auto status = db_.prepare(
-      "INSERT INTO returns(return_id, order_id, status, ended_unix_ms, record) VALUES(?1, ?2, ?3, ?4, ?5) "
-      "ON CONFLICT(return_id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status, "
-      "ended_unix_ms = excluded.ended_unix_ms, record = excluded.record",
-      upsert_);
-  if (!status) throw std::runtime_error(db_path + ": " + status.message);
+  if (status)
+    status = db_.prepare(
+        "INSERT INTO returns(return_id, order_id, status, ended_unix_ms, record) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(return_id) DO UPDATE SET order_id = excluded.order_id, status = excluded.status, "
+        "ended_unix_ms = excluded.ended_unix_ms, record = excluded.record",
+        upsert_);
+  if (!status) throw std::runtime_error("stations.db returns: " + status.message);
 }
 
 core::Status ReturnStore::save(const ReturnRecord& record) {

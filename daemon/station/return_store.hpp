@@ -3,8 +3,8 @@
 // across restarts and a return resumes in the middle of its scans. The stations save after the
 // outbox committed the event that announces a change, as for orders (order_store.hpp).
 //
-// Its own connection to stations.db (WAL: the OrderStore's connection and this one never block
-// each other for long; busy_timeout covers the rest).
+// On the OrderStore's connection (OrderStore::connection()): stations.db has one writer, as the
+// serial registry's table has.
 //
 // Threading: loop thread only.
 #pragma once
@@ -21,8 +21,9 @@ namespace wedge::station {
 
 class ReturnStore {
  public:
-  // Opens or creates the table in `db_path`; throws std::runtime_error (start-up error).
-  explicit ReturnStore(const std::string& db_path);
+  // Creates the table on `db` (stations.db, open) if missing; throws std::runtime_error (start-up
+  // error). `db` outlives the store.
+  explicit ReturnStore(storage::Connection& db);
 
   [[nodiscard]] core::Status save(const ReturnRecord& record);
   // Every stored return (rows that no longer parse are logged and skipped).
@@ -31,7 +32,7 @@ class ReturnStore {
   [[nodiscard]] core::Result<std::int64_t> forget_ended_before(std::int64_t cutoff_unix_ms);
 
  private:
-  storage::Connection db_;
+  storage::Connection& db_;
   storage::Statement upsert_;
 };
 

@@ -25,7 +25,7 @@ Stations::Impl::Impl(asio::any_io_executor loop_, const config::Config& config_,
       label(*this, state_dir),
       checks(*this, state_dir + "/kpi.db"),
       housekeeping(*this, order_commands, journal_, state_dir + "/stations.db"),
-      returns(*this, state_dir + "/stations.db") {
+      returns(*this) {
   drain_scans = [this](StationRt& st) { drain(st); };
   return_view = [this](const StationRt& st, StationSnapshot& s) { return returns.view(st, s); };
   order_commands.return_commands = [this](const commands::Command& command, CommandDone done) {
