@@ -214,7 +214,10 @@ TEST(StationParcels, AddressChangeAfterTheSecondLabelReprintsBothLabels) {
   EXPECT_EQ(parcel_of(env.events_of("O-PA", "label.printed").at(2)), 1);
   ASSERT_TRUE(env.run_until([&] { return env.printer().count() >= 3; }));
   std::string paper;
-  for (const auto& f : env.printer().render().labels.back().fields) paper += f.text + "|";
+  // Named: a range-for over render().labels.back() would read a destroyed temporary (C++20).
+  const auto rendered = env.printer().render();
+  ASSERT_FALSE(rendered.labels.empty());
+  for (const auto& f : rendered.labels.back().fields) paper += f.text + "|";
   EXPECT_NE(paper.find("10115 Hamburg"), std::string::npos) << paper;
   EXPECT_EQ(env.scan("]C100" + sscc1).code, "label_voided");
   EXPECT_EQ(env.scan("]C100" + new1).code, "parcel_packed");
