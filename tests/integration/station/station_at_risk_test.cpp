@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 
 #include "daemon/core/rfc3339.hpp"
 #include "tests/integration/station/station_env.hpp"
@@ -39,10 +40,11 @@ std::vector<Event> with_reason(const std::vector<Event>& events, const std::stri
   return out;
 }
 
-const station::AtRiskOrder* listed(const station::StationSnapshot& snap, const std::string& order_id) {
+// A copy, not a pointer: the snapshot is often a temporary (env.snap()).
+std::optional<station::AtRiskOrder> listed(const station::StationSnapshot& snap, const std::string& order_id) {
   for (const auto& r : snap.orders_at_risk)
-    if (r.order_id == order_id) return &r;
-  return nullptr;
+    if (r.order_id == order_id) return r;
+  return std::nullopt;
 }
 
 TEST(OrderAtRisk, EarlyWarningAtTheConfiguredShareComesBeforeTheLimit) {
@@ -65,7 +67,7 @@ TEST(OrderAtRisk, EarlyWarningAtTheConfiguredShareComesBeforeTheLimit) {
   EXPECT_LE(warning.data.at("late_s").to_number<double>(), 0.0);
   EXPECT_TRUE(warning.data.at("ship_by").is_null());  // no cut-off on this pick list
   ASSERT_TRUE(env.run_until([&] {
-    const auto* r = listed(env.snap(), "O-1");
+    const auto r = listed(env.snap(), "O-1");
     return r && r->reason == "step_limit_near";
   })) << "the screen does not list the warned order";
 
@@ -75,7 +77,7 @@ TEST(OrderAtRisk, EarlyWarningAtTheConfiguredShareComesBeforeTheLimit) {
   EXPECT_LT(warning.seq, late.seq);
   EXPECT_GT(late.data.at("late_s").to_number<double>(), 0.0);
   ASSERT_TRUE(env.run_until([&] {
-    const auto* r = listed(env.snap(), "O-1");
+    const auto r = listed(env.snap(), "O-1");
     return r && r->reason == "step_limit";
   }));
   EXPECT_EQ(env.events_of("O-1", "order.at_risk").size(), 2u);
@@ -107,7 +109,7 @@ TEST(OrderAtRisk, ShipByWarnedBeforeTheCutOffAndBackOnTrackAfterRecovery) {
   EXPECT_LT(risk.at("elapsed_s").to_number<double>(), risk.at("limit_s").to_number<double>());  // before the limit
   EXPECT_EQ(risk.at("basis"), (boost::json::object{{"pick", "limit"}, {"pack", "limit"}, {"ship", "limit"}}));
   ASSERT_TRUE(env.run_until([&] {
-    const auto* r = listed(env.snap(), "O-1");
+    const auto r = listed(env.snap(), "O-1");
     return r && r->reason == "ship_by" && r->ship_by_unix_ms == ship_by;
   })) << "the screen does not list the order at risk";
 
@@ -119,7 +121,7 @@ TEST(OrderAtRisk, ShipByWarnedBeforeTheCutOffAndBackOnTrackAfterRecovery) {
   EXPECT_LE(time_of(back, "predicted_ship_at"), ship_by);
   EXPECT_LT(back.at("predicted_late_s").to_number<double>(), 0.0);
   EXPECT_EQ(back.at("basis"), (boost::json::object{{"pack", "limit"}, {"ship", "limit"}}));
-  ASSERT_TRUE(env.run_until([&] { return listed(env.snap(), "O-1") == nullptr; }));
+  ASSERT_TRUE(env.run_until([&] { return !listed(env.snap(), "O-1"); }));
   EXPECT_EQ(env.events_of("O-1", "order.at_risk").size(), 1u);
 
   // The station has measured a pick now: the next order's pick counts that (seconds), not its
@@ -133,14 +135,14 @@ TEST(OrderAtRisk, ShipByWarnedBeforeTheCutOffAndBackOnTrackAfterRecovery) {
   EXPECT_EQ(measured.at("basis"), (boost::json::object{{"pick", "measured"}, {"pack", "limit"}, {"ship", "limit"}}));
   EXPECT_LT(time_of(measured, "predicted_ship_at"), wall_now_ms() + 120'000);
   // O-2 waits for st1 (which still packs O-1): its screen lists it.
-  ASSERT_TRUE(env.run_until([&] { return listed(env.snap(), "O-2") != nullptr; }));
+  ASSERT_TRUE(env.run_until([&] { return listed(env.snap(), "O-2").has_value(); }));
   EXPECT_EQ(env.snap().order_id, "O-1");
 
   // The OMS takes the cut-off away: nothing left to miss, no event about it.
   const auto update = env.apply(command(commands::CommandType::order_update, "O-2",
                                         body_with(R"("time_limits":{"pick_s":600,"pack_s":60,"ship_s":5})")));
   ASSERT_TRUE(update.accepted) << update.code << ": " << update.reason;
-  ASSERT_TRUE(env.run_until([&] { return listed(env.snap(), "O-2") == nullptr; }));
+  ASSERT_TRUE(env.run_until([&] { return !listed(env.snap(), "O-2"); }));
   EXPECT_TRUE(env.events_of("O-2", "order.back_on_track").empty());
 }
 
