@@ -111,7 +111,7 @@ bool Housekeeping::held_by_station(const std::string& order_id) const {
 
 void Housekeeping::purge_final_orders() {
   std::vector<std::string> purge;
-  for (auto& id : ctx_.store.final_ended_before(ctx_.now_ms() - ctx_.options.final_order_retention.count()))
+  for (auto& id : ctx_.store.final_ended_before(ctx_.now_ms() - ctx_.final_order_retention().count()))
     if (!held_by_station(id)) purge.push_back(std::move(id));
   if (auto removed = ctx_.store.remove_all(purge); !removed) {
     spdlog::error("{} ended orders not removed from stations.db (tried again in an hour): {}", purge.size(),
@@ -132,7 +132,7 @@ void Housekeeping::purge_final_orders() {
     journal_purge_running_ = true;
     tracking_marks_ = true;
     marked_during_purge_.clear();
-    journal_.async_purge(stations_db_path_, ctx_.now_ms() - ctx_.options.final_order_retention.count(),
+    journal_.async_purge(stations_db_path_, ctx_.now_ms() - ctx_.final_order_retention().count(),
                          kJournalPurgeRows,
                          [this, alive = ctx_.alive()](core::Result<commands::JournalPurge> purged) {
                            if (!alive()) return;

@@ -1,6 +1,6 @@
 // The stations' housekeeping around the command journal and stations.db: at start the commands
 // stored in commands.db but never applied are applied (a crash between the two stores); the marks
-// of applied commands; hourly, ended orders past options.final_order_retention leave stations.db
+// of applied commands; hourly, ended orders past orders.keep_ended_hours (StationContext::final_order_retention) leave stations.db
 // (and serials past serials.retention_days its serial registry)
 // and their commands leave commands.db (CommandJournal::async_purge: on the journal's thread,
 // commands.db's only writer; its result comes back to the loop); every options.final_order_in_memory, idle ended orders leave

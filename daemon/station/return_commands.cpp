@@ -29,7 +29,7 @@ CommandOutcome outcome(bool accepted, std::string code, std::string reason, cons
 }  // namespace
 
 void ReturnStep::start() {
-  const auto cutoff = ctx_.now_ms() - ctx_.options.final_order_retention.count();
+  const auto cutoff = ctx_.now_ms() - ctx_.final_order_retention().count();
   if (auto forgotten = store_.forget_ended_before(cutoff); !forgotten)
     spdlog::error("returns: ended returns not purged: {}", forgotten.error().reason);
   else if (*forgotten > 0)

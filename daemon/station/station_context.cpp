@@ -107,6 +107,11 @@ StationContext::StationContext(boost::asio::any_io_executor loop_, const config:
 
 std::int64_t StationContext::now_ms() const { return system_now_ms(); }
 
+std::chrono::milliseconds StationContext::final_order_retention() const {
+  if (options.final_order_retention) return *options.final_order_retention;
+  return std::chrono::hours(config.section("orders").get_int("keep_ended_hours"));
+}
+
 OrderRecord* StationContext::find_order(const std::string& id) {
   if (auto it = orders.find(id); it != orders.end()) return &it->second;
   // A shipped or cancelled order that left memory (evict_final_orders): back until the next sweep.

@@ -142,6 +142,9 @@ class StationContext {
   };
   Identified identify(const PendingScan& scan);
   [[nodiscard]] std::int64_t now_ms() const;
+  // How long ended orders stay in stations.db: options.final_order_retention, else the
+  // configuration's orders.keep_ended_hours.
+  [[nodiscard]] std::chrono::milliseconds final_order_retention() const;
   // The order in memory, else the stored one (read back into memory); nullptr when unknown.
   OrderRecord* find_order(const std::string& id);
   OrderRecord* current_order(StationRt& st);

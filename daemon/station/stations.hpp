@@ -66,8 +66,9 @@ struct StationsOptions {
   std::chrono::milliseconds kpi_interval{0};  // KPI window; 0 = kpi.interval_s from config
   std::chrono::milliseconds at_risk_check{std::chrono::seconds(1)};  // how often time limits are checked
   // Shipped and cancelled orders are forgotten this long after they ended (checked at start and
-  // hourly), so that months of orders do not pile up in memory and stations.db.
-  std::chrono::milliseconds final_order_retention{std::chrono::hours(24)};
+  // hourly), so that months of orders do not pile up in memory and stations.db. Empty: the
+  // configuration's orders.keep_ended_hours (read at each sweep, so a reload applies it).
+  std::optional<std::chrono::milliseconds> final_order_retention;
   // Shipped and cancelled orders leave memory this long after they ended (swept as often), and
   // are read back from stations.db when a command or scan names them: a day of them at 50 busy
   // stations (some 40,000) kept in memory cost 176 MB and most of a core (every scan's snapshot

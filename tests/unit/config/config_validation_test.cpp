@@ -46,6 +46,19 @@ TEST(ConfigValidation, MinimalConfigIsValidAndFilledWithDefaults) {
   EXPECT_TRUE(c.stations.empty());
 }
 
+// How long ended orders stay (an unannounced return finds its order only that long): a day unless
+// set, at most a year.
+TEST(ConfigValidation, EndedOrdersAreKeptADayUnlessSaidOtherwise) {
+  auto result = parse_config(kMinimal, "w.yaml", "/tmp");
+  ASSERT_TRUE(result.config);
+  EXPECT_EQ(result.config->section("orders").get_int("keep_ended_hours"), 24);
+  result = parse_config(std::string(kMinimal) + "orders:\n  keep_ended_hours: 336\n", "w.yaml", "/tmp");
+  ASSERT_TRUE(result.config);
+  EXPECT_EQ(result.config->section("orders").get_int("keep_ended_hours"), 336);
+  EXPECT_EQ(errors_of(std::string(kMinimal) + "orders:\n  keep_ended_hours: 0\n").size(), 1u);
+  EXPECT_EQ(errors_of(std::string(kMinimal) + "orders:\n  keep_ended_hours: 8761\n").size(), 1u);
+}
+
 TEST(ConfigValidation, RelativePathsResolveAgainstTheConfigDirectory) {
   wedge::test::TempDir dir;
   wedge::test::write_file(dir.file("ca.pem"), "x");
