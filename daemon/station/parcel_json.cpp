@@ -30,7 +30,9 @@ LabelState label_state_of(std::string_view text) {
   return LabelState::none;
 }
 
-json::object label_json(const LabelRecord& label, const json::storage_ptr& sp) {
+}  // namespace
+
+json::object label_record_json(const LabelRecord& label, const json::storage_ptr& sp) {
   json::object o(sp);
   o["state"] = to_string(label.state);
   o["job_id"] = label.job_id;
@@ -38,10 +40,12 @@ json::object label_json(const LabelRecord& label, const json::storage_ptr& sp) {
   o["sscc"] = label.sscc;
   o["tracking"] = label.tracking;
   o["error"] = label.error;
+  auto& voided = o["voided_sscc"].emplace_array();
+  for (const auto& sscc : label.voided_sscc) voided.emplace_back(sscc);
   return o;
 }
 
-LabelRecord label_from(const json::object& o) {
+LabelRecord label_record_from(const json::object& o) {
   LabelRecord label;
   label.state = label_state_of(text_of(o, "state"));
   label.job_id = text_of(o, "job_id");
@@ -49,10 +53,11 @@ LabelRecord label_from(const json::object& o) {
   label.sscc = text_of(o, "sscc");
   label.tracking = text_of(o, "tracking");
   label.error = text_of(o, "error");
+  if (const auto* v = o.if_contains("voided_sscc"); v && v->is_array())
+    for (const auto& sscc : v->as_array())
+      if (sscc.is_string()) label.voided_sscc.emplace_back(sscc.as_string());
   return label;
 }
-
-}  // namespace
 
 void write_parcels(json::object& record, const OrderRecord& order) {
   if (order.parcels.empty()) return;
@@ -65,7 +70,7 @@ void write_parcels(json::object& record, const OrderRecord& order) {
     for (auto u : p.units) units.emplace_back(u);
     o["closed"] = p.closed;
     if (p.measured_grams) o["measured_grams"] = *p.measured_grams;
-    o["label"] = label_json(p.label, sp);
+    o["label"] = label_record_json(p.label, sp);
     o["packed"] = p.packed;
     o["loaded"] = p.loaded;
     parcels.emplace_back(std::move(o));
@@ -86,7 +91,7 @@ void read_parcels(const json::object& record, OrderRecord& order) {
     p.units.resize(order.pick_list.lines.size(), 0);
     p.closed = flag_of(o, "closed");
     if (const auto* m = o.if_contains("measured_grams"); m && m->is_number()) p.measured_grams = m->to_number<double>();
-    if (const auto* l = o.if_contains("label"); l && l->is_object()) p.label = label_from(l->as_object());
+    if (const auto* l = o.if_contains("label"); l && l->is_object()) p.label = label_record_from(l->as_object());
     p.packed = flag_of(o, "packed");
     p.loaded = flag_of(o, "loaded");
     order.parcels.push_back(std::move(p));

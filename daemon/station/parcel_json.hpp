@@ -9,6 +9,11 @@
 
 namespace wedge::station {
 
+// A label (the order's, or a parcel's) in the record: state, job_id, printer_id, sscc, tracking,
+// error, voided_sscc. Reading tolerates missing or mistyped fields (they stay empty).
+[[nodiscard]] boost::json::object label_record_json(const LabelRecord& label, const boost::json::storage_ptr& sp);
+[[nodiscard]] LabelRecord label_record_from(const boost::json::object& o);
+
 // Adds the order's parcel fields to its record document (nothing for a single-parcel order).
 void write_parcels(boost::json::object& record, const OrderRecord& order);
 // Reads them back; absent or damaged entries leave the order single-parcel.

@@ -126,15 +126,7 @@ std::string order_record_json(const OrderRecord& r) {
   o["cancel_reason"] = r.cancel_reason;
   o["location"] = r.location;
   if (r.measured_grams) o["measured_grams"] = *r.measured_grams;
-  auto& label = o["label"].emplace_object();
-  label["state"] = to_string(r.label.state);
-  label["job_id"] = r.label.job_id;
-  label["printer_id"] = r.label.printer_id;
-  label["sscc"] = r.label.sscc;
-  label["tracking"] = r.label.tracking;
-  label["error"] = r.label.error;
-  auto& voided = label["voided_sscc"].emplace_array();
-  for (const auto& sscc : r.label.voided_sscc) voided.emplace_back(sscc);
+  o["label"] = label_record_json(r.label, o.storage());
   auto& times = o["times"].emplace_object();
   for (const auto& [step, t] : r.times) {
     auto& st = times[step].emplace_object();
@@ -261,18 +253,7 @@ core::Result<OrderRecord> order_record_from_json(std::string_view text) {
   r.location = str(o, "location");
   if (const auto* m = o.if_contains("measured_grams"); m && m->is_number())
     r.measured_grams = m->to_number<double>();
-  if (const auto* l = o.if_contains("label"); l && l->is_object()) {
-    const auto& lo = l->as_object();
-    r.label.state = lookup<LabelState>(kLabelStates, str(lo, "state")).value_or(LabelState::none);
-    r.label.job_id = str(lo, "job_id");
-    r.label.printer_id = str(lo, "printer_id");
-    r.label.sscc = str(lo, "sscc");
-    r.label.tracking = str(lo, "tracking");
-    r.label.error = str(lo, "error");
-    if (const auto* v = lo.if_contains("voided_sscc"); v && v->is_array())
-      for (const auto& s : v->as_array())
-        if (s.is_string()) r.label.voided_sscc.emplace_back(s.as_string());
-  }
+  if (const auto* l = o.if_contains("label"); l && l->is_object()) r.label = label_record_from(l->as_object());
   if (const auto* t = o.if_contains("times"); t && t->is_object())
     for (const auto& [key, entry] : t->as_object())
       if (entry.is_object())
