@@ -20,6 +20,7 @@
 
 #include "tools/common/command_line.hpp"
 #include "tools/scan-bench/bridge.hpp"
+#include "tools/scan-bench/handoff.hpp"
 #include "tools/scan-bench/scan_report.hpp"
 #include "tools/scan-bench/scan_run.hpp"
 #include "tools/station-bench/options.hpp"
@@ -28,13 +29,17 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: scan-bench run --wedge PATH --work-dir DIR [--pairs N] [--scans N] [--rate R] [--warmup N]\n"
-    "                      [--drain-timeout S] [--log-level L] [--slow-disk MS] [--mosquitto PATH]\n"
+    "usage: scan-bench run --wedge PATH --work-dir DIR [--compare PATH] [--pairs N] [--scans N] [--rate R]\n"
+    "                      [--warmup N] [--drain-timeout S] [--log-level L] [--slow-disk MS] [--mosquitto PATH]\n"
     "       scan-bench bridge --port P --uri U --db PATH --topic-prefix T\n"
+    "       scan-bench handoff [--rounds N] [--blocks N] [--rate R]\n"
     "run: wedge (one pick station, TCP scanner) against a minimal durable bridge (line -> SQLite WAL\n"
     "synchronous=FULL commit -> Paho QoS 1 -> delete on PUBACK), same broker, disk, scanner writes and\n"
     "subscriber, in N interleaved pairs of rounds (default 3) of 2000 scans at 100/s; prints p50/p99\n"
-    "scan -> subscriber, CPU per scan (and by thread), the ratios against the targets, and the fsync floor.\n";
+    "scan -> subscriber, CPU per scan (and by thread), the ratios against the targets, and the fsync floor.\n"
+    "--compare PATH: a second wedge binary (e.g. the build before a change) runs beside it as gateway gw2;\n"
+    "each pair of rounds becomes a triple, and wedge / compare is printed pair by pair and as medians.\n"
+    "handoff: the CPU and time one hand-off to a sleeping thread costs here (tools/scan-bench/handoff.hpp).\n";
 
 int run_mode(const std::vector<std::string>& args, const std::string& self) {
   using namespace wedge::scan_bench;
@@ -44,6 +49,7 @@ int run_mode(const std::vector<std::string>& args, const std::string& self) {
   wedge::tools::Flags flags;
   flags.flag("help,h", [&] { help = true; })
       .value("wedge", [&](const std::string& v) { o.wedge = v; })
+      .value("compare", [&](const std::string& v) { o.compare = v; })
       .value("work-dir", [&](const std::string& v) { o.work_dir = v; })
       .value("mosquitto", [&](const std::string& v) { o.mosquitto = v; })
       .value("pairs", [&](const std::string& v) { o.pairs = std::stoi(v); })
@@ -76,9 +82,10 @@ int run_mode(const std::vector<std::string>& args, const std::string& self) {
       std::fprintf(stderr, "scan-bench: %s\n", why.c_str());
       return 2;
     }
-  std::printf("scan benchmark: wedge %s against a minimal durable bridge, %d pairs of rounds of %d scans at %g/s,\n"
+  std::printf("scan benchmark: wedge %s against a minimal durable bridge%s, %d pairs of rounds of %d scans at %g/s,\n"
               "  interleaved (bridge first in odd pairs), %d warm-up scans each; work dir %s; load average %s\n",
-              o.wedge.c_str(), o.pairs, o.scans, o.rate, o.warmup, o.work_dir.c_str(),
+              o.wedge.c_str(), o.compare.empty() ? "" : (" and " + o.compare).c_str(), o.pairs, o.scans, o.rate, o.warmup,
+              o.work_dir.c_str(),
               wedge::station_bench::load_average().c_str());
   std::fflush(stdout);
   try {
@@ -109,6 +116,25 @@ int bridge_mode(const std::vector<std::string>& args) {
   return wedge::scan_bench::run_bridge(o);
 }
 
+int handoff_mode(const std::vector<std::string>& args) {
+  wedge::scan_bench::HandoffOptions o;
+  wedge::tools::Flags flags;
+  flags.value("rounds", [&](const std::string& v) { o.rounds = std::stoi(v); })
+      .value("blocks", [&](const std::string& v) { o.blocks = std::stoi(v); })
+      .value("rate", [&](const std::string& v) { o.rate = std::stod(v); });
+  try {
+    flags.apply(args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "scan-bench handoff: bad command line (%s)\n%s", e.what(), kUsage);
+    return 2;
+  }
+  if (o.rounds < 10 || o.blocks < 1 || !(o.rate > 0 && o.rate <= 10000)) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  return wedge::scan_bench::run_handoff(o);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,6 +145,7 @@ int main(int argc, char** argv) {
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (mode == "run") return run_mode(args, ec ? std::string(argv[0]) : self.string());
   if (mode == "bridge") return bridge_mode(args);
+  if (mode == "handoff") return handoff_mode(args);
   std::fputs(kUsage, mode == "-h" || mode == "--help" ? stdout : stderr);
   return mode == "-h" || mode == "--help" ? 0 : 2;
 }

@@ -42,11 +42,12 @@ std::string split(const SideFigures& s, long ticks_per_s) {
 }  // namespace
 
 int print_scan_report(const RunOptions& o, const RunResult& r) {
-  SideFigures bridge, wedge;
-  std::vector<double> p50_ratio, p99_ratio, cpu_ratio;
+  SideFigures bridge, wedge, compare;
+  std::vector<double> p50_ratio, p99_ratio, cpu_ratio;            // wedge / bridge, pair by pair
+  std::vector<double> cmp_p50_ratio, cmp_p99_ratio, cmp_cpu_ratio;  // wedge / compare, pair by pair
   bool all_received = true;
   for (const auto& round : r.rounds) {
-    auto& side = round.side == Side::bridge ? bridge : wedge;
+    auto& side = round.side == Side::bridge ? bridge : round.side == Side::wedge ? wedge : compare;
     side.p50.push_back(round.p50_ms);
     side.p99.push_back(round.p99_ms);
     side.cpu_us.push_back(cpu_us_per_scan(round, r.ticks_per_s));
@@ -54,16 +55,28 @@ int print_scan_report(const RunOptions& o, const RunResult& r) {
     side.scans += round.sent;
     all_received = all_received && round.received == round.sent;
   }
-  // Pair by pair: the two rounds of one pair ran one after the other, under about the same load.
-  std::printf("\npair by pair, wedge / bridge:");
-  for (std::size_t i = 0; i + 1 < r.rounds.size(); i += 2) {
-    const auto& a = r.rounds[i].side == Side::wedge ? r.rounds[i] : r.rounds[i + 1];
-    const auto& b = r.rounds[i].side == Side::wedge ? r.rounds[i + 1] : r.rounds[i];
-    const double bridge_cpu = cpu_us_per_scan(b, r.ticks_per_s);
-    p50_ratio.push_back(b.p50_ms > 0 ? a.p50_ms / b.p50_ms : 0);
-    p99_ratio.push_back(b.p99_ms > 0 ? a.p99_ms / b.p99_ms : 0);
-    cpu_ratio.push_back(bridge_cpu > 0 ? cpu_us_per_scan(a, r.ticks_per_s) / bridge_cpu : 0);
-    std::printf("  pair %d: p50 %.2f, p99 %.2f, CPU %.2f;", a.pair, p50_ratio.back(), p99_ratio.back(), cpu_ratio.back());
+  const auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  // Pair by pair: the rounds of one pair ran one after the other, under about the same load.
+  std::printf("\npair by pair, wedge / bridge%s:", o.compare.empty() ? "" : " (and wedge / compare)");
+  for (int pair = 1;; ++pair) {
+    const RoundResult *a = nullptr, *b = nullptr, *c = nullptr;
+    for (const auto& round : r.rounds) {
+      if (round.pair != pair) continue;
+      (round.side == Side::wedge ? a : round.side == Side::bridge ? b : c) = &round;
+    }
+    if (!a || !b) break;
+    const double wedge_cpu = cpu_us_per_scan(*a, r.ticks_per_s);
+    p50_ratio.push_back(ratio(a->p50_ms, b->p50_ms));
+    p99_ratio.push_back(ratio(a->p99_ms, b->p99_ms));
+    cpu_ratio.push_back(ratio(wedge_cpu, cpu_us_per_scan(*b, r.ticks_per_s)));
+    std::printf("  pair %d: p50 %.2f, p99 %.2f, CPU %.2f", pair, p50_ratio.back(), p99_ratio.back(), cpu_ratio.back());
+    if (c) {
+      cmp_p50_ratio.push_back(ratio(a->p50_ms, c->p50_ms));
+      cmp_p99_ratio.push_back(ratio(a->p99_ms, c->p99_ms));
+      cmp_cpu_ratio.push_back(ratio(wedge_cpu, cpu_us_per_scan(*c, r.ticks_per_s)));
+      std::printf(" (p50 %.2f, p99 %.2f, CPU %.2f)", cmp_p50_ratio.back(), cmp_p99_ratio.back(), cmp_cpu_ratio.back());
+    }
+    std::printf(";");
   }
   std::printf("\n\nscan -> subscriber, %d scans at %g/s per round, median over %zu rounds per side"
               " (load average at start %s, at end %s)%s\n",
@@ -75,6 +88,13 @@ int print_scan_report(const RunOptions& o, const RunResult& r) {
   std::printf("  %-58s p50 %6.3f ms   p99 %6.3f ms   CPU %6.1f us/scan (%.2f%% of a core at %g/s)\n",
               "wedge (one pick station, TCP scanner)", median(wedge.p50), median(wedge.p99), median(wedge.cpu_us),
               median(wedge.cpu_us) * o.rate / 1e4, o.rate);
+  if (!o.compare.empty()) {
+    std::printf("  %-58s p50 %6.3f ms   p99 %6.3f ms   CPU %6.1f us/scan (%.2f%% of a core at %g/s)\n",
+                fmt::format("compare ({})", o.compare).c_str(), median(compare.p50), median(compare.p99),
+                median(compare.cpu_us), median(compare.cpu_us) * o.rate / 1e4, o.rate);
+    std::printf("  wedge / compare (median of the pairs' ratios):  p50 %.2f, p99 %.2f, CPU %.2f\n", median(cmp_p50_ratio),
+                median(cmp_p99_ratio), median(cmp_cpu_ratio));
+  }
   const double p50 = median(p50_ratio), p99 = median(p99_ratio), cpu = median(cpu_ratio);
   const bool p50_ok = p50 > 0 && p50 <= kP50RatioTarget;
   const bool p99_ok = p99 > 0 && p99 <= kP99RatioTarget;
@@ -86,6 +106,7 @@ int print_scan_report(const RunOptions& o, const RunResult& r) {
   std::printf("\nCPU per scan by thread, us (utime + stime over all rounds of a side / its scans; 'loop' is the main\n"
               "thread, other names are the threads' own; Paho C's threads carry the process's name):\n");
   std::printf("  bridge: %s\n  wedge:  %s\n", split(bridge, r.ticks_per_s).c_str(), split(wedge, r.ticks_per_s).c_str());
+  if (!o.compare.empty()) std::printf("  compare: %s\n", split(compare, r.ticks_per_s).c_str());
   const auto& f = r.fsync;
   if (f.syncs.count() > 0)
     std::printf("\nsame-run disk floor: bare 4 KiB pwrite+fdatasync in the work dir at %g/s: p50 %.3f ms, p99 %.3f ms, "

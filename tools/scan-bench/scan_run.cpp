@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -43,6 +44,8 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::string_view kAim = "]C1";
+// The gateway id of the compared build (--compare): its topics differ from the first gateway's.
+constexpr const char* kCompareGateway = "gw2";
 
 // One message at the subscriber: the scan it names and when it arrived.
 struct Arrival {
@@ -51,16 +54,22 @@ struct Arrival {
 };
 
 // What the subscriber has seen. Written on the io_context thread, read by the flow: under `mutex`.
-struct Receipts {
-  std::mutex mutex;
+// What one gateway (wedge, or the compared build) has said.
+struct GatewayReceipts {
   bool online = false;
   std::set<std::string> accepted;  // command ids
   std::vector<std::string> rejected;
   bool picking = false;
+  std::vector<Arrival> arrivals;
+};
+
+struct Receipts {
+  std::mutex mutex;
   // In arrival order, per side: one TCP connection, one thread, one MQTT session each, so the k-th
   // arrival answers the k-th scan (checked by its code).
-  std::vector<Arrival> bridge, wedge;
-  std::map<std::string, std::size_t> refused;  // scan.refused by reason
+  std::vector<Arrival> bridge;
+  GatewayReceipts wedge, compare;
+  std::map<std::string, std::size_t> refused;  // scan.refused by reason, either gateway
 };
 
 std::string_view string_at(const json::object& o, std::string_view key) {
@@ -68,44 +77,55 @@ std::string_view string_at(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
 }
 
-void on_message(Receipts& r, const std::string& base, const std::string& topic, const std::string& payload,
-                std::int64_t received_ns) {
+void on_gateway_message(Receipts& r, GatewayReceipts& g, std::string_view tail, const json::object& o,
+                        std::int64_t received_ns) {
+  if (tail == "/status") {
+    const auto* online = o.if_contains("online");
+    g.online = online && online->is_bool() && online->as_bool();
+  } else if (tail == "/ack") {
+    if (string_at(o, "status") == "accepted") g.accepted.insert(std::string(string_at(o, "command_id")));
+    else g.rejected.push_back(std::string(string_at(o, "command_id")) + ": " + std::string(string_at(o, "reason")));
+  } else {
+    const auto type = string_at(o, "type");
+    const auto* data = o.if_contains("data");
+    if (type == "pick.started") g.picking = true;
+    if ((type != "pick.item_picked" && type != "scan.refused") || !data || !data->is_object()) return;
+    if (type == "scan.refused") ++r.refused[std::string(string_at(data->as_object(), "reason"))];
+    g.arrivals.push_back({std::string(string_at(data->as_object(), "barcode")), received_ns});
+  }
+}
+
+void on_message(Receipts& r, const std::string& base, const std::string& compare_base, const std::string& topic,
+                const std::string& payload, std::int64_t received_ns) {
   boost::system::error_code ec;
   const auto doc = json::parse(payload, ec);
   if (ec || !doc.is_object()) return;
   const auto& o = doc.as_object();
   std::lock_guard lock(r.mutex);
-  if (topic == base + "/status") {
-    const auto* online = o.if_contains("online");
-    r.online = online && online->is_bool() && online->as_bool();
-  } else if (topic == base + "/ack") {
-    if (string_at(o, "status") == "accepted") r.accepted.insert(std::string(string_at(o, "command_id")));
-    else r.rejected.push_back(std::string(string_at(o, "command_id")) + ": " + std::string(string_at(o, "reason")));
-  } else if (topic.find("/station/bridge/event/") != std::string::npos) {
+  if (topic.find("/station/bridge/event/") != std::string::npos) {
     auto line = string_at(o, "line");
     if (line.starts_with(kAim)) line.remove_prefix(kAim.size());
     r.bridge.push_back({std::string(line), received_ns});
-  } else {
-    const auto type = string_at(o, "type");
-    const auto* data = o.if_contains("data");
-    if (type == "pick.started") r.picking = true;
-    if ((type != "pick.item_picked" && type != "scan.refused") || !data || !data->is_object()) return;
-    if (type == "scan.refused") ++r.refused[std::string(string_at(data->as_object(), "reason"))];
-    r.wedge.push_back({std::string(string_at(data->as_object(), "barcode")), received_ns});
+  } else if (topic.starts_with(compare_base + "/")) {
+    on_gateway_message(r, r.compare, std::string_view(topic).substr(compare_base.size()), o, received_ns);
+  } else if (topic.starts_with(base + "/")) {
+    on_gateway_message(r, r.wedge, std::string_view(topic).substr(base.size()), o, received_ns);
   }
 }
 
 // The children of one run; stopped in reverse order of their start on every way out.
 struct Children {
-  sb::ChildProcess broker, bridge, daemon;
+  sb::ChildProcess broker, bridge, daemon, compare;
   ~Children() {
+    if (compare.pid() > 0) compare.stop(6s);
     if (daemon.pid() > 0) daemon.stop(6s);  // the daemon promises to stop within 5 s
     if (bridge.pid() > 0) bridge.stop(2s);
     if (broker.pid() > 0) broker.stop(2s);
   }
   void check(const std::string& work_dir) {
     for (auto [child, name, log] : {std::tuple{&broker, "mosquitto", "mosquitto.log"}, std::tuple{&bridge, "the bridge", "bridge.log"},
-                                    std::tuple{&daemon, "the daemon", "wedge.log"}})
+                                    std::tuple{&daemon, "the daemon", "wedge.log"},
+                                    std::tuple{&compare, "the compared daemon", "compare.log"}})
       if (child->pid() > 0 && !child->running())
         throw std::runtime_error(fmt::format("{} {} (see {}/{})", name, sb::describe_status(child->exit_status().value_or(-1)),
                                              work_dir, log));
@@ -184,7 +204,9 @@ RoundResult run_round(const RunOptions& o, const sb::StationPlan& plan, const Ta
   std::vector<std::string> codes;
   codes.reserve(static_cast<std::size_t>(scans));
   for (int i = 0; i < scans; ++i) codes.push_back("01" + plan.gtins[static_cast<std::size_t>(i) % plan.gtins.size()]);
-  auto& arrivals = target.side == Side::bridge ? receipts.bridge : receipts.wedge;
+  auto& arrivals = target.side == Side::bridge    ? receipts.bridge
+                   : target.side == Side::wedge ? receipts.wedge.arrivals
+                                                : receipts.compare.arrivals;
   std::size_t first = 0;
   {
     std::lock_guard lock(receipts.mutex);
@@ -240,6 +262,15 @@ void write_file(const std::string& path, const std::string& text) {
 
 }  // namespace
 
+const char* side_name(Side side) {
+  switch (side) {
+    case Side::bridge: return "bridge";
+    case Side::wedge: return "wedge";
+    case Side::compare: return "compare";
+  }
+  return "?";
+}
+
 RunResult run_scan_bench(const RunOptions& o) {
   RunResult result;
   result.ticks_per_s = sb::clock_ticks_per_second();
@@ -258,12 +289,15 @@ RunResult run_scan_bench(const RunOptions& o) {
 
   LoopThread loop;
   const std::string base = sb::topic_base();
+  const std::string compare_base = sb::topic_base(kCompareGateway);
   sb::MqttObserver observer(loop.io.get_executor(), fmt::format("tcp://127.0.0.1:{}", broker_port),
                             [&](const std::string& topic, const std::string& payload, std::int64_t t) {
-                              on_message(receipts, base, topic, payload, t);
+                              on_message(receipts, base, compare_base, topic, payload, t);
                             });
-  if (auto error = observer.connect({base + "/status", base + "/ack", base + "/station/+/event/#"}, 10s); !error.empty())
-    throw std::runtime_error("MQTT subscriber: " + error);
+  std::vector<std::string> filters{base + "/status", base + "/ack", base + "/station/+/event/#"};
+  if (!o.compare.empty())
+    filters.insert(filters.end(), {compare_base + "/status", compare_base + "/ack", compare_base + "/station/+/event/#"});
+  if (auto error = observer.connect(filters, 10s); !error.empty()) throw std::runtime_error("MQTT subscriber: " + error);
 
   const int bridge_port = sb::free_loopback_port();
   const std::string broker_uri = fmt::format("mqtt://127.0.0.1:{}", broker_port);
@@ -280,51 +314,77 @@ RunResult run_scan_bench(const RunOptions& o) {
   plan_options.duration_s = (o.pairs * o.scans + o.warmup) / o.rate;
   auto plans = sb::make_plans(plan_options);
   plans.front().kind = sb::ScannerKind::tcp_listen;
-  boost::asio::io_context unused;  // the endpoint only picks the port and writes the device entry
-  sb::ScannerEndpoint endpoint(unused.get_executor(), plans.front().device_id, sb::ScannerKind::tcp_listen);
-  if (auto error = endpoint.prepare(); !error.empty()) throw std::runtime_error(error);
-  sb::DaemonConfigInput in;
-  in.state_dir = file("state");
-  in.broker_port = broker_port;
-  in.http_port = sb::free_loopback_port();
-  in.log_level = o.log_level;
-  in.plans = plans;
-  in.device_entries.push_back(endpoint.device_yaml());
-  write_file(file("wedge.yaml"), sb::daemon_config_yaml(in));
-  if (auto error = children.daemon.start({o.wedge, "--config", file("wedge.yaml")}, file("wedge.log")); !error.empty())
-    throw std::runtime_error("daemon: " + error);
-  if (!wait_for(receipts, [&] { return receipts.online; }, 60s, children, o.work_dir))
-    throw std::runtime_error("the gateway did not come online within 60 s");
-  const int bridge_fd = connect_scanner(bridge_port, 30s, children, o.work_dir);
-  const int wedge_fd = connect_scanner(endpoint.port(), 30s, children, o.work_dir);
-
-  // As an OMS must: resent with the same id until answered (the birth can precede the subscription).
   const auto& plan = plans.front();
-  bool picking = false;
-  for (int attempt = 0; attempt < 30 && !picking; ++attempt) {
-    if (auto error = observer.publish(base + "/cmd/pick_list", sb::pick_list_command(plan)); !error.empty())
-      throw std::runtime_error("publish the pick list: " + error);
-    picking = wait_for(receipts, [&] { return !receipts.rejected.empty() || (receipts.picking && receipts.accepted.contains("bench-" + plan.order_id)); },
-                       2s, children, o.work_dir);
+  // Each gateway: its own state dir, HTTP port and scanner port, the same station and order.
+  struct Gateway {
+    const char* name;
+    std::string binary, gateway, dir, config, log, base;
+    sb::ChildProcess* child;
+    GatewayReceipts* receipts;
+    int scanner_port = 0;
+    int fd = -1;
+  };
+  std::vector<Gateway> gateways{{"the gateway", o.wedge, "", file("state"), file("wedge.yaml"), file("wedge.log"), base,
+                                 &children.daemon, &receipts.wedge}};
+  if (!o.compare.empty())
+    gateways.push_back({"the compared gateway", o.compare, kCompareGateway, file("compare-state"), file("compare.yaml"),
+                        file("compare.log"), compare_base, &children.compare, &receipts.compare});
+  boost::asio::io_context unused;  // the endpoint only picks the port and writes the device entry
+  for (auto& g : gateways) {
+    std::filesystem::create_directories(g.dir);
+    sb::ScannerEndpoint endpoint(unused.get_executor(), plan.device_id, sb::ScannerKind::tcp_listen);
+    if (auto error = endpoint.prepare(); !error.empty()) throw std::runtime_error(error);
+    g.scanner_port = endpoint.port();
+    sb::DaemonConfigInput in;
+    in.gateway = g.gateway;
+    in.state_dir = g.dir;
+    in.broker_port = broker_port;
+    in.http_port = sb::free_loopback_port();
+    in.log_level = o.log_level;
+    in.plans = plans;
+    in.device_entries.push_back(endpoint.device_yaml());
+    write_file(g.config, sb::daemon_config_yaml(in));
+    if (auto error = g.child->start({g.binary, "--config", g.config}, g.log); !error.empty())
+      throw std::runtime_error(fmt::format("{}: {}", g.name, error));
   }
-  if (!receipts.rejected.empty()) throw std::runtime_error("pick list rejected: " + receipts.rejected.front());
-  if (!picking) throw std::runtime_error("the station did not start picking within 60 s");
+  for (auto& g : gateways) {
+    if (!wait_for(receipts, [&] { return g.receipts->online; }, 60s, children, o.work_dir))
+      throw std::runtime_error(fmt::format("{} did not come online within 60 s", g.name));
+  }
+  const int bridge_fd = connect_scanner(bridge_port, 30s, children, o.work_dir);
+  for (auto& g : gateways) {
+    g.fd = connect_scanner(g.scanner_port, 30s, children, o.work_dir);
+    // As an OMS must: resent with the same id until answered (the birth can precede the subscription).
+    bool picking = false;
+    const auto& r = *g.receipts;
+    for (int attempt = 0; attempt < 30 && !picking; ++attempt) {
+      if (auto error = observer.publish(g.base + "/cmd/pick_list", sb::pick_list_command(plan)); !error.empty())
+        throw std::runtime_error("publish the pick list: " + error);
+      picking = wait_for(receipts, [&] { return !r.rejected.empty() || (r.picking && r.accepted.contains("bench-" + plan.order_id)); },
+                         2s, children, o.work_dir);
+    }
+    if (!r.rejected.empty()) throw std::runtime_error("pick list rejected: " + r.rejected.front());
+    if (!picking) throw std::runtime_error(fmt::format("the station of {} did not start picking within 60 s", g.name));
+  }
 
-  const Target bridge{Side::bridge, bridge_fd, children.bridge.pid()};
-  const Target wedge{Side::wedge, wedge_fd, children.daemon.pid()};
+  std::vector<Target> sides{{Side::bridge, bridge_fd, children.bridge.pid()},
+                            {Side::wedge, gateways[0].fd, children.daemon.pid()}};
+  if (!o.compare.empty()) sides.push_back({Side::compare, gateways[1].fd, children.compare.pid()});
   // Warm-up, not measured: first commits, first publishes, caches.
-  (void)run_round(o, plan, bridge, 0, o.warmup, receipts, children);
-  (void)run_round(o, plan, wedge, 0, o.warmup, receipts, children);
+  for (const auto& side : sides) (void)run_round(o, plan, side, 0, o.warmup, receipts, children);
 
   station_bench::FsyncProbe probe(file("fsync-probe.dat"));
   if (auto error = probe.start(); !error.empty()) std::fprintf(stderr, "scan-bench: fsync probe: %s\n", error.c_str());
   for (int pair = 1; pair <= o.pairs; ++pair) {
-    const bool bridge_first = pair % 2 == 1;
-    for (const auto* target : bridge_first ? std::array{&bridge, &wedge} : std::array{&wedge, &bridge}) {
-      result.rounds.push_back(run_round(o, plan, *target, pair, o.scans, receipts, children));
+    // Odd pairs in order (bridge first), even ones reversed: a drift in the machine's load moves
+    // every side alike over two pairs.
+    auto order = sides;
+    if (pair % 2 == 0) std::reverse(order.begin(), order.end());
+    for (const auto& target : order) {
+      result.rounds.push_back(run_round(o, plan, target, pair, o.scans, receipts, children));
       const auto& r = result.rounds.back();
-      std::printf("  pair %d %-6s  p50 %6.3f ms  p99 %6.3f ms  max %7.3f ms  CPU %5.1f us/scan  (%zu/%zu received)  [load %s]\n",
-                  pair, r.side == Side::bridge ? "bridge" : "wedge", r.p50_ms, r.p99_ms, r.max_ms,
+      std::printf("  pair %d %-7s  p50 %6.3f ms  p99 %6.3f ms  max %7.3f ms  CPU %5.1f us/scan  (%zu/%zu received)  [load %s]\n",
+                  pair, side_name(r.side), r.p50_ms, r.p99_ms, r.max_ms,
                   1e6 * static_cast<double>(r.cpu_ticks) / static_cast<double>(result.ticks_per_s) / static_cast<double>(r.sent),
                   r.received, r.sent, r.load.c_str());
       std::fflush(stdout);
@@ -338,7 +398,7 @@ RunResult run_scan_bench(const RunOptions& o) {
   }
   result.load_end = sb::load_average();
   ::close(bridge_fd);
-  ::close(wedge_fd);
+  for (const auto& g : gateways) ::close(g.fd);
   observer.disconnect();
   return result;
 }

@@ -15,6 +15,11 @@
 // the first scan to the last receipt) per scan, its CPU split by thread, the load average. While the
 // rounds run, station-bench's FsyncProbe times a bare 4 KiB pwrite + fdatasync in the work dir.
 //
+// With `compare` (another wedge binary: the build before a change), a second daemon runs beside
+// the first as gateway "gw2" with its own state dir, scanner and station, and each pair of rounds
+// becomes a triple (bridge, wedge, compare; the order reversed in even triples), so that a change
+// is measured side by side with the build before it, in one run, against the same bridge.
+//
 // The bench's main thread runs the flow and blocks; an io_context thread runs the subscriber's
 // handler, which records receipts under a mutex. Children are stopped on return and on any failure.
 #pragma once
@@ -34,6 +39,7 @@ namespace wedge::scan_bench {
 
 struct RunOptions {
   std::string wedge;                              // the daemon binary (required)
+  std::string compare;                            // optional: a second daemon binary, measured beside it
   std::string mosquitto = "/usr/sbin/mosquitto";
   std::string self;                               // this program, for `scan-bench bridge`
   std::string work_dir;                           // required; the caller removes it
@@ -46,7 +52,8 @@ struct RunOptions {
   double slow_disk_ms = 0;  // the fsync delay in force (LD_PRELOAD shim), for the report
 };
 
-enum class Side { bridge, wedge };
+enum class Side { bridge, wedge, compare };
+[[nodiscard]] const char* side_name(Side side);
 
 struct RoundResult {
   Side side = Side::bridge;

@@ -47,10 +47,11 @@ inline constexpr std::string_view kGateway = "gw1";
 // The pick list of `plan`'s order, or (with `order_id`) of another order with the same lines for
 // the same station; the command id is "bench-" + the order id.
 [[nodiscard]] std::string pick_list_command(const StationPlan& plan, const std::string& order_id = "");
-// {prefix}/{site}/{gateway}
-[[nodiscard]] std::string topic_base();
+// {prefix}/{site}/{gateway}; the bench's gateway unless another is named
+[[nodiscard]] std::string topic_base(const std::string& gateway = "");
 
 struct DaemonConfigInput {
+  std::string gateway;  // empty: the bench's gateway id
   std::string state_dir;
   int broker_port = 0;
   int http_port = 0;
