@@ -32,7 +32,7 @@ constexpr const char* kUsage =
     "usage: scan-bench run --wedge PATH --work-dir DIR [--compare PATH] [--pairs N] [--scans N] [--rate R]\n"
     "                      [--warmup N] [--drain-timeout S] [--log-level L] [--slow-disk MS] [--mosquitto PATH]\n"
     "       scan-bench bridge --port P --uri U --db PATH --topic-prefix T\n"
-    "       scan-bench handoff [--rounds N] [--blocks N] [--rate R]\n"
+    "       scan-bench handoff [--rounds N] [--blocks N] [--rate R] [--work-us N] [--pipe]\n"
     "run: wedge (one pick station, TCP scanner) against a minimal durable bridge (line -> SQLite WAL\n"
     "synchronous=FULL commit -> Paho QoS 1 -> delete on PUBACK), same broker, disk, scanner writes and\n"
     "subscriber, in N interleaved pairs of rounds (default 3) of 2000 scans at 100/s; prints p50/p99\n"
@@ -121,14 +121,16 @@ int handoff_mode(const std::vector<std::string>& args) {
   wedge::tools::Flags flags;
   flags.value("rounds", [&](const std::string& v) { o.rounds = std::stoi(v); })
       .value("blocks", [&](const std::string& v) { o.blocks = std::stoi(v); })
-      .value("rate", [&](const std::string& v) { o.rate = std::stod(v); });
+      .value("rate", [&](const std::string& v) { o.rate = std::stod(v); })
+      .value("work-us", [&](const std::string& v) { o.work_us = std::stoi(v); })
+      .flag("pipe", [&] { o.pipe = true; });
   try {
     flags.apply(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "scan-bench handoff: bad command line (%s)\n%s", e.what(), kUsage);
     return 2;
   }
-  if (o.rounds < 10 || o.blocks < 1 || !(o.rate > 0 && o.rate <= 10000)) {
+  if (o.rounds < 10 || o.blocks < 1 || !(o.rate > 0 && o.rate <= 10000) || o.work_us < 0 || o.work_us > 5000) {
     std::fputs(kUsage, stderr);
     return 2;
   }
