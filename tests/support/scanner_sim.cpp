@@ -32,6 +32,10 @@ ScannerSim::~ScannerSim() {
   if (fifo_fd_ >= 0) ::close(fifo_fd_);
 }
 
+void ScannerSim::stop() {
+  if (process_) process_->stop();
+}
+
 void ScannerSim::send(const std::vector<std::string>& lines) {
   std::string text;
   for (const auto& line : lines) text += line + "\n";

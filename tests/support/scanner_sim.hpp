@@ -40,7 +40,10 @@ class ScannerSim {
   int sent() const;
   // How many times a status line equal to `line` was printed.
   int count_lines(const std::string& line) const;
-  bool running() { return process_->running(); }
+  bool running() { return process_ && process_->running(); }
+  // Ends the simulator (what it had not sent yet is dropped), e.g. before a daemon restarts on the
+  // same config and would reconnect to it. The queries above keep answering from its log.
+  void stop();
 
  private:
   std::string fifo_path_;
