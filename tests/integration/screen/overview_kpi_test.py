@@ -76,6 +76,12 @@ def run(args, workdir, procs, report):
     reply = oms.command("pick_list", order_id="KPI-1", station=STATION,
                         data={"carrier": "DHL", "label_template": "shipping", "lines": items}, timeout_s=10)
     expect(reply is not None and reply.get("status") == "accepted", f"pick_list not accepted: {reply}")
+    # The ack says the command is stored; the station takes the order up a moment later. A scan in
+    # between is refused no_order (it once was: HTTP 409 for the first item).
+    def picking():
+        snapshot = gateway.get(f"/api/v1/stations/{STATION}")
+        return bool(snapshot) and (snapshot.get("order") or {}).get("id") == "KPI-1"
+    expect(wait_until(picking, 10), "the station did not take up order KPI-1")
 
     # (a) two correct scans and a wrong item.
     scan_path = f"/api/v1/stations/{STATION}/scan"
