@@ -1,9 +1,12 @@
 #include "tools/scan-bench/handoff.hpp"
 
+#include "tools/scan-bench/scan_report.hpp"
+#include "tools/station-bench/clock.hpp"
+#include "tools/station-bench/latency_samples.hpp"
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,23 +22,14 @@ namespace wedge::scan_bench {
 
 namespace {
 
-std::int64_t mono_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+using station_bench::mono_ns;
+using station_bench::sleep_until_ns;
 
 std::int64_t process_cpu_us() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
   const auto us = [](const timeval& tv) { return std::int64_t{tv.tv_sec} * 1'000'000 + tv.tv_usec; };
   return us(usage.ru_utime) + us(usage.ru_stime);
-}
-
-void sleep_until_ns(std::int64_t ns) {
-  const timespec at{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
-  while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, nullptr) == EINTR) {
-  }
 }
 
 // The second thread: waits for a request, answers it. Like the outbox writer between commits. The
@@ -118,8 +112,7 @@ struct Block {
 };
 
 Block run_block(Echo* echo, int rounds, double rate, int work_us) {
-  std::vector<std::int64_t> trips;
-  trips.reserve(static_cast<std::size_t>(rounds));
+  station_bench::LatencySamples trips;
   const auto period = static_cast<std::int64_t>(1e9 / rate);
   const std::int64_t start = mono_ns() + period;
   const std::int64_t cpu_start = process_cpu_us();
@@ -127,24 +120,18 @@ Block run_block(Echo* echo, int rounds, double rate, int work_us) {
     sleep_until_ns(start + i * period);
     const std::int64_t t = mono_ns();
     if (echo) {
-      trips.push_back(echo->round_trip(work_us) - t);
+      trips.add(echo->round_trip(work_us) - t);
     } else {
       while (mono_ns() < t + std::int64_t{work_us} * 1000) {
       }
-      trips.push_back(0);
+      trips.add(0);
     }
   }
   Block b;
   b.cpu_us_per_round = static_cast<double>(process_cpu_us() - cpu_start) / rounds;
-  std::sort(trips.begin(), trips.end());
-  b.p50_us = static_cast<double>(trips[trips.size() / 2]) / 1e3;
-  b.p99_us = static_cast<double>(trips[std::min(trips.size() - 1, trips.size() * 99 / 100)]) / 1e3;
+  b.p50_us = trips.percentile_ms(50) * 1e3;
+  b.p99_us = trips.percentile_ms(99) * 1e3;
   return b;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 }  // namespace

@@ -10,13 +10,6 @@ namespace wedge::scan_bench {
 
 namespace {
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const auto n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
 const char* verdict(bool ok) { return ok ? "PASS" : "MISS"; }
 
 struct SideFigures {
@@ -40,6 +33,13 @@ std::string split(const SideFigures& s, long ticks_per_s) {
 }
 
 }  // namespace
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  const auto n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
 
 int print_scan_report(const RunOptions& o, const RunResult& r) {
   SideFigures bridge, wedge, compare;

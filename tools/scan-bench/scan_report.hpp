@@ -4,6 +4,8 @@
 // is met and every scan arrived, 3 otherwise. Main thread.
 #pragma once
 
+#include <vector>
+
 #include "tools/scan-bench/scan_run.hpp"
 
 namespace wedge::scan_bench {
@@ -12,6 +14,9 @@ namespace wedge::scan_bench {
 inline constexpr double kP50RatioTarget = 1.15;
 inline constexpr double kP99RatioTarget = 1.25;
 inline constexpr double kCpuRatioTarget = 1.2;
+
+// The median of `values` (the mean of the middle two for an even count); 0 when empty.
+[[nodiscard]] double median(std::vector<double> values);
 
 [[nodiscard]] int print_scan_report(const RunOptions& options, const RunResult& result);
 

@@ -144,12 +144,6 @@ struct LoopThread {
   }
 };
 
-void sleep_until_ns(std::int64_t ns) {
-  const timespec at{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
-  while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, nullptr) == EINTR) {
-  }
-}
-
 // The scanner's TCP connection to 127.0.0.1:port (retried while nobody listens yet), Nagle off.
 int connect_scanner(int port, std::chrono::seconds timeout, Children& children, const std::string& work_dir) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -218,7 +212,7 @@ RoundResult run_round(const RunOptions& o, const sb::StationPlan& plan, const Ta
   const auto threads_start = read_thread_ticks(target.pid);
   const std::int64_t start_ns = sb::mono_ns() + 20'000'000;
   for (std::size_t i = 0; i < codes.size(); ++i) {
-    sleep_until_ns(start_ns + static_cast<std::int64_t>(i) * period_ns);
+    sb::sleep_until_ns(start_ns + static_cast<std::int64_t>(i) * period_ns);
     const std::string bytes = std::string(kAim) + codes[i] + "\r";
     const std::int64_t t = sb::mono_ns();
     if (::write(target.fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()))

@@ -135,9 +135,10 @@ void expect_the_restart_finds_the_outbox(const Daemon& d) {
   again.signal(SIGTERM);
   ASSERT_NE(again.wait(10s), -1) << again.log();
   const long kpi_added = outbox_rows(file, "station.kpi") - kpi_before;
-  const auto at = outbox->find("\"depth\":");
+  const std::string depth_key = "\"depth\":";
+  const auto at = outbox->find(depth_key);
   ASSERT_NE(at, std::string::npos) << *outbox;
-  const long depth = std::stol(outbox->substr(at + 8));
+  const long depth = std::stol(outbox->substr(at + depth_key.size()));
   std::cerr << "restart: the file held " << stored << " events, the restarted daemon reported depth " << depth
             << " and added " << kpi_added << " station.kpi\n";
   EXPECT_GE(depth, stored) << *outbox << " (the file held " << stored << " events)";
