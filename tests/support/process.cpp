@@ -15,13 +15,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
 namespace wedge::test {
 
-int free_tcp_port() {
+namespace {
+
+int any_free_tcp_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket");
   sockaddr_in addr{};
@@ -36,6 +40,19 @@ int free_tcp_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+}  // namespace
+
+int free_tcp_port() {
+  static std::mutex mutex;
+  static std::set<int> handed_out;
+  std::lock_guard lock(mutex);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int port = any_free_tcp_port();
+    if (handed_out.insert(port).second) return port;
+  }
+  throw std::runtime_error("no TCP port that this process was not handed before");
 }
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout,

@@ -14,7 +14,10 @@
 
 namespace wedge::test {
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
+// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released), and not one
+// this process was handed before: the kernel may give the same released port to the next bind(0),
+// and two daemons of one test once got the same HTTP port (TwoGateways: the second one's bind
+// failed, and the test's queries for gateway A reached gateway B).
 int free_tcp_port();
 
 // Polls `condition` every `interval` until it holds or `timeout` passes; returns its last value.
