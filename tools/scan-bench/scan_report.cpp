@@ -1,5 +1,7 @@
 #include "tools/scan-bench/scan_report.hpp"
 
+#include "tools/station-bench/options.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -81,7 +83,7 @@ int print_scan_report(const RunOptions& o, const RunResult& r) {
   std::printf("\n\nscan -> subscriber, %d scans at %g/s per round, median over %zu rounds per side"
               " (load average at start %s, at end %s)%s\n",
               o.scans, o.rate, bridge.p50.size(), r.load_start.c_str(), r.load_end.c_str(),
-              o.slow_disk_ms > 0 ? fmt::format("; every fsync delayed {:g} ms (--slow-disk)", o.slow_disk_ms).c_str() : "");
+              o.slow_disk_ms > 0 ? ("; " + wedge::station_bench::slow_disk_label(o.slow_disk_ms)).c_str() : "");
   std::printf("  %-58s p50 %6.3f ms   p99 %6.3f ms   CPU %6.1f us/scan (%.2f%% of a core at %g/s)\n",
               "bridge (line -> SQLite WAL FULL commit -> Paho QoS 1)", median(bridge.p50), median(bridge.p99),
               median(bridge.cpu_us), median(bridge.cpu_us) * o.rate / 1e4, o.rate);

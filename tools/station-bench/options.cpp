@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <string_view>
@@ -50,7 +51,8 @@ std::string usage_text() {
          "a gateway has after a day's work (40000: a day of this bench's 50 stations); default 0.\n"
          "--queued N: N more pick lists per station, pushed once every station picks, that wait behind\n"
          "the measured order (a wave of orders released at once); default 0.\n"
-         "--slow-disk MS: the run's fsyncs are delayed MS ms (scripts/bench scan --slow-disk preloads the delay);\n"
+         "--slow-disk MS: the run's fsyncs are delayed MS ms (scripts/bench scan --slow-disk preloads the delay;\n"
+         "with WEDGE_SLOW_FSYNC_MODE=total each sync takes MS ms, or the disk's own time when longer);\n"
          "the report then checks feedback p99 <= 2 x MS + 2 ms and that nothing was refused unexpectedly.\n"
          "Exit 0: all targets met; 3: a target missed or scans lost; 1: the run failed; 2: usage;\n"
          "130: interrupted.\n";
@@ -139,6 +141,16 @@ std::string check_slow_disk(double ms) {
     return {};
   return "--slow-disk needs LD_PRELOAD=<build>/tools/scan-bench/libwedge-slow-fsync.so and WEDGE_SLOW_FSYNC_MS set to the same "
          "value (scripts/bench scan --slow-disk MS sets both)";
+}
+
+std::string slow_disk_label(double ms) {
+  const char* mode = std::getenv("WEDGE_SLOW_FSYNC_MODE");
+  char text[160];
+  if (mode && std::string_view(mode) == "total")
+    std::snprintf(text, sizeof text, "every fsync takes %g ms, or the disk's own time when longer (--slow-disk-mode total)", ms);
+  else
+    std::snprintf(text, sizeof text, "every fsync delayed %g ms on top of the disk's own (--slow-disk)", ms);
+  return text;
 }
 
 }  // namespace wedge::station_bench

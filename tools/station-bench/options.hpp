@@ -44,5 +44,8 @@ struct ParseResult {
 // --slow-disk MS: "" when this process runs with LD_PRELOAD=…/libwedge-slow-fsync.so and
 // WEDGE_SLOW_FSYNC_MS=MS (its children inherit both), else why not.
 [[nodiscard]] std::string check_slow_disk(double ms);
+// How the preloaded shim slows a sync (WEDGE_SLOW_FSYNC_MODE): "delayed MS ms" (add, the default)
+// or "takes MS ms" (total: the real sync, then the rest of MS), for the reports.
+[[nodiscard]] std::string slow_disk_label(double ms);
 
 }  // namespace wedge::station_bench

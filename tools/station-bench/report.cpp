@@ -127,10 +127,10 @@ int print_report(const RunFacts& f, const ScanLedger& ledger) {
   if (o.slow_disk_ms > 0) {
     const double limit = 2 * o.slow_disk_ms + kSlowDiskSlackMs;
     slow_ok = all.feedback.count() > 0 && feedback_p99 <= limit && unexpected_verdicts == 0;
-    std::printf("target with every fsync delayed %g ms (--slow-disk): feedback p99 %.3f <= 2 x %g + %.0f = %.3f ms and "
+    std::printf("target with %s: feedback p99 %.3f <= 2 x %g + %.0f = %.3f ms and "
                 "no unexpected refusal (%zu): %s\n",
-                o.slow_disk_ms, feedback_p99, o.slow_disk_ms, kSlowDiskSlackMs, limit, unexpected_verdicts,
-                verdict(slow_ok));
+                slow_disk_label(o.slow_disk_ms).c_str(), feedback_p99, o.slow_disk_ms, kSlowDiskSlackMs, limit,
+                unexpected_verdicts, verdict(slow_ok));
   }
   std::printf("\ndaemon CPU over %.1f s: %.2f%% of one core, %.0f us per scan (user %.2f s + system %.2f s)   "
               "target < %.0f%%: %s\n",
