@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "daemon/station/workflow_order.hpp"
 
@@ -138,16 +139,32 @@ ReturnDecision check_return_item(const std::vector<ShippedLine>& lines, const Re
   const auto& l = lines[static_cast<std::size_t>(line)];
   d.item.line = line;
   auto on_line = [&](const ReturnedItem& r) { return r.line == line; };
-  // 3. Serials.
+  // 3. Serials. The gateway's serial registry names the order a unit was picked for, when it was
+  // picked here: that tells "left in another order" apart, and checks a unit's serial where what
+  // left in this order is not known by serial (an announced return that names none).
+  std::optional<std::string> picked_for;
+  if (!d.item.serial.empty() && !d.item.gtin.empty() && options.serial_owner)
+    picked_for = options.serial_owner(d.item.gtin, d.item.serial);
+  if (picked_for && *picked_for == ret.order_id) picked_for.reset();
+  auto not_shipped = [&](ReturnDecision decision) {
+    if (!picked_for)
+      return refuse(std::move(decision), "serial_not_shipped",
+                    fmt::format("serial {} of {} did not leave in order {}", decision.item.serial, l.sku, ret.order_id));
+    auto out = refuse(std::move(decision), "serial_not_shipped",
+                      fmt::format("serial {} of {} was picked in order {}, not in order {}", decision.item.serial,
+                                  l.sku, *picked_for, ret.order_id));
+    out.message += fmt::format(" (order {})", *picked_for);
+    return out;
+  };
   if (l.capture_serials || !l.serials.empty()) {
     if (d.item.serial.empty())
       return refuse(std::move(d), "serial_missing", fmt::format("{} shipped with serial numbers; the scan has no (21)", l.sku));
-    if (!l.serials.contains(d.item.serial))
-      return refuse(std::move(d), "serial_not_shipped",
-                    fmt::format("serial {} of {} did not leave in order {}", d.item.serial, l.sku, ret.order_id));
+    if (!l.serials.contains(d.item.serial)) return not_shipped(std::move(d));
     for (const auto& r : returned)
       if (on_line(r) && r.serial == d.item.serial)
         return refuse(std::move(d), "serial_duplicate", fmt::format("serial {} was already returned", d.item.serial));
+  } else if (picked_for) {
+    return not_shipped(std::move(d));
   }
   // 4. Lots: a unit picked by its plain GTIN left without a known lot, so only a lot that is read
   // is checked.

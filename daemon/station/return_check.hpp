@@ -6,14 +6,15 @@
 //      a non-item barcode → not_an_item, unreadable text → unknown_barcode;
 //   2. the item must have left in the order → not_shipped;
 //   3. serials, when the line shipped with serials: the scan needs (21) → serial_missing; the
-//      serial must have left in this order → serial_not_shipped; once per return → serial_duplicate;
+//      serial must have left in this order → serial_not_shipped; once per return → serial_duplicate.
+//      Any line: a unit (GTIN + serial) that CheckOptions::serial_owner (the gateway's serial
+//      registry) says was picked for another order → serial_not_shipped, naming that order;
 //   4. lots, when the line shipped with known lots and the scan reads one: it must be one that
 //      left → lot_not_shipped (a unit picked by its plain GTIN left without a known lot);
 //   5. units: no more than shipped on the line, earlier returns included → over_return.
-// A serial registry across orders (per gateway) could tell serial_not_shipped apart from "left in
-// order X"; this check knows only the order the return names.
 //
-// Pure functions over value types; any thread.
+// Functions over value types; any thread. check_return_item calls CheckOptions::serial_owner, when
+// set, on its caller's thread (the station's: the registry reads stations.db on the loop).
 #pragma once
 
 #include <cstdint>

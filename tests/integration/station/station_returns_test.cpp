@@ -169,6 +169,32 @@ TEST(StationReturns, UnannouncedReturnRefusesASerialNeverShipped) {
   EXPECT_TRUE(done.at("rma").is_null());
 }
 
+TEST(StationReturns, AUnitPickedForAnotherOrderIsNamedWhenItComesBackInTheWrongReturn) {
+  // O-1 left from this gateway with D-4 SN1 and SN2 (the serial registry holds them for O-1). The
+  // OMS announces a return of O-9, an order this gateway never saw, naming D-4 without serials.
+  StationEnv env(returns_options());
+  add_return_templates(env);
+  ship(env, "O-1");
+  const std::string items = R"({"items":[{"sku":"D-4","gtin":"036000291452","qty":2,"reason":"broken"}]})";
+  auto announced = env.deliver("return.expected", return_command("return.expected", "r-9", "RMA-9", "O-9", items));
+  ASSERT_TRUE(announced.reply.accepted) << announced.reply.reason;
+  ASSERT_TRUE(announced.outcome && announced.outcome->accepted) << announced.outcome->code;
+  EXPECT_EQ(env.scan("RMA-9", "rt1").code, "return_received");
+
+  auto refused = env.scan(kD4 + "SN1", "rt1");
+  EXPECT_EQ(refused.verdict, "refused");
+  EXPECT_EQ(refused.code, "serial_not_shipped");
+  EXPECT_NE(refused.message.find("(order O-1)"), std::string::npos) << refused.message;
+  ASSERT_TRUE(env.wait_event("O-9", "return.discrepancy"));
+  auto discrepancy = env.events_of("O-9", "return.discrepancy").at(0).data;
+  EXPECT_EQ(str(discrepancy, "kind"), "serial_not_shipped");
+  EXPECT_EQ(str(discrepancy, "serial"), "SN1");
+  EXPECT_NE(str(discrepancy, "detail").find("picked in order O-1, not in order O-9"), std::string::npos)
+      << str(discrepancy, "detail");
+  // A unit this gateway never picked is what the OMS announced: it is graded.
+  EXPECT_EQ(env.scan(kD4 + "SN5", "rt1").code, "grade_item");
+}
+
 TEST(StationReturns, EveryRefusal) {
   StationEnv env(returns_options());
   add_return_templates(env);

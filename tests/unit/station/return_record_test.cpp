@@ -107,6 +107,33 @@ TEST(ReturnCheck, RefusalsInOrder) {
   EXPECT_EQ(ok.item.serial, "SN2");
 }
 
+TEST(ReturnCheck, TheSerialRegistryNamesTheOrderAUnitWasPickedFor) {
+  ReturnRecord r;
+  r.order_id = "O-1";
+  auto o = options();
+  o.serial_owner = [](const std::string& gtin, const std::string& serial) -> std::optional<std::string> {
+    if (gtin != "00036000291452") return std::nullopt;
+    if (serial == "SN9") return "O-2";
+    if (serial == "SN1") return "O-1";
+    return std::nullopt;
+  };
+  // A line known by its serials: a serial of another order is named.
+  const auto other = check_return_item(shipped(), r, {}, "]C10100036000291452" "21SN9", "", o);
+  EXPECT_EQ(other.code, "serial_not_shipped");
+  EXPECT_NE(other.detail.find("picked in order O-2, not in order O-1"), std::string::npos) << other.detail;
+  EXPECT_NE(other.message.find("(order O-2)"), std::string::npos) << other.message;
+  EXPECT_TRUE(check_return_item(shipped(), r, {}, "]C10100036000291452" "21SN1", "", o).accepted);
+  // A line that shipped without known serials (an announced return naming none): the registry
+  // still refuses a unit picked for another order, and lets others through.
+  auto lines = shipped();
+  lines[1].capture_serials = false;
+  lines[1].serials.clear();
+  EXPECT_EQ(check_return_item(lines, r, {}, "]C10100036000291452" "21SN9", "", o).code, "serial_not_shipped");
+  EXPECT_TRUE(check_return_item(lines, r, {}, "]C10100036000291452" "21SN1", "", o).accepted);
+  EXPECT_TRUE(check_return_item(lines, r, {}, "]C10100036000291452" "21SN7", "", o).accepted);
+  EXPECT_TRUE(check_return_item(lines, r, {}, "]C10100036000291452", "", o).accepted);
+}
+
 TEST(ReturnCheck, LotsAndSerialsOfAStoredOrder) {
   // What shipped is read back from the order's stored record: lots are kept with the picks.
   OrderRecord order;
