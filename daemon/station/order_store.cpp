@@ -47,6 +47,7 @@ OrderStore::OrderStore(const std::string& db_path) {
       "DROP INDEX IF EXISTS station_orders_sscc;"
       "CREATE INDEX IF NOT EXISTS station_orders_final_sscc ON station_orders(final_sscc) WHERE final_sscc <> '';");
   if (!status) throw std::runtime_error(db_path + ": " + status.message);
+  create_label_index(db_path);
   status = db_.prepare(
       "INSERT INTO station_orders(order_id, rank, record, final_sscc) VALUES(?1, ?2, ?3, ?4) "
       "ON CONFLICT(order_id) DO UPDATE SET rank = excluded.rank, record = excluded.record, "
@@ -60,6 +61,12 @@ OrderStore::OrderStore(const std::string& db_path) {
     status = db_.prepare(
         "SELECT order_id FROM station_orders WHERE final_sscc = ?1 AND final_sscc <> '' LIMIT 1",
         select_sscc_);
+  if (status)
+    status = db_.prepare("SELECT order_id, parcel FROM station_order_labels WHERE label = ?1", select_label_);
+  if (status) status = db_.prepare("DELETE FROM station_order_labels WHERE order_id = ?1", delete_labels_);
+  if (status)
+    status = db_.prepare("INSERT OR REPLACE INTO station_order_labels(label, order_id, parcel) VALUES(?1, ?2, ?3)",
+                         insert_label_);
   if (status)
     status = db_.prepare("INSERT INTO station_order_picks(order_id, n, line, qty, serial, lot) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
                          insert_pick_);
@@ -79,6 +86,52 @@ OrderStore::OrderStore(const std::string& db_path) {
   if (auto attached = checkpointer_->attach(db_); !attached) {
     spdlog::warn("stations: WAL checkpoints stay on the event loop: {}", attached.message);
     checkpointer_.reset();
+  }
+}
+
+namespace {
+
+// The labels of an ended order that final_sscc does not hold: each parcel's label of an order in
+// several parcels, and a carrier's label known only by its tracking number. (text, parcel number;
+// 0 for the order's own label.)
+std::vector<std::pair<std::string, std::int64_t>> extra_labels(const OrderRecord& record) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  if (record.label.sscc.empty() && !record.label.tracking.empty()) out.emplace_back(record.label.tracking, 0);
+  for (const auto& p : record.parcels) {
+    const std::string& text = p.label.sscc.empty() ? p.label.tracking : p.label.sscc;
+    if (!text.empty()) out.emplace_back(text, p.number);
+  }
+  return out;
+}
+
+}  // namespace
+
+void OrderStore::create_label_index(const std::string& db_path) {
+  std::int64_t existed = 0;
+  if (!db_.query_int("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'station_order_labels'", existed))
+    throw std::runtime_error(db_path + ": cannot read the schema");
+  // Filled from the records once, for ended orders stored before the table existed.
+  const std::string label = "COALESCE(NULLIF(json_extract(p.value, '$.label.sscc'), ''), json_extract(p.value, '$.label.tracking'), '')";
+  auto status = db_.exec(
+      "BEGIN;"
+      "CREATE TABLE IF NOT EXISTS station_order_labels(label TEXT PRIMARY KEY, order_id TEXT NOT NULL,"
+      " parcel INTEGER NOT NULL) WITHOUT ROWID;"
+      "CREATE INDEX IF NOT EXISTS station_order_labels_order ON station_order_labels(order_id);" +
+      (existed != 0 ? std::string()
+                    : "INSERT OR REPLACE INTO station_order_labels(label, order_id, parcel)"
+                      " SELECT " + label + ", o.order_id, COALESCE(json_extract(p.value, '$.number'), 0)"
+                      " FROM station_orders o, json_each(o.record, '$.parcels') p"
+                      " WHERE json_extract(o.record, '$.status') IN ('shipped', 'cancelled', 'handed_over')"
+                      " AND " + label + " <> '';"
+                      "INSERT OR REPLACE INTO station_order_labels(label, order_id, parcel)"
+                      " SELECT json_extract(record, '$.label.tracking'), order_id, 0 FROM station_orders"
+                      " WHERE json_extract(record, '$.status') IN ('shipped', 'cancelled', 'handed_over')"
+                      " AND COALESCE(json_extract(record, '$.label.sscc'), '') = ''"
+                      " AND COALESCE(json_extract(record, '$.label.tracking'), '') <> '';") +
+      "COMMIT;");
+  if (!status) {
+    (void)db_.exec("ROLLBACK");
+    throw std::runtime_error(db_path + ": creating the label index: " + status.message);
   }
 }
 
@@ -130,15 +183,21 @@ storage::Status OrderStore::write_record(const OrderRecord& record) {
   const auto behind = picks_behind_.find(record.order_id);
   // No pick rows behind the record (every save of an order that is not picking): one statement.
   const bool with_picks = behind != picks_behind_.end() && behind->second > 0;
+  // An ended order's labels beyond final_sscc are indexed with its last saves (rare: the ship, the
+  // cancel and what follows them), in the same transaction.
+  const auto labels = record.final() ? extra_labels(record) : std::vector<std::pair<std::string, std::int64_t>>{};
   // Inside a caller's transaction (StationContext::with_serials) the rows and the record go with it.
-  const bool own_transaction = with_picks && !db_.in_transaction();
+  const bool own_transaction = (with_picks || !labels.empty()) && !db_.in_transaction();
   storage::Transaction transaction(db_);
   storage::Status status;
-  if (with_picks) {
-    if (own_transaction) status = transaction.begin();
-    if (status) status = delete_picks_.bind(1, record.order_id).run();
-    if (!status) return status;
+  if (own_transaction) status = transaction.begin();
+  if (status && with_picks) status = delete_picks_.bind(1, record.order_id).run();
+  if (status && !labels.empty()) {
+    status = delete_labels_.bind(1, record.order_id).run();
+    for (std::size_t i = 0; status && i < labels.size(); ++i)
+      status = insert_label_.bind(1, labels[i].first).bind(2, record.order_id).bind(3, labels[i].second).run();
   }
+  if (!status) return status;
   upsert_.bind(1, record.order_id);
   upsert_.bind(2, record.rank);
   upsert_.bind(3, order_record_json(record));
@@ -234,13 +293,18 @@ std::optional<OrderRecord> OrderStore::load(const std::string& order_id) {
   return std::move(*record);
 }
 
-std::optional<std::string> OrderStore::order_with_sscc(const std::string& sscc) {
-  if (sscc.empty()) return std::nullopt;  // every order without a label has ""
-  select_sscc_.bind(1, sscc);
-  std::optional<std::string> id;
-  if (select_sscc_.step().code == SQLITE_ROW) id = select_sscc_.column_text(0);
+std::optional<LabelOwner> OrderStore::order_with_label(const std::string& label) {
+  if (label.empty()) return std::nullopt;  // every order without a label has ""
+  std::optional<LabelOwner> owner;
+  select_sscc_.bind(1, label);
+  if (select_sscc_.step().code == SQLITE_ROW) owner = LabelOwner{select_sscc_.column_text(0), 0};
   select_sscc_.reset();
-  return id;
+  if (owner) return owner;
+  select_label_.bind(1, label);
+  if (select_label_.step().code == SQLITE_ROW)
+    owner = LabelOwner{select_label_.column_text(0), select_label_.column_int(1)};
+  select_label_.reset();
+  return owner;
 }
 
 std::vector<std::string> OrderStore::final_ended_before(std::int64_t cutoff_unix_ms) {
@@ -264,7 +328,8 @@ std::vector<std::string> OrderStore::final_ended_before(std::int64_t cutoff_unix
 core::Status OrderStore::remove_all(const std::vector<std::string>& order_ids) {
   // Ended orders have no pick rows (their last save folded them in); should one be left, it goes too.
   auto status = delete_each({"DELETE FROM station_orders WHERE order_id = ?1",
-                             "DELETE FROM station_order_picks WHERE order_id = ?1"},
+                             "DELETE FROM station_order_picks WHERE order_id = ?1",
+                             "DELETE FROM station_order_labels WHERE order_id = ?1"},
                             order_ids);
   if (status)
     for (const auto& id : order_ids) picks_behind_.erase(id);

@@ -10,8 +10,9 @@
 // and deletes them in the same transaction, so no pick is ever counted twice or lost. Shipped and
 // cancelled orders stay here
 // for the retention period but not in the stations' memory (a day of them at 50 stations is some
-// 40,000 records): they are read back one at a time, by order id or by their label's SSCC (a
-// partial index on final_sscc), when a command or a scan names one. The stations save after the outbox
+// 40,000 records): they are read back one at a time, by order id or by a label (a partial index
+// on final_sscc for the order's label SSCC; table station_order_labels for its parcels' labels and
+// a carrier label's tracking number), when a command or a scan names one. The stations save after the outbox
 // committed the event that announces the change: a crash between the two can repeat an event
 // (the scan was never confirmed to the picker, who scans again) but never lose one.
 // synchronous=NORMAL: in WAL mode a process crash loses nothing; a power loss may lose the last
@@ -39,6 +40,12 @@
 
 namespace wedge::station {
 
+// The ended order a label belongs to, and its parcel (0: the order's own label).
+struct LabelOwner {
+  std::string order_id;
+  std::int64_t parcel = 0;
+};
+
 class OrderStore {
  public:
   // Opens or creates `db_path`; throws std::runtime_error with the SQLite message (start-up error).
@@ -60,9 +67,11 @@ class OrderStore {
   [[nodiscard]] std::optional<OrderRecord> load(const std::string& order_id);
   // The stored record of one order, as saved; empty when there is none.
   [[nodiscard]] std::optional<std::string> load_text(const std::string& order_id);
-  // The shipped or cancelled order whose current label carries `sscc` (voided labels are not
-  // indexed; open orders are in the stations' memory); empty if none.
-  [[nodiscard]] std::optional<std::string> order_with_sscc(const std::string& sscc);
+  // The shipped, handed-over or cancelled order one of whose current labels is `label`: the SSCC
+  // of its label or of one of its parcels' labels, or the tracking number of a carrier's label
+  // without an SSCC (voided labels are not indexed; open orders are in the stations' memory);
+  // empty if none. A failed read answers empty (the scan is then an unknown parcel).
+  [[nodiscard]] std::optional<LabelOwner> order_with_label(const std::string& label);
   // Shipped and cancelled orders that ended before `cutoff_unix_ms` (records from before `ended`
   // was kept count from their arrival).
   [[nodiscard]] std::vector<std::string> final_ended_before(std::int64_t cutoff_unix_ms);
@@ -99,7 +108,11 @@ class OrderStore {
   std::optional<std::string> record_text(const std::string& order_id);
   // Applies the order's pick rows to `record` (parsed from its row); false when SQLite failed.
   bool apply_picks(OrderRecord& record);
-  // The record's UPSERT; with pick rows behind it, in one transaction that deletes them.
+  // The table of ended orders' labels beyond final_sscc (order_with_label); filled once from the
+  // stored records when it is new. Throws std::runtime_error (start-up error).
+  void create_label_index(const std::string& db_path);
+  // The record's UPSERT; with pick rows behind it, in one transaction that deletes them; an ended
+  // order's labels in the same transaction.
   [[nodiscard]] storage::Status write_record(const OrderRecord& record);
 
   storage::Connection db_;
@@ -108,6 +121,9 @@ class OrderStore {
   storage::Statement find_handled_;
   storage::Statement select_one_;
   storage::Statement select_sscc_;
+  storage::Statement select_label_;
+  storage::Statement delete_labels_;
+  storage::Statement insert_label_;
   storage::Statement insert_pick_;
   storage::Statement select_picks_;
   storage::Statement delete_picks_;

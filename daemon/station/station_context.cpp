@@ -251,7 +251,7 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
     for (auto& [order_id, order] : orders) {
       if (names(order.label)) {
         id.order = &order;
-        break;
+        return id;
       }
       for (const auto& p : order.parcels)
         if (names(p.label)) {
@@ -260,6 +260,7 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
           return id;
         }
     }
+    from_store(id, text);
     return id;
   }
   id.sscc = parsed->sscc;
@@ -280,11 +281,17 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
         id.voided_label = true;
       }
   }
-  // A shipped or cancelled order no longer in memory, by its current label (voided labels of
-  // those are not indexed: such a scan is an unknown parcel, refused all the same).
-  if (!id.order)
-    if (auto order_id = store.order_with_sscc(id.sscc)) id.order = find_order(*order_id);
+  // An ended order no longer in memory, by one of its current labels (voided labels of those are
+  // not indexed: such a scan is an unknown parcel, refused all the same).
+  if (!id.order) from_store(id, id.sscc);
   return id;
+}
+
+void StationContext::from_store(Identified& id, const std::string& label) {
+  const auto owner = store.order_with_label(label);
+  if (!owner) return;
+  id.order = find_order(owner->order_id);
+  if (id.order) id.parcel = owner->parcel;
 }
 
 std::function<bool()> StationContext::alive() const {

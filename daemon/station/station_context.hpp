@@ -141,6 +141,9 @@ class StationContext {
     std::int64_t parcel = 0;    // the parcel whose current label was scanned (orders in several parcels)
   };
   Identified identify(const PendingScan& scan);
+  // An ended order no longer in memory whose current label (SSCC or tracking) is `label`, read back
+  // from stations.db into `id`.
+  void from_store(Identified& id, const std::string& label);
   [[nodiscard]] std::int64_t now_ms() const;
   // How long ended orders stay in stations.db: options.final_order_retention, else the
   // configuration's orders.keep_ended_hours.

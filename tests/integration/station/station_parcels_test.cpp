@@ -7,6 +7,8 @@
 // parcels with one carrier label each.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "tests/integration/station/station_env.hpp"
 
 namespace wedge::test {
@@ -163,6 +165,16 @@ TEST(StationParcels, ThreeParcelsPackedThroughARestartAndShippedTogether) {
   // Now the other order's parcel ships.
   EXPECT_EQ(env.scan("]C100" + other).verdict, "accepted");
   ASSERT_TRUE(env.wait_event("O-ONE", "order.shipped"));
+  ASSERT_TRUE(env.run_until([&] { return env.snap().order_id.empty(); }));
+  EXPECT_EQ(env.scan("]C100" + sscc2).code, "already_shipped");
+
+  // After a restart the shipped orders are read back from stations.db only when named: each
+  // parcel's label still names its order, as it did in memory.
+  env.options().final_order_in_memory = std::chrono::milliseconds(100);
+  env.restart();
+  EXPECT_EQ(env.stations().orders_in_memory(), 0u);
+  for (const auto& sscc : ssccs) EXPECT_EQ(env.scan("]C100" + sscc).code, "already_shipped") << sscc;
+  EXPECT_EQ(env.scan("]C100" + other).code, "already_shipped");
 }
 
 TEST(StationParcels, CancelBetweenParcelsVoidsThePackedParcelsLabel) {
@@ -314,6 +326,12 @@ TEST(StationParcels, PlannedParcelsWithACarrierLabelEach) {
   const auto parcels = env.events_of("O-PP", "order.shipped").at(0).data.at("parcels").as_array();
   ASSERT_EQ(parcels.size(), 2u);
   EXPECT_EQ(str(parcels[1].as_object(), "tracking"), "1ZPARCEL2");
+  // A carrier's label is known by its tracking number, also once the order left memory.
+  env.options().final_order_in_memory = std::chrono::milliseconds(100);
+  env.restart();
+  EXPECT_EQ(env.stations().orders_in_memory(), 0u);
+  EXPECT_EQ(env.scan("1ZPARCEL2").code, "already_shipped");
+  EXPECT_EQ(env.scan("1ZPARCEL1").code, "already_shipped");
 }
 
 // A plan that leaves a unit out of every parcel rejects the pick list.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -16,6 +17,12 @@
 
 namespace wedge::station {
 namespace {
+
+// The ended order a label belongs to, by id (order_with_label without the parcel).
+[[maybe_unused]] std::optional<std::string> order_of(OrderStore& store, const std::string& label) {
+  const auto owner = store.order_with_label(label);
+  return owner ? std::optional<std::string>(owner->order_id) : std::nullopt;
+}
 
 std::int64_t now_unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -92,9 +99,9 @@ TEST_F(OrderStoreTest, ReadsOneOrderBackByIdOrByItsLabel) {
   EXPECT_FALSE(store.load_text("O-NONE"));
   ASSERT_TRUE(store.load_text("O-SHIP-OLD"));
   EXPECT_NE(store.load_text("O-SHIP-OLD")->find("\"sscc\":\"340000000000000011\""), std::string::npos);
-  EXPECT_EQ(store.order_with_sscc("340000000000000011"), "O-SHIP-OLD");
-  EXPECT_FALSE(store.order_with_sscc("340000000000000035"));
-  EXPECT_FALSE(store.order_with_sscc(""));  // orders without a label do not match an empty scan
+  EXPECT_EQ(order_of(store, "340000000000000011"), "O-SHIP-OLD");
+  EXPECT_FALSE(order_of(store, "340000000000000035"));
+  EXPECT_FALSE(order_of(store, ""));  // orders without a label do not match an empty scan
 }
 
 TEST_F(OrderStoreTest, TheSsccLookupUsesTheIndex) {
@@ -154,11 +161,73 @@ TEST_F(OrderStoreTest, AStoreFromBeforeTheColumnIsMigrated) {
     }
   }
   OrderStore store(old_path);
-  EXPECT_EQ(store.order_with_sscc("340000000000000011"), "O-SHIPPED");
-  EXPECT_FALSE(store.order_with_sscc("340000000000000028"));  // open: in the stations' memory
+  EXPECT_EQ(order_of(store, "340000000000000011"), "O-SHIPPED");
+  EXPECT_FALSE(order_of(store, "340000000000000028"));  // open: in the stations' memory
   EXPECT_EQ(ids(store.load_open()), (std::vector<std::string>{"O-PACKING"}));
   OrderStore again(old_path);  // a second start migrates nothing
-  EXPECT_EQ(again.order_with_sscc("340000000000000011"), "O-SHIPPED");
+  EXPECT_EQ(order_of(again, "340000000000000011"), "O-SHIPPED");
+}
+
+TEST_F(OrderStoreTest, AnEndedOrdersParcelAndCarrierLabelsAreFoundWithTheirParcel) {
+  // An order in three parcels (two SSCC labels and a carrier's label known by its tracking number)
+  // and a single-label carrier order: while open they are in memory only; once ended each label
+  // names its order and parcel, until the order is purged.
+  OrderStore store(path());
+  auto parcels = order("O-P3", 10, OrderStatus::active, "st1", "", 1000, 0);
+  for (std::int64_t n = 1; n <= 3; ++n) {
+    ParcelRecord p;
+    p.number = n;
+    p.units = {0};
+    if (n < 3)
+      p.label.sscc = n == 1 ? "340000000000000042" : "340000000000000059";
+    else
+      p.label.tracking = "1ZPARCEL3";
+    p.label.state = LabelState::verified;
+    parcels.parcels.push_back(p);
+  }
+  auto carrier = order("O-UPS", 11, OrderStatus::active, "st1", "", 1000, 0);
+  carrier.label.tracking = "1ZSINGLE";
+  carrier.label.state = LabelState::verified;
+  for (const auto* r : {&parcels, &carrier}) ASSERT_TRUE(store.save(*r));
+  EXPECT_FALSE(store.order_with_label("340000000000000059"));  // open: in the stations' memory
+  EXPECT_FALSE(store.order_with_label("1ZSINGLE"));
+
+  for (auto* r : {&parcels, &carrier}) {
+    r->status = OrderStatus::shipped;
+    r->step = Step::done;
+    ASSERT_TRUE(store.save(*r));
+  }
+  auto check = [](OrderStore& s) {
+    const auto second = s.order_with_label("340000000000000059");
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->order_id, "O-P3");
+    EXPECT_EQ(second->parcel, 2);
+    const auto third = s.order_with_label("1ZPARCEL3");
+    ASSERT_TRUE(third);
+    EXPECT_EQ(third->parcel, 3);
+    EXPECT_EQ(order_of(s, "340000000000000042"), "O-P3");
+    const auto single = s.order_with_label("1ZSINGLE");
+    ASSERT_TRUE(single);
+    EXPECT_EQ(single->order_id, "O-UPS");
+    EXPECT_EQ(single->parcel, 0);
+    EXPECT_EQ(s.order_with_label("340000000000000011")->parcel, 0);  // final_sscc: the order's own label
+  };
+  check(store);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+
+  // A stations.db written before the label table existed: filled from the records at start.
+  {
+    storage::Connection db;
+    ASSERT_TRUE(db.open(path(), false, ""));
+    ASSERT_TRUE(db.exec("DROP TABLE station_order_labels"));
+  }
+  OrderStore migrated(path());
+  check(migrated);
+
+  const auto removed = migrated.remove_all({"O-P3", "O-UPS"});
+  ASSERT_TRUE(removed) << removed.reason();
+  EXPECT_FALSE(migrated.order_with_label("340000000000000059"));
+  EXPECT_FALSE(migrated.order_with_label("1ZSINGLE"));
 }
 
 TEST_F(OrderStoreTest, PurgeCandidatesAreTheEndedOrdersBeforeTheCutoff) {
@@ -176,7 +245,7 @@ TEST_F(OrderStoreTest, PurgeCandidatesAreTheEndedOrdersBeforeTheCutoff) {
   const auto removed = store.remove_all({"O-SHIP-OLD", "O-CANCEL-LEGACY"});
   ASSERT_TRUE(removed) << removed.reason();
   EXPECT_EQ(before(10000), (std::vector<std::string>{"O-CANCEL-AT-ST", "O-SHIP-NEW"}));
-  EXPECT_FALSE(store.order_with_sscc("340000000000000011"));
+  EXPECT_FALSE(order_of(store, "340000000000000011"));
   EXPECT_TRUE(store.remove_all({}));
 }
 
