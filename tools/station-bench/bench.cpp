@@ -45,6 +45,20 @@ std::string tail(const std::string& path, std::size_t max_lines) {
   return out;
 }
 
+// The last `max_lines` lines of the file at `path` that contain `needle`, indented.
+std::string tail_matching(const std::string& path, std::string_view needle, std::size_t max_lines) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) {
+    if (l.find(needle) == std::string::npos) continue;
+    lines.push_back(l);
+    if (lines.size() > max_lines) lines.erase(lines.begin());
+  }
+  std::string out;
+  for (const auto& l : lines) out += "    " + l + "\n";
+  return out;
+}
+
 std::string_view string_at(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
@@ -147,7 +161,11 @@ void StationBench::on_frame(std::string_view event, std::string_view data, std::
   if (!value) return;
   if (event == "devices" && value->is_array()) {
     for (const auto& d : value->as_array())
-      if (d.is_object()) device_state_[std::string(string_at(d.as_object(), "id"))] = string_at(d.as_object(), "state");
+      if (d.is_object()) {
+        const std::string id(string_at(d.as_object(), "id"));
+        device_state_[id] = string_at(d.as_object(), "state");
+        device_reason_[id] = string_at(d.as_object(), "reason");
+      }
     return;
   }
   if (event != "station" || !value->is_object()) return;
@@ -300,14 +318,26 @@ asio::awaitable<bool> StationBench::bring_up() {
     if (!sse_->streaming()) gaps += " GET /events not streaming" + (sse_->error().empty() ? "" : " (" + sse_->error() + ")") + ";";
     for (const auto& p : facts_.plans) {
       const auto it = device_state_.find(p.device_id);
-      if (it == device_state_.end() || it->second != "connected")
-        gaps += " " + p.device_id + " " + (it == device_state_.end() ? "not seen" : it->second) + ";";
+      if (it == device_state_.end() || it->second != "connected") {
+        const std::string& reason = device_reason_[p.device_id];
+        gaps += " " + p.device_id + " " + (it == device_state_.end() ? "not seen" : it->second) +
+                (reason.empty() ? "" : " (" + reason + ")") + ";";
+      }
     }
     return gaps;
   };
   if (!co_await wait_for([&] { return connection_gaps().empty(); }, kStartTimeout,
                          "the gateway online and every scanner connected")) {
-    if (children_alive_quiet()) std::fprintf(stderr, "station-bench: missing:%s\n", connection_gaps().c_str());
+    if (children_alive_quiet()) {
+      std::fprintf(stderr, "station-bench: missing:%s\n", connection_gaps().c_str());
+      // What the daemon logged about each device that is not connected, for the next run's fix.
+      for (const auto& p : facts_.plans) {
+        const auto it = device_state_.find(p.device_id);
+        if (it != device_state_.end() && it->second == "connected") continue;
+        std::fprintf(stderr, "station-bench: the daemon's log on %s:\n%s", p.device_id.c_str(),
+                     tail_matching(file("wedge.log"), "device=" + p.device_id + " ", 10).c_str());
+      }
+    }
     co_return false;
   }
   co_return true;

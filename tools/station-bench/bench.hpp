@@ -92,6 +92,7 @@ class StationBench {
   ScanLedger ledger_;
   // What the stream and the subscriber have told us so far.
   std::map<std::string, std::string> device_state_;
+  std::map<std::string, std::string> device_reason_;  // the state's reason, for a start that times out
   std::set<std::string> pick_started_;
   std::set<std::string> acks_accepted_;
   std::vector<std::string> acks_rejected_;
