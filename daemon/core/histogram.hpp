@@ -14,6 +14,8 @@
 //   (a few ms of fsync) is the floor and anything past seconds means a broker or disk in trouble.
 // - kStepBoundsSeconds, 5 s … 1 h: one pick, pack or ship step of an order, seconds to minutes.
 // - kFulfilmentBoundsSeconds, 1 min … 24 h: order received → shipped, minutes to a day.
+// - kCommitBoundsSeconds, 0.25 ms … 1 s: one outbox transaction with its fsync, the disk's share of
+//   every accepted scan: an SSD's flush is a fraction of a millisecond, an edge PC's flash 5–20 ms.
 //
 // Threading: a value type without locks; its owner keeps it on the loop thread.
 #pragma once
@@ -29,6 +31,9 @@ namespace wedge::core {
 inline constexpr std::array<double, 13> kLatencyBoundsSeconds{0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                               0.25,  0.5,   1,     2.5,  5,     10};
 inline constexpr std::array<double, 12> kStepBoundsSeconds{5, 10, 15, 30, 45, 60, 90, 120, 300, 600, 1800, 3600};
+inline constexpr std::array<double, 15> kCommitBoundsSeconds{0.00025, 0.0005, 0.00075, 0.001, 0.0015,
+                                                             0.002,   0.003,  0.005,   0.0075, 0.01,
+                                                             0.02,    0.05,   0.1,     0.25,   1};
 inline constexpr std::array<double, 10> kFulfilmentBoundsSeconds{60,   300,   900,   1800,  3600,
                                                                  7200, 14400, 28800, 43200, 86400};
 

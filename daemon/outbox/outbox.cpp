@@ -76,6 +76,7 @@ struct LoopState {
   boost::asio::any_io_executor loop;
   Options options;
   Stats stats;
+  core::Histogram commit_seconds{core::kCommitBoundsSeconds};
   std::int64_t queued_bytes = 0;  // estimated bytes of the appends in `pending`
   std::deque<Pending> pending;    // appends handed to the writer, in queue order
   // The newest committed events, contiguous in seq, kept so that next_batch() can hand a just-
@@ -165,6 +166,7 @@ struct LoopState {
     stats.oldest_unix_ms = report.state.oldest_unix_ms;
     stats.last_seq = report.state.next_seq - 1;
     stats.transactions = report.transactions;
+    for (const double seconds : report.commit_seconds) commit_seconds.observe(seconds);
     stats.storage_errors = report.storage_errors;
     for (const auto& range : report.acks_done) acked.erase(range);
 
@@ -362,6 +364,8 @@ void Outbox::rewind() {
 }
 
 Stats Outbox::stats() const { return impl_->state->stats; }
+
+const core::Histogram& Outbox::commit_seconds() const { return impl_->state->commit_seconds; }
 
 void Outbox::set_alarm_handler(AlarmHandler handler) {
   impl_->state->alarm_handler = std::move(handler);

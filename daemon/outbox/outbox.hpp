@@ -34,6 +34,7 @@
 // next_batch, ack and rewind: core/loop_guard.hpp). Handlers run on the loop executor.
 #pragma once
 
+#include "daemon/core/histogram.hpp"
 #include "daemon/core/result.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -143,6 +144,9 @@ class Outbox {
   void ack(std::int64_t seq);
   void rewind();
   Stats stats() const;
+  // How long each committed transaction took, fsync included (kCommitBoundsSeconds): the disk's
+  // share of every accepted scan, for /metrics (wedge_outbox_commit_seconds).
+  const core::Histogram& commit_seconds() const;
   void set_alarm_handler(AlarmHandler handler);
   void set_available_handler(AvailableHandler handler);
   // Commits what is queued, stops the writer thread; later appends fail with `stopped`.

@@ -173,7 +173,9 @@ CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector
   }
 
   const bool was_empty = state_.depth == 0;
+  const auto started = std::chrono::steady_clock::now();
   auto outcome = store_.commit(rows, acks, seq - 1);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   if (!outcome.status) {
     ++storage_errors_;
     report.storage_failed = true;
@@ -190,7 +192,10 @@ CommitReport OutboxWriter::commit_cycle(std::vector<Queued> appends, std::vector
       for (const auto& range : acks) retry_acks_.insert(range);
     }
   } else {
-    if (!rows.empty() || !acks.empty()) ++transactions_;
+    if (!rows.empty() || !acks.empty()) {
+      ++transactions_;
+      report.commit_seconds.push_back(took.count());
+    }
     state_.next_seq = seq;
     state_.depth += static_cast<std::int64_t>(rows.size()) - outcome.deleted_events;
     state_.bytes += inserted_bytes - outcome.deleted_bytes;
@@ -233,7 +238,9 @@ CommitReport OutboxWriter::failed_cycle(std::size_t appends, const std::vector<S
 }
 
 void OutboxWriter::retry_acks_alone(CommitReport& report, std::vector<SeqRange> acks) {
+  const auto started = std::chrono::steady_clock::now();
   auto outcome = store_.commit({}, acks, state_.next_seq - 1);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   if (!outcome.status) {
     ++storage_errors_;
     if (!report.storage_failed) {
@@ -245,6 +252,7 @@ void OutboxWriter::retry_acks_alone(CommitReport& report, std::vector<SeqRange> 
     return;
   }
   ++transactions_;
+  report.commit_seconds.push_back(took.count());
   state_.depth -= outcome.deleted_events;
   state_.bytes -= outcome.deleted_bytes;
   if (state_.depth == 0) {

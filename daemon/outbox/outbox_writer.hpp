@@ -47,6 +47,7 @@ struct CommitReport {
   std::vector<StoredEvent> committed;  // the events this cycle stored (small groups only), by seq
   StoreState state;                   // on disk after this cycle
   std::int64_t transactions = 0;      // committed transactions since open (running total)
+  std::vector<double> commit_seconds;  // how long each transaction of this cycle took to commit (fsync included)
   std::int64_t storage_errors = 0;    // failed transactions since open (running total)
   bool storage_failed = false;        // this cycle's transaction failed
   std::string storage_reason;         // why, when storage_failed

@@ -178,6 +178,10 @@ std::string metrics_text(const GatewayParts& p) {
   t.sample("wedge_outbox_telemetry_dropped_total", out.telemetry_dropped);
   t.declare("wedge_outbox_business_refused_total", "counter", "Business events refused while full.");
   t.sample("wedge_outbox_business_refused_total", out.business_refused);
+  t.declare("wedge_outbox_commit_seconds", "histogram",
+            "How long each outbox transaction took to commit, fsync included: the disk's share of every accepted scan.");
+  t.histogram("wedge_outbox_commit_seconds", p.outbox.commit_seconds().cumulative(),
+              p.outbox.commit_seconds().sum_seconds(), p.outbox.commit_seconds().count());
   t.declare("wedge_mqtt_published_total", "counter", "Publishes handed to the MQTT client, resends included.");
   t.sample("wedge_mqtt_published_total", link.published);
   t.declare("wedge_mqtt_acked_total", "counter", "Outbox events acknowledged by the broker (PUBACK).");

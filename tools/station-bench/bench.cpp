@@ -434,6 +434,7 @@ asio::awaitable<bool> StationBench::measure() {
       std::fprintf(stderr, "station-bench: fsync probe: %s\n", error.c_str());
   }
   facts_.load_before_scans = load_average();
+  facts_.commits_start = read_commit_histogram(facts_.http_port);
   const auto cpu_start = read_cpu_ticks(daemon_.pid());
   const auto daemon_delay_start = read_run_delay(daemon_.pid());
   const auto bench_delay_start = read_run_delay(::getpid());
@@ -460,6 +461,7 @@ asio::awaitable<bool> StationBench::measure() {
                          "the scans to finish"))
     co_return false;
   const auto cpu_end = read_cpu_ticks(daemon_.pid());
+  facts_.commits_end = read_commit_histogram(facts_.http_port);
   if (fsync_probe_) {
     fsync_probe_->stop();
     facts_.fsync_probe = fsync_probe_->result();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
@@ -114,6 +115,19 @@ int print_report(const RunFacts& f, const ScanLedger& ledger) {
     if (!p.error.empty()) std::printf("  the probe stopped early: %s\n", p.error.c_str());
     std::printf("  an accepted scan's feedback includes one such sync (the outbox commit); its p99 is the floor for "
                 "the feedback p99 on this disk and machine.\n");
+  }
+  if (f.commits_start && f.commits_end) {
+    // Informational: the daemon's own commits, to tell the disk's share of the feedback from the rest.
+    if (const auto q = window_quantiles(*f.commits_start, *f.commits_end)) {
+      const auto bound = [](double s) {
+        return std::isinf(s) ? std::string("+Inf") : fmt::format("{:g} ms", s * 1000);
+      };
+      std::printf("the daemon's outbox commits in the window (wedge_outbox_commit_seconds, bucket bounds): %.0f "
+                  "commits, p50 <= %s, p99 <= %s\n",
+                  q->count, bound(q->p50_le).c_str(), bound(q->p99_le).c_str());
+      std::printf("  a scan that arrives while a commit runs waits for it and then for its own: about commit p99 + "
+                  "commit p50 + the path's ~0.3 ms is the feedback p99 floor.\n");
+    }
   }
   // Issue 23's targets: judged only when their baseline was measured (or, for --slow-disk, set).
   bool floor_ok = true, slow_ok = true;

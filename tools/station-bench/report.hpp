@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/station-bench/commit_histogram.hpp"
 #include "tools/station-bench/fsync_probe.hpp"
 #include "tools/station-bench/options.hpp"
 #include "tools/station-bench/proc_stats.hpp"
@@ -40,6 +41,9 @@ struct RunFacts {
   std::string sse_error;
   std::string daemon_exit;
   std::optional<FsyncProbeResult> fsync_probe;  // unset with --no-fsync-probe; never affects the verdicts
+  // The daemon's wedge_outbox_commit_seconds at the two CPU readings (unset when a scrape failed).
+  std::optional<CumulativeBuckets> commits_start;
+  std::optional<CumulativeBuckets> commits_end;
 };
 
 [[nodiscard]] int print_report(const RunFacts& facts, const ScanLedger& ledger);

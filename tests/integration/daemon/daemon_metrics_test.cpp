@@ -149,9 +149,16 @@ TEST(DaemonMetrics, HistogramsFollowThePrometheusRulesAndProcessFiguresComeFromP
   EXPECT_TRUE(has(text, "wedge_station_scan_verdict_seconds_bucket{station=\"S1\",le=\"+Inf\"} 1\n")) << text;
   EXPECT_TRUE(has(text, "# TYPE wedge_station_step_seconds histogram\n")) << text;
   EXPECT_TRUE(has(text, "# TYPE wedge_station_order_fulfilment_seconds histogram\n")) << text;
+  // The scan's event was committed: the outbox's commit histogram has it.
+  EXPECT_TRUE(has(text, "# TYPE wedge_outbox_commit_seconds histogram\n")) << text;
+  EXPECT_TRUE(has(text, "wedge_outbox_commit_seconds_bucket{le=\"0.00025\"} ")) << text;
+  double commits = 0;
+  for (const auto& s : samples(text))
+    if (s.name == "wedge_outbox_commit_seconds_count") commits = s.value;
+  EXPECT_GE(commits, 1) << text;
   int checked = 0;
   check_histograms(text, checked);
-  EXPECT_GE(checked, 2);
+  EXPECT_GE(checked, 3);
 
   const auto types = declared_types(text);
   for (const std::string name : {"process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds",

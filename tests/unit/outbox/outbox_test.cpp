@@ -299,6 +299,10 @@ TEST(Outbox, AnAckRidesWithTheNextAppendAndALastOneLeavesOnItsOwn) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, kQuietAckWindow * 5);
   EXPECT_EQ(outbox.stats().transactions - after_first, 2);
   EXPECT_TRUE(test::read_all(outbox).empty());
+  // Every committed transaction has its time in the commit histogram (/metrics), fsync included.
+  const auto& commits = outbox.commit_seconds();
+  EXPECT_EQ(static_cast<std::int64_t>(commits.count()), outbox.stats().transactions);
+  EXPECT_GT(commits.sum_seconds(), 0.0);
 }
 
 TEST(Outbox, TelemetryIsDroppedAndBusinessRefusedWhenFullThenAlarmClears) {
