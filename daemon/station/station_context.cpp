@@ -260,7 +260,9 @@ StationContext::Identified StationContext::identify(const PendingScan& scan) {
           return id;
         }
     }
-    from_store(id, text);
+    // An ended order no longer in memory, by its carrier label. Not for a scan that reads a GTIN:
+    // that is an item, and the item scans of a pick+ship or pack station come through here.
+    if (!parsed || parsed->gtin.empty()) from_store(id, text);
     return id;
   }
   id.sscc = parsed->sscc;

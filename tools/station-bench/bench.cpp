@@ -33,24 +33,13 @@ namespace {
 constexpr auto kStartTimeout = 60s;
 constexpr auto kStopGrace = 6s;  // the daemon promises to stop within 5 s
 
-std::string tail(const std::string& path, std::size_t max_lines) {
+// The last `max_lines` lines of the file at `path` (only those that contain `needle`, when given),
+// indented.
+std::string tail(const std::string& path, std::size_t max_lines, std::string_view needle = {}) {
   std::ifstream in(path);
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) {
-    lines.push_back(l);
-    if (lines.size() > max_lines) lines.erase(lines.begin());
-  }
-  std::string out;
-  for (const auto& l : lines) out += "    " + l + "\n";
-  return out;
-}
-
-// The last `max_lines` lines of the file at `path` that contain `needle`, indented.
-std::string tail_matching(const std::string& path, std::string_view needle, std::size_t max_lines) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string l; std::getline(in, l);) {
-    if (l.find(needle) == std::string::npos) continue;
+    if (!needle.empty() && l.find(needle) == std::string::npos) continue;
     lines.push_back(l);
     if (lines.size() > max_lines) lines.erase(lines.begin());
   }
@@ -335,7 +324,7 @@ asio::awaitable<bool> StationBench::bring_up() {
         const auto it = device_state_.find(p.device_id);
         if (it != device_state_.end() && it->second == "connected") continue;
         std::fprintf(stderr, "station-bench: the daemon's log on %s:\n%s", p.device_id.c_str(),
-                     tail_matching(file("wedge.log"), "device=" + p.device_id + " ", 10).c_str());
+                     tail(file("wedge.log"), 10, "device=" + p.device_id + " ").c_str());
       }
     }
     co_return false;

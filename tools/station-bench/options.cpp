@@ -2,9 +2,10 @@
 
 #include "tools/common/command_line.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <string_view>
@@ -145,12 +146,9 @@ std::string check_slow_disk(double ms) {
 
 std::string slow_disk_label(double ms) {
   const char* mode = std::getenv("WEDGE_SLOW_FSYNC_MODE");
-  char text[160];
   if (mode && std::string_view(mode) == "total")
-    std::snprintf(text, sizeof text, "every fsync takes %g ms, or the disk's own time when longer (--slow-disk-mode total)", ms);
-  else
-    std::snprintf(text, sizeof text, "every fsync delayed %g ms on top of the disk's own (--slow-disk)", ms);
-  return text;
+    return fmt::format("every fsync takes {:g} ms, or the disk's own time when longer (--slow-disk-mode total)", ms);
+  return fmt::format("every fsync delayed {:g} ms on top of the disk's own (--slow-disk)", ms);
 }
 
 }  // namespace wedge::station_bench
